@@ -1,0 +1,2 @@
+include(GNUInstallDirs)
+install(DIRECTORY include/keel DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

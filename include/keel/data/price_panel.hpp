@@ -1,0 +1,29 @@
+#pragma once
+// PricePanel: prices on a grid of timestamps × assets. A NaN cell means "no quote" (not listed yet,
+// delisted, or a gap); it is never a zero price.
+
+#include <Eigen/Core>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "keel/core/time.hpp"
+
+namespace keel {
+
+struct PricePanel {
+  std::vector<std::string> assets;     // column names, unique
+  std::vector<Timestamp> timestamps;   // strictly increasing, UTC seconds
+  Eigen::MatrixXd prices;              // timestamps.size() × assets.size(); NaN = no quote
+  Eigen::MatrixXd volumes;             // empty, or same shape: traded volume in quote currency
+  Eigen::MatrixXd spreads;             // empty, or same shape: relative bid-ask spread (ask−bid)/mid
+  std::string source;                  // where it came from (file path or "simulator"), for messages
+
+  Eigen::Index rows() const { return prices.rows(); }
+  Eigen::Index cols() const { return prices.cols(); }
+  bool has_volumes() const { return volumes.size() > 0; }
+  bool has_spreads() const { return spreads.size() > 0; }
+  std::optional<Eigen::Index> asset_index(const std::string& name) const;
+};
+
+}  // namespace keel

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs everything Keel needs from Debian packages, skipping what is already present.
+#   scripts/setup.sh           build and test dependencies
+#   scripts/setup.sh --peers   also the peer libraries used by tests/reference generators and bench/peers
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build pkg-config
+  libeigen3-dev libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev zlib1g-dev
+  coinor-libclp-dev coinor-libcbc-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+peer_packages=(
+  python3 python3-numpy python3-pandas python3-scipy python3-sklearn python3-cvxopt
+  r-base-core r-cran-quadprog r-cran-fgarch r-cran-rglpk
+)
+
+want=("${packages[@]}")
+for arg in "$@"; do
+  case "$arg" in
+    --peers) want+=("${peer_packages[@]}") ;;
+    *) echo "setup.sh: unknown option '$arg' (known: --peers)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#want[@]} packages present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"
