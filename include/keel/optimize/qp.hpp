@@ -6,9 +6,25 @@
 //               G x ≤ h           (m_in rows)
 //               lower ≤ x ≤ upper (per variable; ±infinity for a free side)
 //
-// P must be symmetric positive semidefinite. Solvers (see qp_solvers.hpp for the algorithms):
-// a primal-dual interior point (Mehrotra predictor-corrector) for the general case and an active
-// set method with warm start for repeated solves. Both fill the same QpSolution.
+// P must be symmetric positive semidefinite. Two solvers fill the same QpSolution:
+//
+// * Interior point: an infeasible primal-dual path-following method with Mehrotra's
+//   predictor-corrector (Mehrotra 1992; Wright, "Primal-Dual Interior-Point Methods", SIAM 1997,
+//   ch. 10; the starting point and scaling of cvxopt's coneqp, Vandenberghe 2010). Bounds are
+//   kept as diagonal inequalities; slacks and inequality multipliers are eliminated and the
+//   reduced KKT system [P + GᵀWG + D, Aᵀ; A, 0] is solved by a Cholesky factorisation of its
+//   (1,1) block and of the Schur complement in A, with regularisation of singular blocks and
+//   iterative refinement against the unregularised system. Handles any PSD P (including P = 0,
+//   i.e. LPs). When the iteration does not converge, the problem is classified with two LPs
+//   (COIN-OR Clp): a phase-1 feasibility LP (kInfeasible) and a search for a ray d with P d = 0,
+//   A d = 0, G d ≤ 0, bound-compatible signs and qᵀd < 0 (kUnbounded).
+// * Active set: a primal active-set method (Nocedal & Wright, "Numerical Optimization", 2nd ed.,
+//   alg. 16.3) on bounds, equalities and general inequalities, working on the free variables
+//   with an updated Cholesky factor of P_FF and a Schur complement for the working constraints
+//   (a range-space method, Gill, Murray, Saunders & Wright 1984). It needs P positive definite
+//   (strictly convex); it starts from a feasible point (the previous solution `warm_x` with the
+//   warm active sets, a one-asset vertex for budget-and-bounds problems, or a phase-1 LP vertex)
+//   and is exact and very fast when few variables are free, as in long-only portfolios.
 
 #include <Eigen/Core>
 #include <string>
@@ -35,42 +51,65 @@ struct QpProblem {
 };
 
 enum class QpAlgorithm {
-  kAuto,          // active set when the problem has only bounds and equalities, else interior point
-  kInteriorPoint,
-  kActiveSet,
+  kAuto,           // active set when G has no rows and P is well conditioned, else interior point
+  kInteriorPoint,  // always the interior point
+  kActiveSet,      // the active set; if P is not positive definite (Cholesky of P fails or its
+                   // condition estimate exceeds 1e12) it falls back to the interior point and
+                   // says so in QpSolution::message
 };
 
 struct QpOptions {
   QpAlgorithm algorithm = QpAlgorithm::kAuto;
-  double tolerance = 1e-10;       // relative primal/dual residual and complementarity targets
-  int max_iterations = 200;       // interior point; the active set allows 10·(n + m) changes
-  double time_limit_s = 0.0;      // 0 = none
-  // Warm start (active set): indices of variables believed at their lower/upper bound and of
-  // inequality rows believed active, e.g. from the previous solve of a rolling backtest.
-  std::vector<int> warm_active_lower;
-  std::vector<int> warm_active_upper;
-  std::vector<int> warm_active_rows;
+  // Convergence target, dimensionless, in (0, 1e-2]; default 1e-10. The interior point stops when
+  //   max|Ax−b|, max(Gx−h)₊, bound violations ≤ tolerance · (1 + max(‖b‖∞, ‖h‖∞, finite bounds)),
+  //   ‖Px + q + Aᵀy + Gᵀz − z_lower + z_upper‖∞ ≤ tolerance · (1 + max(‖Px‖∞, ‖q‖∞)),
+  //   sᵀz (total complementarity) ≤ tolerance · max(1, |objective|).
+  // If only max(tolerance, 1e-6) is reached it reports kOptimalInaccurate. The active set uses
+  // tolerance · (1 + scale) as its feasibility and multiplier-sign tolerance.
+  double tolerance = 1e-10;
+  // Interior point iterations, ≥ 1, default 200. The active set allows 10·(n + m_in) + 50
+  // working-set changes whatever this value is.
+  int max_iterations = 200;
+  // Wall-clock limit in seconds, ≥ 0; 0 (default) means none. Checked once per iteration.
+  double time_limit_s = 0.0;
+  // Warm start (active set only; ignored by the interior point): indices of variables believed at
+  // their lower/upper bound and of inequality rows believed active, e.g. QpSolution::active_* of
+  // the previous solve of a rolling backtest. Out-of-range indices are a call error.
+  std::vector<int> warm_active_lower = {};
+  std::vector<int> warm_active_upper = {};
+  std::vector<int> warm_active_rows = {};
+  // Optional starting point for the active set (size n or empty, default empty), typically the
+  // previous QpSolution::x. Used only when it satisfies this problem's constraints to within
+  // 1e-9 · (1 + scale); otherwise the solver starts cold (and says nothing: that is not an error).
+  Eigen::VectorXd warm_x = {};
+
+  // tolerance in (0, 1e-2], max_iterations ≥ 1, time_limit_s ≥ 0 and finite.
+  Status validate() const;
 };
 
 struct QpSolution {
   SolveStatus status = SolveStatus::kNumericalError;
-  Eigen::VectorXd x;             // primal solution
-  Eigen::VectorXd y;             // multipliers of A x = b
-  Eigen::VectorXd z;             // multipliers of G x ≤ h (≥ 0)
-  Eigen::VectorXd z_lower;       // multipliers of x ≥ lower (≥ 0)
-  Eigen::VectorXd z_upper;       // multipliers of x ≤ upper (≥ 0)
+  Eigen::VectorXd x;        // primal solution
+  Eigen::VectorXd y;        // multipliers of A x = b
+  Eigen::VectorXd z;        // multipliers of G x ≤ h (≥ 0)
+  Eigen::VectorXd z_lower;  // multipliers of x ≥ lower (≥ 0)
+  Eigen::VectorXd z_upper;  // multipliers of x ≤ upper (≥ 0)
   double objective = 0.0;
   int iterations = 0;
   double primal_residual = 0.0;  // max violation of equalities, inequalities and bounds
   double dual_residual = 0.0;    // ‖P x + q + Aᵀy + Gᵀz − z_lower + z_upper‖∞
   double complementarity = 0.0;  // max |multiplier × slack|
-  double solve_ms = 0.0;
+  double solve_ms = 0.0;         // wall-clock time of the solve, milliseconds
   std::string solver;            // "interior-point", "active-set"
-  std::string message;           // why it stopped, when not optimal
-  // Final active sets, to warm-start the next related solve.
+  std::string message;           // why it stopped, when not optimal; notes such as a fallback
+  // Final active sets, to warm-start the next related solve. The active set reports its working
+  // set; the interior point reports constraints whose multiplier exceeds their slack.
+  // Variables with lower == upper are reported in both active_lower and active_upper.
   std::vector<int> active_lower;
   std::vector<int> active_upper;
   std::vector<int> active_rows;
+
+  bool is_usable() const { return keel::is_usable(status); }
 };
 
 // Solves the QP with the algorithm the options name. Call errors (bad dimensions, NaN) come back

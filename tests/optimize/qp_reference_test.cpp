@@ -1,0 +1,125 @@
+// solve_qp against cvxopt.solvers.qp and R quadprog::solve.QP on seeded random problems
+// (tests/reference/make_qp_fixtures.py and make_qp_fixtures_quadprog.R write the fixtures).
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "keel/optimize/qp.hpp"
+
+namespace keel {
+namespace {
+
+namespace fs = std::filesystem;
+
+double number(const nlohmann::json& v) {
+  if (v.is_string()) {
+    return v.get<std::string>() == "inf" ? std::numeric_limits<double>::infinity()
+                                         : -std::numeric_limits<double>::infinity();
+  }
+  return v.get<double>();
+}
+
+Eigen::VectorXd vector(const nlohmann::json& v) {
+  Eigen::VectorXd out(static_cast<Eigen::Index>(v.size()));
+  for (std::size_t i = 0; i < v.size(); ++i) out[static_cast<Eigen::Index>(i)] = number(v[i]);
+  return out;
+}
+
+Eigen::MatrixXd matrix(const nlohmann::json& v, Eigen::Index cols) {
+  Eigen::MatrixXd out(static_cast<Eigen::Index>(v.size()), cols);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    for (Eigen::Index j = 0; j < cols; ++j) {
+      out(static_cast<Eigen::Index>(i), j) = number(v[i][static_cast<std::size_t>(j)]);
+    }
+  }
+  return out;
+}
+
+struct Fixture {
+  std::string name;
+  QpProblem problem;
+  nlohmann::json answers;
+};
+
+std::vector<Fixture> load_fixtures() {
+  std::vector<Fixture> out;
+  const fs::path dir = fs::path(KEEL_SOURCE_DIR) / "tests" / "reference" / "qp";
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    std::ifstream in(file);
+    const nlohmann::json j = nlohmann::json::parse(in);
+    Fixture f;
+    f.name = j.at("name").get<std::string>();
+    QpProblem& p = f.problem;
+    p.q = vector(j.at("q"));
+    const Eigen::Index n = p.q.size();
+    p.P = matrix(j.at("P"), n);
+    p.A = matrix(j.at("A"), n);
+    p.b = vector(j.at("b"));
+    p.G = matrix(j.at("G"), n);
+    p.h = vector(j.at("h"));
+    p.lower = vector(j.at("lower"));
+    p.upper = vector(j.at("upper"));
+    f.answers = j;
+    fs::path quadprog = file;
+    quadprog.replace_extension(".quadprog");
+    if (fs::exists(quadprog)) {
+      std::ifstream qin(quadprog);
+      f.answers["quadprog"] = nlohmann::json::parse(qin);
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+void check_against(const Fixture& f, const QpSolution& s, const std::string& peer) {
+  if (!f.answers.contains(peer)) return;
+  const nlohmann::json& ref = f.answers.at(peer);
+  const Eigen::VectorXd x_ref = vector(ref.at("x"));
+  const double obj_ref = ref.at("objective").get<double>();
+  // Objective to 1e-7 relative (the floor 1e-9·max|P| keeps near-zero optima meaningful).
+  const double obj_tol =
+      1e-7 * std::max(std::abs(obj_ref), 1e-2 * f.problem.P.cwiseAbs().maxCoeff());
+  EXPECT_NEAR(s.objective, obj_ref, obj_tol) << f.name << " vs " << peer << " (" << s.solver << ")";
+  // Strictly convex (P has a ridge): the minimiser is unique.
+  EXPECT_LE((s.x - x_ref).cwiseAbs().maxCoeff(), 1e-5) << f.name << " vs " << peer;
+}
+
+class QpReference : public ::testing::TestWithParam<QpAlgorithm> {};
+
+TEST_P(QpReference, MatchesCvxoptAndQuadprog) {
+  const std::vector<Fixture> fixtures = load_fixtures();
+  ASSERT_GE(fixtures.size(), 20u) << "fixtures missing: run tests/reference/make_qp_fixtures.py";
+  int quadprog_checked = 0;
+  for (const Fixture& f : fixtures) {
+    const QpSolution s = solve_qp(f.problem, {.algorithm = GetParam()});
+    ASSERT_EQ(s.status, SolveStatus::kOptimal) << f.name << ": " << s.message;
+    if (GetParam() == QpAlgorithm::kActiveSet) {
+      EXPECT_EQ(s.solver, "active-set") << f.name << ": " << s.message;  // no silent fallback
+    }
+    const double scale =
+        1.0 + f.problem.q.cwiseAbs().maxCoeff() + f.problem.P.cwiseAbs().maxCoeff();
+    EXPECT_LE(s.primal_residual, 1e-9) << f.name;
+    EXPECT_LE(s.dual_residual, 1e-9 * scale) << f.name;
+    EXPECT_LE(s.complementarity, 1e-9 * scale) << f.name;
+    check_against(f, s, "cvxopt");
+    check_against(f, s, "quadprog");
+    if (f.answers.contains("quadprog")) ++quadprog_checked;
+  }
+  EXPECT_GE(quadprog_checked, 20) << "quadprog answers missing: run make_qp_fixtures_quadprog.R";
+}
+
+INSTANTIATE_TEST_SUITE_P(All, QpReference,
+                         ::testing::Values(QpAlgorithm::kInteriorPoint, QpAlgorithm::kActiveSet,
+                                           QpAlgorithm::kAuto));
+
+}  // namespace
+}  // namespace keel
