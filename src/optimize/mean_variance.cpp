@@ -1,0 +1,1023 @@
+#include "keel/optimize/mean_variance.hpp"
+
+#include <fmt/format.h>
+
+#include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <set>
+
+#include "keel/optimize/verify.hpp"
+
+namespace keel {
+
+std::string_view to_string(MeanVarianceObjective objective) {
+  switch (objective) {
+    case MeanVarianceObjective::kMinVariance:
+      return "min-variance";
+    case MeanVarianceObjective::kMaxSharpe:
+      return "max-sharpe";
+    case MeanVarianceObjective::kMaxUtility:
+      return "max-utility";
+    case MeanVarianceObjective::kEfficientReturn:
+      return "efficient-return";
+    case MeanVarianceObjective::kEfficientRisk:
+      return "efficient-risk";
+    case MeanVarianceObjective::kMaxDiversification:
+      return "max-diversification";
+    case MeanVarianceObjective::kMinTrackingError:
+      return "min-tracking-error";
+    case MeanVarianceObjective::kMaxReturnTrackingError:
+      return "max-return-tracking-error";
+  }
+  return "unknown";
+}
+
+namespace {
+
+using Objective = MeanVarianceObjective;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+bool needs_expected_returns(Objective objective) {
+  return objective == Objective::kMaxSharpe || objective == Objective::kMaxUtility ||
+         objective == Objective::kEfficientReturn || objective == Objective::kEfficientRisk ||
+         objective == Objective::kMaxReturnTrackingError;
+}
+
+// Which user constraints a QP includes; the infeasibility diagnosis switches them off one by one.
+struct ConstraintMask {
+  bool total = true;     // budget or net exposure
+  bool bounds = true;    // per-asset bounds and max short
+  bool leverage = true;  // gross leverage
+  bool turnover = true;
+  bool target = true;  // the model's own row (target return)
+  std::vector<bool> groups;
+  std::vector<bool> linear;
+};
+
+// One QP of the family, over x = [w | p m (leverage) | u v (trades) | κ (homogenised)]:
+//   min α (w − a)ᵀΣ(w − a) + γ‖w‖² + linearᵀw + cᵀ(u + v)
+// with the user constraints, homogenised by κ when `homogeneous` (then w stands for y = κw and
+// the normalisation row excessᵀy − cᵀ(u + v) = 1 is added).
+struct ModelSpec {
+  double risk_weight = 1.0;  // α
+  Eigen::VectorXd anchor;    // a (empty = 0)
+  double gamma = 0.0;        // γ
+  Eigen::VectorXd linear;    // (empty = 0)
+  Eigen::VectorXd costs;     // c (empty = none)
+  bool homogeneous = false;
+  Eigen::VectorXd excess;  // homogenised normalisation vector
+  // Optional model row on w: target_row ᵀ w ≥ target_rhs (or = when target_equality).
+  Eigen::VectorXd target_row;
+  double target_rhs = 0.0;
+  bool target_equality = false;
+};
+
+struct Layout {
+  int n = 0;
+  int p = -1, m = -1, u = -1, v = -1, kappa = -1;
+  int total = 0;
+};
+
+class Builder {
+ public:
+  Builder(const MeanVarianceProblem& problem, const ModelSpec& spec, const ConstraintMask& mask)
+      : problem_(problem), spec_(spec), mask_(mask) {
+    const auto& c = problem.constraints;
+    layout_.n = static_cast<int>(problem.assets.size());
+    int next = layout_.n;
+    if (c.has_leverage_cap() && mask.leverage) {
+      layout_.p = next;
+      layout_.m = next + layout_.n;
+      next += 2 * layout_.n;
+    }
+    const bool trades = (c.has_turnover_cap() && mask.turnover) || spec.costs.size() > 0;
+    if (trades) {
+      layout_.u = next;
+      layout_.v = next + layout_.n;
+      next += 2 * layout_.n;
+    }
+    if (spec.homogeneous) layout_.kappa = next++;
+    layout_.total = next;
+  }
+
+  const Layout& layout() const { return layout_; }
+
+  QpProblem build() {
+    const int n = layout_.n;
+    const int total = layout_.total;
+    const auto& c = problem_.constraints;
+    QpProblem qp;
+    qp.P = Eigen::MatrixXd::Zero(total, total);
+    qp.q = Eigen::VectorXd::Zero(total);
+    qp.P.topLeftCorner(n, n) = 2.0 * spec_.risk_weight * problem_.covariance;
+    if (spec_.gamma > 0) qp.P.topLeftCorner(n, n).diagonal().array() += 2.0 * spec_.gamma;
+    if (spec_.anchor.size() == n) {
+      qp.q.head(n) -= 2.0 * spec_.risk_weight * (problem_.covariance * spec_.anchor);
+    }
+    if (spec_.linear.size() == n) qp.q.head(n) += spec_.linear;
+    if (spec_.costs.size() == n && !spec_.homogeneous) {
+      qp.q.segment(layout_.u, n) = spec_.costs;
+      qp.q.segment(layout_.v, n) = spec_.costs;
+    }
+    qp.lower = Eigen::VectorXd::Constant(total, -kInfinity);
+    qp.upper = Eigen::VectorXd::Constant(total, kInfinity);
+    for (int k : {layout_.p, layout_.m, layout_.u, layout_.v}) {
+      if (k >= 0) qp.lower.segment(k, n).setZero();
+    }
+    if (layout_.kappa >= 0) qp.lower[layout_.kappa] = 0.0;
+
+    const Eigen::VectorXd lower = c.effective_lower(n);
+    const Eigen::VectorXd upper = c.effective_upper(n);
+    // Homogenised upper bounds become rows y_i − u_i κ ≤ 0; skip those the budget already implies
+    // (w_i ≤ b − Σ_{j≠i} l_j when every l_j is finite), e.g. u = 1 in a long-only book.
+    const bool budget_row = mask_.total && c.budget.has_value();
+    const double implied_slack =
+        budget_row && lower.allFinite() ? *c.budget - lower.sum() : kInfinity;
+    if (mask_.bounds) {
+      for (int i = 0; i < n; ++i) {
+        const bool implied_upper = upper[i] >= implied_slack + lower[i];
+        if (!spec_.homogeneous || lower[i] == 0.0 || std::isinf(lower[i])) {
+          qp.lower[i] = lower[i];
+        } else {
+          Eigen::VectorXd row = Eigen::VectorXd::Zero(n);
+          row[i] = 1.0;
+          add_row_on_w(row, ConstraintSense::kGreaterEqual, lower[i]);
+        }
+        if (!spec_.homogeneous || upper[i] == 0.0 || std::isinf(upper[i])) {
+          qp.upper[i] = upper[i];
+        } else if (!implied_upper) {
+          Eigen::VectorXd row = Eigen::VectorXd::Zero(n);
+          row[i] = 1.0;
+          add_row_on_w(row, ConstraintSense::kLessEqual, upper[i]);
+        }
+      }
+    }
+    const Eigen::VectorXd ones = Eigen::VectorXd::Ones(n);
+    if (mask_.total) {
+      if (c.budget) {
+        add_row_on_w(ones, ConstraintSense::kEqual, *c.budget);
+      } else {
+        if (std::isfinite(c.net_exposure_min))
+          add_row_on_w(ones, ConstraintSense::kGreaterEqual, c.net_exposure_min);
+        if (std::isfinite(c.net_exposure_max))
+          add_row_on_w(ones, ConstraintSense::kLessEqual, c.net_exposure_max);
+      }
+    }
+    for (std::size_t g = 0; g < c.groups.size(); ++g) {
+      if (!mask_.groups[g]) continue;
+      const auto& group = c.groups[g];
+      Eigen::VectorXd row = Eigen::VectorXd::Zero(n);
+      for (int i : group.members) row[i] = 1.0;
+      if (group.min == group.max) {
+        add_row_on_w(row, ConstraintSense::kEqual, group.min);
+        continue;
+      }
+      if (std::isfinite(group.min)) add_row_on_w(row, ConstraintSense::kGreaterEqual, group.min);
+      if (std::isfinite(group.max)) add_row_on_w(row, ConstraintSense::kLessEqual, group.max);
+    }
+    for (std::size_t k = 0; k < c.linear.size(); ++k) {
+      if (!mask_.linear[k]) continue;
+      add_row_on_w(c.linear[k].coefficients, c.linear[k].sense, c.linear[k].rhs);
+    }
+    if (mask_.target && spec_.target_row.size() == n) {
+      add_row_on_w(spec_.target_row,
+                   spec_.target_equality ? ConstraintSense::kEqual : ConstraintSense::kGreaterEqual,
+                   spec_.target_rhs);
+    }
+    if (layout_.p >= 0) {
+      // w − p + m = 0 and Σ(p + m) ≤ L (κL when homogenised).
+      for (int i = 0; i < n; ++i) {
+        Eigen::VectorXd row = Eigen::VectorXd::Zero(total);
+        row[i] = 1.0;
+        row[layout_.p + i] = -1.0;
+        row[layout_.m + i] = 1.0;
+        add_row(row, ConstraintSense::kEqual, 0.0);
+      }
+      Eigen::VectorXd row = Eigen::VectorXd::Zero(total);
+      row.segment(layout_.p, 2 * n).setOnes();
+      add_row(row, ConstraintSense::kLessEqual, c.max_gross_leverage);
+    }
+    if (layout_.u >= 0) {
+      // w − u + v = w0 and Σ(u + v) ≤ τ (both scaled by κ when homogenised).
+      const Eigen::VectorXd w0 = c.effective_current(n);
+      for (int i = 0; i < n; ++i) {
+        Eigen::VectorXd row = Eigen::VectorXd::Zero(total);
+        row[i] = 1.0;
+        row[layout_.u + i] = -1.0;
+        row[layout_.v + i] = 1.0;
+        add_row(row, ConstraintSense::kEqual, w0[i]);
+      }
+      if (c.has_turnover_cap() && mask_.turnover) {
+        Eigen::VectorXd row = Eigen::VectorXd::Zero(total);
+        row.segment(layout_.u, 2 * n).setOnes();
+        add_row(row, ConstraintSense::kLessEqual, c.max_turnover);
+      }
+    }
+    if (spec_.homogeneous) {
+      Eigen::VectorXd row = Eigen::VectorXd::Zero(total);
+      row.head(n) = spec_.excess;
+      if (spec_.costs.size() == n) {
+        row.segment(layout_.u, n) = -spec_.costs;
+        row.segment(layout_.v, n) = -spec_.costs;
+      }
+      // The normalisation is not homogenised: it fixes the scale of y.
+      eq_rows_.push_back(row);
+      eq_rhs_.push_back(1.0);
+    }
+
+    qp.A.resize(static_cast<Eigen::Index>(eq_rows_.size()), total);
+    qp.b.resize(static_cast<Eigen::Index>(eq_rows_.size()));
+    for (std::size_t r = 0; r < eq_rows_.size(); ++r) {
+      qp.A.row(static_cast<Eigen::Index>(r)) = eq_rows_[r].transpose();
+      qp.b[static_cast<Eigen::Index>(r)] = eq_rhs_[r];
+    }
+    qp.G.resize(static_cast<Eigen::Index>(in_rows_.size()), total);
+    qp.h.resize(static_cast<Eigen::Index>(in_rows_.size()));
+    for (std::size_t r = 0; r < in_rows_.size(); ++r) {
+      qp.G.row(static_cast<Eigen::Index>(r)) = in_rows_[r].transpose();
+      qp.h[static_cast<Eigen::Index>(r)] = in_rhs_[r];
+    }
+    return qp;
+  }
+
+ private:
+  void add_row_on_w(const Eigen::VectorXd& coefficients, ConstraintSense sense, double rhs) {
+    Eigen::VectorXd row = Eigen::VectorXd::Zero(layout_.total);
+    row.head(layout_.n) = coefficients;
+    add_row(row, sense, rhs);
+  }
+  // Adds row·x (sense) rhs; homogenised, the right-hand side moves onto κ: row·x − rhs κ (sense) 0.
+  void add_row(Eigen::VectorXd row, ConstraintSense sense, double rhs) {
+    if (spec_.homogeneous) {
+      row[layout_.kappa] -= rhs;
+      rhs = 0.0;
+    }
+    switch (sense) {
+      case ConstraintSense::kEqual:
+        eq_rows_.push_back(std::move(row));
+        eq_rhs_.push_back(rhs);
+        break;
+      case ConstraintSense::kLessEqual:
+        in_rows_.push_back(std::move(row));
+        in_rhs_.push_back(rhs);
+        break;
+      case ConstraintSense::kGreaterEqual:
+        in_rows_.push_back(-row);
+        in_rhs_.push_back(-rhs);
+        break;
+    }
+  }
+
+  const MeanVarianceProblem& problem_;
+  const ModelSpec& spec_;
+  const ConstraintMask& mask_;
+  Layout layout_;
+  std::vector<Eigen::VectorXd> eq_rows_;
+  std::vector<double> eq_rhs_;
+  std::vector<Eigen::VectorXd> in_rows_;
+  std::vector<double> in_rhs_;
+};
+
+ConstraintMask full_mask(const PortfolioConstraints& c) {
+  ConstraintMask mask;
+  mask.groups.assign(c.groups.size(), true);
+  mask.linear.assign(c.linear.size(), true);
+  return mask;
+}
+
+// Runs the model QPs and keeps the bookkeeping (iterations, solves, warm starts) in one place.
+class Engine {
+ public:
+  Engine(const MeanVarianceProblem& problem, const MeanVarianceOptions& options,
+         PortfolioResult& result)
+      : problem_(problem), options_(options), result_(result) {}
+
+  struct Outcome {
+    QpSolution solution;
+    Eigen::VectorXd weights;  // w (divided by κ for homogenised models); empty when unusable
+    double kappa = kNaN;
+  };
+
+  Outcome solve(const ModelSpec& spec, const ConstraintMask& mask, bool warm = false) {
+    Builder builder(problem_, spec, mask);
+    const QpProblem qp = builder.build();
+    QpOptions qp_options = options_.qp;
+    if (warm && last_x_.size() == qp.variables()) {
+      qp_options.warm_x = last_x_;
+      qp_options.warm_active_lower = last_.active_lower;
+      qp_options.warm_active_upper = last_.active_upper;
+      qp_options.warm_active_rows = last_.active_rows;
+    }
+    Outcome outcome;
+    outcome.solution = solve_qp(qp, qp_options);
+    const QpSolution& s = outcome.solution;
+    result_.diagnostics.iterations += s.iterations;
+    result_.diagnostics.solves += 1;
+    if (result_.diagnostics.solver.empty() || result_.diagnostics.solver == s.solver) {
+      result_.diagnostics.solver = s.solver;
+    } else if (result_.diagnostics.solver.find(s.solver) == std::string::npos) {
+      result_.diagnostics.solver += "+" + s.solver;
+    }
+    if (!s.message.empty() && is_usable(s.status) && s.status != SolveStatus::kOptimal) {
+      add_warning(s.message);
+    }
+    if (!is_usable(s.status) || s.x.size() != qp.variables()) return outcome;
+    last_ = s;
+    last_x_ = s.x;
+    const Layout& layout = builder.layout();
+    outcome.weights = s.x.head(layout.n);
+    if (layout.kappa >= 0) {
+      outcome.kappa = s.x[layout.kappa];
+      outcome.weights /= outcome.kappa;
+    }
+    return outcome;
+  }
+
+  void record_residuals(const QpSolution& s) {
+    result_.diagnostics.primal_residual = s.primal_residual;
+    result_.diagnostics.dual_residual = s.dual_residual;
+    result_.diagnostics.complementarity = s.complementarity;
+  }
+
+  void add_warning(const std::string& warning) {
+    auto& warnings = result_.diagnostics.warnings;
+    if (std::find(warnings.begin(), warnings.end(), warning) == warnings.end()) {
+      warnings.push_back(warning);
+    }
+  }
+
+  // Deletion filter (Chinneck & Dravnieks 1991): drops constraints one at a time while the rest
+  // stays infeasible; what remains is an irreducible infeasible subset, named.
+  std::vector<std::string> conflicting_constraints(const ModelSpec& spec) {
+    const auto& c = problem_.constraints;
+    ModelSpec feasibility;
+    feasibility.risk_weight = 0.0;
+    feasibility.gamma = 1.0;  // min ‖w‖²: bounded below, so only feasibility matters
+    feasibility.target_row = spec.target_row;
+    feasibility.target_rhs = spec.target_rhs;
+    feasibility.target_equality = spec.target_equality;
+    ConstraintMask mask = full_mask(c);
+    mask.leverage = c.has_leverage_cap();
+    mask.turnover = c.has_turnover_cap();
+    mask.target = spec.target_row.size() > 0;
+    mask.total = c.budget || std::isfinite(c.net_exposure_min) || std::isfinite(c.net_exposure_max);
+    const auto infeasible = [&](const ConstraintMask& trial) {
+      const Outcome outcome = solve(feasibility, trial);
+      return outcome.solution.status == SolveStatus::kInfeasible;
+    };
+    if (!infeasible(mask)) return {};
+    const auto try_drop = [&](bool& flag) {
+      if (!flag) return;
+      flag = false;
+      if (!infeasible(mask)) flag = true;
+    };
+    std::vector<bool> groups = mask.groups;
+    std::vector<bool> linear = mask.linear;
+    try_drop(mask.target);
+    try_drop(mask.turnover);
+    try_drop(mask.leverage);
+    for (std::size_t k = 0; k < mask.linear.size(); ++k) {
+      bool flag = mask.linear[k];
+      mask.linear[k] = false;
+      if (flag && !infeasible(mask)) mask.linear[k] = true;
+    }
+    for (std::size_t g = 0; g < mask.groups.size(); ++g) {
+      bool flag = mask.groups[g];
+      mask.groups[g] = false;
+      if (flag && !infeasible(mask)) mask.groups[g] = true;
+    }
+    try_drop(mask.bounds);
+    try_drop(mask.total);
+    std::vector<std::string> names;
+    if (mask.target) names.emplace_back("target-return");
+    if (mask.total) names.emplace_back(c.budget ? "budget" : "net-exposure");
+    if (mask.bounds) names.emplace_back("bounds");
+    if (mask.leverage) names.emplace_back("gross-leverage");
+    if (mask.turnover) names.emplace_back("turnover");
+    for (std::size_t g = 0; g < mask.groups.size(); ++g) {
+      if (mask.groups[g]) {
+        names.push_back(c.groups[g].name.empty() ? fmt::format("group[{}]", g)
+                                                 : fmt::format("group[{}]", c.groups[g].name));
+      }
+    }
+    for (std::size_t k = 0; k < mask.linear.size(); ++k) {
+      if (mask.linear[k]) {
+        names.push_back(c.linear[k].name.empty() ? fmt::format("linear[{}]", k)
+                                                 : fmt::format("linear[{}]", c.linear[k].name));
+      }
+    }
+    return names;
+  }
+
+ private:
+  const MeanVarianceProblem& problem_;
+  const MeanVarianceOptions& options_;
+  PortfolioResult& result_;
+  QpSolution last_;
+  Eigen::VectorXd last_x_;
+};
+
+void set_infeasible(PortfolioResult& result, std::vector<std::string> culprits,
+                    std::string explanation) {
+  result.status = SolveStatus::kInfeasible;
+  result.weights.resize(0);
+  result.diagnostics.conflicting_constraints = std::move(culprits);
+  result.diagnostics.explanation = std::move(explanation);
+}
+
+// Maps a QP that did not produce usable weights onto the result, with names and an explanation.
+void set_failed(PortfolioResult& result, Engine& engine, const ModelSpec& spec,
+                const QpSolution& solution) {
+  result.status = solution.status;
+  result.weights.resize(0);
+  engine.record_residuals(solution);
+  switch (solution.status) {
+    case SolveStatus::kInfeasible: {
+      auto culprits = engine.conflicting_constraints(spec);
+      result.status = SolveStatus::kInfeasible;
+      result.diagnostics.explanation =
+          culprits.empty()
+              ? "the QP solver reports no feasible portfolio, but no conflicting subset of the "
+                "constraints was found; loosen the constraints or report the inputs"
+              : fmt::format("no portfolio satisfies {} together; loosen one of them",
+                            fmt::join(culprits, ", "));
+      result.diagnostics.conflicting_constraints = std::move(culprits);
+      break;
+    }
+    case SolveStatus::kUnbounded:
+      result.diagnostics.explanation =
+          "the objective is unbounded over the constraints (e.g. unlimited shorting with zero "
+          "variance directions); add finite bounds or a gross leverage cap";
+      break;
+    default:
+      result.diagnostics.explanation =
+          fmt::format("the QP solver stopped without a usable answer ({}): {}",
+                      to_string(solution.status), solution.message);
+      break;
+  }
+}
+
+void set_weights(PortfolioResult& result, Engine& engine, const Engine::Outcome& outcome) {
+  result.status = outcome.solution.status;
+  result.weights = outcome.weights;
+  engine.record_residuals(outcome.solution);
+}
+
+// Exact max of μᵀw over budget + bounds (greedy fill by descending μ); NaN if not applicable
+// (other constraints present) and +inf when unbounded.
+double greedy_max_return(const MeanVarianceProblem& problem) {
+  const auto& c = problem.constraints;
+  if (!c.budget || !c.groups.empty() || !c.linear.empty() || c.has_leverage_cap() ||
+      c.has_turnover_cap()) {
+    return kNaN;
+  }
+  const int n = static_cast<int>(problem.assets.size());
+  const Eigen::VectorXd lower = c.effective_lower(n);
+  const Eigen::VectorXd upper = c.effective_upper(n);
+  if (!lower.allFinite()) return kInfinity;
+  std::vector<int> order(static_cast<std::size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  const Eigen::VectorXd& mu = problem.expected_returns;
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return mu[a] > mu[b]; });
+  double remaining = *c.budget - lower.sum();
+  double value = mu.dot(lower);
+  for (int i : order) {
+    if (remaining <= 0) break;
+    if (std::isinf(upper[i])) return kInfinity;
+    const double add = std::min(remaining, upper[i] - lower[i]);
+    value += add * mu[i];
+    remaining -= add;
+  }
+  return value;
+}
+
+std::vector<std::string> duplicate_pairs(const MeanVarianceProblem& problem) {
+  const Eigen::MatrixXd& cov = problem.covariance;
+  std::vector<std::string> pairs;
+  const Eigen::Index n = cov.rows();
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = i + 1; j < n; ++j) {
+      const double product = cov(i, i) * cov(j, j);
+      if (product > 0 && cov(i, j) > 0 && cov(i, j) * cov(i, j) >= (1 - 1e-12) * product) {
+        pairs.push_back(fmt::format("{}~{}", problem.assets[static_cast<std::size_t>(i)],
+                                    problem.assets[static_cast<std::size_t>(j)]));
+        if (pairs.size() >= 10) return pairs;
+      }
+    }
+  }
+  return pairs;
+}
+
+// Checks Σ: LLT succeeds (positive definite, the usual case) or the smallest eigenvalue is a
+// round-off-sized negative (singular but PSD). Returns false in `singular` for PD.
+Status check_covariance(const Eigen::MatrixXd& cov, bool& singular) {
+  singular = false;
+  Eigen::LLT<Eigen::MatrixXd> llt(cov);
+  if (llt.info() == Eigen::Success) return Status::ok();
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(cov, Eigen::EigenvaluesOnly);
+  const double largest = std::max(1e-300, eigen.eigenvalues().cwiseAbs().maxCoeff());
+  const double smallest = eigen.eigenvalues().minCoeff();
+  if (smallest < -1e-10 * largest) {
+    return Status::invalid(fmt::format(
+        "covariance is not positive semidefinite (smallest eigenvalue {:.3g}, largest {:.3g}); "
+        "repair it upstream (e.g. spectral clipping or shrinkage) and list the repair",
+        smallest, largest));
+  }
+  singular = true;
+  return Status::ok();
+}
+
+struct SearchAnswer {
+  Engine::Outcome outcome;
+  bool binding = true;
+};
+
+// max linear return s.t. risk(w) ≤ target via min α(w − a)ᵀΣ(w − a) + s(−μᵀw + γ‖w‖² + c|Δw|):
+// the risk of the minimiser grows with s, so a bracketed root search on risk(s)² − target² finds
+// the Lagrange multiplier (1/s) of the quadratic constraint.
+class RiskSearch {
+ public:
+  RiskSearch(const MeanVarianceProblem& problem, const MeanVarianceOptions& options, Engine& engine,
+             Eigen::VectorXd anchor)
+      : problem_(problem), options_(options), engine_(engine), anchor_(std::move(anchor)) {}
+
+  double risk(const Eigen::VectorXd& w) const {
+    const Eigen::VectorXd d = anchor_.size() ? Eigen::VectorXd(w - anchor_) : w;
+    return std::sqrt(std::max(d.dot(problem_.covariance * d), 0.0));
+  }
+
+  Engine::Outcome at(double s) {
+    ModelSpec spec;
+    spec.risk_weight = 1.0;
+    spec.anchor = anchor_;
+    spec.gamma = s * options_.l2_gamma;
+    spec.linear = -s * problem_.expected_returns;
+    if (options_.transaction_costs.size()) spec.costs = s * options_.transaction_costs;
+    return engine_.solve(spec, full_mask(problem_.constraints), /*warm=*/true);
+  }
+
+  // Returns the answer, or an outcome whose solution is not usable.
+  SearchAnswer run(double target) {
+    SearchAnswer answer;
+    double s_lo = 0.0;
+    double s_hi = 1.0;
+    Engine::Outcome hi = at(s_hi);
+    if (!is_usable(hi.solution.status)) return {hi, true};
+    int expansions = 0;
+    while (risk(hi.weights) < target) {
+      s_lo = s_hi;
+      s_hi *= 4.0;
+      Engine::Outcome next = at(s_hi);
+      if (!is_usable(next.solution.status)) return {next, true};
+      // The constraint is slack when the answer no longer moves (the return is maximised inside).
+      const bool still = (next.weights - hi.weights).lpNorm<Eigen::Infinity>() < 1e-12;
+      hi = std::move(next);
+      if (still || ++expansions > 60) return {hi, false};
+    }
+    const double target_sq = target * target;
+    double f_lo = -kInfinity;  // risk² − target² at s_lo (only its sign matters at s = 0)
+    {
+      Engine::Outcome lo = at(s_lo);
+      if (!is_usable(lo.solution.status)) return {lo, true};
+      const double r = risk(lo.weights);
+      f_lo = r * r - target_sq;
+      if (f_lo >= 0) return {lo, true};
+    }
+    double f_hi = risk(hi.weights) * risk(hi.weights) - target_sq;
+    Engine::Outcome best = hi;
+    double best_gap = std::abs(risk(hi.weights) - target);
+    int side = 0;
+    for (int iteration = 0; iteration < 200; ++iteration) {
+      if (best_gap <= options_.search_tolerance * target) break;
+      // Illinois false position; bisection when the bracket shrinks slowly.
+      double s = (s_lo * f_hi - s_hi * f_lo) / (f_hi - f_lo);
+      if (!(s > s_lo && s < s_hi) || iteration % 8 == 7) s = 0.5 * (s_lo + s_hi);
+      Engine::Outcome mid = at(s);
+      if (!is_usable(mid.solution.status)) return {mid, true};
+      const double r = risk(mid.weights);
+      const double f = r * r - target_sq;
+      if (std::abs(r - target) < best_gap) {
+        best_gap = std::abs(r - target);
+        best = mid;
+      }
+      if (f > 0) {
+        s_hi = s;
+        f_hi = f;
+        if (side == +1) f_lo *= 0.5;
+        side = +1;
+      } else {
+        s_lo = s;
+        f_lo = f;
+        if (side == -1) f_hi *= 0.5;
+        side = -1;
+      }
+      if (s_hi - s_lo <= 1e-15 * s_hi) break;
+    }
+    answer.outcome = std::move(best);
+    return answer;
+  }
+
+ private:
+  const MeanVarianceProblem& problem_;
+  const MeanVarianceOptions& options_;
+  Engine& engine_;
+  Eigen::VectorXd anchor_;
+};
+
+void solve_search_model(const MeanVarianceProblem& problem, const MeanVarianceOptions& options,
+                        Engine& engine, PortfolioResult& result, Eigen::VectorXd anchor,
+                        double target, const char* risk_name) {
+  RiskSearch search(problem, options, engine, anchor);
+  // Minimum attainable risk first: below it the model is infeasible.
+  ModelSpec least;
+  least.anchor = anchor;
+  const Engine::Outcome floor = engine.solve(least, full_mask(problem.constraints));
+  if (!is_usable(floor.solution.status)) {
+    set_failed(result, engine, least, floor.solution);
+    return;
+  }
+  const double min_risk = search.risk(floor.weights);
+  if (target < min_risk * (1 - 1e-9)) {
+    set_infeasible(result, {fmt::format("target-{}", risk_name)},
+                   fmt::format("the target {} {:.6g} is below the least attainable {} {:.6g} "
+                               "under these constraints; raise the target (or use min-variance)",
+                               risk_name, target, risk_name, min_risk));
+    return;
+  }
+  const SearchAnswer answer = search.run(target);
+  if (!is_usable(answer.outcome.solution.status)) {
+    set_failed(result, engine, least, answer.outcome.solution);
+    return;
+  }
+  set_weights(result, engine, answer.outcome);
+  if (!answer.binding) {
+    engine.add_warning(fmt::format(
+        "the {} constraint is not binding: the return is maximised at {} {:.6g} < target {:.6g}",
+        risk_name, risk_name, search.risk(answer.outcome.weights), target));
+  } else if (std::abs(search.risk(answer.outcome.weights) - target) >
+             std::max(1e-7, 100 * options.search_tolerance) * target) {
+    result.status = SolveStatus::kOptimalInaccurate;
+    engine.add_warning(fmt::format("the {} search stopped at {:.10g} for a target of {:.10g}",
+                                   risk_name, search.risk(answer.outcome.weights), target));
+  }
+}
+
+void solve_homogeneous(const MeanVarianceProblem& problem, const MeanVarianceOptions& options,
+                       Engine& engine, PortfolioResult& result, Eigen::VectorXd excess,
+                       bool is_sharpe) {
+  const auto& c = problem.constraints;
+  const int n = static_cast<int>(problem.assets.size());
+  const bool long_only = (c.effective_lower(n).array() >= 0).all();
+  if (is_sharpe && long_only && *c.budget > 0 && excess.maxCoeff() <= 0) {
+    set_infeasible(result, {"risk-free-rate"},
+                   fmt::format("no asset's expected return beats the risk-free rate {:.6g} (best "
+                               "excess return {:.6g}), so no long portfolio has a positive Sharpe "
+                               "ratio; use min-variance or max-utility",
+                               options.risk_free_rate, excess.maxCoeff()));
+    return;
+  }
+  ModelSpec spec;
+  spec.homogeneous = true;
+  spec.excess = std::move(excess);
+  spec.gamma = options.l2_gamma;
+  spec.costs = options.transaction_costs;
+  Engine::Outcome outcome = engine.solve(spec, full_mask(c));
+  if (outcome.solution.status == SolveStatus::kInfeasible) {
+    // Either the constraints conflict on their own, or none of their portfolios beats rf.
+    auto culprits = engine.conflicting_constraints(ModelSpec{});
+    if (culprits.empty()) {
+      set_infeasible(result, {is_sharpe ? "risk-free-rate" : "diversification"},
+                     is_sharpe ? fmt::format("no portfolio allowed by the constraints has an "
+                                             "expected return (net of costs) above the risk-free "
+                                             "rate {:.6g}; use min-variance or max-utility",
+                                             options.risk_free_rate)
+                               : std::string("no allowed portfolio has a positive weighted "
+                                             "volatility; use min-variance"));
+    } else {
+      set_infeasible(result, culprits,
+                     fmt::format("no portfolio satisfies {} together; loosen one of them",
+                                 fmt::join(culprits, ", ")));
+    }
+    return;
+  }
+  if (!is_usable(outcome.solution.status)) {
+    set_failed(result, engine, spec, outcome.solution);
+    return;
+  }
+  const double scale = std::max(1.0, outcome.solution.x.head(n).lpNorm<Eigen::Infinity>());
+  if (!(outcome.kappa > 1e-9 * scale)) {
+    result.status = SolveStatus::kUnbounded;
+    result.weights.resize(0);
+    engine.record_residuals(outcome.solution);
+    result.diagnostics.explanation =
+        "the best ratio is only approached as positions grow without bound (the homogenised "
+        "problem ends at κ = 0); add finite bounds or a gross leverage cap";
+    return;
+  }
+  set_weights(result, engine, outcome);
+}
+
+}  // namespace
+
+Status MeanVarianceOptions::validate(const MeanVarianceProblem& problem) const {
+  const auto n = static_cast<Eigen::Index>(problem.assets.size());
+  const std::string model(to_string(objective));
+  if (n == 0) return Status::invalid(model + ": no assets; give at least one");
+  std::set<std::string> names;
+  for (const auto& name : problem.assets) {
+    if (!names.insert(name).second) {
+      return Status::invalid(
+          fmt::format("{}: asset '{}' appears twice; asset names must be distinct", model, name));
+    }
+  }
+  if (problem.covariance.rows() != n || problem.covariance.cols() != n) {
+    return Status::invalid(fmt::format("{}: covariance is {}x{} for {} assets", model,
+                                       problem.covariance.rows(), problem.covariance.cols(), n));
+  }
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = 0; j <= i; ++j) {
+      const double a = problem.covariance(i, j);
+      const double b = problem.covariance(j, i);
+      if (!std::isfinite(a) || !std::isfinite(b)) {
+        return Status::invalid(fmt::format("{}: covariance entry ({}, {}) is not finite", model,
+                                           problem.assets[static_cast<std::size_t>(i)],
+                                           problem.assets[static_cast<std::size_t>(j)]));
+      }
+      if (std::abs(a - b) > 1e-12 * std::max({1e-300, std::abs(a), std::abs(b)}) &&
+          std::abs(a - b) > 1e-15) {
+        return Status::invalid(
+            fmt::format("{}: covariance is not symmetric at ({}, {}); "
+                        "symmetrise it ((S + Sᵀ)/2) upstream",
+                        model, problem.assets[static_cast<std::size_t>(i)],
+                        problem.assets[static_cast<std::size_t>(j)]));
+      }
+    }
+    if (problem.covariance(i, i) < 0) {
+      return Status::invalid(fmt::format("{}: asset {} has a negative variance", model,
+                                         problem.assets[static_cast<std::size_t>(i)]));
+    }
+  }
+  if (problem.expected_returns.size() != 0) {
+    if (problem.expected_returns.size() != n) {
+      return Status::invalid(fmt::format("{}: {} expected returns for {} assets", model,
+                                         problem.expected_returns.size(), n));
+    }
+    for (Eigen::Index i = 0; i < n; ++i) {
+      if (!std::isfinite(problem.expected_returns[i])) {
+        return Status::invalid(fmt::format("{}: expected return of {} is not finite", model,
+                                           problem.assets[static_cast<std::size_t>(i)]));
+      }
+    }
+  } else if (needs_expected_returns(objective)) {
+    return Status::invalid(fmt::format("{} needs expected returns; estimate them first", model));
+  }
+  KEEL_RETURN_IF_ERROR(problem.constraints.validate(static_cast<int>(n)).with_context(model));
+  KEEL_RETURN_IF_ERROR(qp.validate().with_context(model));
+  if (!std::isfinite(risk_free_rate))
+    return Status::invalid(model + ": risk_free_rate must be finite");
+  if (!(risk_aversion > 0) || !std::isfinite(risk_aversion)) {
+    return Status::invalid(
+        fmt::format("{}: risk_aversion = {} must be > 0 and finite", model, risk_aversion));
+  }
+  if (!(l2_gamma >= 0) || !std::isfinite(l2_gamma)) {
+    return Status::invalid(
+        fmt::format("{}: l2_gamma = {} must be >= 0 and finite", model, l2_gamma));
+  }
+  if (transaction_costs.size() != 0) {
+    if (transaction_costs.size() != n) {
+      return Status::invalid(fmt::format("{}: {} transaction costs for {} assets", model,
+                                         transaction_costs.size(), n));
+    }
+    if (!transaction_costs.allFinite() || transaction_costs.minCoeff() < 0) {
+      return Status::invalid(model + ": transaction costs must be finite and >= 0");
+    }
+  }
+  if (!(search_tolerance > 0 && search_tolerance <= 1e-3)) {
+    return Status::invalid(
+        fmt::format("{}: search_tolerance = {} must be in (0, 1e-3]", model, search_tolerance));
+  }
+  if (!(verify_tolerance > 0) || !std::isfinite(verify_tolerance)) {
+    return Status::invalid(model + ": verify_tolerance must be > 0");
+  }
+  // Options that belong to another objective are an error rather than silently ignored.
+  const bool wants_return = objective == Objective::kEfficientReturn;
+  const bool wants_vol = objective == Objective::kEfficientRisk;
+  const bool wants_benchmark =
+      objective == Objective::kMinTrackingError || objective == Objective::kMaxReturnTrackingError;
+  const bool wants_te = objective == Objective::kMaxReturnTrackingError;
+  if (wants_return != !std::isnan(target_return)) {
+    return Status::invalid(
+        wants_return ? model + " needs target_return (annualised)"
+                     : model + ": target_return is set but only efficient-return uses it");
+  }
+  if (wants_vol != !std::isnan(target_volatility)) {
+    return Status::invalid(
+        wants_vol ? model + " needs target_volatility (annualised)"
+                  : model + ": target_volatility is set but only efficient-risk uses it");
+  }
+  if (wants_te != !std::isnan(target_tracking_error)) {
+    return Status::invalid(wants_te ? model + " needs target_tracking_error (annualised)"
+                                    : model +
+                                          ": target_tracking_error is set but only "
+                                          "max-return-tracking-error uses it");
+  }
+  if (wants_benchmark != (benchmark_weights.size() != 0)) {
+    return Status::invalid(wants_benchmark
+                               ? model + " needs benchmark_weights"
+                               : model + ": benchmark_weights are set but this model ignores them");
+  }
+  if (wants_return && !std::isfinite(target_return)) {
+    return Status::invalid(model + ": target_return must be finite");
+  }
+  if (wants_vol && !(target_volatility > 0 && std::isfinite(target_volatility))) {
+    return Status::invalid(model + ": target_volatility must be > 0 and finite");
+  }
+  if (wants_te && !(target_tracking_error > 0 && std::isfinite(target_tracking_error))) {
+    return Status::invalid(model + ": target_tracking_error must be > 0 and finite");
+  }
+  if (wants_benchmark && (benchmark_weights.size() != n || !benchmark_weights.allFinite())) {
+    return Status::invalid(fmt::format("{}: benchmark_weights need {} finite entries", model, n));
+  }
+  if (objective == Objective::kMaxSharpe || objective == Objective::kMaxDiversification) {
+    if (!problem.constraints.budget || !(*problem.constraints.budget > 0.0)) {
+      return Status::invalid(model +
+                             " needs a fixed positive budget (the ratio is scale-invariant); for "
+                             "market-neutral books use max-utility or efficient-risk");
+    }
+  }
+  return Status::ok();
+}
+
+Result<PortfolioResult> optimize_mean_variance(const MeanVarianceProblem& problem,
+                                               const MeanVarianceOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  KEEL_RETURN_IF_ERROR(options.validate(problem));
+  bool singular = false;
+  KEEL_RETURN_IF_ERROR(
+      check_covariance(problem.covariance, singular).with_context(to_string(options.objective)));
+
+  PortfolioResult result;
+  result.model = std::string(to_string(options.objective));
+  result.assets = problem.assets;
+  const auto& c = problem.constraints;
+  const int n = static_cast<int>(problem.assets.size());
+  Engine engine(problem, options, result);
+  const auto finish = [&]() -> Result<PortfolioResult> {
+    if (result.weights.size() == n) {
+      result.performance = compute_performance(result.weights, problem.expected_returns,
+                                               problem.covariance, options.risk_free_rate);
+      verify_result(result, c, VerifyOptions{.tolerance = options.verify_tolerance});
+    }
+    result.diagnostics.solve_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return result;
+  };
+
+  if (singular) {
+    const auto pairs = duplicate_pairs(problem);
+    engine.add_warning(
+        pairs.empty()
+            ? std::string("covariance is singular: some portfolio has zero variance; the weights "
+                          "may not be unique (variance and return are)")
+            : fmt::format("covariance is singular; perfectly correlated assets {}: the split "
+                          "between them is not unique (variance and return are)",
+                          fmt::join(pairs, ", ")));
+  }
+
+  const auto conflicts = precheck_constraints(c, problem.assets);
+  if (!conflicts.empty()) {
+    std::vector<std::string> names;
+    std::vector<std::string> explanations;
+    for (const auto& conflict : conflicts) {
+      for (const auto& name : conflict.constraints) {
+        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+      }
+      explanations.push_back(conflict.explanation);
+    }
+    set_infeasible(result, names, fmt::format("{}", fmt::join(explanations, "; ")));
+    return finish();
+  }
+
+  const Eigen::VectorXd& mu = problem.expected_returns;
+  const double rf = options.risk_free_rate;
+
+  // n = 1 with a fixed budget: the only candidate is w = budget.
+  if (n == 1 && c.budget) {
+    result.diagnostics.solver = "closed-form";
+    const double w = *c.budget;
+    const double vol = std::sqrt(problem.covariance(0, 0)) * std::abs(w);
+    result.status = SolveStatus::kOptimal;
+    result.weights = Eigen::VectorXd::Constant(1, w);
+    switch (options.objective) {
+      case Objective::kEfficientReturn:
+        if (mu[0] * w <
+                options.target_return - 1e-12 * std::max(1.0, std::abs(options.target_return)) ||
+            (options.target_return_equality &&
+             std::abs(mu[0] * w - options.target_return) >
+                 1e-12 * std::max(1.0, std::abs(options.target_return)))) {
+          set_infeasible(result, {"target-return", "budget"},
+                         fmt::format("a single asset can only return {:.6g}, not the target {:.6g}",
+                                     mu[0] * w, options.target_return));
+        }
+        break;
+      case Objective::kEfficientRisk:
+        if (vol > options.target_volatility * (1 + 1e-12)) {
+          set_infeasible(
+              result, {"target-volatility", "budget"},
+              fmt::format("a single asset has volatility {:.6g}, above the target {:.6g}", vol,
+                          options.target_volatility));
+        }
+        break;
+      case Objective::kMaxReturnTrackingError: {
+        const double te =
+            std::sqrt(problem.covariance(0, 0)) * std::abs(w - options.benchmark_weights[0]);
+        if (te > options.target_tracking_error * (1 + 1e-12)) {
+          set_infeasible(
+              result, {"target-tracking-error", "budget"},
+              fmt::format("a single asset has tracking error {:.6g}, above the target {:.6g}", te,
+                          options.target_tracking_error));
+        }
+        break;
+      }
+      case Objective::kMaxSharpe:
+        if ((mu[0] - rf) * w <= 0) {
+          set_infeasible(result, {"risk-free-rate"},
+                         fmt::format("the only asset's expected return {:.6g} does not beat the "
+                                     "risk-free rate {:.6g}; use min-variance or max-utility",
+                                     mu[0], rf));
+        }
+        break;
+      default:
+        break;
+    }
+    return finish();
+  }
+
+  switch (options.objective) {
+    case Objective::kMinVariance:
+    case Objective::kMaxUtility:
+    case Objective::kMinTrackingError:
+    case Objective::kEfficientReturn: {
+      ModelSpec spec;
+      spec.gamma = options.l2_gamma;
+      spec.costs = options.transaction_costs;
+      if (options.objective == Objective::kMaxUtility) {
+        spec.risk_weight = 0.5 * options.risk_aversion;
+        spec.linear = -mu;
+      }
+      if (options.objective == Objective::kMinTrackingError)
+        spec.anchor = options.benchmark_weights;
+      if (options.objective == Objective::kEfficientReturn) {
+        const double best = greedy_max_return(problem);
+        const double target = options.target_return;
+        if (std::isfinite(best) && target > best + 1e-12 * std::max(1.0, std::abs(best))) {
+          set_infeasible(result, {"target-return", "budget", "bounds"},
+                         fmt::format("the target return {:.6g} is above the largest attainable "
+                                     "{:.6g} under the budget and bounds; lower the target",
+                                     target, best));
+          return finish();
+        }
+        spec.target_row = mu;
+        spec.target_rhs = target;
+        spec.target_equality = options.target_return_equality;
+      }
+      const Engine::Outcome outcome = engine.solve(spec, full_mask(c));
+      if (!is_usable(outcome.solution.status)) {
+        set_failed(result, engine, spec, outcome.solution);
+        if (options.objective == Objective::kEfficientReturn &&
+            result.status == SolveStatus::kInfeasible) {
+          result.diagnostics.explanation +=
+              fmt::format(" (the target return {:.6g} may be above what these constraints allow)",
+                          options.target_return);
+        }
+      } else {
+        set_weights(result, engine, outcome);
+      }
+      break;
+    }
+    case Objective::kEfficientRisk:
+      solve_search_model(problem, options, engine, result, Eigen::VectorXd(),
+                         options.target_volatility, "volatility");
+      break;
+    case Objective::kMaxReturnTrackingError:
+      solve_search_model(problem, options, engine, result, options.benchmark_weights,
+                         options.target_tracking_error, "tracking-error");
+      break;
+    case Objective::kMaxSharpe:
+      // μᵀw − rf = (μ − rf/b)ᵀw on Σw = b.
+      solve_homogeneous(problem, options, engine, result, mu.array() - rf / *c.budget,
+                        /*is_sharpe=*/true);
+      break;
+    case Objective::kMaxDiversification:
+      solve_homogeneous(problem, options, engine, result, problem.covariance.diagonal().cwiseSqrt(),
+                        /*is_sharpe=*/false);
+      break;
+  }
+  return finish();
+}
+
+}  // namespace keel
