@@ -3,6 +3,7 @@
 // as a Repair, which the verbs copy into diagnostics.repairs.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "keel/core/json.hpp"
@@ -11,27 +12,40 @@
 
 namespace keel {
 
+// Definitions used below: an asset's "quoted span" runs from its first to its last non-NaN price.
+// A NaN before the span is "not listed yet", after it "delisted or stopped", inside it a "gap".
 enum class MissingPolicyKind {
-  kError,       // any NaN inside an asset's quoted span, or a leading/trailing NaN, is an error
-  kDropRows,    // drop every timestamp where any asset lacks a price
-  kForwardFill, // carry the last price forward at most `max_fill` periods (never before listing)
-  kDropAssets,  // drop assets whose missing fraction exceeds `max_missing_fraction`, then drop rows
-  kPairwise,    // keep NaNs; estimators use pairwise-complete data and then repair PSD explicitly
+  kError,        // default. Any NaN is an error, including leading NaNs before an asset's listing
+                 // (a ragged panel needs an explicit policy). The message names the first missing
+                 // cell in time order (asset and date) and the policies that would handle it.
+  kDropRows,     // drop every timestamp where any asset lacks a price. Error if no row is left.
+  kForwardFill,  // inside each asset's quoted span only, carry the last price forward for at most
+                 // `max_fill` consecutive periods (as pandas ffill(limit=N): in a longer gap the
+                 // first N are filled). Never fills before the first or after the last quote.
+                 // NaNs still left (long gaps, before listing, after delisting) are an error that
+                 // names the first one; narrow the panel or choose drop-rows / drop-assets.
+  kDropAssets,   // drop assets whose missing fraction (NaN cells / rows) exceeds
+                 // `max_missing_fraction`, then drop the remaining rows with any NaN. Error if no
+                 // asset or no row is left.
+  kPairwise,     // keep NaNs; estimators use pairwise-complete data and then repair PSD explicitly.
+                 // A Repair records how many cells stay missing (nothing is changed).
 };
 
 struct MissingPolicy {
   MissingPolicyKind kind = MissingPolicyKind::kError;
-  int max_fill = 0;                    // kForwardFill: periods, >= 1
-  double max_missing_fraction = 0.0;   // kDropAssets: in [0, 1)
+  int max_fill = 0;                   // kForwardFill: periods, >= 1 (ignored by other kinds)
+  double max_missing_fraction = 0.0;  // kDropAssets: in [0, 1); 0 drops every asset with any NaN
+  Status validate() const;
 };
 
-// Parses "error", "drop-rows", "ffill:N", "drop-assets:F", "pairwise".
+// Parses "error", "drop-rows", "ffill:N" (N integer >= 1), "drop-assets:F" (F in [0, 1)),
+// "pairwise". to_string() gives back the same text.
 Result<MissingPolicy> parse_missing_policy(std::string_view text);
 std::string to_string(const MissingPolicy& policy);
 
 struct Repair {
-  std::string action;   // e.g. "drop-rows", "ffill", "drop-asset"
-  std::string detail;   // human sentence: what, where, how many
+  std::string action;  // e.g. "drop-rows", "ffill", "drop-asset"
+  std::string detail;  // human sentence: what, where, how many
   Json to_json() const;
 };
 
@@ -40,8 +54,10 @@ struct CleanPanel {
   std::vector<Repair> repairs;
 };
 
-// Applies the policy. With kError the message names the first missing cell (asset and date) and
-// suggests the policies that would handle it.
+// Applies the policy (after validate()). With kError the message names the first missing cell
+// (asset and date) and suggests the policies that would handle it. Repairs are listed in the
+// order applied; a panel without NaNs comes back unchanged with no repairs. Volumes and spreads,
+// when present, follow the kept rows and assets (they are never filled).
 Result<CleanPanel> apply_missing_policy(const PricePanel& panel, const MissingPolicy& policy);
 
 }  // namespace keel

@@ -12,12 +12,16 @@
 namespace keel {
 
 struct PricePanel {
-  std::vector<std::string> assets;     // column names, unique
-  std::vector<Timestamp> timestamps;   // strictly increasing, UTC seconds
-  Eigen::MatrixXd prices;              // timestamps.size() × assets.size(); NaN = no quote
-  Eigen::MatrixXd volumes;             // empty, or same shape: traded volume in quote currency
-  Eigen::MatrixXd spreads;             // empty, or same shape: relative bid-ask spread (ask−bid)/mid
-  std::string source;                  // where it came from (file path or "simulator"), for messages
+  std::vector<std::string> assets;    // column names, unique
+  std::vector<Timestamp> timestamps;  // strictly increasing, UTC seconds
+  Eigen::MatrixXd prices;             // timestamps.size() × assets.size(); NaN = no quote
+  Eigen::MatrixXd volumes;            // empty, or same shape: traded volume in quote currency
+  Eigen::MatrixXd spreads;  // empty, or same shape: relative bid-ask spread (ask−bid)/mid
+  std::string source;       // where it came from (file path or "simulator"), for messages
+  // What the reader did beyond parsing that a user should know about (rows re-sorted, duplicate
+  // timestamps resolved by a policy). Empty when the file was read as written. Verbs copy these
+  // into diagnostics; nothing is changed silently.
+  std::vector<std::string> notes;
 
   Eigen::Index rows() const { return prices.rows(); }
   Eigen::Index cols() const { return prices.cols(); }

@@ -1,12 +1,44 @@
 #pragma once
 // Readers for price files (DESIGN.md section 3): wide CSV (first column a date or timestamp, one
 // column per asset) or long CSV (columns date,symbol,close[,volume,...]), plain or gzip (.gz).
-// Dates may be ISO dates, ISO date-times (with T or space, optional Z or +00:00), "YYYY/MM/DD",
-// "YYYYMMDD", Unix seconds or milliseconds, and CryptoDataDownload's "YYYY-MM-DD HH-AM". Input may
-// be ascending or descending, CRLF or LF, with or without a final newline, with a leading comment
-// or note line. Every error names the file, the line, the column or asset, and a fix.
+//
+// Accepted input
+// - Dates and date-times, all read as UTC (see parse_timestamp): "2024-01-02",
+//   "2024-01-02 13:00:00", "2024-01-02T13:00:00Z", "...+00:00" (other offsets are converted to
+//   UTC), "2024/01/02", "20240102", "20240102 13:00", CryptoDataDownload's "2017-09-22 08-PM",
+//   Unix seconds ("1502942400.0") and Unix milliseconds ("1623283200000").
+// - LF, CRLF or CR line endings, with or without a final newline, an optional UTF-8 byte-order
+//   mark, blank lines (skipped), lines starting with '#' before the header (skipped), and note
+//   lines before the header such as CryptoDataDownload's "Timestamps are UTC timezone,https://..."
+//   or "Created on ...": a line is a note when it has fewer fields than the next line and the next
+//   line does not start with a date (i.e. the next line is the real header).
+// - Cells "", "NaN", "NA", "N/A", "NULL", "null" and "-" are missing prices (NaN). Double-quoted
+//   fields are accepted.
+// - Row order: ascending, descending or any order. Rows are sorted ascending by timestamp. Input
+//   that is neither ascending nor descending (e.g. an interleaved block; in a long file, judged
+//   within each symbol) is sorted without error and a note saying how many rows were out of
+//   order is added to PricePanel::notes.
+//
+// Wide layout: the first column holds the timestamps (its header may be empty), every other
+// column is an asset named by its header. When some headers look like "X:close" (Bitstamp-style
+// "BTC:open,BTC:high,...,BTC:close,BTC:volume"), only the ":close" columns are read and the asset
+// is named X; the other columns are ignored.
+//
+// Long layout (detected by a symbol column): one row per (timestamp, symbol). Assets appear in the
+// order their symbols are first met in the file. Only the date, symbol, price, volume and spread
+// columns are read; other columns are not validated. When the file has both a date column and a
+// "unix" column, the date column is used (CryptoDataDownload's hourly Binance exports have 91 rows
+// whose unix value is 4 h off the date text); "unix" is used only when no date column exists.
+//
+// Validation (every error is Status::invalid with "file:line:" first, then the column or asset and
+// the date, then a hint): unreadable or corrupt gzip file, empty file, header only, no asset
+// column, empty or duplicated asset name, ragged row (wrong number of fields), unparseable date,
+// non-numeric cell, non-finite number, zero or negative price (see zero_as_missing), negative
+// volume, duplicate timestamp (see duplicates), an asset without a single price.
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "keel/core/result.hpp"
 #include "keel/data/price_panel.hpp"
@@ -14,27 +46,38 @@
 namespace keel {
 
 enum class DuplicateTimestampPolicy {
-  kError,      // default: a duplicate timestamp is an error naming the first one
+  kError,      // default: a duplicate timestamp is an error naming the earliest duplicated one
   kKeepFirst,  // keep the first row met in file order for each timestamp
   kKeepLast,   // keep the last row met in file order
 };
 
 struct ReadOptions {
-  // Long-format column names; matched case-insensitively. Empty means auto-detect
-  // ("date"/"timestamp"/"datetime"/"time", "symbol"/"asset"/"ticker", "close"/"price").
-  std::string date_column;
-  std::string symbol_column;
-  std::string price_column;
-  // What to do when one asset has two rows for one timestamp (e.g. concatenated exports).
+  // Column names, matched case-insensitively. Empty means auto-detect: date
+  // "date"/"timestamp"/"datetime"/"datetime_utc"/"time", then "unix"; symbol
+  // "symbol"/"asset"/"ticker"; price "close"/"price"/"adj_close"/"adj close". In a wide file the
+  // date column defaults to the first column and symbol_column/price_column must be empty.
+  std::string date_column{};
+  std::string symbol_column{};
+  std::string price_column{};
+  // What to do when one asset has two rows for one timestamp (e.g. concatenated exports). With
+  // kKeepFirst/kKeepLast the number of dropped rows is recorded in PricePanel::notes.
   DuplicateTimestampPolicy duplicates = DuplicateTimestampPolicy::kError;
+  // false (default): a zero cell is an error ("zero price"). true: a zero cell is read as a missing
+  // value — for files where 0 means "unknown", such as CoinMarketCap market caps. Negative values
+  // are an error either way.
+  bool zero_as_missing = false;
 };
 
 // Reads a wide or long price file; the layout is detected from the header (a long file has a
 // symbol column). Long files also fill volumes (a column named volume_quote, "volume usdt",
-// quote_volume or volume) and spreads (a column named spread) when present.
+// quote_volume, volume_usd or volume, in that order of preference) and spreads (a column named
+// spread) when present. Volumes may be zero; missing volume cells are NaN.
 Result<PricePanel> read_prices(const std::string& path, const ReadOptions& options = {});
 
-// Parses one date or date-time cell in any supported format; nullopt when it is not one.
+// Parses one date or date-time cell in any supported format (see above); nullopt when it is not
+// one. Numbers are Unix time: below 1e8 they are rejected (a row index, not a time), below 1e11
+// they are seconds, below 1e14 milliseconds, below 1e17 microseconds, else nanoseconds. Fractions
+// of a second are dropped (milliseconds are rounded to the nearest second).
 std::optional<Timestamp> parse_timestamp(std::string_view text);
 
 // Parses the duplicate policy names "error", "keep-first", "keep-last".

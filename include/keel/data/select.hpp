@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "keel/core/result.hpp"
@@ -11,12 +12,23 @@
 namespace keel {
 
 struct PanelSelection {
-  std::optional<Timestamp> start;   // inclusive, on price timestamps
-  std::optional<Timestamp> end;     // inclusive; a date-only end includes that whole UTC day
-  std::vector<std::string> assets;  // empty = all, else this order; unknown names are an error
+  std::optional<Timestamp> start{};  // inclusive, on price timestamps; nullopt = from the first row
+  std::optional<Timestamp> end{};  // inclusive; nullopt = to the last row. parse_selection() turns
+                                   // a date-only end ("2024-01-31") into the day's last second,
+                                   // so that the whole UTC day is included
+  std::vector<std::string> assets{};  // empty = all, else this order; unknown names are an error
 };
 
-// Errors name the unknown asset (with the closest known name as a hint) or an empty date range.
+// Builds a selection from command-line text; an empty string means "not given". `start` and `end`
+// accept every format of parse_timestamp(); `assets` is a comma-separated list ("BTC, ETH,SOL").
+// Errors name the unreadable date or the empty / repeated asset name.
+Result<PanelSelection> parse_selection(std::string_view start, std::string_view end,
+                                       std::string_view assets);
+
+// Keeps the rows with start <= timestamp <= end and the listed assets in the listed order
+// (volumes, spreads and notes follow). Errors name the unknown asset (with the closest known name
+// as a hint), a repeated asset, start after end, or a date range holding no row (with the panel's
+// own range).
 Result<PricePanel> select(const PricePanel& panel, const PanelSelection& selection);
 
 }  // namespace keel

@@ -1,0 +1,201 @@
+#include "keel/data/metadata.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <unordered_map>
+
+#include "data/csv.hpp"
+
+namespace keel {
+
+namespace {
+
+enum class Field {
+  kSymbol,
+  kSector,
+  kChain,
+  kProtocol,
+  kStablecoin,
+  kLotSize,
+  kMinNotional,
+  kMarketCap
+};
+
+constexpr std::array<std::string_view, 8> kFieldNames = {
+    "symbol",        "sector",   "chain",        "protocol",
+    "is_stablecoin", "lot_size", "min_notional", "market_cap"};
+
+std::optional<bool> parse_bool(std::string_view text) {
+  if (csv::iequals(text, "true") || csv::iequals(text, "yes") || text == "1") return true;
+  if (csv::iequals(text, "false") || csv::iequals(text, "no") || text == "0") return false;
+  return std::nullopt;
+}
+
+std::string format_number(double value) {
+  char buffer[32];
+  const auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  return std::string(buffer, ptr);
+}
+
+}  // namespace
+
+const AssetInfo* AssetMetadata::find(const std::string& symbol) const {
+  for (const AssetInfo& info : assets) {
+    if (info.symbol == symbol) return &info;
+  }
+  return nullptr;
+}
+
+std::optional<std::string> AssetMetadata::tag(const std::string& symbol,
+                                              const std::string& field) const {
+  const AssetInfo* info = find(symbol);
+  if (info == nullptr) return std::nullopt;
+  const auto non_empty = [](const std::string& v) -> std::optional<std::string> {
+    if (v.empty()) return std::nullopt;
+    return v;
+  };
+  if (field == "sector") return non_empty(info->sector);
+  if (field == "chain") return non_empty(info->chain);
+  if (field == "protocol") return non_empty(info->protocol);
+  if (field == "stablecoin") return std::string(info->is_stablecoin ? "true" : "false");
+  return std::nullopt;
+}
+
+Result<AssetMetadata> read_metadata(const std::string& path) {
+  auto text = csv::read_file(path);
+  if (!text) return text.status();
+  csv::LineReader lines(*text);
+  std::vector<std::string_view> fields;
+  std::deque<std::string> scratch;
+  std::string_view line;
+  bool have_header = false;
+  while (lines.next(line)) {
+    if (!csv::trim(line).empty() && !csv::trim(line).starts_with('#')) {
+      have_header = true;
+      break;
+    }
+  }
+  if (!have_header) {
+    return Status::invalid(
+        fmt::format("{}: the metadata file is empty; expected a header such as "
+                    "'symbol,sector,chain,protocol,is_stablecoin,lot_size,min_notional,market_cap'",
+                    path));
+  }
+  const int header_line = lines.line_number();
+  csv::split(line, fields, scratch);
+  std::vector<Field> columns;
+  std::array<int, kFieldNames.size()> seen{};
+  for (std::size_t c = 0; c < fields.size(); ++c) {
+    const std::string_view name = csv::trim(fields[c]);
+    std::size_t k = 0;
+    while (k < kFieldNames.size() && !csv::iequals(name, kFieldNames[k])) ++k;
+    if (k == kFieldNames.size()) {
+      return Status::invalid(fmt::format(
+          "{}:{}: unknown metadata column '{}'; the columns are symbol, sector, chain, protocol, "
+          "is_stablecoin, lot_size, min_notional, market_cap (any order, all but symbol optional)",
+          path, header_line, name));
+    }
+    if (seen[k]++ > 0) {
+      return Status::invalid(fmt::format("{}:{}: column '{}' appears twice in the header", path,
+                                         header_line, kFieldNames[k]));
+    }
+    columns.push_back(static_cast<Field>(k));
+  }
+  if (seen[0] == 0) {
+    return Status::invalid(fmt::format(
+        "{}:{}: the metadata header has no 'symbol' column; it names the asset of each row", path,
+        header_line));
+  }
+
+  AssetMetadata metadata;
+  std::unordered_map<std::string, int> rows_by_symbol;
+  while (lines.next(line)) {
+    if (csv::trim(line).empty()) continue;
+    const int line_no = lines.line_number();
+    csv::split(line, fields, scratch);
+    if (fields.size() != columns.size()) {
+      return Status::invalid(fmt::format(
+          "{}:{}: row has {} fields but the header has {}; check for a missing or extra comma",
+          path, line_no, fields.size(), columns.size()));
+    }
+    AssetInfo info;
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const std::string_view cell = csv::trim(fields[c]);
+      const auto number = [&](double& out) -> Status {
+        if (cell.empty()) return Status::ok();
+        if (!csv::parse_double(cell, out) || !std::isfinite(out) || out < 0.0) {
+          return Status::invalid(fmt::format(
+              "{}:{}: column '{}': '{}' is not a non-negative number; leave it empty (or 0) when "
+              "unknown",
+              path, line_no, kFieldNames[static_cast<std::size_t>(columns[c])], cell));
+        }
+        return Status::ok();
+      };
+      switch (columns[c]) {
+        case Field::kSymbol:
+          info.symbol = std::string(cell);
+          break;
+        case Field::kSector:
+          info.sector = std::string(cell);
+          break;
+        case Field::kChain:
+          info.chain = std::string(cell);
+          break;
+        case Field::kProtocol:
+          info.protocol = std::string(cell);
+          break;
+        case Field::kStablecoin: {
+          if (cell.empty()) break;
+          const auto flag = parse_bool(cell);
+          if (!flag) {
+            return Status::invalid(fmt::format(
+                "{}:{}: column 'is_stablecoin': '{}' is not a boolean; use true/false, yes/no or "
+                "1/0",
+                path, line_no, cell));
+          }
+          info.is_stablecoin = *flag;
+          break;
+        }
+        case Field::kLotSize:
+          KEEL_RETURN_IF_ERROR(number(info.lot_size));
+          break;
+        case Field::kMinNotional:
+          KEEL_RETURN_IF_ERROR(number(info.min_notional));
+          break;
+        case Field::kMarketCap:
+          KEEL_RETURN_IF_ERROR(number(info.market_cap));
+          break;
+      }
+    }
+    if (info.symbol.empty()) {
+      return Status::invalid(
+          fmt::format("{}:{}: empty symbol; every metadata row names its asset", path, line_no));
+    }
+    const auto [it, inserted] = rows_by_symbol.emplace(info.symbol, line_no);
+    if (!inserted) {
+      return Status::invalid(
+          fmt::format("{}:{}: symbol '{}' already described on line {}; keep one "
+                      "row per asset",
+                      path, line_no, info.symbol, it->second));
+    }
+    metadata.assets.push_back(std::move(info));
+  }
+  return metadata;
+}
+
+Status write_metadata(const AssetMetadata& metadata, const std::string& path) {
+  std::string out = "symbol,sector,chain,protocol,is_stablecoin,lot_size,min_notional,market_cap\n";
+  for (const AssetInfo& a : metadata.assets) {
+    out += fmt::format("{},{},{},{},{},{},{},{}\n", csv::quote_if_needed(a.symbol),
+                       csv::quote_if_needed(a.sector), csv::quote_if_needed(a.chain),
+                       csv::quote_if_needed(a.protocol), a.is_stablecoin ? "true" : "false",
+                       format_number(a.lot_size), format_number(a.min_notional),
+                       format_number(a.market_cap));
+  }
+  return csv::write_file(path, out);
+}
+
+}  // namespace keel

@@ -1,0 +1,571 @@
+#include "keel/data/read_prices.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <unordered_map>
+
+#include "data/csv.hpp"
+
+namespace keel {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr int kMaxNoteLines = 5;
+
+const char* const kDateHint =
+    "use YYYY-MM-DD, YYYY-MM-DD HH:MM:SS, ISO 8601 (2024-01-02T13:00:00Z), YYYYMMDD, or Unix "
+    "seconds/milliseconds";
+
+bool next_nonblank(csv::LineReader& reader, std::string_view& line) {
+  while (reader.next(line)) {
+    if (!csv::trim(line).empty()) return true;
+  }
+  return false;
+}
+
+int find_column(const std::vector<std::string>& names,
+                std::initializer_list<std::string_view> candidates) {
+  for (std::string_view candidate : candidates) {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (csv::iequals(names[i], candidate)) return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+int find_named(const std::vector<std::string>& names, std::string_view name) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (csv::iequals(names[i], name)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string header_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size() && i < 12; ++i) {
+    if (i > 0) out += ",";
+    out += names[i];
+  }
+  if (names.size() > 12) out += ",...";
+  return out;
+}
+
+bool ends_with_close(std::string_view name) {
+  constexpr std::string_view kSuffix = ":close";
+  return name.size() > kSuffix.size() &&
+         csv::iequals(name.substr(name.size() - kSuffix.size()), kSuffix);
+}
+
+// Parses everything after the file has been read into memory.
+class Parser {
+ public:
+  Parser(std::string_view text, const std::string& path, const ReadOptions& options)
+      : lines_(text), path_(path), options_(options) {}
+
+  Result<PricePanel> run();
+
+ private:
+  std::string at(int line) const { return fmt::format("{}:{}: ", path_, line); }
+  Status read_header();
+  Result<PricePanel> read_wide();
+  Result<PricePanel> read_long();
+  // Parses a price cell; NaN for a missing cell.
+  Status parse_price(std::string_view raw, const std::string& asset, Timestamp t, int line,
+                     double& value) const;
+  Status parse_nonnegative(std::string_view raw, std::string_view what, const std::string& asset,
+                           Timestamp t, int line, double& value) const;
+  Status ragged(int line, std::size_t got) const;
+  Status bad_date(int line, int column, std::string_view text) const;
+  Status check_assets_have_data(const PricePanel& panel) const;
+
+  csv::LineReader lines_;
+  std::string path_;
+  const ReadOptions& options_;
+  std::vector<std::string_view> fields_;
+  std::deque<std::string> scratch_;
+  std::vector<std::string> header_;
+  int header_line_ = 0;
+};
+
+Status Parser::read_header() {
+  std::string_view line;
+  if (!next_nonblank(lines_, line)) {
+    return Status::invalid(fmt::format(
+        "{}: the file is empty; expected a header such as 'date,BTC,ETH' followed by one row per "
+        "date",
+        path_));
+  }
+  while (csv::trim(line).starts_with('#')) {
+    if (!next_nonblank(lines_, line)) {
+      return Status::invalid(fmt::format(
+          "{}: the file holds only comment lines; expected a header such as 'date,BTC,ETH'",
+          path_));
+    }
+  }
+  for (int notes = 0; notes < kMaxNoteLines; ++notes) {
+    csv::LineReader peek = lines_;
+    std::string_view next;
+    if (!next_nonblank(peek, next)) break;
+    csv::split(line, fields_, scratch_);
+    const std::size_t this_count = fields_.size();
+    csv::split(next, fields_, scratch_);
+    if (this_count >= fields_.size() || parse_timestamp(fields_[0])) break;
+    line = next;
+    lines_ = peek;
+  }
+  header_line_ = lines_.line_number();
+  csv::split(line, fields_, scratch_);
+  header_.clear();
+  for (std::string_view f : fields_) header_.emplace_back(csv::trim(f));
+  return Status::ok();
+}
+
+Status Parser::ragged(int line, std::size_t got) const {
+  std::string date;
+  if (!fields_.empty()) {
+    if (auto t = parse_timestamp(fields_[0]))
+      date = fmt::format(" (date {})", format_timestamp(*t));
+  }
+  return Status::invalid(fmt::format(
+      "{}row has {} fields but the header on line {} has {}{}; check for a missing or extra "
+      "comma, or quote cells that contain commas",
+      at(line), got, header_line_, header_.size(), date));
+}
+
+Status Parser::bad_date(int line, int column, std::string_view text) const {
+  const std::string& name = header_[static_cast<std::size_t>(column)];
+  return Status::invalid(fmt::format("{}column '{}': cannot read the date '{}'; {}", at(line),
+                                     name.empty() ? std::string("(first column)") : name,
+                                     csv::trim(text), kDateHint));
+}
+
+Status Parser::parse_price(std::string_view raw, const std::string& asset, Timestamp t, int line,
+                           double& value) const {
+  const std::string_view cell = csv::trim(raw);
+  if (csv::is_missing_token(cell)) {
+    value = kNaN;
+    return Status::ok();
+  }
+  if (!csv::parse_double(cell, value)) {
+    return Status::invalid(fmt::format(
+        "{}asset '{}' on {}: '{}' is not a number; write prices as plain decimals (1234.5 or "
+        "1.2e-05) and leave a cell empty (or NaN) when there is no quote",
+        at(line), asset, format_timestamp(t), cell));
+  }
+  if (!std::isfinite(value)) {
+    return Status::invalid(fmt::format(
+        "{}asset '{}' on {}: '{}' is not a finite number; leave the cell empty when there is no "
+        "quote",
+        at(line), asset, format_timestamp(t), cell));
+  }
+  if (value == 0.0) {
+    if (options_.zero_as_missing) {
+      value = kNaN;
+      return Status::ok();
+    }
+    return Status::invalid(fmt::format(
+        "{}asset '{}' on {}: zero price; prices must be > 0. Leave the cell empty when there was "
+        "no quote, or read with zero_as_missing when 0 means 'unknown' (e.g. market caps)",
+        at(line), asset, format_timestamp(t)));
+  }
+  if (value < 0.0) {
+    return Status::invalid(fmt::format(
+        "{}asset '{}' on {}: negative price {}; prices must be > 0. Is this a return or a "
+        "funding-rate column rather than a price?",
+        at(line), asset, format_timestamp(t), cell));
+  }
+  return Status::ok();
+}
+
+Status Parser::parse_nonnegative(std::string_view raw, std::string_view what,
+                                 const std::string& asset, Timestamp t, int line,
+                                 double& value) const {
+  const std::string_view cell = csv::trim(raw);
+  if (csv::is_missing_token(cell)) {
+    value = kNaN;
+    return Status::ok();
+  }
+  if (!csv::parse_double(cell, value) || !std::isfinite(value)) {
+    return Status::invalid(
+        fmt::format("{}asset '{}' on {}: {} '{}' is not a finite number; leave "
+                    "the cell empty when it is unknown",
+                    at(line), asset, format_timestamp(t), what, cell));
+  }
+  if (value < 0.0) {
+    return Status::invalid(fmt::format("{}asset '{}' on {}: negative {} {}; it must be >= 0",
+                                       at(line), asset, format_timestamp(t), what, cell));
+  }
+  return Status::ok();
+}
+
+Status Parser::check_assets_have_data(const PricePanel& panel) const {
+  for (Eigen::Index j = 0; j < panel.cols(); ++j) {
+    if (panel.prices.col(j).array().isNaN().all()) {
+      return Status::invalid(fmt::format(
+          "{}asset '{}' has no price in any of the {} rows; remove it from the file or check that "
+          "the column holds prices",
+          at(header_line_), panel.assets[static_cast<std::size_t>(j)], panel.rows()));
+    }
+  }
+  return Status::ok();
+}
+
+// Orders rows by timestamp and resolves duplicate timestamps; returns the rows to keep, ascending.
+Result<std::vector<std::size_t>> order_rows(const std::vector<Timestamp>& ts,
+                                            const std::vector<int>& lines, const std::string& path,
+                                            DuplicateTimestampPolicy policy,
+                                            std::vector<std::string>& notes) {
+  const std::size_t n = ts.size();
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::size_t ups = 0;
+  std::size_t downs = 0;
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    if (ts[i] < ts[i + 1]) ++ups;
+    if (ts[i] > ts[i + 1]) ++downs;
+  }
+  if (downs > 0) {
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return ts[a] < ts[b]; });
+    if (ups > 0) {
+      notes.push_back(fmt::format(
+          "{}: {} rows were out of time order (the file is neither ascending nor descending); "
+          "all rows were sorted by timestamp",
+          path, std::min(ups, downs)));
+    }
+  }
+  std::vector<std::size_t> keep;
+  keep.reserve(n);
+  std::size_t duplicates = 0;
+  std::size_t i = 0;
+  Timestamp first_duplicate = 0;
+  while (i < n) {
+    std::size_t j = i + 1;
+    while (j < n && ts[order[j]] == ts[order[i]]) ++j;
+    if (j - i > 1) {
+      if (duplicates == 0) first_duplicate = ts[order[i]];
+      if (policy == DuplicateTimestampPolicy::kError) {
+        return Status::invalid(fmt::format(
+            "{}:{}: duplicate timestamp {} (also on line {}); keep one row per timestamp with "
+            "--duplicates keep-first|keep-last (ReadOptions::duplicates) or remove the duplicated "
+            "rows",
+            path, lines[order[i + 1]], format_timestamp(ts[order[i]]), lines[order[i]]));
+      }
+      duplicates += j - i - 1;
+    }
+    keep.push_back(policy == DuplicateTimestampPolicy::kKeepLast ? order[j - 1] : order[i]);
+    i = j;
+  }
+  if (duplicates > 0) {
+    notes.push_back(fmt::format(
+        "{}: dropped {} rows with a duplicate timestamp, keeping the {} row in file order (first "
+        "duplicated timestamp {})",
+        path, duplicates, policy == DuplicateTimestampPolicy::kKeepLast ? "last" : "first",
+        format_timestamp(first_duplicate)));
+  }
+  return keep;
+}
+
+Result<PricePanel> Parser::read_wide() {
+  if (!options_.symbol_column.empty()) {
+    return Status::invalid(fmt::format(
+        "{}no column named '{}' (symbol_column); the header is '{}'; leave symbol_column empty "
+        "for a wide file",
+        at(header_line_), options_.symbol_column, header_list(header_)));
+  }
+  if (!options_.price_column.empty()) {
+    return Status::invalid(fmt::format(
+        "{}price_column '{}' applies to long files (date,symbol,close); this file has no symbol "
+        "column, so every column after the date is an asset",
+        at(header_line_), options_.price_column));
+  }
+  int date_col = 0;
+  if (!options_.date_column.empty()) {
+    date_col = find_named(header_, options_.date_column);
+    if (date_col < 0) {
+      return Status::invalid(fmt::format("{}no column named '{}' (date_column); the header is '{}'",
+                                         at(header_line_), options_.date_column,
+                                         header_list(header_)));
+    }
+  }
+  const bool colon_mode = std::any_of(header_.begin(), header_.end(), ends_with_close);
+  std::vector<int> columns;
+  PricePanel panel;
+  panel.source = path_;
+  std::unordered_map<std::string, int> seen;
+  for (std::size_t c = 0; c < header_.size(); ++c) {
+    if (static_cast<int>(c) == date_col) continue;
+    std::string name = header_[c];
+    if (colon_mode) {
+      if (!ends_with_close(name)) continue;
+      name = std::string(csv::trim(std::string_view(name).substr(0, name.size() - 6)));
+    }
+    if (name.empty()) {
+      return Status::invalid(fmt::format(
+          "{}column {} has an empty name; give every asset column a name (only the date column "
+          "may be unnamed)",
+          at(header_line_), c + 1));
+    }
+    const auto [it, inserted] = seen.emplace(name, static_cast<int>(c));
+    if (!inserted) {
+      return Status::invalid(fmt::format(
+          "{}asset '{}' appears twice in the header (columns {} and {}); rename or remove one",
+          at(header_line_), name, it->second + 1, c + 1));
+    }
+    panel.assets.push_back(std::move(name));
+    columns.push_back(static_cast<int>(c));
+  }
+  if (columns.empty()) {
+    const bool other_delimiter =
+        header_.size() == 1 && header_[0].find_first_of(";\t|") != std::string::npos;
+    return Status::invalid(fmt::format(
+        "{}no asset columns: the header '{}' has only the date column; expected 'date,BTC,ETH,...' "
+        "(wide) or 'date,symbol,close' (long){}",
+        at(header_line_), header_list(header_),
+        other_delimiter ? "; Keel reads comma-separated files, this header looks like it uses "
+                          "another delimiter"
+                        : ""));
+  }
+
+  const std::size_t n_assets = columns.size();
+  std::vector<Timestamp> ts;
+  std::vector<int> line_numbers;
+  std::vector<double> values;
+  std::string_view line;
+  while (lines_.next(line)) {
+    if (csv::trim(line).empty()) continue;
+    const int line_no = lines_.line_number();
+    csv::split(line, fields_, scratch_);
+    if (fields_.size() != header_.size()) return ragged(line_no, fields_.size());
+    const auto t = parse_timestamp(fields_[static_cast<std::size_t>(date_col)]);
+    if (!t) return bad_date(line_no, date_col, fields_[static_cast<std::size_t>(date_col)]);
+    ts.push_back(*t);
+    line_numbers.push_back(line_no);
+    const std::size_t base = values.size();
+    values.resize(base + n_assets);
+    for (std::size_t k = 0; k < n_assets; ++k) {
+      KEEL_RETURN_IF_ERROR(parse_price(fields_[static_cast<std::size_t>(columns[k])],
+                                       panel.assets[k], *t, line_no, values[base + k]));
+    }
+  }
+  if (ts.empty()) {
+    return Status::invalid(fmt::format(
+        "{}the file has a header but no data rows; expected one row per date after the header",
+        at(header_line_)));
+  }
+  auto keep = order_rows(ts, line_numbers, path_, options_.duplicates, panel.notes);
+  if (!keep) return keep.status();
+  const auto rows = static_cast<Eigen::Index>(keep->size());
+  panel.prices.resize(rows, static_cast<Eigen::Index>(n_assets));
+  panel.timestamps.resize(keep->size());
+  for (Eigen::Index r = 0; r < rows; ++r) {
+    const std::size_t src = (*keep)[static_cast<std::size_t>(r)];
+    panel.timestamps[static_cast<std::size_t>(r)] = ts[src];
+    for (std::size_t k = 0; k < n_assets; ++k) {
+      panel.prices(r, static_cast<Eigen::Index>(k)) = values[src * n_assets + k];
+    }
+  }
+  KEEL_RETURN_IF_ERROR(check_assets_have_data(panel));
+  return panel;
+}
+
+Result<PricePanel> Parser::read_long() {
+  const auto require = [&](const std::string& option, const char* option_name,
+                           std::initializer_list<std::string_view> defaults,
+                           const char* what) -> Result<int> {
+    const int col = option.empty() ? find_column(header_, defaults) : find_named(header_, option);
+    if (col >= 0) return col;
+    if (!option.empty()) {
+      return Status::invalid(fmt::format("{}no column named '{}' ({}); the header is '{}'",
+                                         at(header_line_), option, option_name,
+                                         header_list(header_)));
+    }
+    std::string names;
+    for (std::string_view d : defaults)
+      names += fmt::format("{}'{}'", names.empty() ? "" : ", ", d);
+    return Status::invalid(fmt::format(
+        "{}long file without a {} column: the header is '{}'; name it one of {} or set {}",
+        at(header_line_), what, header_list(header_), names, option_name));
+  };
+  const auto date_col =
+      require(options_.date_column, "date_column",
+              {"date", "timestamp", "datetime", "datetime_utc", "time", "unix"}, "date");
+  if (!date_col) return date_col.status();
+  const auto symbol_col =
+      require(options_.symbol_column, "symbol_column", {"symbol", "asset", "ticker"}, "symbol");
+  if (!symbol_col) return symbol_col.status();
+  const auto price_col = require(options_.price_column, "price_column",
+                                 {"close", "price", "adj_close", "adj close"}, "price");
+  if (!price_col) return price_col.status();
+  const int volume_col = find_column(header_, {"volume_quote", "volume usdt", "quote_volume",
+                                               "volume_usd", "volume usd", "volume"});
+  const int spread_col = find_column(header_, {"spread"});
+  const auto dcol = static_cast<std::size_t>(*date_col);
+  const auto scol = static_cast<std::size_t>(*symbol_col);
+  const auto pcol = static_cast<std::size_t>(*price_col);
+
+  struct Row {
+    Timestamp t;
+    int asset;
+    int line;
+    double price;
+    double volume;
+    double spread;
+  };
+  std::vector<Row> rows;
+  PricePanel panel;
+  panel.source = path_;
+  std::unordered_map<std::string, int> symbols;
+  std::string last_symbol;
+  int last_index = -1;
+  // Per-symbol order in file order: ascending or descending is normal, both is "out of order".
+  struct SymbolOrder {
+    bool seen = false;
+    Timestamp previous = 0;
+    std::size_t ups = 0;
+    std::size_t downs = 0;
+  };
+  std::vector<SymbolOrder> order;
+  std::string_view line;
+  while (lines_.next(line)) {
+    if (csv::trim(line).empty()) continue;
+    const int line_no = lines_.line_number();
+    csv::split(line, fields_, scratch_);
+    if (fields_.size() != header_.size()) return ragged(line_no, fields_.size());
+    const auto t = parse_timestamp(fields_[dcol]);
+    if (!t) return bad_date(line_no, *date_col, fields_[dcol]);
+    const std::string_view symbol = csv::trim(fields_[scol]);
+    if (symbol.empty()) {
+      return Status::invalid(
+          fmt::format("{}empty symbol in column '{}' on {}; every row needs an "
+                      "asset name",
+                      at(line_no), header_[scol], format_timestamp(*t)));
+    }
+    if (last_index < 0 || symbol != last_symbol) {
+      last_symbol.assign(symbol);
+      const auto [it, inserted] =
+          symbols.emplace(last_symbol, static_cast<int>(panel.assets.size()));
+      if (inserted) panel.assets.push_back(last_symbol);
+      last_index = it->second;
+    }
+    const std::string& asset = panel.assets[static_cast<std::size_t>(last_index)];
+    Row row{*t, last_index, line_no, kNaN, kNaN, kNaN};
+    KEEL_RETURN_IF_ERROR(parse_price(fields_[pcol], asset, *t, line_no, row.price));
+    if (volume_col >= 0) {
+      KEEL_RETURN_IF_ERROR(parse_nonnegative(fields_[static_cast<std::size_t>(volume_col)],
+                                             "volume", asset, *t, line_no, row.volume));
+    }
+    if (spread_col >= 0) {
+      KEEL_RETURN_IF_ERROR(parse_nonnegative(fields_[static_cast<std::size_t>(spread_col)],
+                                             "spread", asset, *t, line_no, row.spread));
+    }
+    rows.push_back(row);
+    if (order.size() < panel.assets.size()) order.resize(panel.assets.size());
+    SymbolOrder& o = order[static_cast<std::size_t>(last_index)];
+    if (o.seen) {
+      o.ups += o.previous < *t ? 1 : 0;
+      o.downs += o.previous > *t ? 1 : 0;
+    }
+    o.seen = true;
+    o.previous = *t;
+  }
+  if (rows.empty()) {
+    return Status::invalid(fmt::format(
+        "{}the file has a header but no data rows; expected one row per date and symbol",
+        at(header_line_)));
+  }
+
+  std::size_t out_of_order = 0;
+  for (const SymbolOrder& o : order) out_of_order += std::min(o.ups, o.downs);
+  if (out_of_order > 0) {
+    panel.notes.push_back(fmt::format(
+        "{}: {} rows were out of time order within their symbol (the file is neither ascending "
+        "nor descending); all rows were sorted by timestamp",
+        path_, out_of_order));
+  }
+
+  std::vector<Timestamp> grid(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) grid[i] = rows[i].t;
+  std::sort(grid.begin(), grid.end());
+  grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
+  const auto n_rows = static_cast<Eigen::Index>(grid.size());
+  const auto n_assets = static_cast<Eigen::Index>(panel.assets.size());
+  panel.timestamps = grid;
+  panel.prices.setConstant(n_rows, n_assets, kNaN);
+  if (volume_col >= 0) panel.volumes.setConstant(n_rows, n_assets, kNaN);
+  if (spread_col >= 0) panel.spreads.setConstant(n_rows, n_assets, kNaN);
+  std::vector<int> cell_line(static_cast<std::size_t>(n_rows * n_assets), 0);
+
+  // Duplicates: with kError report the earliest duplicated timestamp, so scan everything first.
+  const Row* first_dup = nullptr;
+  int first_dup_other_line = 0;
+  std::size_t duplicates = 0;
+  for (const Row& row : rows) {
+    const auto r =
+        static_cast<Eigen::Index>(std::lower_bound(grid.begin(), grid.end(), row.t) - grid.begin());
+    int& seen_line = cell_line[static_cast<std::size_t>(r * n_assets + row.asset)];
+    if (seen_line != 0) {
+      ++duplicates;
+      if (first_dup == nullptr || row.t < first_dup->t) {
+        first_dup = &row;
+        first_dup_other_line = seen_line;
+      }
+      if (options_.duplicates != DuplicateTimestampPolicy::kKeepLast) continue;
+    }
+    seen_line = row.line;
+    panel.prices(r, row.asset) = row.price;
+    if (volume_col >= 0) panel.volumes(r, row.asset) = row.volume;
+    if (spread_col >= 0) panel.spreads(r, row.asset) = row.spread;
+  }
+  if (first_dup != nullptr) {
+    const std::string& asset = panel.assets[static_cast<std::size_t>(first_dup->asset)];
+    if (options_.duplicates == DuplicateTimestampPolicy::kError) {
+      return Status::invalid(fmt::format(
+          "{}asset '{}': duplicate timestamp {} (also on line {}); {} rows repeat a (timestamp, "
+          "symbol) pair. Keep one row per timestamp with --duplicates keep-first|keep-last "
+          "(ReadOptions::duplicates) or remove the duplicated rows",
+          at(first_dup->line), asset, format_timestamp(first_dup->t), first_dup_other_line,
+          duplicates));
+    }
+    panel.notes.push_back(fmt::format(
+        "{}: dropped {} rows with a duplicate (timestamp, symbol), keeping the {} row in file "
+        "order (first duplicated timestamp {} for '{}')",
+        path_, duplicates,
+        options_.duplicates == DuplicateTimestampPolicy::kKeepLast ? "last" : "first",
+        format_timestamp(first_dup->t), asset));
+  }
+  KEEL_RETURN_IF_ERROR(check_assets_have_data(panel));
+  return panel;
+}
+
+Result<PricePanel> Parser::run() {
+  KEEL_RETURN_IF_ERROR(read_header());
+  const bool is_long = options_.symbol_column.empty()
+                           ? find_column(header_, {"symbol", "asset", "ticker"}) >= 0
+                           : find_named(header_, options_.symbol_column) >= 0;
+  return is_long ? read_long() : read_wide();
+}
+
+}  // namespace
+
+Result<PricePanel> read_prices(const std::string& path, const ReadOptions& options) {
+  auto text = csv::read_file(path);
+  if (!text) return text.status();
+  Parser parser(*text, path, options);
+  return parser.run();
+}
+
+Result<DuplicateTimestampPolicy> parse_duplicate_policy(std::string_view name) {
+  if (name == "error") return DuplicateTimestampPolicy::kError;
+  if (name == "keep-first") return DuplicateTimestampPolicy::kKeepFirst;
+  if (name == "keep-last") return DuplicateTimestampPolicy::kKeepLast;
+  return Status::invalid(fmt::format(
+      "unknown duplicate-timestamp policy '{}'; use error, keep-first or keep-last", name));
+}
+
+}  // namespace keel
