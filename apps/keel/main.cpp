@@ -1,1 +1,40 @@
-int main() { return 0; }
+// keel: portfolio construction and risk for crypto-asset portfolios.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+
+#include "verb.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "keel: portfolio construction and risk engine for crypto-asset portfolios.\n"
+      "Run `keel <verb> --help` for a verb's options and an example."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "keel 0.1.0");
+  app.footer("Exit codes: 0 ok, 2 invalid input or usage, 3 no usable answer, "
+             "4 numerical failure, 1 internal error.");
+
+  std::vector<keel::cli::Verb> verbs = {
+      keel::cli::register_demo(app),
+      keel::cli::register_simulate(app),
+      keel::cli::register_inspect(app),
+      keel::cli::register_estimate(app),
+      keel::cli::register_optimize(app),
+  };
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    for (const auto& verb : verbs) {
+      if (verb.command->parsed()) return verb.run();
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "keel: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return 1;
+}

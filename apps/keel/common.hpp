@@ -1,0 +1,70 @@
+#pragma once
+// Options and steps shared by the verbs that read prices and write results.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "keel/core/json.hpp"
+#include "keel/core/result.hpp"
+#include "keel/data/frequency.hpp"
+#include "keel/data/missing.hpp"
+#include "keel/data/price_panel.hpp"
+#include "keel/data/returns.hpp"
+
+namespace keel::cli {
+
+// --prices, --start, --end, --assets, --missing, --duplicates, --periods-per-year, --log-returns.
+struct PriceInputOptions {
+  std::string prices;
+  std::string start;
+  std::string end;
+  std::vector<std::string> assets;
+  std::string missing = "error";
+  std::string duplicates = "error";
+  double periods_per_year = 0.0;  // 0 = infer from timestamps
+  bool log_returns = false;
+};
+// `numeric` adds the options that only matter when returns are computed (--missing,
+// --periods-per-year, --log-returns); inspection reads raw prices and takes only the rest.
+void add_price_options(CLI::App& command, PriceInputOptions& options, bool prices_required,
+                       bool numeric = true);
+
+// Prices as read and narrowed by --start/--end/--assets, before the missing-data policy.
+Result<PricePanel> read_selected_prices(const PriceInputOptions& options);
+
+// Everything a numeric verb needs: the cleaned panel, what was repaired, the frequency and returns.
+struct MarketInput {
+  PricePanel panel;
+  std::vector<Repair> repairs;
+  FrequencyInfo frequency;
+  ReturnSeries returns;
+};
+Result<MarketInput> prepare_market(PricePanel panel, const PriceInputOptions& options);
+Result<MarketInput> load_market(const PriceInputOptions& options);
+
+// The "inputs" block of JSON results (DESIGN.md section 3).
+Json inputs_json(const MarketInput& input);
+
+// --format table|json and -o FILE. A FILE ending in .json implies json.
+struct OutputOptions {
+  std::string format = "table";
+  std::string output;
+};
+// `formats` lists what --format accepts (default table and json).
+void add_output_options(CLI::App& command, OutputOptions& options,
+                        std::vector<std::string> formats = {"table", "json"});
+// Emits a verb's result: with -o FILE the JSON goes to FILE and the table to stdout; with
+// --format json (and no -o) the JSON goes to stdout; otherwise the table. Returns an exit code.
+int emit(const Json& document, const std::function<void(std::ostream&)>& print_table,
+         const OutputOptions& options);
+// Writes the JSON document to a file; returns an error status naming the file on failure.
+Status write_json_file(const Json& document, const std::string& path);
+
+// Prints "keel: error: ..." (and the status kind) on stderr; returns the DESIGN exit code.
+int report_error(const Status& status);
+
+}  // namespace keel::cli

@@ -1,0 +1,24 @@
+#pragma once
+// How the keel CLI is put together: each verb lives in its own file and registers a CLI11
+// subcommand plus the function that runs it. main() parses, then runs the chosen verb.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace keel::cli {
+
+struct Verb {
+  CLI::App* command = nullptr;
+  std::function<int()> run;  // returns the process exit code (DESIGN.md section 3)
+};
+
+Verb register_demo(CLI::App& app);
+Verb register_simulate(CLI::App& app);
+Verb register_inspect(CLI::App& app);
+Verb register_estimate(CLI::App& app);
+Verb register_optimize(CLI::App& app);
+
+}  // namespace keel::cli

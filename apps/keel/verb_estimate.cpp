@@ -1,0 +1,130 @@
+// keel estimate: expected returns and covariance from prices.
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "common.hpp"
+#include "estimation.hpp"
+#include "keel/core/table.hpp"
+#include "keel/data/labeled_csv.hpp"
+#include "verb.hpp"
+
+namespace keel::cli {
+
+namespace {
+
+struct EstimateArgs {
+  PriceInputOptions prices;
+  OutputOptions output;
+  EstimatorOptions estimator;
+};
+
+Json diagnostics_json(const Estimates& e) {
+  const auto& d = e.cov.diagnostics;
+  Json diag;
+  diag["covariance_method"] = std::string(to_string(e.cov.method));
+  diag["expected_returns_method"] = std::string(to_string(e.mu.method));
+  diag["shrinkage"] = json_number(d.shrinkage);
+  diag["min_eigenvalue"] = json_number(d.min_eigenvalue);
+  diag["condition_number"] = json_number(d.condition_number);
+  diag["rank"] = d.rank;
+  diag["observations"] = d.observations;
+  if (d.factors >= 0) diag["factors"] = d.factors;
+  diag["repairs"] = d.repairs;
+  std::vector<std::string> warnings = d.warnings;
+  warnings.insert(warnings.end(), e.mu.warnings.begin(), e.mu.warnings.end());
+  diag["warnings"] = warnings;
+  return diag;
+}
+
+int run_estimate(const EstimateArgs& args) {
+  auto market = load_market(args.prices);
+  if (!market) return report_error(market.status());
+  auto est = estimate_all(*market, args.estimator, args.prices.missing == "pairwise");
+  if (!est) return report_error(est.status());
+  const auto& assets = market->panel.assets;
+
+  if (args.output.format == "csv") {
+    if (args.output.output.empty()) {
+      return report_error(Status::invalid("--format csv writes mu.csv and cov.csv: add -o DIR"));
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(args.output.output, ec);
+    const std::filesystem::path dir(args.output.output);
+    for (const Status& s :
+         {write_labeled_vector({assets, est->mu.annualised}, "expected_return",
+                               (dir / "mu.csv").string()),
+          write_labeled_matrix({assets, est->annual_covariance}, (dir / "cov.csv").string())}) {
+      if (!s) return report_error(s);
+    }
+    std::cout << "Wrote " << (dir / "mu.csv").string() << " and " << (dir / "cov.csv").string()
+              << " (annualised, " << market->frequency.periods_per_year << " periods per year)\n";
+    return 0;
+  }
+
+  Json doc;
+  doc["assets"] = assets;
+  doc["periods_per_year"] = market->frequency.periods_per_year;
+  Json mu = Json::object();
+  for (std::size_t i = 0; i < assets.size(); ++i) {
+    mu[assets[i]] = json_number(est->mu.annualised(static_cast<Eigen::Index>(i)));
+  }
+  doc["expected_returns"] = std::move(mu);
+  Json cov = Json::array();
+  for (Eigen::Index r = 0; r < est->annual_covariance.rows(); ++r) {
+    Json row = Json::array();
+    for (Eigen::Index c = 0; c < est->annual_covariance.cols(); ++c) {
+      row.push_back(json_number(est->annual_covariance(r, c)));
+    }
+    cov.push_back(std::move(row));
+  }
+  doc["covariance"] = std::move(cov);
+  doc["inputs"] = inputs_json(*market);
+  doc["diagnostics"] = diagnostics_json(*est);
+  Json repairs = doc["diagnostics"]["repairs"];
+  for (const auto& r : market->repairs) repairs.push_back(r.to_json());
+  doc["diagnostics"]["repairs"] = repairs;
+
+  return emit(
+      doc,
+      [&](std::ostream& out) {
+        out << assets.size() << " assets, " << market->returns.values.rows() << " returns, "
+            << args.estimator.mu << " expected returns, " << args.estimator.cov << " covariance (annualised with "
+            << market->frequency.periods_per_year << " periods per year)\n";
+        const auto& d = est->cov.diagnostics;
+        out << "shrinkage " << format_fixed(d.shrinkage, 4) << ", min eigenvalue "
+            << d.min_eigenvalue * market->frequency.periods_per_year << ", condition number "
+            << format_fixed(d.condition_number, 1) << ", rank " << d.rank << "\n\n";
+        Table table;
+        table.add_column("asset", Align::kLeft);
+        table.add_column("exp. return");
+        table.add_column("volatility");
+        for (std::size_t i = 0; i < assets.size(); ++i) {
+          const auto k = static_cast<Eigen::Index>(i);
+          table.add_row({assets[i], format_percent(est->mu.annualised(k)),
+                         format_percent(std::sqrt(est->annual_covariance(k, k)))});
+        }
+        table.render(out);
+        for (const auto& w : d.warnings) out << "warning: " << w << "\n";
+        for (const auto& w : est->mu.warnings) out << "warning: " << w << "\n";
+      },
+      args.output);
+}
+
+}  // namespace
+
+Verb register_estimate(CLI::App& app) {
+  auto args = std::make_shared<EstimateArgs>();
+  CLI::App* cmd = app.add_subcommand("estimate", "Estimate expected returns and covariance");
+  cmd->footer(
+      "Example:\n  keel estimate --prices prices.csv --mu geometric --cov ledoit-wolf --format json\n"
+      "  keel estimate --prices prices.csv --missing pairwise --psd-repair spectral --format csv -o est/");
+  add_price_options(*cmd, args->prices, /*prices_required=*/true);
+  add_output_options(*cmd, args->output, {"table", "json", "csv"});
+  add_estimator_options(*cmd, args->estimator);
+  add_risk_free_option(*cmd, args->estimator.risk_free);
+  add_risk_aversion_option(*cmd, args->estimator.risk_aversion);
+  return {cmd, [args] { return run_estimate(*args); }};
+}
+
+}  // namespace keel::cli

@@ -1,0 +1,68 @@
+#pragma once
+// One entry point over every allocation model, keyed by the kebab-case names of DESIGN.md §3.
+// The CLI, the demo and the backtest all go through optimize_portfolio(), so a model behaves the
+// same wherever it runs, and every answer is verified against the constraints it was given.
+
+#include <Eigen/Core>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keel/core/result.hpp"
+#include "keel/optimize/constraints.hpp"
+#include "keel/optimize/hierarchical.hpp"
+#include "keel/optimize/mean_variance.hpp"
+#include "keel/optimize/naive.hpp"
+#include "keel/optimize/portfolio_result.hpp"
+#include "keel/optimize/risk_budgeting.hpp"
+
+namespace keel {
+
+enum class PortfolioModel {
+  kMinVariance,
+  kMaxSharpe,
+  kMaxUtility,
+  kEfficientReturn,
+  kEfficientRisk,
+  kMaxDiversification,
+  kRiskParity,
+  kRiskBudget,
+  kHrp,
+  kHerc,
+  kNco,
+  kEqualWeight,
+  kInverseVolatility,
+  kMarketCap,
+};
+
+std::string_view to_string(PortfolioModel model);
+// Parses a model name; the error lists the names Keel knows.
+Result<PortfolioModel> parse_portfolio_model(std::string_view name);
+// Models of the mean-variance family, which honour every PortfolioConstraints field.
+bool is_mean_variance(PortfolioModel model);
+
+struct ModelInputs {
+  std::vector<std::string> assets;   // n distinct names
+  Eigen::VectorXd expected_returns;  // annualised μ; needed by the return-seeking models only
+  Eigen::MatrixXd covariance;        // annualised Σ, n × n
+  Eigen::VectorXd market_caps;       // market-cap model only
+};
+
+struct ModelSpec {
+  PortfolioModel model = PortfolioModel::kMinVariance;
+  PortfolioConstraints constraints;   // mean-variance models: all of it; others: see below
+  MeanVarianceOptions mean_variance;  // objective is set from `model`
+  RiskBudgetingOptions risk_budgeting;
+  HierarchicalOptions hierarchical;
+  MarketCapOptions market_cap;
+  double risk_free_rate = 0.0;  // annualised; used for every model's reported Sharpe ratio
+};
+
+// Runs the model. Call errors (bad shapes, unknown assets, options a model cannot honour — e.g.
+// group limits on HRP — fail loudly) come back as a Status; solve outcomes (infeasible, iteration
+// limit) as a PortfolioResult whose status says so. Models outside the mean-variance family accept
+// only budget 1 and per-asset bounds that they can meet (risk budgeting); their answers are still
+// verified against the constraints given.
+Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const ModelSpec& spec);
+
+}  // namespace keel

@@ -1,0 +1,275 @@
+#include "keel/optimize/model.hpp"
+
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <utility>
+
+#include "keel/optimize/verify.hpp"
+
+namespace keel {
+
+namespace {
+
+struct ModelName {
+  PortfolioModel model;
+  std::string_view name;
+};
+
+constexpr std::array<ModelName, 14> kModelNames{{
+    {PortfolioModel::kMinVariance, "min-variance"},
+    {PortfolioModel::kMaxSharpe, "max-sharpe"},
+    {PortfolioModel::kMaxUtility, "max-utility"},
+    {PortfolioModel::kEfficientReturn, "efficient-return"},
+    {PortfolioModel::kEfficientRisk, "efficient-risk"},
+    {PortfolioModel::kMaxDiversification, "max-diversification"},
+    {PortfolioModel::kRiskParity, "risk-parity"},
+    {PortfolioModel::kRiskBudget, "risk-budget"},
+    {PortfolioModel::kHrp, "hrp"},
+    {PortfolioModel::kHerc, "herc"},
+    {PortfolioModel::kNco, "nco"},
+    {PortfolioModel::kEqualWeight, "equal-weight"},
+    {PortfolioModel::kInverseVolatility, "inverse-volatility"},
+    {PortfolioModel::kMarketCap, "market-cap"},
+}};
+
+Json to_json_vector(const Eigen::VectorXd& v) {
+  Json out = Json::array();
+  for (Eigen::Index i = 0; i < v.size(); ++i) out.push_back(json_number(v(i)));
+  return out;
+}
+
+Json by_asset(const std::vector<std::string>& assets, const Eigen::VectorXd& v) {
+  Json out = Json::object();
+  for (std::size_t i = 0; i < assets.size(); ++i) {
+    out[assets[i]] = json_number(v(static_cast<Eigen::Index>(i)));
+  }
+  return out;
+}
+
+bool is_default_long_only(const PortfolioConstraints& c) {
+  return c.budget && *c.budget == 1.0 && c.lower_bounds.size() == 0 &&
+         c.upper_bounds.size() == 0 && c.lower_bound == 0.0 && c.upper_bound >= 1.0;
+}
+
+// Models outside the mean-variance family cannot honour group, linear, leverage or turnover
+// limits: refuse them instead of returning a portfolio that ignores them.
+Status require_plain_constraints(PortfolioModel model, const PortfolioConstraints& c,
+                                 bool bounds_allowed) {
+  const std::string name(to_string(model));
+  auto refuse = [&](const std::string& what) {
+    return Status::invalid("model " + name + " cannot honour " + what +
+                           "; use a mean-variance model (min-variance, max-sharpe, ...) for it, or "
+                           "remove the constraint");
+  };
+  if (!c.groups.empty()) return refuse("group limits");
+  if (!c.linear.empty()) return refuse("linear constraints");
+  if (c.has_leverage_cap()) return refuse("a gross leverage cap");
+  if (c.has_turnover_cap()) return refuse("a turnover cap");
+  if (!c.budget || *c.budget != 1.0) return refuse("a budget other than 1");
+  if (!bounds_allowed && !is_default_long_only(c)) {
+    return refuse("weight bounds other than 0..1");
+  }
+  return Status::ok();
+}
+
+PortfolioResult base_result(const ModelInputs& inputs, PortfolioModel model) {
+  PortfolioResult r;
+  r.model = std::string(to_string(model));
+  r.assets = inputs.assets;
+  return r;
+}
+
+PortfolioResult from_naive(const ModelInputs& inputs, PortfolioModel model, NaiveResult&& naive) {
+  PortfolioResult r = base_result(inputs, model);
+  r.status = naive.status;
+  r.weights = std::move(naive.weights);
+  r.diagnostics.solver = naive.solver;
+  r.diagnostics.iterations = naive.iterations;
+  r.diagnostics.warnings = std::move(naive.warnings);
+  return r;
+}
+
+PortfolioResult from_risk_budgeting(const ModelInputs& inputs, PortfolioModel model,
+                                    RiskBudgetingResult&& rb) {
+  PortfolioResult r = base_result(inputs, model);
+  r.status = rb.status;
+  r.weights = rb.weights;
+  r.diagnostics.solver = rb.solver;
+  r.diagnostics.iterations = rb.iterations;
+  r.diagnostics.warnings = std::move(rb.warnings);
+  if (!rb.message.empty()) r.diagnostics.explanation = rb.message;
+  r.details["budgets"] = by_asset(inputs.assets, rb.budgets);
+  r.details["risk_contributions"] = by_asset(inputs.assets, rb.relative_risk_contributions);
+  r.details["max_relative_deviation"] = json_number(rb.max_relative_deviation);
+  return r;
+}
+
+PortfolioResult from_hierarchical(const ModelInputs& inputs, PortfolioModel model,
+                                  HierarchicalResult&& h) {
+  PortfolioResult r = base_result(inputs, model);
+  r.status = h.status;
+  r.weights = h.weights;
+  r.diagnostics.solver = h.solver;
+  r.diagnostics.iterations = h.iterations;
+  r.diagnostics.warnings = std::move(h.warnings);
+  if (!h.message.empty()) r.diagnostics.explanation = h.message;
+  Json linkage = Json::array();
+  for (Eigen::Index i = 0; i < h.linkage_matrix.rows(); ++i) {
+    linkage.push_back(to_json_vector(h.linkage_matrix.row(i).transpose()));
+  }
+  r.details["linkage"] = std::move(linkage);
+  Json order = Json::array();
+  for (int leaf : h.leaf_order) order.push_back(inputs.assets[static_cast<std::size_t>(leaf)]);
+  r.details["leaf_order"] = std::move(order);
+  if (h.clusters > 0) {
+    r.details["clusters"] = h.clusters;
+    Json labels = Json::object();
+    for (std::size_t i = 0; i < h.cluster_labels.size(); ++i) {
+      labels[inputs.assets[i]] = h.cluster_labels[i];
+    }
+    r.details["cluster_labels"] = std::move(labels);
+  }
+  return r;
+}
+
+Status check_inputs(const ModelInputs& inputs, PortfolioModel model) {
+  const auto n = static_cast<Eigen::Index>(inputs.assets.size());
+  if (n == 0) return Status::invalid("no assets to allocate");
+  if (inputs.covariance.rows() != n || inputs.covariance.cols() != n) {
+    return Status::invalid("the covariance is " + std::to_string(inputs.covariance.rows()) + "x" +
+                           std::to_string(inputs.covariance.cols()) + " but there are " +
+                           std::to_string(n) + " assets");
+  }
+  if (!inputs.covariance.allFinite()) {
+    return Status::invalid("the covariance has non-finite entries; check the missing-data policy");
+  }
+  if (inputs.expected_returns.size() != 0 && inputs.expected_returns.size() != n) {
+    return Status::invalid("expected returns have " + std::to_string(inputs.expected_returns.size()) +
+                           " entries for " + std::to_string(n) + " assets");
+  }
+  if (model == PortfolioModel::kMarketCap && inputs.market_caps.size() != n) {
+    return Status::invalid(
+        "model market-cap needs one market cap per asset (metadata market_cap or --market-caps)");
+  }
+  return Status::ok();
+}
+
+Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& spec) {
+  const PortfolioModel model = spec.model;
+  switch (model) {
+    case PortfolioModel::kMinVariance:
+    case PortfolioModel::kMaxSharpe:
+    case PortfolioModel::kMaxUtility:
+    case PortfolioModel::kEfficientReturn:
+    case PortfolioModel::kEfficientRisk:
+    case PortfolioModel::kMaxDiversification: {
+      MeanVarianceProblem problem{inputs.assets, inputs.expected_returns, inputs.covariance,
+                                  spec.constraints};
+      MeanVarianceOptions options = spec.mean_variance;
+      options.risk_free_rate = spec.risk_free_rate;
+      options.objective = model == PortfolioModel::kMinVariance    ? MeanVarianceObjective::kMinVariance
+                          : model == PortfolioModel::kMaxSharpe    ? MeanVarianceObjective::kMaxSharpe
+                          : model == PortfolioModel::kMaxUtility   ? MeanVarianceObjective::kMaxUtility
+                          : model == PortfolioModel::kEfficientReturn
+                              ? MeanVarianceObjective::kEfficientReturn
+                          : model == PortfolioModel::kEfficientRisk
+                              ? MeanVarianceObjective::kEfficientRisk
+                              : MeanVarianceObjective::kMaxDiversification;
+      return optimize_mean_variance(problem, options);
+    }
+    case PortfolioModel::kRiskParity:
+    case PortfolioModel::kRiskBudget: {
+      KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, true));
+      RiskBudgetingOptions options = spec.risk_budgeting;
+      if (model == PortfolioModel::kRiskParity) options.budgets.resize(0);
+      if (model == PortfolioModel::kRiskBudget && options.budgets.size() == 0) {
+        return Status::invalid("model risk-budget needs budgets (--budgets FILE with asset,budget)");
+      }
+      const auto n = static_cast<int>(inputs.assets.size());
+      if (!is_default_long_only(spec.constraints)) {
+        options.lower = spec.constraints.effective_lower(n);
+        options.upper = spec.constraints.effective_upper(n);
+      }
+      auto rb = risk_budgeting(inputs.covariance, options);
+      if (!rb) return rb.status();
+      return from_risk_budgeting(inputs, model, std::move(*rb));
+    }
+    case PortfolioModel::kHrp:
+    case PortfolioModel::kHerc:
+    case PortfolioModel::kNco: {
+      KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, false));
+      auto h = model == PortfolioModel::kHrp    ? hrp(inputs.covariance, spec.hierarchical)
+               : model == PortfolioModel::kHerc ? herc(inputs.covariance, spec.hierarchical)
+                                                : nco(inputs.covariance, spec.hierarchical);
+      if (!h) return h.status();
+      return from_hierarchical(inputs, model, std::move(*h));
+    }
+    case PortfolioModel::kEqualWeight:
+    case PortfolioModel::kInverseVolatility:
+    case PortfolioModel::kMarketCap: {
+      KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, false));
+      auto naive = model == PortfolioModel::kEqualWeight
+                       ? equal_weight(static_cast<Eigen::Index>(inputs.assets.size()))
+                   : model == PortfolioModel::kInverseVolatility
+                       ? inverse_volatility(inputs.covariance)
+                       : market_cap_weight(inputs.market_caps, spec.market_cap);
+      if (!naive) return naive.status();
+      return from_naive(inputs, model, std::move(*naive));
+    }
+  }
+  return Status::internal("unhandled model");
+}
+
+}  // namespace
+
+std::string_view to_string(PortfolioModel model) {
+  for (const auto& entry : kModelNames) {
+    if (entry.model == model) return entry.name;
+  }
+  return "unknown";
+}
+
+Result<PortfolioModel> parse_portfolio_model(std::string_view name) {
+  std::string known;
+  for (const auto& entry : kModelNames) {
+    if (entry.name == name) return entry.model;
+    known += (known.empty() ? "" : ", ") + std::string(entry.name);
+  }
+  return Status::invalid("unknown model '" + std::string(name) + "'; known models: " + known);
+}
+
+bool is_mean_variance(PortfolioModel model) {
+  switch (model) {
+    case PortfolioModel::kMinVariance:
+    case PortfolioModel::kMaxSharpe:
+    case PortfolioModel::kMaxUtility:
+    case PortfolioModel::kEfficientReturn:
+    case PortfolioModel::kEfficientRisk:
+    case PortfolioModel::kMaxDiversification:
+      return true;
+    default:
+      return false;
+  }
+}
+
+Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const ModelSpec& spec) {
+  KEEL_RETURN_IF_ERROR(check_inputs(inputs, spec.model));
+  const auto started = std::chrono::steady_clock::now();
+  auto result = run_model(inputs, spec);
+  if (!result) return result;
+  PortfolioResult& r = *result;
+  if (is_mean_variance(spec.model)) return result;  // performance and verification done inside
+  r.diagnostics.solve_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (r.weights.size() == static_cast<Eigen::Index>(inputs.assets.size())) {
+    const Eigen::VectorXd mu = inputs.expected_returns.size() == r.weights.size()
+                                   ? inputs.expected_returns
+                                   : Eigen::VectorXd::Constant(r.weights.size(), std::nan(""));
+    r.performance = compute_performance(r.weights, mu, inputs.covariance, spec.risk_free_rate);
+    verify_result(r, spec.constraints);
+  }
+  return result;
+}
+
+}  // namespace keel

@@ -1,0 +1,140 @@
+// End-to-end tests of `keel estimate` and `keel optimize`: the JSON contracts of DESIGN.md §3,
+// config files overriding and overridden by flags, and exit codes for answers that do not exist.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_runner.hpp"
+
+namespace keel::testing {
+namespace {
+
+class CliOptimize : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    prices_ = dir_.file("prices.csv");
+    const auto sim = run_keel("simulate --assets 10 --days 900 --seed 11 -o '" + prices_ + "'", dir_);
+    ASSERT_EQ(sim.exit_code, 0) << sim.err;
+  }
+  // Late listings in the simulated market need a missing-data policy.
+  std::string prices_args() const {
+    return "--prices '" + prices_ + "' --missing drop-assets:0.5";
+  }
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir_.file(name)) << text;
+  }
+  TempDir dir_;
+  std::string prices_;
+};
+
+double weight_sum(const nlohmann::json& weights) {
+  double sum = 0.0;
+  for (const auto& [asset, w] : weights.items()) sum += w.get<double>();
+  return sum;
+}
+
+TEST_F(CliOptimize, EstimateJsonContract) {
+  const auto r = run_keel("estimate " + prices_args() + " --cov ledoit-wolf --format json", dir_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  const auto n = doc["assets"].size();
+  ASSERT_GE(n, 5u);
+  EXPECT_EQ(doc["periods_per_year"], 365.0);
+  EXPECT_EQ(doc["expected_returns"].size(), n);
+  ASSERT_EQ(doc["covariance"].size(), n);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      EXPECT_DOUBLE_EQ(doc["covariance"][i][j].get<double>(), doc["covariance"][j][i].get<double>());
+    }
+  }
+  const double shrinkage = doc["diagnostics"]["shrinkage"];
+  EXPECT_GT(shrinkage, 0.0);
+  EXPECT_LT(shrinkage, 1.0);
+  EXPECT_FALSE(doc["diagnostics"]["repairs"].empty());  // the dropped late listings are listed
+}
+
+TEST_F(CliOptimize, CsvEstimatesFeedOptimize) {
+  const std::string est = dir_.file("est");
+  const auto e = run_keel("estimate " + prices_args() + " --format csv -o '" + est + "'", dir_);
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  const auto r = run_keel("optimize --covariance '" + est + "/cov.csv' --expected-returns '" + est +
+                              "/mu.csv' --model min-variance --max-weight 0.3 --format json",
+                          dir_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["model"], "min-variance");
+  EXPECT_EQ(doc["status"], "optimal");
+  EXPECT_NEAR(weight_sum(doc["weights"]), 1.0, 1e-9);
+  for (const auto& [asset, w] : doc["weights"].items()) {
+    EXPECT_LE(w.get<double>(), 0.3 + 1e-9) << asset;
+    EXPECT_GE(w.get<double>(), -1e-9) << asset;
+  }
+  for (const char* key : {"expected_return", "volatility", "sharpe"}) {
+    EXPECT_TRUE(doc["performance"].contains(key)) << key;
+  }
+  EXPECT_LT(doc["diagnostics"]["max_constraint_violation"].get<double>(), 1e-8);
+}
+
+TEST_F(CliOptimize, EveryModelReturnsAVerifiedPortfolio) {
+  for (const char* model : {"min-variance", "max-sharpe", "max-utility", "max-diversification",
+                            "risk-parity", "hrp", "herc", "nco", "equal-weight",
+                            "inverse-volatility"}) {
+    const auto r = run_keel("optimize " + prices_args() + " --cov ledoit-wolf --model " + model +
+                                " --format json",
+                            dir_);
+    ASSERT_EQ(r.exit_code, 0) << model << ": " << r.err;
+    const auto doc = nlohmann::json::parse(r.out);
+    EXPECT_EQ(doc["model"], model);
+    EXPECT_NEAR(weight_sum(doc["weights"]), 1.0, 1e-8) << model;
+    EXPECT_TRUE(doc.contains("inputs")) << model;
+  }
+}
+
+TEST_F(CliOptimize, ConfigFileConstraintsHoldAndFlagsOverrideIt) {
+  // The simulator's first asset name is read back from the metadata so the test does not assume
+  // ticker names.
+  std::ifstream meta(dir_.file("prices_metadata.csv"));
+  std::string header, first;
+  std::getline(meta, header);
+  std::getline(meta, first);
+  const std::string asset = first.substr(0, first.find(','));
+  write("book.toml", "model = \"max-sharpe\"\nmax_weight = 0.5\n[[groups]]\nname = \"cap-first\"\n"
+                     "members = [\"" + asset + "\"]\nmax = 0.05\n");
+  const auto r = run_keel("optimize " + prices_args() + " --config '" + dir_.file("book.toml") +
+                              "' --model min-variance --format json",
+                          dir_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["model"], "min-variance");  // the flag wins over the file
+  EXPECT_LE(doc["weights"][asset].get<double>(), 0.05 + 1e-9);
+  for (const auto& [a, w] : doc["weights"].items()) EXPECT_LE(w.get<double>(), 0.5 + 1e-9);
+
+  write("bad.toml", "modle = \"x\"\n");
+  const auto bad = run_keel("optimize " + prices_args() + " --config '" + dir_.file("bad.toml") + "'", dir_);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("bad.toml:1"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("modle"), std::string::npos) << bad.err;
+}
+
+TEST_F(CliOptimize, NoUsableAnswerExitsThree) {
+  // Every asset's expected return is below a 1000% risk-free rate: max Sharpe does not exist.
+  const auto r = run_keel("optimize " + prices_args() + " --model max-sharpe --risk-free 10", dir_);
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("infeasible"), std::string::npos) << r.err;
+  // Caps that cannot add up to the budget.
+  const auto caps = run_keel("optimize " + prices_args() + " --max-weight 0.01", dir_);
+  EXPECT_EQ(caps.exit_code, 3) << caps.out << caps.err;
+}
+
+TEST_F(CliOptimize, UnsupportedCombinationsFailLoudly) {
+  const auto r = run_keel("optimize " + prices_args() + " --model hrp --max-weight 0.2", dir_);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("hrp"), std::string::npos) << r.err;
+  const auto unknown = run_keel("optimize " + prices_args() + " --model magic", dir_);
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("known models"), std::string::npos) << unknown.err;
+}
+
+}  // namespace
+}  // namespace keel::testing
