@@ -1,0 +1,93 @@
+// HRP on PyPortfolioOpt's test data (../shared/data/reference/pyportfolioopt/stock_prices.csv) with
+// PyPortfolioOpt's conventions: pct_change returns, pandas' pairwise-complete covariance and
+// correlation, linkage directly on the correlation distance. Expected values come from
+// tests/reference/make_rp_fixtures.py (scipy linkage + numpy bisection), which itself asserts
+// PyPortfolioOpt's published test_portfolio_performance and test_quasi_dag values.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "keel/optimize/hierarchical.hpp"
+#include "optimize/rp_fixtures.hpp"
+
+namespace keel {
+namespace {
+
+class HrpPyPortfolioOpt : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string path =
+        std::string(KEEL_SHARED_DATA_DIR) + "/reference/pyportfolioopt/stock_prices.csv";
+    if (!std::filesystem::exists(path)) GTEST_SKIP() << "shared data not found: " << path;
+    const auto prices = test::read_wide_prices(path);
+    returns_ = test::pct_change(prices.prices);
+    test::pairwise_moments(returns_, cov_, corr_);
+    std::ifstream in(test::rp_fixture("pypfopt_stock_prices.json"));
+    fixture_ = nlohmann::json::parse(in);
+  }
+  Eigen::MatrixXd returns_, cov_, corr_;
+  nlohmann::json fixture_;
+};
+
+TEST_F(HrpPyPortfolioOpt, SingleLinkageReproducesPublishedPerformance) {
+  auto result = hrp(cov_, corr_,
+                    {.linkage = LinkageMethod::kSingle, .distance = ClusterDistance::kCorrelation});
+  ASSERT_TRUE(result.is_ok()) << result.status().message();
+  const auto& ref = fixture_["hrp_single_corr"];
+  const std::vector<int> order = ref["leaf_order"];
+  EXPECT_EQ(result->leaf_order, order);
+  EXPECT_EQ(std::vector<int>(order.begin(), order.begin() + 5),
+            (std::vector<int>{12, 6, 15, 14, 2}));
+  const std::vector<double> w = ref["weights"];
+  for (int i = 0; i < 20; ++i) EXPECT_NEAR(result->weights[i], w[i], 1e-12);
+  // PyPortfolioOpt tests/test_hrp.py::test_portfolio_performance: mean × 252, cov × 252, rf 0.02.
+  Eigen::VectorXd mu(20);
+  for (int i = 0; i < 20; ++i) {
+    double s = 0;
+    int m = 0;
+    for (Eigen::Index t = 0; t < returns_.rows(); ++t) {
+      if (!std::isnan(returns_(t, i))) {
+        s += returns_(t, i);
+        ++m;
+      }
+    }
+    mu[i] = 252.0 * s / m;
+  }
+  const double ret = result->weights.dot(mu);
+  const double vol = std::sqrt(result->weights.dot(252.0 * cov_ * result->weights));
+  EXPECT_NEAR(ret, 0.21353402380950973, 1e-7 * 0.2135);
+  EXPECT_NEAR(vol, 0.17844159743748936, 1e-7 * 0.178);
+  EXPECT_NEAR((ret - 0.02) / vol, 1.084579081272277, 1e-7);
+}
+
+TEST_F(HrpPyPortfolioOpt, AllLinkagesAndDistancesMatchScipy) {
+  const char* names[] = {"single", "complete", "average", "ward"};
+  const LinkageMethod methods[] = {LinkageMethod::kSingle, LinkageMethod::kComplete,
+                                   LinkageMethod::kAverage, LinkageMethod::kWard};
+  for (int m = 0; m < 4; ++m) {
+    for (auto [distance, tag] : {std::pair{ClusterDistance::kEuclideanOfCorrelation, "euclid"},
+                                 std::pair{ClusterDistance::kCorrelation, "corr"}}) {
+      const std::string key = std::string("hrp_") + names[m] + "_" + tag;
+      auto result = hrp(cov_, corr_, {.linkage = methods[m], .distance = distance});
+      ASSERT_TRUE(result.is_ok()) << result.status().message();
+      const auto& ref = fixture_[key];
+      const std::vector<std::vector<double>> z = ref["linkage"];
+      for (int r = 0; r < 19; ++r) {
+        EXPECT_EQ(result->linkage_matrix(r, 0), z[r][0]) << key << " row " << r;
+        EXPECT_EQ(result->linkage_matrix(r, 1), z[r][1]) << key << " row " << r;
+        EXPECT_NEAR(result->linkage_matrix(r, 2), z[r][2], 1e-12) << key;
+        EXPECT_EQ(result->linkage_matrix(r, 3), z[r][3]) << key;
+      }
+      const std::vector<double> w = ref["weights"];
+      for (int i = 0; i < 20; ++i) EXPECT_NEAR(result->weights[i], w[i], 1e-12) << key;
+      EXPECT_NEAR(result->weights.sum(), 1.0, 1e-13);
+      EXPECT_GT(result->weights.minCoeff(), 0.0);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace keel
