@@ -1,0 +1,190 @@
+#pragma once
+// Covariance estimators on a T × N matrix of per-period returns (rows = periods, columns = assets).
+// The estimate is per period; annualise on output by multiplying by periods_per_year.
+//
+// Methods (kebab-case names used on the command line and in configs):
+//  sample                  unbiased sample covariance, divisor T − 1 (numpy/pandas). With
+//                          `pairwise = true`, pandas' `DataFrame.cov()`: each pair over the rows
+//                          where both are observed, each with its own means and divisor n_ij − 1;
+//                          NaN is allowed only here. The pairwise matrix can be indefinite:
+//                          `pairwise_repair` applies an explicit repair (psd.hpp) recorded in
+//                          `repairs`.
+//  ewma                    exponentially weighted: weights w_t ∝ λ^(T−1−t) normalised to sum 1
+//                          (pandas `ewm(adjust=True)`), see EwmaCentering for the mean removed.
+//  semicovariance          PyPortfolioOpt `semicovariance`: D = min(R − b, 0) elementwise,
+//                          Σ = DᵀD / T (divisor T, no demeaning).
+//  ledoit-wolf             scikit-learn `LedoitWolf` (assume_centered=False): shrinkage of the
+//                          T-divided covariance S toward μI, μ = tr(S)/N. O. Ledoit, M. Wolf
+//                          (2004), "A well-conditioned estimator for large-dimensional covariance
+//                          matrices", J. Multivariate Analysis 88, 365–411.
+//  ledoit-wolf-constant-correlation
+//                          O. Ledoit, M. Wolf (2004), "Honey, I shrunk the sample covariance
+//                          matrix", J. Portfolio Management 30(4), 110–119; target with the sample
+//                          variances and the average sample correlation; formulas of the authors'
+//                          covCor.m on the T-divided covariance of demeaned returns.
+//  ledoit-wolf-single-factor
+//                          O. Ledoit, M. Wolf (2003), "Improved estimation of the covariance
+//                          matrix of stock returns with an application to portfolio selection",
+//                          J. Empirical Finance 10, 603–621; single-index target with the
+//                          equal-weighted market of the N assets, formulas of the authors'
+//                          covMarket.m on the T-divided covariance.
+//  oas                     scikit-learn `OAS` (Chen, Wiesel, Eldar, Hero 2010, "Shrinkage
+//                          algorithms for MMSE covariance estimation", IEEE TSP 58(10)), with
+//                          scikit-learn's formula on the T-divided covariance.
+//  nonlinear-shrinkage     O. Ledoit, M. Wolf (2020), "Analytical nonlinear shrinkage of
+//                          large-dimensional covariance matrices", Annals of Statistics 48(5),
+//                          3043–3065; the authors' analytical_shrinkage.m with demeaning: sample
+//                          covariance YᵀY/n with effective sample size n = T − 1, Epanechnikov
+//                          kernel with bandwidth h = n^(−1/3) and the T < N branch of the paper.
+//                          Needs n ≥ 12.
+//  denoised                random-matrix denoising, M. López de Prado (2020), "Machine Learning
+//                          for Asset Managers", ch. 2: the Marchenko–Pastur density is fitted to
+//                          the correlation eigenvalues (Gaussian-kernel density, bandwidth
+//                          `denoise.bandwidth`), eigenvalues below the edge λ+ are replaced by
+//                          their average (constant residual eigenvalue method, trace kept), the
+//                          matrix is rescaled to unit diagonal and back to covariance with the
+//                          sample volatilities. Optional detoning removes the top market
+//                          component(s) (section 2.6).
+//
+// Diagnostics always carry the number of observations and warnings; the spectrum (min
+// eigenvalue, condition number, rank) costs an eigen decomposition (~O(N³)) and is skipped when
+// `compute_spectrum` is false (the values are then NaN and −1).
+
+#include <Eigen/Core>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "keel/core/result.hpp"
+#include "keel/data/returns.hpp"
+#include "keel/estimate/psd.hpp"
+
+namespace keel {
+
+enum class CovarianceMethod {
+  kSample,
+  kEwma,
+  kSemicovariance,
+  kLedoitWolf,
+  kLedoitWolfConstantCorrelation,
+  kLedoitWolfSingleFactor,
+  kOas,
+  kNonlinearShrinkage,
+  kDenoised,
+};
+
+std::string_view to_string(CovarianceMethod method);
+// Accepts the kebab-case names above; the error lists them.
+Result<CovarianceMethod> parse_covariance_method(std::string_view name);
+
+// Which mean the EWMA covariance removes.
+enum class EwmaCentering {
+  kEwmaMean,    // default: the EWMA mean with the same weights; equals pandas
+                // `df.ewm(alpha, adjust=True).cov(bias=True)` at the last row
+  kSampleMean,  // the plain sample mean, as PyPortfolioOpt `exp_cov` (pandas
+                // `((x − x̄)(y − ȳ)).ewm(span).mean()` at the last row)
+  kNone,        // no demeaning: RiskMetrics (1996) Σ = Σ_t w_t r_t r_tᵀ
+};
+
+struct DenoiseOptions {
+  // Bandwidth of the Gaussian kernel density of the eigenvalues fitted against the
+  // Marchenko–Pastur density (López de Prado uses 0.01). Units: correlation eigenvalue. Range (0,
+  // 1].
+  double bandwidth = 0.01;
+  // Points where the two densities are compared (between the MP edges). Range [10, 100000].
+  int points = 1000;
+  // Remove the `detone_components` largest components after denoising (López de Prado 2020
+  // section 2.6). The detoned matrix has rank N − detone_components: use it for clustering, not
+  // for inversion (a warning says so).
+  bool detone = false;
+  int detone_components = 1;  // range [1, N − 1]
+};
+
+struct CovarianceOptions {
+  CovarianceMethod method = CovarianceMethod::kSample;
+
+  // --- sample ---
+  // Pairwise-complete covariance (pandas `cov()`, PyPortfolioOpt `sample_cov`): NaN cells allowed.
+  bool pairwise = false;
+  // Minimum overlapping observations per pair (pandas `min_periods`); a pair with fewer is an
+  // error naming the pair. Default 2, range [2, T].
+  int pairwise_min_periods = 2;
+  // Repair applied to the pairwise matrix when it is not PSD (default none: a warning instead).
+  PsdRepairOptions pairwise_repair{};
+
+  // --- ewma: set exactly one of span, half_life (periods) and lambda ---
+  double ewma_span = std::numeric_limits<double>::quiet_NaN();       // α = 2/(span+1), span ≥ 1
+  double ewma_half_life = std::numeric_limits<double>::quiet_NaN();  // λ = 0.5^(1/h), h > 0
+  double ewma_lambda =
+      std::numeric_limits<double>::quiet_NaN();  // RiskMetrics decay in (0,1), e.g. 0.94
+  EwmaCentering ewma_centering = EwmaCentering::kEwmaMean;
+  // Multiply by (Σw)² / ((Σw)² − Σw²), pandas' `bias=False` correction (default false).
+  bool ewma_unbiased = false;
+
+  // --- semicovariance ---
+  // Per-period benchmark return b (PyPortfolioOpt's default is 0.000079 per day ≈ 2%/252).
+  // Default 0.
+  double semicovariance_benchmark = 0.0;
+
+  // --- denoised ---
+  DenoiseOptions denoise{};
+
+  // Compute min eigenvalue, condition number and rank (one symmetric eigen decomposition).
+  bool compute_spectrum = true;
+  // Relative tolerance for the PSD warning (see check_psd). Default 1e-12.
+  double psd_relative_tolerance = 1e-12;
+
+  Status validate() const;
+};
+
+struct CovarianceDiagnostics {
+  double shrinkage = std::numeric_limits<double>::quiet_NaN();  // intensity in [0,1]; NaN when none
+  double min_eigenvalue = std::numeric_limits<double>::quiet_NaN();  // NaN when not computed
+  double condition_number = std::numeric_limits<double>::quiet_NaN();  // λmax/λmin, +∞ if singular
+  int rank =
+      -1;  // numerical rank (tolerance λmax · N · ε, as numpy.linalg.matrix_rank); −1 not computed
+  int observations = 0;  // rows used (pairwise: the smallest pair overlap)
+  // Denoising only (else −1 / NaN): eigenvalues above the edge, the edge λ+ and the fitted σ².
+  int factors = -1;
+  double marchenko_pastur_edge = std::numeric_limits<double>::quiet_NaN();
+  double marchenko_pastur_variance = std::numeric_limits<double>::quiet_NaN();
+  std::vector<std::string> repairs;
+  std::vector<std::string> warnings;
+};
+
+struct CovarianceEstimate {
+  CovarianceMethod method = CovarianceMethod::kSample;
+  Eigen::MatrixXd covariance;  // N × N, per period, symmetric
+  CovarianceDiagnostics diagnostics;
+};
+
+// Estimates the covariance of the columns of `returns` (T × N, T ≥ 2). NaN is accepted only by
+// the pairwise sample covariance; any other estimator names the first NaN (asset column and row)
+// and suggests a missing-data policy. T < N is allowed: shrinkage estimators work, the sample
+// covariance reports rank < N and a warning.
+Result<CovarianceEstimate> estimate_covariance(Eigen::Ref<const Eigen::MatrixXd> returns,
+                                               const CovarianceOptions& options);
+// Same on a ReturnSeries; messages name the asset and the date.
+Result<CovarianceEstimate> estimate_covariance(const ReturnSeries& returns,
+                                               const CovarianceOptions& options);
+
+// Correlation from a covariance (zero variances are an error naming the asset).
+Result<Eigen::MatrixXd> covariance_to_correlation(Eigen::Ref<const Eigen::MatrixXd> covariance);
+
+// The constant-residual-eigenvalue step of denoising (López de Prado 2020, snippet 2.5):
+// `eigenvalues` sorted descending; the entries from index `factors` on are replaced by their
+// mean, so the sum (the trace) is unchanged and the first `factors` are untouched.
+Eigen::VectorXd constant_residual_eigenvalues(const Eigen::VectorXd& eigenvalues, int factors);
+
+// The Marchenko–Pastur fit of denoising: σ² minimising the squared distance between the MP
+// density with ratio q = T/N and a Gaussian kernel density of `eigenvalues`, searched over
+// [1e-5, 1 − 1e-5] by a grid then golden-section refinement. Returns {σ², λ+ = σ²(1+√(1/q))²}.
+struct MarchenkoPasturFit {
+  double variance = 0.0;
+  double edge = 0.0;
+};
+MarchenkoPasturFit fit_marchenko_pastur(const Eigen::VectorXd& eigenvalues, double q,
+                                        const DenoiseOptions& options);
+
+}  // namespace keel
