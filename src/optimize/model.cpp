@@ -16,7 +16,7 @@ struct ModelName {
   std::string_view name;
 };
 
-constexpr std::array<ModelName, 14> kModelNames{{
+constexpr std::array<ModelName, 15> kModelNames{{
     {PortfolioModel::kMinVariance, "min-variance"},
     {PortfolioModel::kMaxSharpe, "max-sharpe"},
     {PortfolioModel::kMaxUtility, "max-utility"},
@@ -31,6 +31,7 @@ constexpr std::array<ModelName, 14> kModelNames{{
     {PortfolioModel::kEqualWeight, "equal-weight"},
     {PortfolioModel::kInverseVolatility, "inverse-volatility"},
     {PortfolioModel::kMarketCap, "market-cap"},
+    {PortfolioModel::kBlackLitterman, "black-litterman"},
 }};
 
 Json to_json_vector(const Eigen::VectorXd& v) {
@@ -155,6 +156,43 @@ Status check_inputs(const ModelInputs& inputs, PortfolioModel model) {
   return Status::ok();
 }
 
+Result<PortfolioResult> run_black_litterman(const ModelInputs& inputs, const ModelSpec& spec) {
+  const auto n = static_cast<Eigen::Index>(inputs.assets.size());
+  if (inputs.views.picking.rows() == 0) {
+    return Status::invalid("model black-litterman needs views (--views FILE)");
+  }
+  Eigen::VectorXd prior;
+  const bool market_prior = inputs.market_caps.size() == n;
+  if (market_prior) {
+    auto pi = market_implied_prior_returns(inputs.covariance, inputs.market_caps,
+                                           spec.black_litterman.risk_aversion, spec.risk_free_rate);
+    if (!pi) return pi.status();
+    prior = *pi;
+  } else if (inputs.expected_returns.size() == n) {
+    prior = inputs.expected_returns;
+  } else {
+    return Status::invalid(
+        "model black-litterman needs a prior: market caps (--market-caps) or expected returns");
+  }
+  auto bl = black_litterman(inputs.covariance, prior, inputs.views, spec.black_litterman);
+  if (!bl) return bl.status();
+  PortfolioResult r = base_result(inputs, PortfolioModel::kBlackLitterman);
+  r.status = bl->status;
+  r.weights = bl->weights;
+  r.diagnostics.solver = "closed-form";
+  r.diagnostics.warnings = bl->warnings;
+  if (!bl->message.empty()) r.diagnostics.explanation = bl->message;
+  r.details["prior"] = market_prior ? "market-implied" : "expected-returns";
+  r.details["tau"] = spec.black_litterman.tau;
+  r.details["risk_aversion"] = spec.black_litterman.risk_aversion;
+  r.details["prior_returns"] = by_asset(inputs.assets, bl->prior_returns);
+  r.details["posterior_returns"] = by_asset(inputs.assets, bl->posterior_returns);
+  // Performance is reported on the posterior, the model's own view of the world.
+  r.performance = compute_performance(r.weights, bl->posterior_returns, bl->posterior_covariance,
+                                      spec.risk_free_rate);
+  return r;
+}
+
 Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& spec) {
   const PortfolioModel model = spec.model;
   switch (model) {
@@ -217,6 +255,9 @@ Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& sp
       if (!naive) return naive.status();
       return from_naive(inputs, model, std::move(*naive));
     }
+    case PortfolioModel::kBlackLitterman:
+      KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, false));
+      return run_black_litterman(inputs, spec);
   }
   return Status::internal("unhandled model");
 }
@@ -263,6 +304,10 @@ Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const Mode
   r.diagnostics.solve_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (r.weights.size() == static_cast<Eigen::Index>(inputs.assets.size())) {
+    if (spec.model == PortfolioModel::kBlackLitterman) {
+      verify_result(r, spec.constraints);
+      return result;
+    }
     const Eigen::VectorXd mu = inputs.expected_returns.size() == r.weights.size()
                                    ? inputs.expected_returns
                                    : Eigen::VectorXd::Constant(r.weights.size(), std::nan(""));

@@ -30,4 +30,19 @@ double student_t_quantile(double p, double nu);
 // ψ(x) = d/dx log Γ(x) for x > 0 (recurrence to x ≥ 10, then the asymptotic series).
 double digamma(double x);
 
+// The chi-squared CDF for likelihood-ratio tests (Kupiec 1995): the regularised lower incomplete
+// gamma P(k/2, x/2), by its power series for x < a + 1 and by the Lentz continued fraction
+// otherwise (Press et al., Numerical Recipes, 3rd ed., §6.2), to ~1e-15.
+// Regularised lower incomplete gamma P(a, x) = γ(a, x)/Γ(a), a > 0, x ≥ 0 (NaN otherwise).
+double regularized_lower_gamma(double a, double x);
+
+// Regularised upper incomplete gamma Q(a, x) = 1 − P(a, x), computed without cancellation.
+double regularized_upper_gamma(double a, double x);
+
+// CDF of the chi-squared distribution with `dof` > 0 degrees of freedom at x ≥ 0.
+double chi_squared_cdf(double x, double dof);
+
+// Survival function 1 − CDF, accurate for large x (use it for p-values).
+double chi_squared_survival(double x, double dof);
+
 }  // namespace keel

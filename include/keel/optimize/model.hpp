@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "keel/core/result.hpp"
+#include "keel/optimize/black_litterman.hpp"
 #include "keel/optimize/constraints.hpp"
 #include "keel/optimize/hierarchical.hpp"
 #include "keel/optimize/mean_variance.hpp"
@@ -33,6 +34,7 @@ enum class PortfolioModel {
   kEqualWeight,
   kInverseVolatility,
   kMarketCap,
+  kBlackLitterman,
 };
 
 std::string_view to_string(PortfolioModel model);
@@ -45,7 +47,8 @@ struct ModelInputs {
   std::vector<std::string> assets;   // n distinct names
   Eigen::VectorXd expected_returns;  // annualised μ; needed by the return-seeking models only
   Eigen::MatrixXd covariance;        // annualised Σ, n × n
-  Eigen::VectorXd market_caps;       // market-cap model only
+  Eigen::VectorXd market_caps;       // market-cap model; Black–Litterman's market prior
+  BlackLittermanViews views;         // Black–Litterman only: P (k × n) and Q (k)
 };
 
 struct ModelSpec {
@@ -55,6 +58,11 @@ struct ModelSpec {
   RiskBudgetingOptions risk_budgeting;
   HierarchicalOptions hierarchical;
   MarketCapOptions market_cap;
+  // Black–Litterman: τ, Ω choice and δ. The prior is the market-implied δΣw_mkt + rf when market
+  // caps are given, else the expected returns. The portfolio is the posterior-implied
+  // (δΣ)⁻¹μ_BL normalised to the budget (PyPortfolioOpt's bl_weights); `details` carries the prior
+  // and posterior returns so any other model can be run on the posterior.
+  BlackLittermanOptions black_litterman;
   double risk_free_rate = 0.0;  // annualised; used for every model's reported Sharpe ratio
 };
 
