@@ -129,7 +129,11 @@ void ActiveSetSolver::remove_free(int pos) {
   const Index k = static_cast<Index>(free_.size());
   // Drop row pos of L; the rows below then have one entry above the diagonal, removed by
   // Givens rotations acting on column pairs (i, i+1).
-  for (Index i = pos; i + 1 < k; ++i) l_.row(i).head(k) = l_.row(i + 1).head(k);
+  // Shift rows pos+1.. up by one, column by column (contiguous in column-major storage).
+  for (Index c = 0; c < k; ++c) {
+    double* column = l_.col(c).data();
+    std::copy(column + pos + 1, column + k, column + pos);
+  }
   for (Index i = pos; i + 1 < k; ++i) {
     const double a = l_(i, i);
     const double b = l_(i, i + 1);
@@ -322,7 +326,9 @@ Outcome ActiveSetSolver::run(std::chrono::steady_clock::time_point start, std::s
         continue;
       }
       // Multipliers: rows from lambda_, bounds from the reduced gradient.
-      const double dual_tol = opt_.tolerance * (1.0 + g_.cwiseAbs().maxCoeff());
+      // Relative to the gradient's own scale: covariances of daily returns are ~1e-4, so an
+      // absolute floor of 1 would accept multipliers that are wrong in their leading digits.
+      const double dual_tol = opt_.tolerance * std::max(g_.cwiseAbs().maxCoeff(), 1e-300);
       double worst = -dual_tol;
       int worst_var = -1;
       int worst_row = -1;

@@ -65,7 +65,8 @@ struct QpOptions {
   //   ‖Px + q + Aᵀy + Gᵀz − z_lower + z_upper‖∞ ≤ tolerance · (1 + max(‖Px‖∞, ‖q‖∞)),
   //   sᵀz (total complementarity) ≤ tolerance · max(1, |objective|).
   // If only max(tolerance, 1e-6) is reached it reports kOptimalInaccurate. The active set uses
-  // tolerance · (1 + scale) as its feasibility and multiplier-sign tolerance.
+  // tolerance · (1 + scale) as its feasibility tolerance and tolerance · ‖Px + q‖∞ as its
+  // multiplier-sign tolerance.
   double tolerance = 1e-10;
   // Interior point iterations, ≥ 1, default 200. The active set allows 10·(n + m_in) + 50
   // working-set changes whatever this value is.

@@ -1,0 +1,795 @@
+#include "keel/optimize/critical_line.hpp"
+
+#include <fmt/format.h>
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "keel/optimize/qp.hpp"
+
+namespace keel {
+
+namespace {
+
+using Eigen::Index;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+double elapsed_ms(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+enum class AssetState { kFree, kAtLower, kAtUpper, kFixed };
+
+enum class EventKind { kNone, kHitsLower, kHitsUpper, kEnters };
+
+// The walk down λ. Σ_FF (free assets, in factor order) is kept as a Cholesky factor updated by
+// one row on entry and by Givens rotations on exit; the bound assets enter the free system only
+// through s = Σ w_B, kept up to date by one column per event.
+class CriticalLineWalk {
+ public:
+  CriticalLineWalk(const Eigen::Ref<const VectorXd>& mu, MatrixXd sigma,
+                   const Eigen::Ref<const VectorXd>& lower, const Eigen::Ref<const VectorXd>& upper)
+      : n_(mu.size()),
+        mu_(mu),
+        sigma_(std::move(sigma)),
+        lo_(lower),
+        up_(upper),
+        state_(n_, AssetState::kAtLower),
+        position_(n_, -1),
+        l_(n_, n_),
+        wb_(VectorXd::Zero(n_)),
+        s_(VectorXd::Zero(n_)),
+        alpha_(n_),
+        beta_(n_),
+        sigma_alpha_(n_),
+        sigma_beta_(n_),
+        ft_(n_, 3),
+        columns_(n_, n_) {}
+
+  // Builds the maximum-return corner; false with `message` when Σ is singular on its free set.
+  bool start(std::string* message);
+  // Walks λ from the corner to 0, filling `out`.
+  void walk(int max_iterations, EfficientFrontier* out);
+
+ private:
+  bool add_free(int j);
+  void remove_free(int pos);
+  void set_bound(int j, AssetState state, double value);
+  void refresh_s();
+  void solve_segment(bool first);
+  FrontierPoint point_at(double lambda) const;
+  // Appends the point at λ = `lambda` of the current segment, whose upper end (the previous
+  // turning point) is at `previous`, with its covariance with that previous turning point.
+  void record(double lambda, double previous, EfficientFrontier* out) const;
+  double kkt_residual(const VectorXd& w) const;
+  std::string free_list() const;
+
+  Index n_;
+  VectorXd mu_;
+  MatrixXd sigma_;
+  VectorXd lo_, up_;
+  std::vector<AssetState> state_;
+  std::vector<int> free_;      // free assets in factor order
+  std::vector<int> position_;  // position in free_, −1 when not free
+  MatrixXd l_;                 // top-left k × k block: Cholesky factor of Σ_FF
+  VectorXd wb_;                // weights of non-free assets (0 for free ones)
+  VectorXd s_;                 // Σ wb_
+  double remaining_ = 1.0;     // 1 − Σ wb_: the budget the free assets share
+  // Segment solution: w(λ) = alpha_ + λ beta_ (bound assets in alpha_), budget multiplier
+  // γ(λ) = gamma0_ + λ gamma1_, and Σw(λ) = sigma_alpha_ + λ sigma_beta_.
+  VectorXd alpha_, beta_, sigma_alpha_, sigma_beta_;
+  double gamma0_ = 0.0, gamma1_ = 0.0;
+  // ft_ (top k rows): L⁻¹ [1, μ_F, s_F], kept up to date under entries and exits, recomputed
+  // when s changes (an asset leaves or reaches a nonzero bound) and every 50 events.
+  MatrixXd ft_;
+  bool forward_dirty_ = true;
+  MatrixXd columns_;  // Σ restricted to the free columns, in factor order (n × k)
+  double mu_tie_ = 0.0;
+  MatrixXd segment_;  // [α_F β_F] in factor order
+};
+
+bool CriticalLineWalk::add_free(int j) {
+  const Index k = static_cast<Index>(free_.size());
+  VectorXd row(k);
+  for (Index i = 0; i < k; ++i) row[i] = sigma_(free_[i], j);
+  if (k > 0) l_.topLeftCorner(k, k).triangularView<Eigen::Lower>().solveInPlace(row);
+  const double pivot = sigma_(j, j) - row.squaredNorm();
+  // Losing more than ten digits of Σ_jj means Σ_FF is singular to working precision.
+  if (!(pivot > 1e-10 * sigma_(j, j))) return false;
+  l_.row(k).head(k) = row.transpose();
+  l_(k, k) = std::sqrt(pivot);
+  // New last entries of L⁻¹[1, μ_F, s_F]: forward substitution needs only the new row.
+  const double rhs[3] = {1.0, mu_[j], s_[j]};
+  for (int c = 0; c < 3; ++c) {
+    ft_(k, c) = (rhs[c] - (k > 0 ? row.dot(ft_.col(c).head(k)) : 0.0)) / l_(k, k);
+  }
+  columns_.col(k) = sigma_.col(j);
+  free_.push_back(j);
+  position_[j] = static_cast<int>(k);
+  state_[j] = AssetState::kFree;
+  return true;
+}
+
+void CriticalLineWalk::remove_free(int pos) {
+  const Index k = static_cast<Index>(free_.size());
+  // Deleting row pos leaves rows pos..k−2 with one entry right of the diagonal; Givens rotations
+  // on column pairs (i, i+1) restore the triangle (LLᵀ is unchanged by column rotations).
+  // Shift rows pos+1.. up by one, column by column (contiguous in column-major storage).
+  for (Index c = 0; c < k; ++c) {
+    double* column = l_.col(c).data();
+    std::copy(column + pos + 1, column + k, column + pos);
+  }
+  for (Index i = pos; i + 1 < k; ++i) {
+    const double a = l_(i, i);
+    const double b = l_(i, i + 1);
+    if (b == 0.0) continue;
+    const double r = std::hypot(a, b);
+    const double c = a / r;
+    const double s = b / r;
+    for (Index row = i; row + 1 < k; ++row) {
+      const double u = l_(row, i);
+      const double v = l_(row, i + 1);
+      l_(row, i) = c * u + s * v;
+      l_(row, i + 1) = -s * u + c * v;
+    }
+    // The same rotation on L⁻¹v: if M is L without row pos and M Q = [L' 0], then
+    // L' (Qᵀ L⁻¹v)[0, k−1) = v without entry pos.
+    for (int col = 0; col < 3; ++col) {
+      const double u = ft_(i, col);
+      const double v = ft_(i + 1, col);
+      ft_(i, col) = c * u + s * v;
+      ft_(i + 1, col) = -s * u + c * v;
+    }
+  }
+  for (Index i = pos; i + 1 < k; ++i) {
+    if (l_(i, i) < 0.0) {
+      l_.col(i).segment(i, k - 1 - i) *= -1.0;
+      ft_.row(i) *= -1.0;
+    }
+    l_(i, k - 1) = 0.0;
+  }
+  for (Index i = pos; i + 1 < k; ++i) columns_.col(i) = columns_.col(i + 1);
+  const int asset = free_[pos];
+  free_.erase(free_.begin() + pos);
+  position_[asset] = -1;
+  for (Index i = pos; i < static_cast<Index>(free_.size()); ++i) {
+    position_[free_[i]] = static_cast<int>(i);
+  }
+}
+
+void CriticalLineWalk::set_bound(int j, AssetState state, double value) {
+  state_[j] = state;
+  wb_[j] = value;
+  if (value != 0.0) {
+    s_.noalias() += value * sigma_.col(j);
+    forward_dirty_ = true;
+  }
+  remaining_ -= value;
+}
+
+void CriticalLineWalk::refresh_s() {
+  s_.setZero();
+  double total = 0.0;
+  for (Index j = 0; j < n_; ++j) {
+    if (state_[j] == AssetState::kFree || wb_[j] == 0.0) continue;
+    s_.noalias() += wb_[j] * sigma_.col(j);
+    total += wb_[j];
+  }
+  remaining_ = 1.0 - total;
+  forward_dirty_ = true;
+}
+
+bool CriticalLineWalk::start(std::string* message) {
+  std::vector<int> order;
+  for (Index i = 0; i < n_; ++i) {
+    if (lo_[i] == up_[i]) {
+      state_[i] = AssetState::kFixed;
+      wb_[i] = lo_[i];
+    } else {
+      order.push_back(static_cast<int>(i));
+      wb_[i] = lo_[i];
+    }
+  }
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return mu_[a] > mu_[b]; });
+  // Greedy fill: every asset at its lower bound, then the highest expected returns raised to
+  // their upper bounds until the budget is spent; the asset that takes the remainder is marginal.
+  double left = 1.0 - wb_.sum();
+  int marginal = order.front();
+  for (int j : order) {
+    const double room = up_[j] - lo_[j];
+    marginal = j;
+    if (room >= left) {
+      wb_[j] = lo_[j] + left;
+      left = 0.0;
+      break;
+    }
+    wb_[j] = up_[j];
+    left -= room;
+  }
+  mu_tie_ = mu_[marginal];
+  std::vector<int> tied;
+  for (int j : order) {
+    if (mu_[j] == mu_tie_) tied.push_back(j);
+  }
+  std::vector<int> free_start = {marginal};
+  if (tied.size() > 1) {
+    // λ → ∞ limit with a tie: among the maximum-return portfolios the least-variance one, i.e.
+    // the tied assets share their total weight so as to minimise the variance, all others fixed.
+    const Index t = static_cast<Index>(tied.size());
+    QpProblem sub;
+    sub.P.resize(t, t);
+    sub.q = VectorXd::Zero(t);
+    sub.lower.resize(t);
+    sub.upper.resize(t);
+    double share = 0.0;
+    VectorXd others = wb_;
+    for (Index a = 0; a < t; ++a) {
+      others[tied[a]] = 0.0;
+      share += wb_[tied[a]];
+      sub.lower[a] = lo_[tied[a]];
+      sub.upper[a] = up_[tied[a]];
+    }
+    const VectorXd sigma_others = sigma_ * others;
+    for (Index a = 0; a < t; ++a) {
+      sub.q[a] = sigma_others[tied[a]];
+      for (Index b = 0; b < t; ++b) sub.P(a, b) = sigma_(tied[a], tied[b]);
+    }
+    sub.A = MatrixXd::Ones(1, t);
+    sub.b = VectorXd::Constant(1, share);
+    sub.G = MatrixXd(0, t);
+    sub.h = VectorXd(0);
+    const QpSolution sol = solve_qp(sub, {.algorithm = QpAlgorithm::kActiveSet});
+    if (!sol.is_usable()) {
+      *message = fmt::format(
+          "the {} assets tied at the marginal expected return {} could not be split (QP: {}); "
+          "check that Σ is positive definite",
+          t, mu_tie_, sol.message);
+      return false;
+    }
+    std::vector<bool> bound(static_cast<std::size_t>(t), false);
+    for (int a : sol.active_lower) bound[a] = true;
+    for (int a : sol.active_upper) bound[a] = true;
+    free_start.clear();
+    for (Index a = 0; a < t; ++a) {
+      const int j = tied[a];
+      if (bound[a]) {
+        wb_[j] = sol.x[a] - lo_[j] <= up_[j] - sol.x[a] ? lo_[j] : up_[j];
+      } else {
+        wb_[j] = sol.x[a];
+        free_start.push_back(j);
+      }
+    }
+    if (free_start.empty()) free_start.push_back(marginal);
+  }
+  for (int j : order) {
+    state_[j] = wb_[j] - lo_[j] <= up_[j] - wb_[j] ? AssetState::kAtLower : AssetState::kAtUpper;
+  }
+  for (int j : free_start) {
+    wb_[j] = 0.0;
+    if (!add_free(j)) {
+      *message = fmt::format(
+          "Σ restricted to the assets {} tied at the top expected return is singular; make Σ "
+          "positive definite or set CriticalLineOptions::ridge",
+          free_list());
+      return false;
+    }
+  }
+  refresh_s();
+  return true;
+}
+
+void CriticalLineWalk::solve_segment(bool first) {
+  const Index k = static_cast<Index>(free_.size());
+  const auto lk = l_.topLeftCorner(k, k).triangularView<Eigen::Lower>();
+  if (forward_dirty_) {
+    for (Index i = 0; i < k; ++i) {
+      ft_(i, 0) = 1.0;
+      ft_(i, 1) = mu_[free_[i]];
+      ft_(i, 2) = s_[free_[i]];
+    }
+    lk.solveInPlace(ft_.topRows(k));
+    forward_dirty_ = false;
+  }
+  const auto ones = ft_.col(0).head(k);
+  const auto mu_f = ft_.col(1).head(k);
+  const auto s_f = ft_.col(2).head(k);
+  // Stationarity Σ_FF w_F + s_F − λ μ_F + γ 1 = 0 and 1ᵀw_F = remaining give
+  // γ = (λ 1ᵀΣ_FF⁻¹μ_F − 1ᵀΣ_FF⁻¹s_F − remaining) / 1ᵀΣ_FF⁻¹1, with 1ᵀΣ_FF⁻¹x = (L⁻¹1)ᵀ(L⁻¹x).
+  const double sum_ones = ones.squaredNorm();
+  gamma1_ = first ? mu_tie_ : ones.dot(mu_f) / sum_ones;
+  gamma0_ = -(ones.dot(s_f) + remaining_) / sum_ones;
+  // w_F = Σ_FF⁻¹(λ μ_F − s_F − γ 1) = L⁻ᵀ[(−L⁻¹s_F − γ0 L⁻¹1) + λ (L⁻¹μ_F − γ1 L⁻¹1)].
+  segment_.resize(k, 2);
+  segment_.col(0) = -s_f - gamma0_ * ones;
+  if (first) {
+    // The free assets share one expected return, so β = 0 exactly (rounding aside).
+    segment_.col(1).setZero();
+  } else {
+    segment_.col(1) = mu_f - gamma1_ * ones;
+  }
+  // Column by column: matrix-shaped solves and products pack their operands on every call.
+  lk.transpose().solveInPlace(segment_.col(0));
+  if (!first) lk.transpose().solveInPlace(segment_.col(1));
+  alpha_ = wb_;
+  beta_.setZero();
+  for (Index i = 0; i < k; ++i) {
+    alpha_[free_[i]] = segment_(i, 0);
+    beta_[free_[i]] = segment_(i, 1);
+  }
+  sigma_alpha_ = s_;
+  sigma_alpha_.noalias() += columns_.leftCols(k) * segment_.col(0);
+  if (first) {
+    sigma_beta_.setZero();
+  } else {
+    sigma_beta_.noalias() = columns_.leftCols(k) * segment_.col(1);
+  }
+}
+
+FrontierPoint CriticalLineWalk::point_at(double lambda) const {
+  FrontierPoint p;
+  p.lambda = lambda;
+  p.weights = alpha_ + lambda * beta_;
+  p.expected_return = mu_.dot(p.weights);
+  p.variance = std::max(0.0, p.weights.dot(sigma_alpha_ + lambda * sigma_beta_));
+  p.volatility = std::sqrt(p.variance);
+  return p;
+}
+
+void CriticalLineWalk::record(double lambda, double previous, EfficientFrontier* out) const {
+  FrontierPoint p = point_at(lambda);
+  out->cross_covariance.push_back(p.weights.dot(sigma_alpha_ + previous * sigma_beta_));
+  out->turning_points.push_back(std::move(p));
+}
+
+double CriticalLineWalk::kkt_residual(const VectorXd& w) const {
+  // At λ = 0 the gradient is Σw + γ1; γ is the mean over the free assets of −(Σw)ᵢ.
+  const VectorXd g = sigma_ * w;
+  double gamma = 0.0;
+  for (int j : free_) gamma -= g[j];
+  gamma /= static_cast<double>(std::max<std::size_t>(1, free_.size()));
+  double worst = std::abs(w.sum() - 1.0);
+  for (Index i = 0; i < n_; ++i) {
+    const double gi = g[i] + gamma;
+    worst = std::max({worst, lo_[i] - w[i], w[i] - up_[i]});
+    switch (state_[i]) {
+      case AssetState::kFree:
+        worst = std::max(worst, std::abs(gi));
+        break;
+      case AssetState::kAtLower:
+        worst = std::max(worst, -gi);
+        break;
+      case AssetState::kAtUpper:
+        worst = std::max(worst, gi);
+        break;
+      case AssetState::kFixed:
+        break;
+    }
+  }
+  return worst;
+}
+
+std::string CriticalLineWalk::free_list() const {
+  std::string out;
+  for (std::size_t i = 0; i < free_.size() && i < 8; ++i) {
+    out += fmt::format("{}{}", i == 0 ? "" : ",", free_[i]);
+  }
+  if (free_.size() > 8) out += fmt::format(",... ({} in all)", free_.size());
+  return out.empty() ? "(none)" : out;
+}
+
+void CriticalLineWalk::walk(int max_iterations, EfficientFrontier* out) {
+  double lambda = kInf;
+  int last_changed = -1;
+  EventKind last_kind = EventKind::kNone;
+  bool entered_from_lower = false;
+  int since_refresh = 0;
+  out->status = SolveStatus::kOptimal;
+  for (out->iterations = 0;; ++out->iterations) {
+    const bool first = lambda == kInf;
+    solve_segment(first);
+    if (first) out->turning_points.push_back(point_at(0.0));
+    // The next event below λ: a free asset reaching a bound (w linear in λ) or a bound asset whose
+    // multiplier gᵢ(λ) = (Σw)ᵢ − λμᵢ + γ reaches 0 (it would change sign below).
+    double next = -kInf;
+    int asset = -1;
+    EventKind kind = EventKind::kNone;
+    for (Index i = 0; i < n_; ++i) {
+      double candidate = -kInf;
+      EventKind what = EventKind::kNone;
+      switch (state_[i]) {
+        case AssetState::kFree:
+          if (beta_[i] > 0.0) {
+            candidate = (lo_[i] - alpha_[i]) / beta_[i];
+            what = EventKind::kHitsLower;
+          } else if (beta_[i] < 0.0) {
+            candidate = (up_[i] - alpha_[i]) / beta_[i];
+            what = EventKind::kHitsUpper;
+          }
+          // The asset that has just entered from a bound moves away from it (rounding aside).
+          if (static_cast<int>(i) == last_changed && last_kind == EventKind::kEnters &&
+              (what == EventKind::kHitsLower) == entered_from_lower) {
+            what = EventKind::kNone;
+          }
+          break;
+        case AssetState::kAtLower:
+        case AssetState::kAtUpper: {
+          if (static_cast<int>(i) == last_changed && last_kind != EventKind::kEnters) break;
+          const double p = sigma_alpha_[i] + gamma0_;
+          const double q = sigma_beta_[i] - mu_[i] + gamma1_;
+          const bool at_lower = state_[i] == AssetState::kAtLower;
+          if ((at_lower && q > 0.0) || (!at_lower && q < 0.0)) {
+            candidate = -p / q;
+            what = EventKind::kEnters;
+          }
+          break;
+        }
+        case AssetState::kFixed:
+          break;
+      }
+      if (what == EventKind::kNone) continue;
+      candidate = std::min(candidate, lambda);
+      if (candidate > next) {
+        next = candidate;
+        asset = static_cast<int>(i);
+        kind = what;
+      }
+    }
+    if (asset < 0 || next <= 0.0) {
+      if (first) {
+        out->turning_points.back().lambda = 0.0;
+      } else {
+        record(0.0, lambda, out);
+      }
+      break;
+    }
+    if (first) {
+      out->turning_points.back().lambda = next;
+    } else if (next < lambda) {
+      record(next, lambda, out);
+    }
+    if (out->iterations >= max_iterations) {
+      out->status = SolveStatus::kIterationLimit;
+      out->message = fmt::format(
+          "the critical line walk stopped after {} events at λ = {:.6g} before reaching the "
+          "minimum-variance portfolio; raise CriticalLineOptions::max_iterations",
+          out->iterations, next);
+      return;
+    }
+    lambda = next;
+    switch (kind) {
+      case EventKind::kHitsLower:
+      case EventKind::kHitsUpper: {
+        remove_free(position_[asset]);
+        const bool lower = kind == EventKind::kHitsLower;
+        set_bound(asset, lower ? AssetState::kAtLower : AssetState::kAtUpper,
+                  lower ? lo_[asset] : up_[asset]);
+        break;
+      }
+      case EventKind::kEnters:
+        entered_from_lower = state_[asset] == AssetState::kAtLower;
+        if (wb_[asset] != 0.0) {
+          s_.noalias() -= wb_[asset] * sigma_.col(asset);
+          forward_dirty_ = true;
+        }
+        remaining_ += wb_[asset];
+        wb_[asset] = 0.0;
+        if (!add_free(asset)) {
+          out->status = SolveStatus::kNumericalError;
+          out->message = fmt::format(
+              "Σ restricted to the free assets {} plus asset {} is singular (at λ = {:.6g}); make "
+              "Σ positive definite or set CriticalLineOptions::ridge (e.g. 1e-8 · trace(Σ)/n)",
+              free_list(), asset, next);
+          return;
+        }
+        break;
+      case EventKind::kNone:
+        break;
+    }
+    last_changed = asset;
+    last_kind = kind;
+    if (++since_refresh == 50) {
+      refresh_s();  // also recomputes L⁻¹[1, μ_F, s_F] from the factor
+      since_refresh = 0;
+    }
+  }
+  out->kkt_residual = kkt_residual(out->turning_points.back().weights);
+}
+
+// The point at parameter θ ∈ [0, 1] of segment t, from turning point t + 1 (θ = 0) to t (θ = 1).
+FrontierPoint on_segment(const EfficientFrontier& f, std::size_t t, double theta) {
+  const FrontierPoint& hi = f.turning_points[t];
+  const FrontierPoint& lo = f.turning_points[t + 1];
+  if (theta <= 0.0) return lo;
+  if (theta >= 1.0) return hi;
+  FrontierPoint p;
+  p.weights = lo.weights + theta * (hi.weights - lo.weights);
+  p.expected_return = lo.expected_return + theta * (hi.expected_return - lo.expected_return);
+  const double c = f.cross_covariance[t];
+  p.variance = std::max(0.0, lo.variance + 2.0 * theta * (c - lo.variance) +
+                                 theta * theta * (hi.variance + lo.variance - 2.0 * c));
+  p.volatility = std::sqrt(p.variance);
+  p.lambda = lo.lambda + theta * (hi.lambda - lo.lambda);
+  return p;
+}
+
+Status check_usable(const EfficientFrontier& f) {
+  if (!f.is_usable() || f.turning_points.empty()) {
+    return Status::no_solution(fmt::format("the efficient frontier is incomplete (status {}): {}",
+                                           to_string(f.status), f.message));
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Status CriticalLineOptions::validate() const {
+  if (!(ridge >= 0.0) || !std::isfinite(ridge)) {
+    return Status::invalid(fmt::format(
+        "critical line options: ridge = {} must be finite and >= 0 (default 0)", ridge));
+  }
+  if (max_iterations < 0) {
+    return Status::invalid(
+        fmt::format("critical line options: max_iterations = {} must be >= 0 (0 = 20 n + 100)",
+                    max_iterations));
+  }
+  return Status::ok();
+}
+
+Result<EfficientFrontier> critical_line(const Eigen::Ref<const VectorXd>& mu,
+                                        const Eigen::Ref<const MatrixXd>& sigma,
+                                        const Eigen::Ref<const VectorXd>& lower,
+                                        const Eigen::Ref<const VectorXd>& upper,
+                                        const CriticalLineOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  KEEL_RETURN_IF_ERROR(options.validate());
+  const Index n = mu.size();
+  if (n == 0) return Status::invalid("critical line: mu is empty; pass at least one asset");
+  if (sigma.rows() != n || sigma.cols() != n) {
+    return Status::invalid(
+        fmt::format("critical line: sigma is {}x{} but mu has {} entries; sigma must be n x n",
+                    sigma.rows(), sigma.cols(), n));
+  }
+  if (lower.size() != n || upper.size() != n) {
+    return Status::invalid(
+        fmt::format("critical line: lower has {} and upper {} entries, expected n = {} each",
+                    lower.size(), upper.size(), n));
+  }
+  for (Index i = 0; i < n; ++i) {
+    if (!std::isfinite(mu[i])) {
+      return Status::invalid(fmt::format("critical line: mu of asset {} is {}", i, mu[i]));
+    }
+    if (!std::isfinite(lower[i]) || !std::isfinite(upper[i])) {
+      return Status::invalid(fmt::format(
+          "critical line: asset {} has bounds [{}, {}]; the critical line algorithm needs finite "
+          "bounds (use e.g. -1 and 2 for a loose box)",
+          i, lower[i], upper[i]));
+    }
+    if (lower[i] > upper[i]) {
+      return Status::invalid(
+          fmt::format("critical line: asset {} has lower {} > upper {}; swap or relax the bounds",
+                      i, lower[i], upper[i]));
+    }
+  }
+  if (!sigma.allFinite())
+    return Status::invalid("critical line: sigma has a NaN or infinite entry");
+  const double scale = std::max(1e-300, sigma.diagonal().cwiseAbs().maxCoeff());
+  for (Index j = 0; j < n; ++j) {
+    for (Index i = j + 1; i < n; ++i) {
+      if (std::abs(sigma(i, j) - sigma(j, i)) > 1e-12 * scale) {
+        return Status::invalid(fmt::format(
+            "critical line: sigma is not symmetric (entries ({0},{1}) and ({1},{0}) differ); "
+            "pass (sigma + sigmaᵀ)/2",
+            i, j));
+      }
+    }
+    if (!(sigma(j, j) + options.ridge > 0.0)) {
+      return Status::invalid(fmt::format(
+          "critical line: sigma({0},{0}) = {1} is not positive; asset {0} needs a positive "
+          "variance (or set CriticalLineOptions::ridge)",
+          j, sigma(j, j)));
+    }
+  }
+  const double total_lower = lower.sum();
+  const double total_upper = upper.sum();
+  const double slack = 1e-12 * static_cast<double>(n);
+  if (total_lower > 1.0 + slack || total_upper < 1.0 - slack) {
+    return Status::invalid(fmt::format(
+        "critical line: the bounds admit no fully invested portfolio (sum of lower bounds {}, "
+        "sum of upper bounds {}; the budget 1 must lie between them); relax the bounds",
+        total_lower, total_upper));
+  }
+
+  EfficientFrontier out;
+  MatrixXd s = sigma;
+  s.diagonal().array() += options.ridge;
+  if (total_lower >= 1.0 - slack || total_upper <= 1.0 + slack) {
+    // The bounds leave a single portfolio.
+    FrontierPoint p;
+    p.weights = total_lower >= 1.0 - slack ? VectorXd(lower) : VectorXd(upper);
+    p.expected_return = mu.dot(p.weights);
+    p.variance = p.weights.dot(s * p.weights);
+    p.volatility = std::sqrt(std::max(0.0, p.variance));
+    out.turning_points.push_back(std::move(p));
+    out.status = SolveStatus::kOptimal;
+    out.solve_ms = elapsed_ms(start);
+    return out;
+  }
+  CriticalLineWalk walk(mu, std::move(s), lower, upper);
+  std::string message;
+  if (!walk.start(&message)) {
+    out.status = SolveStatus::kNumericalError;
+    out.message = message;
+    out.solve_ms = elapsed_ms(start);
+    return out;
+  }
+  const int max_iterations =
+      options.max_iterations > 0 ? options.max_iterations : 20 * static_cast<int>(n) + 100;
+  walk.walk(max_iterations, &out);
+  out.solve_ms = elapsed_ms(start);
+  return out;
+}
+
+double EfficientFrontier::min_return() const {
+  return turning_points.empty() ? 0.0 : turning_points.back().expected_return;
+}
+
+double EfficientFrontier::max_return() const {
+  return turning_points.empty() ? 0.0 : turning_points.front().expected_return;
+}
+
+Result<FrontierPoint> EfficientFrontier::at_lambda(double lambda) const {
+  KEEL_RETURN_IF_ERROR(check_usable(*this));
+  if (!(lambda >= 0.0)) {
+    return Status::invalid(fmt::format("frontier: risk tolerance λ = {} must be >= 0", lambda));
+  }
+  if (lambda >= turning_points.front().lambda) return turning_points.front();
+  for (std::size_t t = 0; t + 1 < turning_points.size(); ++t) {
+    const double hi = turning_points[t].lambda;
+    const double lo = turning_points[t + 1].lambda;
+    if (lambda >= lo) {
+      return on_segment(*this, t, hi > lo ? (lambda - lo) / (hi - lo) : 0.0);
+    }
+  }
+  return turning_points.back();
+}
+
+Result<FrontierPoint> EfficientFrontier::at_risk_aversion(double delta) const {
+  if (!(delta > 0.0)) {
+    return Status::invalid(fmt::format(
+        "frontier: risk aversion δ = {} must be > 0 (δ → 0 is the maximum-return portfolio)",
+        delta));
+  }
+  return at_lambda(std::isinf(delta) ? 0.0 : 1.0 / delta);
+}
+
+Result<FrontierPoint> EfficientFrontier::at_return(double target) const {
+  KEEL_RETURN_IF_ERROR(check_usable(*this));
+  const double lo = min_return();
+  const double hi = max_return();
+  const double slack = 1e-12 * std::max({1.0, std::abs(lo), std::abs(hi)});
+  if (!(target >= lo - slack && target <= hi + slack)) {
+    return Status::invalid(fmt::format(
+        "frontier: target return {} is outside the efficient frontier's range [{}, {}]; pick a "
+        "target in that range (below it portfolios are inefficient, above it infeasible)",
+        target, lo, hi));
+  }
+  target = std::clamp(target, lo, hi);
+  for (std::size_t t = 0; t + 1 < turning_points.size(); ++t) {
+    const double r_hi = turning_points[t].expected_return;
+    const double r_lo = turning_points[t + 1].expected_return;
+    if (target >= r_lo) {
+      return on_segment(*this, t, r_hi > r_lo ? (target - r_lo) / (r_hi - r_lo) : 0.0);
+    }
+  }
+  return turning_points.back();
+}
+
+Result<FrontierPoint> EfficientFrontier::at_volatility(double target) const {
+  KEEL_RETURN_IF_ERROR(check_usable(*this));
+  const double lo = turning_points.back().volatility;
+  const double hi = turning_points.front().volatility;
+  const double slack = 1e-12 * std::max(1e-300, hi);
+  if (!(target >= lo - slack && target <= hi + slack)) {
+    return Status::invalid(fmt::format(
+        "frontier: target volatility {} is outside the efficient frontier's range [{}, {}] "
+        "(minimum-variance to maximum-return portfolio); pick a target in that range",
+        target, lo, hi));
+  }
+  const double v = std::clamp(target, lo, hi) * std::clamp(target, lo, hi);
+  for (std::size_t t = 0; t + 1 < turning_points.size(); ++t) {
+    const double v0 = turning_points[t + 1].variance;
+    if (v < v0) continue;
+    // Variance along the segment: v0 + a1 θ + a2 θ², increasing on [0, 1] on the efficient
+    // side; the root is the larger one, written to avoid cancellation.
+    const double c = cross_covariance[t];
+    const double a1 = 2.0 * (c - v0);
+    const double a2 = turning_points[t].variance + v0 - 2.0 * c;
+    const double disc = std::max(0.0, a1 * a1 + 4.0 * a2 * (v - v0));
+    const double denom = a1 + std::sqrt(disc);
+    const double theta = denom > 0.0 ? std::clamp(2.0 * (v - v0) / denom, 0.0, 1.0) : 0.0;
+    return on_segment(*this, t, theta);
+  }
+  return turning_points.back();
+}
+
+Result<FrontierPoint> EfficientFrontier::max_sharpe(double risk_free_rate) const {
+  KEEL_RETURN_IF_ERROR(check_usable(*this));
+  if (!std::isfinite(risk_free_rate)) {
+    return Status::invalid("frontier: the risk-free rate must be finite");
+  }
+  if (!(max_return() > risk_free_rate)) {
+    return Status::no_solution(fmt::format(
+        "frontier: no efficient portfolio earns more than the risk-free rate {} (the highest "
+        "expected return is {}), so the Sharpe ratio has no positive maximum; lower the "
+        "risk-free rate or revisit the expected returns",
+        risk_free_rate, max_return()));
+  }
+  auto sharpe = [&](const FrontierPoint& p) {
+    return p.volatility > 0.0 ? (p.expected_return - risk_free_rate) / p.volatility
+                              : (p.expected_return > risk_free_rate ? kInf : -kInf);
+  };
+  FrontierPoint best = turning_points.front();
+  double best_sharpe = sharpe(best);
+  for (const FrontierPoint& p : turning_points) {
+    if (sharpe(p) > best_sharpe) {
+      best = p;
+      best_sharpe = sharpe(p);
+    }
+  }
+  for (std::size_t t = 0; t + 1 < turning_points.size(); ++t) {
+    // Along the segment R(θ) = R0 + θ ΔR and V(θ) = V0 + a1 θ + a2 θ². The derivative of
+    // (R − rf)/√V vanishes where ΔR V − (R − rf) V'/2 = 0, which is linear in θ (the θ² terms
+    // cancel).
+    const FrontierPoint& hi = turning_points[t];
+    const FrontierPoint& lo = turning_points[t + 1];
+    const double c = cross_covariance[t];
+    const double a1 = 2.0 * (c - lo.variance);
+    const double a2 = hi.variance + lo.variance - 2.0 * c;
+    const double excess = lo.expected_return - risk_free_rate;
+    const double dr = hi.expected_return - lo.expected_return;
+    const double denom = 0.5 * dr * a1 - excess * a2;
+    if (denom == 0.0) continue;
+    const double theta = (0.5 * excess * a1 - dr * lo.variance) / denom;
+    if (!(theta > 0.0 && theta < 1.0)) continue;
+    const FrontierPoint p = on_segment(*this, t, theta);
+    if (sharpe(p) > best_sharpe) {
+      best = p;
+      best_sharpe = sharpe(p);
+    }
+  }
+  return best;
+}
+
+Result<std::vector<FrontierPoint>> EfficientFrontier::sample(int points) const {
+  KEEL_RETURN_IF_ERROR(check_usable(*this));
+  if (points < 2) {
+    return Status::invalid(fmt::format(
+        "frontier: {} points requested; ask for at least 2 (both ends of the frontier)", points));
+  }
+  std::vector<FrontierPoint> out;
+  if (turning_points.size() == 1) {
+    out.push_back(turning_points.front());
+    return out;
+  }
+  const double lo = min_return();
+  const double hi = max_return();
+  out.reserve(static_cast<std::size_t>(points));
+  for (int k = 0; k < points; ++k) {
+    const double target =
+        k + 1 == points ? hi : lo + (hi - lo) * static_cast<double>(k) / (points - 1);
+    Result<FrontierPoint> p = at_return(target);
+    if (!p) return p.status();
+    out.push_back(std::move(p).value());
+  }
+  return out;
+}
+
+}  // namespace keel
