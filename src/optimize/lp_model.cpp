@@ -1,0 +1,210 @@
+#include "lp_model.hpp"
+
+#include <fmt/format.h>
+
+#include <CoinFinite.hpp>
+#include <CoinPackedMatrix.hpp>
+#include <cmath>
+#include <limits>
+
+namespace keel::lp {
+
+double to_coin(double value) {
+  if (value == std::numeric_limits<double>::infinity()) return COIN_DBL_MAX;
+  if (value == -std::numeric_limits<double>::infinity()) return -COIN_DBL_MAX;
+  return value;
+}
+
+ConstraintMask full_mask(const PortfolioConstraints& constraints) {
+  ConstraintMask mask;
+  mask.groups.assign(constraints.groups.size(), true);
+  mask.linear.assign(constraints.linear.size(), true);
+  return mask;
+}
+
+int Model::add_column(double lower, double upper, double cost) {
+  col_lo_.push_back(lower);
+  col_hi_.push_back(upper);
+  cost_.push_back(cost);
+  return static_cast<int>(cost_.size()) - 1;
+}
+
+void Model::add_row(const std::vector<int>& columns, const std::vector<double>& values,
+                    double lower, double upper) {
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    if (values[k] == 0.0) continue;
+    index_.push_back(columns[k]);
+    value_.push_back(values[k]);
+  }
+  row_start_.push_back(static_cast<int>(index_.size()));
+  row_lo_.push_back(lower);
+  row_hi_.push_back(upper);
+}
+
+void Model::load(ClpSimplex& clp) const {
+  const int rows = this->rows();
+  const int cols = columns();
+  std::vector<int> length(static_cast<std::size_t>(rows));
+  std::vector<CoinBigIndex> start(static_cast<std::size_t>(rows) + 1);
+  for (int r = 0; r <= rows; ++r) start[static_cast<std::size_t>(r)] = row_start_[r];
+  for (int r = 0; r < rows; ++r)
+    length[static_cast<std::size_t>(r)] = row_start_[r + 1] - row_start_[r];
+  const CoinPackedMatrix matrix(false, cols, rows, static_cast<CoinBigIndex>(index_.size()),
+                                value_.data(), index_.data(), start.data(), length.data());
+  std::vector<double> clo(col_lo_.size()), chi(col_hi_.size()), rlo(row_lo_.size()),
+      rhi(row_hi_.size());
+  for (std::size_t j = 0; j < clo.size(); ++j) {
+    clo[j] = to_coin(col_lo_[j]);
+    chi[j] = to_coin(col_hi_[j]);
+  }
+  for (std::size_t i = 0; i < rlo.size(); ++i) {
+    rlo[i] = to_coin(row_lo_[i]);
+    rhi[i] = to_coin(row_hi_[i]);
+  }
+  clp.setLogLevel(0);
+  clp.messageHandler()->setLogLevel(0);
+  clp.loadProblem(matrix, clo.data(), chi.data(), cost_.data(), rlo.data(), rhi.data());
+  clp.setPrimalTolerance(1e-9);
+  clp.setDualTolerance(1e-9);
+}
+
+namespace {
+
+void add_dense(Model& model, const Eigen::VectorXd& coefficients, double lower, double upper) {
+  std::vector<int> columns;
+  std::vector<double> values;
+  for (Eigen::Index i = 0; i < coefficients.size(); ++i) {
+    if (coefficients[i] != 0.0) {
+      columns.push_back(static_cast<int>(i));
+      values.push_back(coefficients[i]);
+    }
+  }
+  model.add_row(columns, values, lower, upper);
+}
+
+void add_sense(Model& model, const Eigen::VectorXd& coefficients, ConstraintSense sense,
+               double rhs) {
+  switch (sense) {
+    case ConstraintSense::kEqual:
+      add_dense(model, coefficients, rhs, rhs);
+      break;
+    case ConstraintSense::kLessEqual:
+      add_dense(model, coefficients, -kInfinity, rhs);
+      break;
+    case ConstraintSense::kGreaterEqual:
+      add_dense(model, coefficients, rhs, kInfinity);
+      break;
+  }
+}
+
+}  // namespace
+
+WeightLayout add_weight_block(Model& model, const PortfolioConstraints& c, int n,
+                              const ConstraintMask& mask, const Eigen::VectorXd& target_row,
+                              double target_rhs) {
+  WeightLayout layout;
+  layout.n = n;
+  const Eigen::VectorXd lower = c.effective_lower(n);
+  const Eigen::VectorXd upper = c.effective_upper(n);
+  for (int i = 0; i < n; ++i) {
+    if (mask.bounds) {
+      model.add_column(lower[i], upper[i], 0.0);
+    } else {
+      model.add_column(-kInfinity, kInfinity, 0.0);
+    }
+  }
+  const bool leverage = c.has_leverage_cap() && mask.leverage;
+  const bool turnover = c.has_turnover_cap() && mask.turnover;
+  if (leverage) {
+    layout.p = model.columns();
+    for (int i = 0; i < 2 * n; ++i) model.add_column(0.0, kInfinity, 0.0);
+    layout.m = layout.p + n;
+  }
+  if (turnover) {
+    layout.u = model.columns();
+    for (int i = 0; i < 2 * n; ++i) model.add_column(0.0, kInfinity, 0.0);
+    layout.v = layout.u + n;
+  }
+  const Eigen::VectorXd ones = Eigen::VectorXd::Ones(n);
+  if (mask.total) {
+    if (c.budget) {
+      add_dense(model, ones, *c.budget, *c.budget);
+    } else if (std::isfinite(c.net_exposure_min) || std::isfinite(c.net_exposure_max)) {
+      add_dense(model, ones, c.net_exposure_min, c.net_exposure_max);
+    }
+  }
+  for (std::size_t g = 0; g < c.groups.size(); ++g) {
+    if (!mask.groups[g]) continue;
+    const auto& group = c.groups[g];
+    Eigen::VectorXd row = Eigen::VectorXd::Zero(n);
+    for (int i : group.members) row[i] = 1.0;
+    add_dense(model, row, group.min, group.max);
+  }
+  for (std::size_t k = 0; k < c.linear.size(); ++k) {
+    if (!mask.linear[k]) continue;
+    add_sense(model, c.linear[k].coefficients, c.linear[k].sense, c.linear[k].rhs);
+  }
+  if (mask.target && target_row.size() == n) {
+    add_dense(model, target_row, target_rhs, kInfinity);
+  }
+  if (leverage) {
+    // w − p + m = 0 and Σ(p + m) ≤ L.
+    for (int i = 0; i < n; ++i) {
+      model.add_row({i, layout.p + i, layout.m + i}, {1.0, -1.0, 1.0}, 0.0, 0.0);
+    }
+    std::vector<int> columns(static_cast<std::size_t>(2 * n));
+    for (int k = 0; k < 2 * n; ++k) columns[static_cast<std::size_t>(k)] = layout.p + k;
+    model.add_row(columns, std::vector<double>(columns.size(), 1.0), -kInfinity,
+                  c.max_gross_leverage);
+  }
+  if (turnover) {
+    // w − u + v = w0 and Σ(u + v) ≤ τ.
+    const Eigen::VectorXd w0 = c.effective_current(n);
+    for (int i = 0; i < n; ++i) {
+      model.add_row({i, layout.u + i, layout.v + i}, {1.0, -1.0, 1.0}, w0[i], w0[i]);
+    }
+    std::vector<int> columns(static_cast<std::size_t>(2 * n));
+    for (int k = 0; k < 2 * n; ++k) columns[static_cast<std::size_t>(k)] = layout.u + k;
+    model.add_row(columns, std::vector<double>(columns.size(), 1.0), -kInfinity, c.max_turnover);
+  }
+  return layout;
+}
+
+std::vector<std::string> mask_names(const PortfolioConstraints& c, const ConstraintMask& mask) {
+  std::vector<std::string> names;
+  if (mask.target) names.emplace_back("target-return");
+  if (mask.total) names.emplace_back(c.budget ? "budget" : "net-exposure");
+  if (mask.bounds) names.emplace_back("bounds");
+  if (mask.leverage) names.emplace_back("gross-leverage");
+  if (mask.turnover) names.emplace_back("turnover");
+  for (std::size_t g = 0; g < mask.groups.size(); ++g) {
+    if (mask.groups[g]) {
+      names.push_back(c.groups[g].name.empty() ? fmt::format("group[{}]", g)
+                                               : fmt::format("group[{}]", c.groups[g].name));
+    }
+  }
+  for (std::size_t k = 0; k < mask.linear.size(); ++k) {
+    if (mask.linear[k]) {
+      names.push_back(c.linear[k].name.empty() ? fmt::format("linear[{}]", k)
+                                               : fmt::format("linear[{}]", c.linear[k].name));
+    }
+  }
+  return names;
+}
+
+SolveStatus map_status(const ClpSimplex& clp, bool hit_time_limit) {
+  switch (clp.status()) {
+    case 0:
+      return SolveStatus::kOptimal;
+    case 1:
+      return SolveStatus::kInfeasible;
+    case 2:
+      return SolveStatus::kUnbounded;
+    case 3:
+      return hit_time_limit ? SolveStatus::kTimeLimit : SolveStatus::kIterationLimit;
+    default:
+      return SolveStatus::kNumericalError;
+  }
+}
+
+}  // namespace keel::lp

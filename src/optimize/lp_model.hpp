@@ -1,0 +1,72 @@
+#pragma once
+// Private: a sparse LP under construction (rows stored row-wise), the portfolio constraint rows of
+// constraints.hpp in LP form, and a thin Clp driver. Used by the tail-risk models.
+
+#include <ClpSimplex.hpp>
+#include <Eigen/Core>
+#include <string>
+#include <vector>
+
+#include "keel/core/solve_status.hpp"
+#include "keel/optimize/constraints.hpp"
+
+namespace keel::lp {
+
+// Which user constraints the LP includes; the infeasibility diagnosis switches them off.
+struct ConstraintMask {
+  bool total = true;     // budget or net exposure
+  bool bounds = true;    // per-asset bounds and max short
+  bool leverage = true;  // gross leverage
+  bool turnover = true;
+  bool target = true;  // the model's target-return row
+  std::vector<bool> groups;
+  std::vector<bool> linear;
+};
+ConstraintMask full_mask(const PortfolioConstraints& constraints);
+
+class Model {
+ public:
+  int add_column(double lower, double upper, double cost);
+  // Adds lower ≤ Σ values[k] x[columns[k]] ≤ upper (±infinity for an open side).
+  void add_row(const std::vector<int>& columns, const std::vector<double>& values, double lower,
+               double upper);
+  void set_cost(int column, double cost) { cost_[static_cast<std::size_t>(column)] = cost; }
+  void set_upper(int column, double upper) { col_hi_[static_cast<std::size_t>(column)] = upper; }
+  int columns() const { return static_cast<int>(cost_.size()); }
+  int rows() const { return static_cast<int>(row_lo_.size()); }
+  // Loads the LP into `clp` (replacing what it held), log level 0, tolerances 1e-9.
+  void load(ClpSimplex& clp) const;
+
+ private:
+  std::vector<double> col_lo_, col_hi_, cost_;
+  std::vector<int> row_start_{0};
+  std::vector<int> index_;
+  std::vector<double> value_;
+  std::vector<double> row_lo_, row_hi_;
+};
+
+// Columns of the weight block: w at [0, n), then p, m (leverage split) and u, v (turnover split)
+// when present (−1 otherwise).
+struct WeightLayout {
+  int n = 0;
+  int p = -1, m = -1, u = -1, v = -1;
+};
+
+// Adds w (bounded by the effective bounds when mask.bounds) and every constraint of `constraints`
+// switched on in `mask`, plus the target row μᵀw ≥ target when `target_row` is non-empty and
+// mask.target. Must be the first columns of `model`.
+WeightLayout add_weight_block(Model& model, const PortfolioConstraints& constraints, int n,
+                              const ConstraintMask& mask, const Eigen::VectorXd& target_row,
+                              double target_rhs);
+
+// Names of the constraints switched on in `mask` (as in mean_variance.cpp's diagnosis).
+std::vector<std::string> mask_names(const PortfolioConstraints& constraints,
+                                    const ConstraintMask& mask);
+
+// Clp's outcome mapped onto SolveStatus (0 optimal, 1 infeasible, 2 unbounded, 3 limit, else
+// numerical error). `hit_time_limit` distinguishes the two limits.
+SolveStatus map_status(const ClpSimplex& clp, bool hit_time_limit);
+
+double to_coin(double value);
+
+}  // namespace keel::lp

@@ -1,0 +1,649 @@
+#include "keel/optimize/tail_risk.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "keel/optimize/verify.hpp"
+#include "keel/risk/drawdown.hpp"
+#include "keel/risk/var.hpp"
+#include "lp_model.hpp"
+
+namespace keel {
+
+std::string_view to_string(TailRiskMeasure measure) {
+  switch (measure) {
+    case TailRiskMeasure::kCvar:
+      return "min-cvar";
+    case TailRiskMeasure::kCdar:
+      return "min-cdar";
+    case TailRiskMeasure::kMad:
+      return "min-mad";
+    case TailRiskMeasure::kMinimax:
+      return "minimax";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(TailRiskObjective objective) {
+  switch (objective) {
+    case TailRiskObjective::kMinRisk:
+      return "min-risk";
+    case TailRiskObjective::kEfficientReturn:
+      return "efficient-return";
+    case TailRiskObjective::kEfficientRisk:
+      return "efficient-risk";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(CvarAlgorithm algorithm) {
+  switch (algorithm) {
+    case CvarAlgorithm::kCuttingPlane:
+      return "cutting-plane";
+    case CvarAlgorithm::kFullLp:
+      return "full-lp";
+  }
+  return "unknown";
+}
+
+Status TailRiskOptions::validate(const TailRiskProblem& problem) const {
+  const std::string model(to_string(measure));
+  const auto n = static_cast<Eigen::Index>(problem.assets.size());
+  if (n == 0) return Status::invalid(model + ": no assets; give at least one asset name");
+  if (problem.scenarios.cols() != n) {
+    return Status::invalid(fmt::format(
+        "{}: the scenario matrix has {} columns but {} assets are named; give one column per "
+        "asset",
+        model, problem.scenarios.cols(), n));
+  }
+  if (problem.scenarios.rows() < 1) {
+    return Status::invalid(model + ": the scenario matrix has no rows; give at least one scenario");
+  }
+  for (Eigen::Index t = 0; t < problem.scenarios.rows(); ++t) {
+    for (Eigen::Index i = 0; i < n; ++i) {
+      if (!std::isfinite(problem.scenarios(t, i))) {
+        return Status::invalid(fmt::format(
+            "{}: scenario row {} of asset '{}' is not finite; drop or fill missing rows upstream",
+            model, t, problem.assets[static_cast<std::size_t>(i)]));
+      }
+    }
+  }
+  if (problem.expected_returns.size() != 0) {
+    if (problem.expected_returns.size() != n) {
+      return Status::invalid(fmt::format(
+          "{}: expected_returns has {} entries for {} assets; give one per asset or none (then "
+          "the sample mean is used)",
+          model, problem.expected_returns.size(), n));
+    }
+    for (Eigen::Index i = 0; i < n; ++i) {
+      if (!std::isfinite(problem.expected_returns[i])) {
+        return Status::invalid(fmt::format("{}: expected return of asset '{}' is not finite", model,
+                                           problem.assets[static_cast<std::size_t>(i)]));
+      }
+    }
+  }
+  if (!(problem.periods_per_year > 0) || !std::isfinite(problem.periods_per_year)) {
+    return Status::invalid(model +
+                           ": periods_per_year must be a positive number (365 daily crypto)");
+  }
+  if (!(confidence > 0 && confidence < 1)) {
+    return Status::invalid(
+        fmt::format("{}: confidence {} must be in (0, 1), e.g. 0.95", model, confidence));
+  }
+  if (objective == TailRiskObjective::kEfficientReturn && !std::isfinite(target_return)) {
+    return Status::invalid(model + ": efficient-return needs a finite target_return (annualised)");
+  }
+  if (objective == TailRiskObjective::kEfficientRisk) {
+    if (!std::isfinite(target_risk) ||
+        (measure != TailRiskMeasure::kMinimax && !(target_risk > 0))) {
+      return Status::invalid(
+          fmt::format("{}: efficient-risk needs a finite target_risk (per period{}), got {}", model,
+                      measure == TailRiskMeasure::kMinimax ? "" : ", > 0", target_risk));
+    }
+  }
+  if (!std::isfinite(risk_free_rate))
+    return Status::invalid(model + ": risk_free_rate must be finite");
+  if (!(tolerance > 0 && tolerance <= 1e-3)) {
+    return Status::invalid(model + ": tolerance must be in (0, 1e-3]");
+  }
+  if (max_cuts < 1) return Status::invalid(model + ": max_cuts must be at least 1");
+  if (max_iterations < 1) return Status::invalid(model + ": max_iterations must be at least 1");
+  if (!(time_limit_s > 0)) return Status::invalid(model + ": time_limit_s must be > 0");
+  if (!(verify_tolerance > 0) || !std::isfinite(verify_tolerance)) {
+    return Status::invalid(model + ": verify_tolerance must be > 0");
+  }
+  return problem.constraints.validate(static_cast<int>(n)).with_context(model);
+}
+
+Json TailRiskResult::to_json(double confidence) const {
+  Json document = portfolio.to_json();
+  Json risk_json;
+  risk_json["measure"] =
+      std::string(to_string(measure)).substr(measure == TailRiskMeasure::kMinimax ? 0 : 4);
+  risk_json["confidence"] = (measure == TailRiskMeasure::kCvar || measure == TailRiskMeasure::kCdar)
+                                ? json_number(confidence)
+                                : Json(nullptr);
+  risk_json["value"] = json_number(risk);
+  risk_json["lp_value"] = json_number(lp_risk);
+  risk_json["threshold"] = json_number(threshold);
+  risk_json["cuts"] = cuts;
+  document["risk"] = std::move(risk_json);
+  return document;
+}
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using Clock = std::chrono::steady_clock;
+
+// Inputs shared by every LP of one call.
+struct Data {
+  const TailRiskProblem& problem;
+  const TailRiskOptions& options;
+  int n = 0;
+  int periods = 0;     // T
+  double tail = 0.0;   // m = (1 − α)T, snapped as risk/var.hpp does
+  Eigen::VectorXd mu;  // annualised
+  Clock::time_point deadline;
+};
+
+double remaining_s(const Data& data) {
+  if (data.deadline == Clock::time_point::max()) return 1e100;
+  return std::max(1e-3, std::chrono::duration<double>(data.deadline - Clock::now()).count());
+}
+
+// The measure at weights w, recomputed from the scenario P&L with the risk module's definitions.
+double evaluate_risk(const Data& data, const Eigen::VectorXd& w) {
+  Eigen::VectorXd pnl = data.problem.scenarios * w;
+  switch (data.options.measure) {
+    case TailRiskMeasure::kCvar:
+      return empirical_tail(pnl, data.options.confidence).es;
+    case TailRiskMeasure::kCdar: {
+      const auto summary = drawdowns(pnl, DrawdownOptions{.kind = DrawdownKind::kUncompounded,
+                                                          .confidence = data.options.confidence});
+      return summary ? summary->cdar : kNaN;
+    }
+    case TailRiskMeasure::kMad:
+      return (pnl.array() - pnl.mean()).abs().mean();
+    case TailRiskMeasure::kMinimax:
+      return -pnl.minCoeff();
+  }
+  return kNaN;
+}
+
+// The risk expression Σ values·x[columns] of a measure in the LP, and ζ's column (−1 if none).
+struct RiskExpression {
+  std::vector<int> columns;
+  std::vector<double> values;
+  int threshold = -1;
+};
+
+// Appends the measure's auxiliary columns and rows (see the header for the formulations).
+RiskExpression add_measure(lp::Model& model, const Data& data) {
+  const Eigen::MatrixXd& r = data.problem.scenarios;
+  const int n = data.n;
+  const int periods = data.periods;
+  RiskExpression expression;
+  std::vector<int> columns(static_cast<std::size_t>(n) + 2);
+  std::vector<double> values(static_cast<std::size_t>(n) + 2);
+  std::iota(columns.begin(), columns.begin() + n, 0);
+  const auto set_returns = [&](int t, double sign) {
+    for (int i = 0; i < n; ++i) values[static_cast<std::size_t>(i)] = sign * r(t, i);
+  };
+  switch (data.options.measure) {
+    case TailRiskMeasure::kCvar: {
+      // u_t + r_tᵀw + ζ ≥ 0.
+      const int zeta = model.add_column(-kInfinity, kInfinity, 0.0);
+      const int first = model.columns();
+      for (int t = 0; t < periods; ++t) model.add_column(0.0, kInfinity, 0.0);
+      columns.resize(static_cast<std::size_t>(n) + 2);
+      for (int t = 0; t < periods; ++t) {
+        set_returns(t, 1.0);
+        columns[static_cast<std::size_t>(n)] = zeta;
+        values[static_cast<std::size_t>(n)] = 1.0;
+        columns[static_cast<std::size_t>(n) + 1] = first + t;
+        values[static_cast<std::size_t>(n) + 1] = 1.0;
+        model.add_row(columns, values, 0.0, kInfinity);
+      }
+      expression.threshold = zeta;
+      expression.columns.push_back(zeta);
+      expression.values.push_back(1.0);
+      for (int t = 0; t < periods; ++t) {
+        expression.columns.push_back(first + t);
+        expression.values.push_back(1.0 / data.tail);
+      }
+      break;
+    }
+    case TailRiskMeasure::kCdar: {
+      // d_t − d_{t−1} + r_tᵀw ≥ 0 (d_0 = 0), z_t − d_t + ζ ≥ 0, d, z ≥ 0.
+      const int zeta = model.add_column(-kInfinity, kInfinity, 0.0);
+      const int d0 = model.columns();
+      for (int t = 0; t < periods; ++t) model.add_column(0.0, kInfinity, 0.0);
+      const int z0 = model.columns();
+      for (int t = 0; t < periods; ++t) model.add_column(0.0, kInfinity, 0.0);
+      for (int t = 0; t < periods; ++t) {
+        set_returns(t, 1.0);
+        columns.resize(static_cast<std::size_t>(n) + 1);
+        values.resize(static_cast<std::size_t>(n) + 1);
+        columns[static_cast<std::size_t>(n)] = d0 + t;
+        values[static_cast<std::size_t>(n)] = 1.0;
+        if (t > 0) {
+          columns.push_back(d0 + t - 1);
+          values.push_back(-1.0);
+        }
+        model.add_row(columns, values, 0.0, kInfinity);
+        model.add_row({z0 + t, d0 + t, zeta}, {1.0, -1.0, 1.0}, 0.0, kInfinity);
+      }
+      expression.threshold = zeta;
+      expression.columns.push_back(zeta);
+      expression.values.push_back(1.0);
+      for (int t = 0; t < periods; ++t) {
+        expression.columns.push_back(z0 + t);
+        expression.values.push_back(1.0 / data.tail);
+      }
+      break;
+    }
+    case TailRiskMeasure::kMad: {
+      // (r_t − r̄)ᵀw − a_t + b_t = 0, a, b ≥ 0.
+      const Eigen::RowVectorXd mean = r.colwise().mean();
+      const int a0 = model.add_column(0.0, kInfinity, 0.0);
+      for (int t = 1; t < 2 * periods; ++t) model.add_column(0.0, kInfinity, 0.0);
+      const int b0 = a0 + periods;
+      for (int t = 0; t < periods; ++t) {
+        for (int i = 0; i < n; ++i) values[static_cast<std::size_t>(i)] = r(t, i) - mean[i];
+        columns[static_cast<std::size_t>(n)] = a0 + t;
+        values[static_cast<std::size_t>(n)] = -1.0;
+        columns[static_cast<std::size_t>(n) + 1] = b0 + t;
+        values[static_cast<std::size_t>(n) + 1] = 1.0;
+        model.add_row(columns, values, 0.0, 0.0);
+      }
+      for (int t = 0; t < 2 * periods; ++t) {
+        expression.columns.push_back(a0 + t);
+        expression.values.push_back(1.0 / periods);
+      }
+      break;
+    }
+    case TailRiskMeasure::kMinimax: {
+      // θ + r_tᵀw ≥ 0.
+      const int theta = model.add_column(-kInfinity, kInfinity, 0.0);
+      columns.resize(static_cast<std::size_t>(n) + 1);
+      values.resize(static_cast<std::size_t>(n) + 1);
+      for (int t = 0; t < periods; ++t) {
+        set_returns(t, 1.0);
+        columns[static_cast<std::size_t>(n)] = theta;
+        values[static_cast<std::size_t>(n)] = 1.0;
+        model.add_row(columns, values, 0.0, kInfinity);
+      }
+      expression.columns.push_back(theta);
+      expression.values.push_back(1.0);
+      break;
+    }
+  }
+  return expression;
+}
+
+// One LP outcome.
+struct LpAnswer {
+  SolveStatus status = SolveStatus::kNumericalError;
+  Eigen::VectorXd weights;  // empty unless usable
+  double lp_risk = kNaN;
+  double threshold = kNaN;
+  int iterations = 0;
+  int cuts = 0;
+  double primal_infeasibility = kNaN;
+  double dual_infeasibility = kNaN;
+  std::string message;
+};
+
+// Sets the objective: the risk expression (min risk, efficient return) or −μᵀw with the risk
+// expression capped (efficient risk).
+void set_objective(lp::Model& model, const Data& data, const RiskExpression& expression,
+                   bool efficient_risk) {
+  if (!efficient_risk) {
+    for (std::size_t k = 0; k < expression.columns.size(); ++k) {
+      model.set_cost(expression.columns[k], expression.values[k]);
+    }
+    return;
+  }
+  for (int i = 0; i < data.n; ++i) model.set_cost(i, -data.mu[i]);
+  model.add_row(expression.columns, expression.values, -kInfinity, data.options.target_risk);
+}
+
+Eigen::VectorXd target_row(const Data& data, TailRiskObjective objective) {
+  return objective == TailRiskObjective::kEfficientReturn ? data.mu : Eigen::VectorXd();
+}
+
+void run_clp(ClpSimplex& clp, const Data& data, LpAnswer& answer) {
+  clp.setMaximumIterations(data.options.max_iterations);
+  clp.setMaximumSeconds(remaining_s(data));
+  clp.dual();
+  answer.iterations += clp.numberIterations();
+  answer.status = lp::map_status(clp, Clock::now() >= data.deadline);
+  answer.primal_infeasibility = clp.sumPrimalInfeasibilities();
+  answer.dual_infeasibility = clp.sumDualInfeasibilities();
+}
+
+double expression_value(const RiskExpression& expression, const double* x) {
+  double value = 0.0;
+  for (std::size_t k = 0; k < expression.columns.size(); ++k) {
+    value += expression.values[k] * x[expression.columns[k]];
+  }
+  return value;
+}
+
+LpAnswer solve_full(const Data& data, TailRiskObjective objective) {
+  const auto& c = data.problem.constraints;
+  lp::Model model;
+  lp::add_weight_block(model, c, data.n, lp::full_mask(c), target_row(data, objective),
+                       data.options.target_return);
+  const RiskExpression expression = add_measure(model, data);
+  set_objective(model, data, expression, objective == TailRiskObjective::kEfficientRisk);
+  ClpSimplex clp;
+  model.load(clp);
+  LpAnswer answer;
+  run_clp(clp, data, answer);
+  if (!is_usable(answer.status)) return answer;
+  const double* x = clp.primalColumnSolution();
+  answer.weights = Eigen::Map<const Eigen::VectorXd>(x, data.n);
+  answer.lp_risk = expression_value(expression, x);
+  if (expression.threshold >= 0) answer.threshold = x[expression.threshold];
+  return answer;
+}
+
+// Künzi-Bay & Mayer (2006) cutting planes for CVaR: the master LP min θ (or max μᵀw with θ ≤ cap)
+// over the constraints and the cuts θ ≥ g_kᵀw.
+LpAnswer solve_cvar_cuts(const Data& data, TailRiskObjective objective) {
+  const auto& c = data.problem.constraints;
+  const Eigen::MatrixXd& r = data.problem.scenarios;
+  const bool efficient_risk = objective == TailRiskObjective::kEfficientRisk;
+  lp::Model model;
+  lp::add_weight_block(model, c, data.n, lp::full_mask(c), target_row(data, objective),
+                       data.options.target_return);
+  const int theta =
+      model.add_column(-kInfinity, efficient_risk ? data.options.target_risk : kInfinity,
+                       efficient_risk ? 0.0 : 1.0);
+  if (efficient_risk) {
+    for (int i = 0; i < data.n; ++i) model.set_cost(i, -data.mu[i]);
+  }
+
+  const int n = data.n;
+  const double m = data.tail;
+  const Eigen::Index k = tail_count(m);
+  std::vector<int> order(static_cast<std::size_t>(data.periods));
+  Eigen::VectorXd loss(data.periods);
+  Eigen::VectorXd cut(n);
+  Eigen::VectorXd last_cut;
+  std::vector<int> columns(static_cast<std::size_t>(n) + 1);
+  std::iota(columns.begin(), columns.begin() + n, 0);
+  columns[static_cast<std::size_t>(n)] = theta;
+  std::vector<double> values(static_cast<std::size_t>(n) + 1);
+
+  // g = −Σ q_t r_t with q the tail weights at w (1/m on the ⌈m⌉ − 1 worst, (m − ⌈m⌉ + 1)/m on
+  // the ⌈m⌉-th), so gᵀw = CVaR(w) and gᵀv ≤ CVaR(v) everywhere. Returns CVaR(w).
+  const auto make_cut = [&](const Eigen::VectorXd& w) {
+    loss.noalias() = -(r * w);
+    std::iota(order.begin(), order.end(), 0);
+    std::nth_element(order.begin(), order.begin() + (k - 1), order.end(),
+                     [&](int a, int b) { return loss[a] > loss[b]; });
+    cut.setZero();
+    for (Eigen::Index j = 0; j + 1 < k; ++j)
+      cut -= r.row(order[static_cast<std::size_t>(j)]).transpose();
+    cut /= m;
+    const double last_weight = (m - static_cast<double>(k) + 1.0) / m;
+    cut -= last_weight * r.row(order[static_cast<std::size_t>(k - 1)]).transpose();
+    return cut.dot(w);
+  };
+  const auto add_cut = [&](ClpSimplex* clp) {
+    for (int i = 0; i < n; ++i) values[static_cast<std::size_t>(i)] = -cut[i];
+    values[static_cast<std::size_t>(n)] = 1.0;
+    if (clp == nullptr) {
+      model.add_row(columns, values, 0.0, kInfinity);
+    } else {
+      clp->addRow(n + 1, columns.data(), values.data(), 0.0, COIN_DBL_MAX);
+    }
+    last_cut = cut;
+  };
+
+  // First cut at the equally weighted portfolio (any point gives a valid cut).
+  make_cut(Eigen::VectorXd::Constant(n, 1.0 / n));
+  add_cut(nullptr);
+  ClpSimplex clp;
+  model.load(clp);
+  LpAnswer answer;
+  Eigen::VectorXd w(n);
+  for (int iteration = 0; iteration < data.options.max_cuts; ++iteration) {
+    run_clp(clp, data, answer);
+    answer.cuts = iteration + 1;
+    if (!is_usable(answer.status)) return answer;
+    const double* x = clp.primalColumnSolution();
+    w = Eigen::Map<const Eigen::VectorXd>(x, n);
+    const double model_value = x[theta];
+    const double cvar = make_cut(w);
+    const double gap = cvar - model_value;
+    const double scale = std::max(1.0, std::abs(cvar));
+    const bool repeated = (cut - last_cut).lpNorm<Eigen::Infinity>() <= 1e-15 * scale;
+    if (gap <= data.options.tolerance * scale || repeated) {
+      answer.weights = w;
+      answer.lp_risk = model_value;
+      if (gap > 1e-7 * scale) {
+        answer.status = SolveStatus::kOptimalInaccurate;
+        answer.message = fmt::format(
+            "cutting planes stalled with a CVaR gap of {:.3g} (the master LP repeats a cut)", gap);
+      }
+      return answer;
+    }
+    if (Clock::now() >= data.deadline) {
+      answer.status = SolveStatus::kTimeLimit;
+      answer.message = fmt::format("time limit after {} cuts (CVaR gap {:.3g})", answer.cuts, gap);
+      return answer;
+    }
+    add_cut(&clp);
+  }
+  answer.status = SolveStatus::kIterationLimit;
+  answer.message = fmt::format(
+      "no convergence within max_cuts = {} cuts; raise max_cuts or use "
+      "the full LP",
+      data.options.max_cuts);
+  return answer;
+}
+
+LpAnswer solve_model(const Data& data, TailRiskObjective objective) {
+  if (data.options.measure == TailRiskMeasure::kCvar &&
+      data.options.cvar_algorithm == CvarAlgorithm::kCuttingPlane) {
+    LpAnswer answer = solve_cvar_cuts(data, objective);
+    // An unbounded master (e.g. free weights before enough cuts) says nothing about the full
+    // problem: let the full LP decide.
+    if (answer.status != SolveStatus::kUnbounded) return answer;
+    LpAnswer full = solve_full(data, objective);
+    full.iterations += answer.iterations;
+    return full;
+  }
+  return solve_full(data, objective);
+}
+
+// Deletion filter over the constraint groups on feasibility LPs of the weight block.
+std::vector<std::string> conflicting_constraints(const Data& data, TailRiskObjective objective,
+                                                 int& solves) {
+  const auto& c = data.problem.constraints;
+  const Eigen::VectorXd row = target_row(data, objective);
+  const auto infeasible = [&](const lp::ConstraintMask& mask) {
+    lp::Model model;
+    lp::add_weight_block(model, c, data.n, mask, row, data.options.target_return);
+    ClpSimplex clp;
+    model.load(clp);
+    clp.setMaximumSeconds(remaining_s(data));
+    clp.dual();
+    ++solves;
+    return clp.status() == 1;
+  };
+  lp::ConstraintMask mask = lp::full_mask(c);
+  mask.leverage = c.has_leverage_cap();
+  mask.turnover = c.has_turnover_cap();
+  mask.target = row.size() > 0;
+  mask.total = c.budget || std::isfinite(c.net_exposure_min) || std::isfinite(c.net_exposure_max);
+  if (!infeasible(mask)) return {};
+  const auto try_drop = [&](auto&& flag) {
+    if (!flag) return;
+    flag = false;
+    if (!infeasible(mask)) flag = true;
+  };
+  try_drop(mask.target);
+  try_drop(mask.turnover);
+  try_drop(mask.leverage);
+  for (std::size_t j = 0; j < mask.linear.size(); ++j) try_drop(mask.linear[j]);
+  for (std::size_t g = 0; g < mask.groups.size(); ++g) try_drop(mask.groups[g]);
+  try_drop(mask.bounds);
+  try_drop(mask.total);
+  return lp::mask_names(c, mask);
+}
+
+void set_infeasible(PortfolioResult& result, std::vector<std::string> culprits,
+                    std::string explanation) {
+  result.status = SolveStatus::kInfeasible;
+  result.weights.resize(0);
+  result.diagnostics.conflicting_constraints = std::move(culprits);
+  result.diagnostics.explanation = std::move(explanation);
+}
+
+void record(PortfolioResult& result, const LpAnswer& answer) {
+  result.diagnostics.iterations += answer.iterations;
+  result.diagnostics.solves += std::max(1, answer.cuts);
+  result.diagnostics.primal_residual = answer.primal_infeasibility;
+  result.diagnostics.dual_residual = answer.dual_infeasibility;
+  if (!answer.message.empty()) result.diagnostics.warnings.push_back(answer.message);
+}
+
+// Maps an LP without usable weights onto the result.
+void set_failed(PortfolioResult& result, const Data& data, TailRiskObjective objective,
+                const LpAnswer& answer) {
+  result.status = answer.status;
+  result.weights.resize(0);
+  switch (answer.status) {
+    case SolveStatus::kInfeasible: {
+      auto culprits = conflicting_constraints(data, objective, result.diagnostics.solves);
+      result.diagnostics.explanation =
+          culprits.empty()
+              ? std::string(
+                    "Clp reports no feasible portfolio, but no conflicting subset of the "
+                    "constraints was found; loosen the constraints or report the inputs")
+              : fmt::format("no portfolio satisfies {} together; loosen one of them",
+                            fmt::join(culprits, ", "));
+      result.diagnostics.conflicting_constraints = std::move(culprits);
+      break;
+    }
+    case SolveStatus::kUnbounded:
+      result.diagnostics.explanation =
+          "the objective is unbounded over the constraints (e.g. unlimited shorting with an "
+          "arbitrage across the scenarios); add finite bounds or a gross leverage cap";
+      break;
+    default:
+      result.diagnostics.explanation =
+          fmt::format("Clp stopped without a usable answer ({}){}{}", to_string(answer.status),
+                      answer.message.empty() ? "" : ": ", answer.message);
+      break;
+  }
+}
+
+}  // namespace
+
+Result<TailRiskResult> optimize_tail_risk(const TailRiskProblem& problem,
+                                          const TailRiskOptions& options) {
+  const auto start = Clock::now();
+  KEEL_RETURN_IF_ERROR(options.validate(problem));
+  const auto& c = problem.constraints;
+  Data data{problem, options, 0, 0, 0.0, Eigen::VectorXd(), Clock::time_point::max()};
+  data.n = static_cast<int>(problem.assets.size());
+  data.periods = static_cast<int>(problem.scenarios.rows());
+  data.tail = tail_size(options.confidence, problem.scenarios.rows());
+  data.mu = problem.expected_returns.size() == data.n
+                ? problem.expected_returns
+                : Eigen::VectorXd(problem.scenarios.colwise().mean().transpose() *
+                                  problem.periods_per_year);
+  data.deadline = std::isfinite(options.time_limit_s)
+                      ? start + std::chrono::duration_cast<Clock::duration>(
+                                    std::chrono::duration<double>(options.time_limit_s))
+                      : Clock::time_point::max();
+
+  TailRiskResult out;
+  out.measure = options.measure;
+  PortfolioResult& result = out.portfolio;
+  result.model = std::string(to_string(options.measure));
+  result.assets = problem.assets;
+  result.diagnostics.solver = "clp";
+  const auto finish = [&]() -> Result<TailRiskResult> {
+    if (result.weights.size() == data.n) {
+      const Eigen::VectorXd pnl = problem.scenarios * result.weights;
+      result.performance.expected_return = data.mu.dot(result.weights);
+      if (data.periods >= 2) {
+        const double variance =
+            (pnl.array() - pnl.mean()).square().sum() / static_cast<double>(data.periods - 1);
+        result.performance.volatility = std::sqrt(variance * problem.periods_per_year);
+        if (result.performance.volatility > 0) {
+          result.performance.sharpe =
+              (result.performance.expected_return - options.risk_free_rate) /
+              result.performance.volatility;
+        }
+      }
+      out.risk = evaluate_risk(data, result.weights);
+      verify_result(result, c, VerifyOptions{.tolerance = options.verify_tolerance});
+    }
+    result.diagnostics.solve_ms =
+        std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    return out;
+  };
+
+  const auto conflicts = precheck_constraints(c, problem.assets);
+  if (!conflicts.empty()) {
+    std::vector<std::string> names;
+    std::vector<std::string> explanations;
+    for (const auto& conflict : conflicts) {
+      for (const auto& name : conflict.constraints) {
+        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+      }
+      explanations.push_back(conflict.explanation);
+    }
+    set_infeasible(result, names, fmt::format("{}", fmt::join(explanations, "; ")));
+    return finish();
+  }
+
+  if (options.objective == TailRiskObjective::kEfficientRisk) {
+    // The least attainable risk first: below it the cap cannot be met.
+    const LpAnswer least = solve_model(data, TailRiskObjective::kMinRisk);
+    record(result, least);
+    if (!is_usable(least.status)) {
+      set_failed(result, data, TailRiskObjective::kMinRisk, least);
+      return finish();
+    }
+    const double min_risk = evaluate_risk(data, least.weights);
+    if (options.target_risk < min_risk - 1e-9 * std::max(1.0, std::abs(min_risk))) {
+      set_infeasible(
+          result, {"target-risk"},
+          fmt::format("the risk cap {:.6g} is below the least attainable {} {:.6g} "
+                      "under these constraints; raise target_risk (or use the "
+                      "min-risk objective)",
+                      options.target_risk,
+                      result.model.substr(options.measure == TailRiskMeasure::kMinimax ? 0 : 4),
+                      min_risk));
+      return finish();
+    }
+  }
+
+  const LpAnswer answer = solve_model(data, options.objective);
+  record(result, answer);
+  out.cuts = answer.cuts;
+  if (!is_usable(answer.status)) {
+    set_failed(result, data, options.objective, answer);
+    return finish();
+  }
+  result.status = answer.status;
+  result.weights = answer.weights;
+  out.lp_risk = answer.lp_risk;
+  out.threshold = answer.threshold;
+  return finish();
+}
+
+}  // namespace keel
