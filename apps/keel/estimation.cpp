@@ -25,7 +25,7 @@ void add_estimator_options(CLI::App& command, EstimatorOptions& options) {
       .add_option("--cov", options.cov,
                   "Covariance: sample, ewma, semicovariance, ledoit-wolf, "
                   "ledoit-wolf-constant-correlation, ledoit-wolf-single-factor, oas, "
-                  "nonlinear-shrinkage, denoised")
+                  "nonlinear-shrinkage, denoised, garch-dcc")
       ->capture_default_str();
   command.add_option("--ewma-span", options.ewma_span,
                      "EWMA span in periods (--mu ewma: default 500)");

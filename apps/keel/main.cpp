@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
       keel::cli::register_inspect(app),
       keel::cli::register_estimate(app),
       keel::cli::register_optimize(app),
+      keel::cli::register_frontier(app),
+      keel::cli::register_risk(app),
   };
 
   try {

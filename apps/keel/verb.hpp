@@ -20,5 +20,7 @@ Verb register_simulate(CLI::App& app);
 Verb register_inspect(CLI::App& app);
 Verb register_estimate(CLI::App& app);
 Verb register_optimize(CLI::App& app);
+Verb register_risk(CLI::App& app);
+Verb register_frontier(CLI::App& app);
 
 }  // namespace keel::cli

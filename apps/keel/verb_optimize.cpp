@@ -31,8 +31,80 @@ struct OptimizeArgs {
   double l2 = 0.0;
   std::string budgets_file;
   std::string linkage = "single";
+  std::string views_file;
+  double alpha = 0.95;
+  double max_risk = std::nan("");
+  double tau = 0.05;
   int clusters = 0;
 };
+
+// Black–Litterman views from TOML:
+//   [[views]] asset = "BTC", return = 0.3, confidence = 0.6          (absolute)
+//   [[views]] outperform = ["ETH"], underperform = ["BTC"], return = 0.05   (relative)
+// `confidence` (0..1) on every view selects Idzorek's method; on none, He–Litterman's Ω.
+Status read_views(const std::string& path, const std::vector<std::string>& assets,
+                  BlackLittermanViews& views, BlackLittermanOptions& options) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return Status::invalid(path + ":" + std::to_string(e.source().begin.line) +
+                           ": not valid TOML: " + std::string(e.description()));
+  } catch (const std::exception& e) {
+    return Status::invalid(path + ": cannot read the views file (" + e.what() + ")");
+  }
+  const toml::array* list = table["views"].as_array();
+  if (list == nullptr || list->empty()) {
+    return Status::invalid(path + ": no [[views]] entries; see `keel optimize --help`");
+  }
+  std::vector<AbsoluteView> absolute;
+  std::vector<RelativeView> relative;
+  std::vector<double> absolute_confidence;
+  std::vector<double> relative_confidence;
+  for (const auto& node : *list) {
+    const toml::table* v = node.as_table();
+    const std::string where = path + ":" + std::to_string(node.source().begin.line);
+    if (v == nullptr) return Status::invalid(where + ": each [[views]] entry must be a table");
+    auto value = (*v)["return"].value<double>();
+    if (!value) return Status::invalid(where + ": a view needs return = number (annualised)");
+    const double confidence = (*v)["confidence"].value_or(std::nan(""));
+    if (auto asset = (*v)["asset"].value<std::string>()) {
+      absolute.push_back({*asset, *value});
+      absolute_confidence.push_back(confidence);
+      continue;
+    }
+    auto names = [&](const char* key) {
+      std::vector<std::string> out;
+      if (const toml::array* a = (*v)[key].as_array()) {
+        for (const auto& item : *a) out.push_back(item.value_or(std::string()));
+      }
+      return out;
+    };
+    RelativeView r{names("outperform"), names("underperform"), *value};
+    if (r.outperformers.empty() || r.underperformers.empty()) {
+      return Status::invalid(where + ": a view needs asset = \"X\" or outperform = [...] and "
+                                     "underperform = [...]");
+    }
+    relative.push_back(std::move(r));
+    relative_confidence.push_back(confidence);
+  }
+  auto made = make_views(assets, absolute, relative);
+  if (!made) return made.status().with_context(path);
+  views = std::move(*made);
+  std::vector<double> confidences = absolute_confidence;
+  confidences.insert(confidences.end(), relative_confidence.begin(), relative_confidence.end());
+  const auto given = std::count_if(confidences.begin(), confidences.end(),
+                                   [](double c) { return !std::isnan(c); });
+  if (given > 0 && given != static_cast<long>(confidences.size())) {
+    return Status::invalid(path + ": give a confidence for every view (Idzorek) or for none");
+  }
+  if (given > 0) {
+    options.uncertainty = ViewUncertainty::kIdzorek;
+    options.view_confidences =
+        Eigen::Map<Eigen::VectorXd>(confidences.data(), static_cast<Eigen::Index>(confidences.size()));
+  }
+  return Status::ok();
+}
 
 Result<LinkageMethod> parse_linkage(const std::string& name) {
   if (name == "single") return LinkageMethod::kSingle;
@@ -75,6 +147,8 @@ Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model,
     inputs.assets = market->panel.assets;
     inputs.covariance = est->annual_covariance;
     inputs.expected_returns = est->mu.annualised;
+    inputs.scenarios = market->returns.values;
+    inputs.periods_per_year = market->frequency.periods_per_year;
     inputs_doc = inputs_json(*market);
     inputs_doc["expected_returns"] = args.estimator.mu;
     inputs_doc["covariance"] = args.estimator.cov;
@@ -151,6 +225,23 @@ int run_optimize(CLI::App& command, OptimizeArgs& args) {
   if (!linkage) return report_error(linkage.status());
   spec.hierarchical.linkage = *linkage;
   spec.hierarchical.clusters = args.clusters;
+  spec.tail_risk.confidence = args.alpha;
+  spec.tail_risk.target_return = args.target_return;
+  spec.tail_risk.target_risk = args.max_risk;
+  if (!std::isnan(args.max_risk) &&
+      !(*model == PortfolioModel::kMinCvar || *model == PortfolioModel::kMinCdar ||
+        *model == PortfolioModel::kMinMad || *model == PortfolioModel::kMinimax)) {
+    return report_error(Status::invalid(
+        "--max-risk applies to min-cvar, min-cdar, min-mad and minimax; use --target-volatility "
+        "with efficient-risk"));
+  }
+  spec.black_litterman.tau = args.tau;
+  spec.black_litterman.risk_aversion = args.estimator.risk_aversion;
+  if (!args.views_file.empty()) {
+    const Status views =
+        read_views(args.views_file, inputs->assets, inputs->views, spec.black_litterman);
+    if (!views) return report_error(views);
+  }
   if (!args.budgets_file.empty()) {
     auto budgets = read_labeled_vector(args.budgets_file);
     if (!budgets) return report_error(budgets.status());
@@ -188,7 +279,7 @@ Verb register_optimize(CLI::App& app) {
       "  keel optimize --prices prices.csv --config book.toml --metadata prices_metadata.csv\n"
       "Models: min-variance, max-sharpe, max-utility, efficient-return, efficient-risk, "
       "max-diversification, risk-parity, risk-budget, hrp, herc, nco, equal-weight, "
-      "inverse-volatility, market-cap");
+      "inverse-volatility, market-cap, black-litterman, min-cvar, min-cdar, min-mad, minimax");
   add_price_options(*cmd, args->prices, /*prices_required=*/false);
   add_output_options(*cmd, args->output);
   add_estimator_options(*cmd, args->estimator);
@@ -214,6 +305,14 @@ Verb register_optimize(CLI::App& app) {
   cmd->add_option("--budgets", args->budgets_file, "Risk budgets CSV asset,budget (risk-budget)");
   cmd->add_option("--linkage", args->linkage, "hrp/herc/nco linkage: single, complete, average, ward")
       ->capture_default_str();
+  cmd->add_option("--views", args->views_file,
+                  "Black-Litterman views TOML: [[views]] asset/outperform/underperform, return, "
+                  "confidence");
+  cmd->add_option("--alpha", args->alpha, "Confidence of CVaR/CDaR (min-cvar, min-cdar)")
+      ->capture_default_str();
+  cmd->add_option("--max-risk", args->max_risk,
+                  "Tail-risk models: maximise return with the risk measure (per period) at most this");
+  cmd->add_option("--tau", args->tau, "Black-Litterman tau")->capture_default_str();
   cmd->add_option("--clusters", args->clusters, "herc/nco cluster count (0 = automatic)")
       ->capture_default_str();
   return {cmd, [cmd, args] { return run_optimize(*cmd, *args); }};

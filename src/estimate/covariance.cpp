@@ -1,5 +1,7 @@
 #include "keel/estimate/covariance.hpp"
 
+#include "keel/estimate/dcc.hpp"
+
 #include <fmt/format.h>
 
 #include <Eigen/Eigenvalues>
@@ -19,7 +21,7 @@ using estimate_internal::Labels;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-constexpr std::array<std::pair<CovarianceMethod, std::string_view>, 9> kMethodNames{{
+constexpr std::array<std::pair<CovarianceMethod, std::string_view>, 10> kMethodNames{{
     {CovarianceMethod::kSample, "sample"},
     {CovarianceMethod::kEwma, "ewma"},
     {CovarianceMethod::kSemicovariance, "semicovariance"},
@@ -29,6 +31,7 @@ constexpr std::array<std::pair<CovarianceMethod, std::string_view>, 9> kMethodNa
     {CovarianceMethod::kOas, "oas"},
     {CovarianceMethod::kNonlinearShrinkage, "nonlinear-shrinkage"},
     {CovarianceMethod::kDenoised, "denoised"},
+    {CovarianceMethod::kGarchDcc, "garch-dcc"},
 }};
 
 Eigen::MatrixXd centred(Eigen::Ref<const Eigen::MatrixXd> x) {
@@ -550,6 +553,21 @@ Result<CovarianceEstimate> estimate_impl(Eigen::Ref<const Eigen::MatrixXd> x,
       auto r = denoised(x, o.denoise, labels, diag);
       if (!r) return r.status();
       est.covariance = std::move(*r);
+      break;
+    }
+    case CovarianceMethod::kGarchDcc: {
+      // The next-period forecast H_{T+1} of GARCH(1,1) margins and DCC(1,1) correlations.
+      auto r = forecast_dcc_covariance(x, o.dcc);
+      if (!r) return r.status();
+      if (!r->is_usable()) {
+        return Status::numerical("garch-dcc: " + r->message +
+                                 "; try another covariance estimator or a longer window");
+      }
+      est.covariance = std::move(r->covariance);
+      diag.warnings.insert(diag.warnings.end(), r->warnings.begin(), r->warnings.end());
+      diag.warnings.push_back(fmt::format(
+          "garch-dcc: a = {:.4g}, b = {:.4g}, log-likelihood {:.6g} (CCC {:.6g})", r->a, r->b,
+          r->log_likelihood, r->log_likelihood_ccc));
       break;
     }
   }

@@ -16,7 +16,7 @@ struct ModelName {
   std::string_view name;
 };
 
-constexpr std::array<ModelName, 15> kModelNames{{
+constexpr std::array<ModelName, 19> kModelNames{{
     {PortfolioModel::kMinVariance, "min-variance"},
     {PortfolioModel::kMaxSharpe, "max-sharpe"},
     {PortfolioModel::kMaxUtility, "max-utility"},
@@ -32,6 +32,10 @@ constexpr std::array<ModelName, 15> kModelNames{{
     {PortfolioModel::kInverseVolatility, "inverse-volatility"},
     {PortfolioModel::kMarketCap, "market-cap"},
     {PortfolioModel::kBlackLitterman, "black-litterman"},
+    {PortfolioModel::kMinCvar, "min-cvar"},
+    {PortfolioModel::kMinCdar, "min-cdar"},
+    {PortfolioModel::kMinMad, "min-mad"},
+    {PortfolioModel::kMinimax, "minimax"},
 }};
 
 Json to_json_vector(const Eigen::VectorXd& v) {
@@ -193,6 +197,32 @@ Result<PortfolioResult> run_black_litterman(const ModelInputs& inputs, const Mod
   return r;
 }
 
+Result<PortfolioResult> run_tail_risk(const ModelInputs& inputs, const ModelSpec& spec) {
+  if (inputs.scenarios.rows() == 0) {
+    return Status::invalid("model " + std::string(to_string(spec.model)) +
+                           " needs return scenarios: run it on --prices");
+  }
+  TailRiskProblem problem{inputs.assets, inputs.scenarios, inputs.expected_returns,
+                          inputs.periods_per_year > 0 ? inputs.periods_per_year : 365.0,
+                          spec.constraints};
+  TailRiskOptions options = spec.tail_risk;
+  options.risk_free_rate = spec.risk_free_rate;
+  options.measure = spec.model == PortfolioModel::kMinCvar   ? TailRiskMeasure::kCvar
+                    : spec.model == PortfolioModel::kMinCdar ? TailRiskMeasure::kCdar
+                    : spec.model == PortfolioModel::kMinMad  ? TailRiskMeasure::kMad
+                                                             : TailRiskMeasure::kMinimax;
+  if (!std::isnan(options.target_return)) {
+    options.objective = TailRiskObjective::kEfficientReturn;
+  } else if (!std::isnan(options.target_risk)) {
+    options.objective = TailRiskObjective::kEfficientRisk;
+  }
+  auto result = optimize_tail_risk(problem, options);
+  if (!result) return result.status();
+  PortfolioResult r = std::move(result->portfolio);
+  r.details["risk"] = result->to_json(options.confidence).value("risk", Json::object());
+  return r;
+}
+
 Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& spec) {
   const PortfolioModel model = spec.model;
   switch (model) {
@@ -237,9 +267,13 @@ Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& sp
     case PortfolioModel::kHerc:
     case PortfolioModel::kNco: {
       KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, false));
-      auto h = model == PortfolioModel::kHrp    ? hrp(inputs.covariance, spec.hierarchical)
-               : model == PortfolioModel::kHerc ? herc(inputs.covariance, spec.hierarchical)
-                                                : nco(inputs.covariance, spec.hierarchical);
+      // The constraints are long-only here, so NCO's within- and across-cluster minimum-variance
+      // steps must be long-only too (its unconstrained closed form can short).
+      HierarchicalOptions options = spec.hierarchical;
+      options.long_only = true;
+      auto h = model == PortfolioModel::kHrp    ? hrp(inputs.covariance, options)
+               : model == PortfolioModel::kHerc ? herc(inputs.covariance, options)
+                                                : nco(inputs.covariance, options);
       if (!h) return h.status();
       return from_hierarchical(inputs, model, std::move(*h));
     }
@@ -256,8 +290,13 @@ Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& sp
       return from_naive(inputs, model, std::move(*naive));
     }
     case PortfolioModel::kBlackLitterman:
-      KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, false));
+      KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, true));
       return run_black_litterman(inputs, spec);
+    case PortfolioModel::kMinCvar:
+    case PortfolioModel::kMinCdar:
+    case PortfolioModel::kMinMad:
+    case PortfolioModel::kMinimax:
+      return run_tail_risk(inputs, spec);
   }
   return Status::internal("unhandled model");
 }
@@ -300,12 +339,28 @@ Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const Mode
   auto result = run_model(inputs, spec);
   if (!result) return result;
   PortfolioResult& r = *result;
-  if (is_mean_variance(spec.model)) return result;  // performance and verification done inside
+  // Mean-variance and tail-risk models compute performance and verify inside.
+  if (is_mean_variance(spec.model) || spec.model == PortfolioModel::kMinCvar ||
+      spec.model == PortfolioModel::kMinCdar || spec.model == PortfolioModel::kMinMad ||
+      spec.model == PortfolioModel::kMinimax) {
+    return result;
+  }
   r.diagnostics.solve_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (r.weights.size() == static_cast<Eigen::Index>(inputs.assets.size())) {
     if (spec.model == PortfolioModel::kBlackLitterman) {
-      verify_result(r, spec.constraints);
+      // The posterior-implied weights are unconstrained by construction (they may short); only
+      // the budget binds them. Long-only or bounded books run a mean-variance model on the
+      // posterior returns in `details` instead.
+      PortfolioConstraints budget_only;
+      budget_only.lower_bound = -kInfinity;
+      budget_only.upper_bound = kInfinity;
+      verify_result(r, budget_only);
+      if ((r.weights.array() < 0.0).any()) {
+        r.diagnostics.warnings.push_back(
+            "the posterior-implied weights short some assets; for a long-only book optimise the "
+            "posterior returns with a mean-variance model");
+      }
       return result;
     }
     const Eigen::VectorXd mu = inputs.expected_returns.size() == r.weights.size()

@@ -21,6 +21,14 @@ class CliOptimize : public ::testing::Test {
   std::string prices_args() const {
     return "--prices '" + prices_ + "' --missing drop-assets:0.5";
   }
+  // The first ticker in the simulator's metadata file.
+  std::string first_asset() const {
+    std::ifstream meta(dir_.file("prices_metadata.csv"));
+    std::string header, first;
+    std::getline(meta, header);
+    std::getline(meta, first);
+    return first.substr(0, first.find(','));
+  }
   void write(const std::string& name, const std::string& text) const {
     std::ofstream(dir_.file(name)) << text;
   }
@@ -94,11 +102,7 @@ TEST_F(CliOptimize, EveryModelReturnsAVerifiedPortfolio) {
 TEST_F(CliOptimize, ConfigFileConstraintsHoldAndFlagsOverrideIt) {
   // The simulator's first asset name is read back from the metadata so the test does not assume
   // ticker names.
-  std::ifstream meta(dir_.file("prices_metadata.csv"));
-  std::string header, first;
-  std::getline(meta, header);
-  std::getline(meta, first);
-  const std::string asset = first.substr(0, first.find(','));
+  const std::string asset = first_asset();
   write("book.toml", "model = \"max-sharpe\"\nmax_weight = 0.5\n[[groups]]\nname = \"cap-first\"\n"
                      "members = [\"" + asset + "\"]\nmax = 0.05\n");
   const auto r = run_keel("optimize " + prices_args() + " --config '" + dir_.file("book.toml") +
@@ -134,6 +138,52 @@ TEST_F(CliOptimize, UnsupportedCombinationsFailLoudly) {
   const auto unknown = run_keel("optimize " + prices_args() + " --model magic", dir_);
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("known models"), std::string::npos) << unknown.err;
+}
+
+
+TEST_F(CliOptimize, FrontierRiskTailModelsAndBlackLitterman) {
+  const auto f = run_keel("frontier " + prices_args() + " --points 7 --format json", dir_);
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  const auto frontier = nlohmann::json::parse(f.out);
+  ASSERT_EQ(frontier["points"].size(), 7u);
+  for (std::size_t i = 1; i < 7; ++i) {  // evenly spaced in return, volatility rising
+    EXPECT_GT(frontier["points"][i]["expected_return"].get<double>(),
+              frontier["points"][i - 1]["expected_return"].get<double>());
+    EXPECT_GE(frontier["points"][i]["volatility"].get<double>(),
+              frontier["points"][i - 1]["volatility"].get<double>() - 1e-12);
+  }
+  EXPECT_GE(frontier["turning_points"].size(), 2u);
+
+  const std::string weights = dir_.file("w.json");
+  const auto o = run_keel("optimize " + prices_args() + " --model min-cvar --max-weight 0.4 -o '" +
+                              weights + "'",
+                          dir_);
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  const auto opt = nlohmann::json::parse(read_text(weights));
+  EXPECT_EQ(opt["model"], "min-cvar");
+  EXPECT_NEAR(weight_sum(opt["weights"]), 1.0, 1e-8);
+
+  const auto r = run_keel("risk " + prices_args() + " --weights '" + weights + "' --format json", dir_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto risk = nlohmann::json::parse(r.out);
+  for (const char* method : {"historical", "gaussian", "cornish-fisher", "monte-carlo"}) {
+    EXPECT_LE(risk["var"][method].get<double>(), risk["cvar"][method].get<double>() + 1e-12)
+        << method;
+  }
+  for (const char* key : {"volatility", "max_drawdown", "cdar", "lvar", "contributions"}) {
+    EXPECT_TRUE(risk.contains(key)) << key;
+  }
+  // The LP's optimal CVaR is the historical CVaR of the weights it returned.
+  EXPECT_NEAR(opt["risk"]["value"].get<double>(), risk["cvar"]["historical"].get<double>(), 1e-9);
+
+  write("views.toml", "[[views]]\nasset = \"" + first_asset() + "\"\nreturn = 0.5\n");
+  const auto bl = run_keel("optimize " + prices_args() + " --model black-litterman --views '" +
+                               dir_.file("views.toml") + "' --format json",
+                           dir_);
+  ASSERT_EQ(bl.exit_code, 0) << bl.err;
+  const auto posterior = nlohmann::json::parse(bl.out);
+  EXPECT_TRUE(posterior.contains("posterior_returns"));
+  EXPECT_NEAR(weight_sum(posterior["weights"]), 1.0, 1e-8);
 }
 
 }  // namespace

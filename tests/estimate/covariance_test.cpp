@@ -62,7 +62,8 @@ TEST(CovarianceMethodNames, RoundTripAndRejectUnknown) {
   }
   EXPECT_EQ(to_string(CovarianceMethod::kLedoitWolfConstantCorrelation),
             "ledoit-wolf-constant-correlation");
-  auto bad = parse_covariance_method("garch-dcc");
+  EXPECT_EQ(*parse_covariance_method("garch-dcc"), CovarianceMethod::kGarchDcc);
+  auto bad = parse_covariance_method("garch");
   ASSERT_FALSE(bad.is_ok());
   EXPECT_NE(bad.status().message().find("nonlinear-shrinkage"), std::string::npos);
 }

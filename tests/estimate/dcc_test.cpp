@@ -3,6 +3,8 @@
 
 #include "keel/estimate/dcc.hpp"
 
+#include "keel/estimate/covariance.hpp"
+
 #include <gtest/gtest.h>
 
 #include <Eigen/Cholesky>
@@ -153,6 +155,19 @@ TEST(Dcc, SingleAssetIsGarch) {
   ASSERT_TRUE(fit.is_ok());
   ASSERT_EQ(fit->covariance.rows(), 1);
   EXPECT_DOUBLE_EQ(fit->covariance(0, 0), fit->garch[0].next_variance);
+}
+
+// `garch-dcc` is reachable as a covariance estimator and returns exactly the DCC forecast.
+TEST(Dcc, IsTheGarchDccCovarianceEstimator) {
+  const Simulated sim = simulate_dcc(1000, 0.05, 0.90, target_correlation(), 17);
+  auto method = parse_covariance_method("garch-dcc");
+  ASSERT_TRUE(method.is_ok());
+  auto est = estimate_covariance(sim.returns, CovarianceOptions{.method = *method});
+  ASSERT_TRUE(est.is_ok()) << est.status().message();
+  auto direct = forecast_dcc_covariance(sim.returns);
+  ASSERT_TRUE(direct.is_ok());
+  EXPECT_EQ(est->covariance, direct->covariance);
+  EXPECT_EQ(to_string(est->method), "garch-dcc");
 }
 
 TEST(Dcc, RejectsNaNNamingRowAndColumn) {

@@ -190,7 +190,7 @@ TEST(MeanVarianceMaxSharpe, BoundedThreeAssetsBeatsEveryGridPoint) {
   ASSERT_EQ(r.status, SolveStatus::kOptimal);
   EXPECT_LE(r.diagnostics.max_constraint_violation, 1e-9);
   double best = -kInfinity;
-  Eigen::Vector3d best_w;
+  Eigen::Vector3d best_w = Eigen::Vector3d::Zero();
   const int steps = 1000;
   for (int i = 0; i <= steps; ++i) {
     for (int j = 0; j <= steps; ++j) {

@@ -58,6 +58,7 @@
 
 #include "keel/core/result.hpp"
 #include "keel/data/returns.hpp"
+#include "keel/estimate/dcc.hpp"
 #include "keel/estimate/psd.hpp"
 
 namespace keel {
@@ -72,6 +73,7 @@ enum class CovarianceMethod {
   kOas,
   kNonlinearShrinkage,
   kDenoised,
+  kGarchDcc,  // next-period forecast of GARCH(1,1) + DCC(1,1), Engle 2002 (see dcc.hpp)
 };
 
 std::string_view to_string(CovarianceMethod method);
@@ -129,6 +131,8 @@ struct CovarianceOptions {
 
   // --- denoised ---
   DenoiseOptions denoise{};
+  // kGarchDcc: the univariate GARCH and DCC settings (dcc.hpp).
+  DccOptions dcc{};
 
   // Compute min eigenvalue, condition number and rank (one symmetric eigen decomposition).
   bool compute_spectrum = true;

@@ -16,6 +16,7 @@
 #include "keel/optimize/naive.hpp"
 #include "keel/optimize/portfolio_result.hpp"
 #include "keel/optimize/risk_budgeting.hpp"
+#include "keel/optimize/tail_risk.hpp"
 
 namespace keel {
 
@@ -35,6 +36,10 @@ enum class PortfolioModel {
   kInverseVolatility,
   kMarketCap,
   kBlackLitterman,
+  kMinCvar,
+  kMinCdar,
+  kMinMad,
+  kMinimax,
 };
 
 std::string_view to_string(PortfolioModel model);
@@ -49,6 +54,10 @@ struct ModelInputs {
   Eigen::MatrixXd covariance;        // annualised Σ, n × n
   Eigen::VectorXd market_caps;       // market-cap model; Black–Litterman's market prior
   BlackLittermanViews views;         // Black–Litterman only: P (k × n) and Q (k)
+  // Tail-risk models: T × n per-period return scenarios (historical rows or simulated) and the
+  // periods per year that annualise their mean when expected_returns is empty.
+  Eigen::MatrixXd scenarios;
+  double periods_per_year = 0.0;
 };
 
 struct ModelSpec {
@@ -63,6 +72,9 @@ struct ModelSpec {
   // (δΣ)⁻¹μ_BL normalised to the budget (PyPortfolioOpt's bl_weights); `details` carries the prior
   // and posterior returns so any other model can be run on the posterior.
   BlackLittermanOptions black_litterman;
+  // Tail-risk models (min-cvar, min-cdar, min-mad, minimax): confidence, and target_return
+  // (efficient return) or target_risk (efficient risk, per period); measure is set from `model`.
+  TailRiskOptions tail_risk;
   double risk_free_rate = 0.0;  // annualised; used for every model's reported Sharpe ratio
 };
 
