@@ -1,5 +1,6 @@
 #include "keel/estimate/covariance.hpp"
 
+#include "keel/core/name_table.hpp"
 #include "keel/estimate/dcc.hpp"
 
 #include <fmt/format.h>
@@ -21,7 +22,7 @@ using estimate_internal::Labels;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-constexpr std::array<std::pair<CovarianceMethod, std::string_view>, 10> kMethodNames{{
+constexpr NameTable<CovarianceMethod, 10> kMethodNames{{
     {CovarianceMethod::kSample, "sample"},
     {CovarianceMethod::kEwma, "ewma"},
     {CovarianceMethod::kSemicovariance, "semicovariance"},
@@ -595,22 +596,10 @@ Result<CovarianceEstimate> estimate_impl(Eigen::Ref<const Eigen::MatrixXd> x,
 
 }  // namespace
 
-std::string_view to_string(CovarianceMethod method) {
-  for (const auto& [m, name] : kMethodNames) {
-    if (m == method) return name;
-  }
-  return "sample";
-}
+std::string_view to_string(CovarianceMethod method) { return name_of(kMethodNames, method); }
 
 Result<CovarianceMethod> parse_covariance_method(std::string_view name) {
-  std::string known;
-  for (const auto& [m, text] : kMethodNames) {
-    if (text == name) return m;
-    known += known.empty() ? "" : ", ";
-    known += text;
-  }
-  return Status::invalid(
-      fmt::format("unknown covariance method '{}'; expected one of {}", name, known));
+  return parse_name(kMethodNames, name, "covariance method");
 }
 
 Status CovarianceOptions::validate() const {

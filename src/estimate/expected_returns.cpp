@@ -1,5 +1,7 @@
 #include "keel/estimate/expected_returns.hpp"
 
+#include "keel/core/name_table.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -13,7 +15,7 @@ namespace {
 
 using estimate_internal::Labels;
 
-constexpr std::array<std::pair<ExpectedReturnMethod, std::string_view>, 6> kMethodNames{{
+constexpr NameTable<ExpectedReturnMethod, 6> kMethodNames{{
     {ExpectedReturnMethod::kMean, "mean"},
     {ExpectedReturnMethod::kGeometric, "geometric"},
     {ExpectedReturnMethod::kEwma, "ewma"},
@@ -201,22 +203,10 @@ Result<ExpectedReturns> estimate_impl(Eigen::Ref<const Eigen::MatrixXd> x,
 
 }  // namespace
 
-std::string_view to_string(ExpectedReturnMethod method) {
-  for (const auto& [m, name] : kMethodNames) {
-    if (m == method) return name;
-  }
-  return "mean";
-}
+std::string_view to_string(ExpectedReturnMethod method) { return name_of(kMethodNames, method); }
 
 Result<ExpectedReturnMethod> parse_expected_return_method(std::string_view name) {
-  std::string known;
-  for (const auto& [m, text] : kMethodNames) {
-    if (text == name) return m;
-    known += known.empty() ? "" : ", ";
-    known += text;
-  }
-  return Status::invalid(
-      fmt::format("unknown expected-return method '{}'; expected one of {}", name, known));
+  return parse_name(kMethodNames, name, "expected-return method");
 }
 
 Status ExpectedReturnOptions::validate() const {

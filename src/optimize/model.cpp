@@ -5,18 +5,14 @@
 #include <cmath>
 #include <utility>
 
+#include "keel/core/name_table.hpp"
 #include "keel/optimize/verify.hpp"
 
 namespace keel {
 
 namespace {
 
-struct ModelName {
-  PortfolioModel model;
-  std::string_view name;
-};
-
-constexpr std::array<ModelName, 19> kModelNames{{
+constexpr NameTable<PortfolioModel, 19> kModelNames{{
     {PortfolioModel::kMinVariance, "min-variance"},
     {PortfolioModel::kMaxSharpe, "max-sharpe"},
     {PortfolioModel::kMaxUtility, "max-utility"},
@@ -303,20 +299,10 @@ Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& sp
 
 }  // namespace
 
-std::string_view to_string(PortfolioModel model) {
-  for (const auto& entry : kModelNames) {
-    if (entry.model == model) return entry.name;
-  }
-  return "unknown";
-}
+std::string_view to_string(PortfolioModel model) { return name_of(kModelNames, model); }
 
 Result<PortfolioModel> parse_portfolio_model(std::string_view name) {
-  std::string known;
-  for (const auto& entry : kModelNames) {
-    if (entry.name == name) return entry.model;
-    known += (known.empty() ? "" : ", ") + std::string(entry.name);
-  }
-  return Status::invalid("unknown model '" + std::string(name) + "'; known models: " + known);
+  return parse_name(kModelNames, name, "model");
 }
 
 bool is_mean_variance(PortfolioModel model) {

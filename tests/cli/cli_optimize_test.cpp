@@ -137,7 +137,7 @@ TEST_F(CliOptimize, UnsupportedCombinationsFailLoudly) {
   EXPECT_NE(r.err.find("hrp"), std::string::npos) << r.err;
   const auto unknown = run_keel("optimize " + prices_args() + " --model magic", dir_);
   EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_NE(unknown.err.find("known models"), std::string::npos) << unknown.err;
+  EXPECT_NE(unknown.err.find("unknown model 'magic'; expected one of min-variance"), std::string::npos) << unknown.err;
 }
 
 
