@@ -1,5 +1,7 @@
 #include "keel/optimize/critical_line.hpp"
 
+#include "optimize/cholesky_delete.hpp"
+
 #include <fmt/format.h>
 
 #include <Eigen/Dense>
@@ -120,42 +122,19 @@ bool CriticalLineWalk::add_free(int j) {
 
 void CriticalLineWalk::remove_free(int pos) {
   const Index k = static_cast<Index>(free_.size());
-  // Deleting row pos leaves rows pos..k−2 with one entry right of the diagonal; Givens rotations
-  // on column pairs (i, i+1) restore the triangle (LLᵀ is unchanged by column rotations).
-  // Shift rows pos+1.. up by one, column by column (contiguous in column-major storage).
-  for (Index c = 0; c < k; ++c) {
-    double* column = l_.col(c).data();
-    std::copy(column + pos + 1, column + k, column + pos);
-  }
-  for (Index i = pos; i + 1 < k; ++i) {
-    const double a = l_(i, i);
-    const double b = l_(i, i + 1);
-    if (b == 0.0) continue;
-    const double r = std::hypot(a, b);
-    const double c = a / r;
-    const double s = b / r;
-    for (Index row = i; row + 1 < k; ++row) {
-      const double u = l_(row, i);
-      const double v = l_(row, i + 1);
-      l_(row, i) = c * u + s * v;
-      l_(row, i + 1) = -s * u + c * v;
-    }
-    // The same rotation on L⁻¹v: if M is L without row pos and M Q = [L' 0], then
-    // L' (Qᵀ L⁻¹v)[0, k−1) = v without entry pos.
-    for (int col = 0; col < 3; ++col) {
-      const double u = ft_(i, col);
-      const double v = ft_(i + 1, col);
-      ft_(i, col) = c * u + s * v;
-      ft_(i + 1, col) = -s * u + c * v;
-    }
-  }
-  for (Index i = pos; i + 1 < k; ++i) {
-    if (l_(i, i) < 0.0) {
-      l_.col(i).segment(i, k - 1 - i) *= -1.0;
-      ft_.row(i) *= -1.0;
-    }
-    l_(i, k - 1) = 0.0;
-  }
+  // The same rotations act on L⁻¹v: if M is L without row pos and M Q = [L' 0], then
+  // L' (Qᵀ L⁻¹v)[0, k−1) = v without entry pos.
+  detail::delete_cholesky_row(
+      l_, k, pos,
+      [&](Index i, double c, double s) {
+        for (int col = 0; col < 3; ++col) {
+          const double u = ft_(i, col);
+          const double v = ft_(i + 1, col);
+          ft_(i, col) = c * u + s * v;
+          ft_(i + 1, col) = -s * u + c * v;
+        }
+      },
+      [&](Index i) { ft_.row(i) *= -1.0; });
   for (Index i = pos; i + 1 < k; ++i) columns_.col(i) = columns_.col(i + 1);
   const int asset = free_[pos];
   free_.erase(free_.begin() + pos);

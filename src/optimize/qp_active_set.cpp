@@ -1,5 +1,7 @@
 #include "optimize/qp_active_set.hpp"
 
+#include "optimize/cholesky_delete.hpp"
+
 #include <fmt/format.h>
 
 #include <Eigen/Cholesky>
@@ -127,31 +129,7 @@ bool ActiveSetSolver::add_free(int j) {
 
 void ActiveSetSolver::remove_free(int pos) {
   const Index k = static_cast<Index>(free_.size());
-  // Drop row pos of L; the rows below then have one entry above the diagonal, removed by
-  // Givens rotations acting on column pairs (i, i+1).
-  // Shift rows pos+1.. up by one, column by column (contiguous in column-major storage).
-  for (Index c = 0; c < k; ++c) {
-    double* column = l_.col(c).data();
-    std::copy(column + pos + 1, column + k, column + pos);
-  }
-  for (Index i = pos; i + 1 < k; ++i) {
-    const double a = l_(i, i);
-    const double b = l_(i, i + 1);
-    if (b == 0.0) continue;
-    const double r = std::hypot(a, b);
-    const double c = a / r;
-    const double s = b / r;
-    for (Index row = i; row + 1 < k; ++row) {
-      const double u = l_(row, i);
-      const double v = l_(row, i + 1);
-      l_(row, i) = c * u + s * v;
-      l_(row, i + 1) = -s * u + c * v;
-    }
-  }
-  for (Index i = pos; i + 1 < k; ++i) {
-    if (l_(i, i) < 0.0) l_.col(i).segment(i, k - 1 - i) *= -1.0;
-    l_(i, k - 1) = 0.0;
-  }
+  detail::delete_cholesky_row(l_, k, pos, [](Index, double, double) {}, [](Index) {});
   const int var = free_[pos];
   free_.erase(free_.begin() + pos);
   position_[var] = -1;
