@@ -81,25 +81,26 @@ PortfolioResult base_result(const ModelInputs& inputs, PortfolioModel model) {
   return r;
 }
 
-PortfolioResult from_naive(const ModelInputs& inputs, PortfolioModel model, NaiveResult&& naive) {
+// The fields every allocator's own result shares (status, weights, solver, iterations, warnings
+// and, where it has one, a message), moved into the shared PortfolioResult.
+template <typename ModelResult>
+PortfolioResult from_model_result(const ModelInputs& inputs, PortfolioModel model,
+                                  ModelResult&& source) {
   PortfolioResult r = base_result(inputs, model);
-  r.status = naive.status;
-  r.weights = std::move(naive.weights);
-  r.diagnostics.solver = naive.solver;
-  r.diagnostics.iterations = naive.iterations;
-  r.diagnostics.warnings = std::move(naive.warnings);
+  r.status = source.status;
+  r.weights = std::move(source.weights);
+  r.diagnostics.solver = source.solver;
+  r.diagnostics.iterations = source.iterations;
+  r.diagnostics.warnings = std::move(source.warnings);
+  if constexpr (requires { source.message; }) {
+    if (!source.message.empty()) r.diagnostics.explanation = source.message;
+  }
   return r;
 }
 
 PortfolioResult from_risk_budgeting(const ModelInputs& inputs, PortfolioModel model,
                                     RiskBudgetingResult&& rb) {
-  PortfolioResult r = base_result(inputs, model);
-  r.status = rb.status;
-  r.weights = rb.weights;
-  r.diagnostics.solver = rb.solver;
-  r.diagnostics.iterations = rb.iterations;
-  r.diagnostics.warnings = std::move(rb.warnings);
-  if (!rb.message.empty()) r.diagnostics.explanation = rb.message;
+  PortfolioResult r = from_model_result(inputs, model, rb);
   r.details["budgets"] = by_asset(inputs.assets, rb.budgets);
   r.details["risk_contributions"] = by_asset(inputs.assets, rb.relative_risk_contributions);
   r.details["max_relative_deviation"] = json_number(rb.max_relative_deviation);
@@ -108,13 +109,7 @@ PortfolioResult from_risk_budgeting(const ModelInputs& inputs, PortfolioModel mo
 
 PortfolioResult from_hierarchical(const ModelInputs& inputs, PortfolioModel model,
                                   HierarchicalResult&& h) {
-  PortfolioResult r = base_result(inputs, model);
-  r.status = h.status;
-  r.weights = h.weights;
-  r.diagnostics.solver = h.solver;
-  r.diagnostics.iterations = h.iterations;
-  r.diagnostics.warnings = std::move(h.warnings);
-  if (!h.message.empty()) r.diagnostics.explanation = h.message;
+  PortfolioResult r = from_model_result(inputs, model, h);
   Json linkage = Json::array();
   for (Eigen::Index i = 0; i < h.linkage_matrix.rows(); ++i) {
     linkage.push_back(to_json_vector(h.linkage_matrix.row(i).transpose()));
@@ -283,7 +278,7 @@ Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& sp
                        ? inverse_volatility(inputs.covariance)
                        : market_cap_weight(inputs.market_caps, spec.market_cap);
       if (!naive) return naive.status();
-      return from_naive(inputs, model, std::move(*naive));
+      return from_model_result(inputs, model, std::move(*naive));
     }
     case PortfolioModel::kBlackLitterman:
       KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, true));
