@@ -228,9 +228,7 @@ int run_optimize(CLI::App& command, OptimizeArgs& args) {
   spec.tail_risk.confidence = args.alpha;
   spec.tail_risk.target_return = args.target_return;
   spec.tail_risk.target_risk = args.max_risk;
-  if (!std::isnan(args.max_risk) &&
-      !(*model == PortfolioModel::kMinCvar || *model == PortfolioModel::kMinCdar ||
-        *model == PortfolioModel::kMinMad || *model == PortfolioModel::kMinimax)) {
+  if (!std::isnan(args.max_risk) && !is_tail_risk(*model)) {
     return report_error(Status::invalid(
         "--max-risk applies to min-cvar, min-cdar, min-mad and minimax; use --target-volatility "
         "with efficient-risk"));

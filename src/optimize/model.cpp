@@ -314,6 +314,11 @@ bool is_mean_variance(PortfolioModel model) {
   }
 }
 
+bool is_tail_risk(PortfolioModel model) {
+  return model == PortfolioModel::kMinCvar || model == PortfolioModel::kMinCdar ||
+         model == PortfolioModel::kMinMad || model == PortfolioModel::kMinimax;
+}
+
 Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const ModelSpec& spec) {
   KEEL_RETURN_IF_ERROR(check_inputs(inputs, spec.model));
   const auto started = std::chrono::steady_clock::now();
@@ -321,9 +326,7 @@ Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const Mode
   if (!result) return result;
   PortfolioResult& r = *result;
   // Mean-variance and tail-risk models compute performance and verify inside.
-  if (is_mean_variance(spec.model) || spec.model == PortfolioModel::kMinCvar ||
-      spec.model == PortfolioModel::kMinCdar || spec.model == PortfolioModel::kMinMad ||
-      spec.model == PortfolioModel::kMinimax) {
+  if (is_mean_variance(spec.model) || is_tail_risk(spec.model)) {
     return result;
   }
   r.diagnostics.solve_ms =

@@ -47,6 +47,8 @@ std::string_view to_string(PortfolioModel model);
 Result<PortfolioModel> parse_portfolio_model(std::string_view name);
 // Models of the mean-variance family, which honour every PortfolioConstraints field.
 bool is_mean_variance(PortfolioModel model);
+// The scenario LPs (min-cvar, min-cdar, min-mad, minimax), which honour every constraint too.
+bool is_tail_risk(PortfolioModel model);
 
 struct ModelInputs {
   std::vector<std::string> assets;   // n distinct names
