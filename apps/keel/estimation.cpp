@@ -59,9 +59,7 @@ void add_risk_aversion_option(CLI::App& command, double& risk_aversion) {
       ->capture_default_str();
 }
 
-Result<Estimates> estimate_all(const MarketInput& market, const EstimatorOptions& options,
-                               bool pairwise) {
-  const double ppy = market.frequency.periods_per_year;
+Result<CovarianceOptions> covariance_options(const EstimatorOptions& options, bool pairwise) {
   CovarianceOptions cov_options;
   auto cov_method = parse_covariance_method(options.cov);
   if (!cov_method) return cov_method.status().with_context("--cov");
@@ -81,14 +79,16 @@ Result<Estimates> estimate_all(const MarketInput& market, const EstimatorOptions
     cov_options.ewma_lambda = 0.94;  // RiskMetrics' daily decay
   }
   cov_options.semicovariance_benchmark = options.semicovariance_threshold;
-  auto cov = estimate_covariance(market.returns.values, cov_options);
-  if (!cov) return cov.status();
+  return cov_options;
+}
 
+Result<ExpectedReturnOptions> expected_return_options(const EstimatorOptions& options,
+                                                      double periods_per_year) {
   ExpectedReturnOptions mu_options;
   auto mu_method = parse_expected_return_method(options.mu);
   if (!mu_method) return mu_method.status().with_context("--mu");
   mu_options.method = *mu_method;
-  mu_options.periods_per_year = ppy;
+  mu_options.periods_per_year = periods_per_year;
   mu_options.risk_free_rate = options.risk_free;
   mu_options.risk_aversion = options.risk_aversion;
   mu_options.compounding = !options.simple_annualisation;
@@ -97,6 +97,19 @@ Result<Estimates> estimate_all(const MarketInput& market, const EstimatorOptions
     mu_options.ewma_half_life = options.half_life;
     if (std::isnan(options.ewma_span) && std::isnan(options.half_life)) mu_options.ewma_span = 500;
   }
+  return mu_options;
+}
+
+Result<Estimates> estimate_all(const MarketInput& market, const EstimatorOptions& options,
+                               bool pairwise) {
+  const double ppy = market.frequency.periods_per_year;
+  auto cov_options = covariance_options(options, pairwise);
+  if (!cov_options) return cov_options.status();
+  auto cov = estimate_covariance(market.returns.values, *cov_options);
+  if (!cov) return cov.status();
+  auto mu_options_result = expected_return_options(options, ppy);
+  if (!mu_options_result) return mu_options_result.status();
+  ExpectedReturnOptions mu_options = std::move(*mu_options_result);
   if (!options.benchmark.empty()) {
     auto col = market.panel.asset_index(options.benchmark);
     if (!col) {
@@ -105,7 +118,7 @@ Result<Estimates> estimate_all(const MarketInput& market, const EstimatorOptions
     }
     mu_options.market_returns = market.returns.values.col(*col);
   }
-  if (*mu_method == ExpectedReturnMethod::kEquilibrium) {
+  if (mu_options.method == ExpectedReturnMethod::kEquilibrium) {
     if (options.market_caps.empty()) {
       return Status::invalid("--mu equilibrium needs --market-caps FILE (asset,market_cap rows)");
     }

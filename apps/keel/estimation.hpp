@@ -33,6 +33,13 @@ void add_estimator_options(CLI::App& command, EstimatorOptions& options);
 void add_risk_free_option(CLI::App& command, double& risk_free);
 void add_risk_aversion_option(CLI::App& command, double& risk_aversion);
 
+// The estimator options as library option structs. Expected returns that need data beyond the
+// returns matrix (capm's --benchmark column, equilibrium's --market-caps) are completed by the
+// caller.
+Result<CovarianceOptions> covariance_options(const EstimatorOptions& options, bool pairwise);
+Result<ExpectedReturnOptions> expected_return_options(const EstimatorOptions& options,
+                                                      double periods_per_year);
+
 // Expected returns and covariance, both annualised with the market's periods_per_year.
 struct Estimates {
   ExpectedReturns mu;

@@ -8,9 +8,13 @@
 #include "config.hpp"
 #include "constraints_config.hpp"
 #include "estimation.hpp"
+#include "model_config.hpp"
 #include "keel/core/table.hpp"
 #include "keel/data/labeled_csv.hpp"
+#include "keel/data/metadata.hpp"
 #include "keel/optimize/model.hpp"
+#include "keel/report/optimize_report.hpp"
+#include "report_option.hpp"
 #include "verb.hpp"
 
 namespace keel::cli {
@@ -25,94 +29,9 @@ struct OptimizeArgs {
   std::string config;
   std::string covariance_file;
   std::string expected_returns_file;
-  std::string model = "min-variance";
-  double target_return = std::nan("");
-  double target_volatility = std::nan("");
-  double l2 = 0.0;
-  std::string budgets_file;
-  std::string linkage = "single";
-  std::string views_file;
-  double alpha = 0.95;
-  double max_risk = std::nan("");
-  double tau = 0.05;
-  int clusters = 0;
+  ModelFlags model;
+  std::string report;  // --report FILE.html
 };
-
-// Black–Litterman views from TOML:
-//   [[views]] asset = "BTC", return = 0.3, confidence = 0.6          (absolute)
-//   [[views]] outperform = ["ETH"], underperform = ["BTC"], return = 0.05   (relative)
-// `confidence` (0..1) on every view selects Idzorek's method; on none, He–Litterman's Ω.
-Status read_views(const std::string& path, const std::vector<std::string>& assets,
-                  BlackLittermanViews& views, BlackLittermanOptions& options) {
-  toml::table table;
-  try {
-    table = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    return Status::invalid(path + ":" + std::to_string(e.source().begin.line) +
-                           ": not valid TOML: " + std::string(e.description()));
-  } catch (const std::exception& e) {
-    return Status::invalid(path + ": cannot read the views file (" + e.what() + ")");
-  }
-  const toml::array* list = table["views"].as_array();
-  if (list == nullptr || list->empty()) {
-    return Status::invalid(path + ": no [[views]] entries; see `keel optimize --help`");
-  }
-  std::vector<AbsoluteView> absolute;
-  std::vector<RelativeView> relative;
-  std::vector<double> absolute_confidence;
-  std::vector<double> relative_confidence;
-  for (const auto& node : *list) {
-    const toml::table* v = node.as_table();
-    const std::string where = path + ":" + std::to_string(node.source().begin.line);
-    if (v == nullptr) return Status::invalid(where + ": each [[views]] entry must be a table");
-    auto value = (*v)["return"].value<double>();
-    if (!value) return Status::invalid(where + ": a view needs return = number (annualised)");
-    const double confidence = (*v)["confidence"].value_or(std::nan(""));
-    if (auto asset = (*v)["asset"].value<std::string>()) {
-      absolute.push_back({*asset, *value});
-      absolute_confidence.push_back(confidence);
-      continue;
-    }
-    auto names = [&](const char* key) {
-      std::vector<std::string> out;
-      if (const toml::array* a = (*v)[key].as_array()) {
-        for (const auto& item : *a) out.push_back(item.value_or(std::string()));
-      }
-      return out;
-    };
-    RelativeView r{names("outperform"), names("underperform"), *value};
-    if (r.outperformers.empty() || r.underperformers.empty()) {
-      return Status::invalid(where + ": a view needs asset = \"X\" or outperform = [...] and "
-                                     "underperform = [...]");
-    }
-    relative.push_back(std::move(r));
-    relative_confidence.push_back(confidence);
-  }
-  auto made = make_views(assets, absolute, relative);
-  if (!made) return made.status().with_context(path);
-  views = std::move(*made);
-  std::vector<double> confidences = absolute_confidence;
-  confidences.insert(confidences.end(), relative_confidence.begin(), relative_confidence.end());
-  const auto given = std::count_if(confidences.begin(), confidences.end(),
-                                   [](double c) { return !std::isnan(c); });
-  if (given > 0 && given != static_cast<long>(confidences.size())) {
-    return Status::invalid(path + ": give a confidence for every view (Idzorek) or for none");
-  }
-  if (given > 0) {
-    options.uncertainty = ViewUncertainty::kIdzorek;
-    options.view_confidences =
-        Eigen::Map<Eigen::VectorXd>(confidences.data(), static_cast<Eigen::Index>(confidences.size()));
-  }
-  return Status::ok();
-}
-
-Result<LinkageMethod> parse_linkage(const std::string& name) {
-  if (name == "single") return LinkageMethod::kSingle;
-  if (name == "complete") return LinkageMethod::kComplete;
-  if (name == "average") return LinkageMethod::kAverage;
-  if (name == "ward") return LinkageMethod::kWard;
-  return Status::invalid("--linkage '" + name + "' is unknown; use single, complete, average or ward");
-}
 
 // Inputs from --covariance/--expected-returns files, or estimated from --prices.
 Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model, Json& inputs_doc) {
@@ -200,10 +119,31 @@ void print_result(const PortfolioResult& r, std::ostream& out) {
   for (const auto& w : r.diagnostics.warnings) out << "warning: " << w << "\n";
 }
 
+// Weights by sector and by chain in the report when a metadata file tags the assets.
+Result<std::vector<report::AssetGrouping>> report_groupings(const std::string& metadata_path,
+                                                            const std::vector<std::string>& assets) {
+  std::vector<report::AssetGrouping> groupings;
+  if (metadata_path.empty()) return groupings;
+  auto metadata = read_metadata(metadata_path);
+  if (!metadata) return metadata.status();
+  for (const char* field : {"sector", "chain"}) {
+    report::AssetGrouping g{.name = field, .tags = {}};
+    bool any = false;
+    for (const auto& asset : assets) {
+      auto tag = metadata->tag(asset, field);
+      g.tags.push_back(tag ? *tag : "");
+      any = any || (tag && !tag->empty());
+    }
+    if (any) groupings.push_back(std::move(g));
+  }
+  return groupings;
+}
+
 int run_optimize(CLI::App& command, OptimizeArgs& args) {
   auto config = apply_config(command, args.config, kConstraintSections);
   if (!config) return report_error(config.status());
-  auto model = parse_portfolio_model(args.model);
+  if (const Status s = check_report_option(args.report); !s) return report_error(s);
+  auto model = parse_portfolio_model(args.model.model);
   if (!model) return report_error(model.status().with_context("--model"));
 
   Json inputs_doc;
@@ -211,42 +151,11 @@ int run_optimize(CLI::App& command, OptimizeArgs& args) {
   if (!inputs) return report_error(inputs.status());
   auto setup = build_constraints(args.constraints, *config, args.config, inputs->assets);
   if (!setup) return report_error(setup.status());
-
-  ModelSpec spec;
-  spec.model = *model;
-  spec.constraints = std::move(setup->constraints);
-  spec.risk_free_rate = args.estimator.risk_free;
-  spec.mean_variance.risk_aversion = args.estimator.risk_aversion;
-  spec.mean_variance.target_return = args.target_return;
-  spec.mean_variance.target_volatility = args.target_volatility;
-  spec.mean_variance.l2_gamma = args.l2;
-  spec.mean_variance.transaction_costs = setup->transaction_costs;
-  auto linkage = parse_linkage(args.linkage);
-  if (!linkage) return report_error(linkage.status());
-  spec.hierarchical.linkage = *linkage;
-  spec.hierarchical.clusters = args.clusters;
-  spec.tail_risk.confidence = args.alpha;
-  spec.tail_risk.target_return = args.target_return;
-  spec.tail_risk.target_risk = args.max_risk;
-  if (!std::isnan(args.max_risk) && !is_tail_risk(*model)) {
-    return report_error(Status::invalid(
-        "--max-risk applies to min-cvar, min-cdar, min-mad and minimax; use --target-volatility "
-        "with efficient-risk"));
-  }
-  spec.black_litterman.tau = args.tau;
-  spec.black_litterman.risk_aversion = args.estimator.risk_aversion;
-  if (!args.views_file.empty()) {
-    const Status views =
-        read_views(args.views_file, inputs->assets, inputs->views, spec.black_litterman);
-    if (!views) return report_error(views);
-  }
-  if (!args.budgets_file.empty()) {
-    auto budgets = read_labeled_vector(args.budgets_file);
-    if (!budgets) return report_error(budgets.status());
-    auto aligned = align_to(*budgets, inputs->assets, false, args.budgets_file);
-    if (!aligned) return report_error(aligned.status());
-    spec.risk_budgeting.budgets = *aligned;
-  }
+  args.model.risk_free = args.estimator.risk_free;
+  args.model.risk_aversion = args.estimator.risk_aversion;
+  auto made = make_model_spec(args.model, std::move(*setup), inputs->assets, inputs->views);
+  if (!made) return report_error(made.status());
+  const ModelSpec& spec = *made;
   auto result = optimize_portfolio(*inputs, spec);
   if (!result) return report_error(result.status());
 
@@ -254,6 +163,18 @@ int run_optimize(CLI::App& command, OptimizeArgs& args) {
   doc["inputs"] = inputs_doc;
   const int written = emit(doc, [&](std::ostream& out) { print_result(*result, out); }, args.output);
   if (written != 0) return written;
+  if (!args.report.empty()) {
+    auto groupings = report_groupings(args.constraints.metadata, inputs->assets);
+    if (!groupings) return report_error(groupings.status());
+    report::OptimizeReportInput report_input{.meta = report_meta(inputs_doc),
+                                             .covariance = inputs->covariance,
+                                             .expected_returns = inputs->expected_returns,
+                                             .risk_free_rate = spec.risk_free_rate,
+                                             .groupings = std::move(*groupings)};
+    if (const int code = write_report(report::optimize_report(*result, report_input), args.report)) {
+      return code;
+    }
+  }
   if (!result->is_usable()) {
     std::cerr << "keel: " << result->model << " is " << to_string(result->status) << ": "
               << result->diagnostics.explanation << "\n";
@@ -275,6 +196,7 @@ Verb register_optimize(CLI::App& app) {
       "  keel optimize --covariance cov.csv --expected-returns mu.csv --model efficient-risk "
       "--target-volatility 0.6 --format json\n"
       "  keel optimize --prices prices.csv --config book.toml --metadata prices_metadata.csv\n"
+      "  keel optimize --prices prices.csv --missing drop-assets:0.5 --model hrp --report hrp.html\n"
       "Models: min-variance, max-sharpe, max-utility, efficient-return, efficient-risk, "
       "max-diversification, risk-parity, risk-budget, hrp, herc, nco, equal-weight, "
       "inverse-volatility, market-cap, black-litterman, min-cvar, min-cdar, min-mad, minimax");
@@ -284,7 +206,8 @@ Verb register_optimize(CLI::App& app) {
   add_risk_free_option(*cmd, args->estimator.risk_free);
   add_risk_aversion_option(*cmd, args->estimator.risk_aversion);
   add_config_option(*cmd, args->config);
-  cmd->add_option("--model", args->model, "Allocation model")->capture_default_str();
+  add_model_options(*cmd, args->model);
+  add_report_option(*cmd, args->report);
   cmd->add_option("--covariance", args->covariance_file,
                   "Annualised covariance CSV with asset names in the header and first column");
   cmd->add_option("--expected-returns", args->expected_returns_file,
@@ -295,24 +218,6 @@ Verb register_optimize(CLI::App& app) {
   cmd->add_option("--max-weight", args->constraints.max_weight, "Cap on every weight");
   cmd->add_option("--metadata", args->constraints.metadata,
                   "Asset metadata CSV (sector, chain, ...) for [[groups]] by tag");
-  cmd->add_option("--target-return", args->target_return, "Annual return for efficient-return");
-  cmd->add_option("--target-volatility", args->target_volatility,
-                  "Annual volatility for efficient-risk");
-  cmd->add_option("--l2", args->l2, "L2 regularisation gamma (gamma * sum w^2)")
-      ->capture_default_str();
-  cmd->add_option("--budgets", args->budgets_file, "Risk budgets CSV asset,budget (risk-budget)");
-  cmd->add_option("--linkage", args->linkage, "hrp/herc/nco linkage: single, complete, average, ward")
-      ->capture_default_str();
-  cmd->add_option("--views", args->views_file,
-                  "Black-Litterman views TOML: [[views]] asset/outperform/underperform, return, "
-                  "confidence");
-  cmd->add_option("--alpha", args->alpha, "Confidence of CVaR/CDaR (min-cvar, min-cdar)")
-      ->capture_default_str();
-  cmd->add_option("--max-risk", args->max_risk,
-                  "Tail-risk models: maximise return with the risk measure (per period) at most this");
-  cmd->add_option("--tau", args->tau, "Black-Litterman tau")->capture_default_str();
-  cmd->add_option("--clusters", args->clusters, "herc/nco cluster count (0 = automatic)")
-      ->capture_default_str();
   return {cmd, [cmd, args] { return run_optimize(*cmd, *args); }};
 }
 

@@ -1,0 +1,151 @@
+#include "model_config.hpp"
+
+#include <algorithm>
+
+#include "keel/data/labeled_csv.hpp"
+
+namespace keel::cli {
+
+namespace {
+
+// Black–Litterman views from TOML:
+//   [[views]] asset = "BTC", return = 0.3, confidence = 0.6          (absolute)
+//   [[views]] outperform = ["ETH"], underperform = ["BTC"], return = 0.05   (relative)
+// `confidence` (0..1) on every view selects Idzorek's method; on none, He–Litterman's Ω.
+Status read_views(const std::string& path, const std::vector<std::string>& assets,
+                  BlackLittermanViews& views, BlackLittermanOptions& options) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return Status::invalid(path + ":" + std::to_string(e.source().begin.line) +
+                           ": not valid TOML: " + std::string(e.description()));
+  } catch (const std::exception& e) {
+    return Status::invalid(path + ": cannot read the views file (" + e.what() + ")");
+  }
+  const toml::array* list = table["views"].as_array();
+  if (list == nullptr || list->empty()) {
+    return Status::invalid(path + ": no [[views]] entries; see `keel optimize --help`");
+  }
+  std::vector<AbsoluteView> absolute;
+  std::vector<RelativeView> relative;
+  std::vector<double> absolute_confidence;
+  std::vector<double> relative_confidence;
+  for (const auto& node : *list) {
+    const toml::table* v = node.as_table();
+    const std::string where = path + ":" + std::to_string(node.source().begin.line);
+    if (v == nullptr) return Status::invalid(where + ": each [[views]] entry must be a table");
+    auto value = (*v)["return"].value<double>();
+    if (!value) return Status::invalid(where + ": a view needs return = number (annualised)");
+    const double confidence = (*v)["confidence"].value_or(std::nan(""));
+    if (auto asset = (*v)["asset"].value<std::string>()) {
+      absolute.push_back({*asset, *value});
+      absolute_confidence.push_back(confidence);
+      continue;
+    }
+    auto names = [&](const char* key) {
+      std::vector<std::string> out;
+      if (const toml::array* a = (*v)[key].as_array()) {
+        for (const auto& item : *a) out.push_back(item.value_or(std::string()));
+      }
+      return out;
+    };
+    RelativeView r{names("outperform"), names("underperform"), *value};
+    if (r.outperformers.empty() || r.underperformers.empty()) {
+      return Status::invalid(where + ": a view needs asset = \"X\" or outperform = [...] and "
+                                     "underperform = [...]");
+    }
+    relative.push_back(std::move(r));
+    relative_confidence.push_back(confidence);
+  }
+  auto made = make_views(assets, absolute, relative);
+  if (!made) return made.status().with_context(path);
+  views = std::move(*made);
+  std::vector<double> confidences = absolute_confidence;
+  confidences.insert(confidences.end(), relative_confidence.begin(), relative_confidence.end());
+  const auto given = std::count_if(confidences.begin(), confidences.end(),
+                                   [](double c) { return !std::isnan(c); });
+  if (given > 0 && given != static_cast<long>(confidences.size())) {
+    return Status::invalid(path + ": give a confidence for every view (Idzorek) or for none");
+  }
+  if (given > 0) {
+    options.uncertainty = ViewUncertainty::kIdzorek;
+    options.view_confidences =
+        Eigen::Map<Eigen::VectorXd>(confidences.data(), static_cast<Eigen::Index>(confidences.size()));
+  }
+  return Status::ok();
+}
+
+Result<LinkageMethod> parse_linkage(const std::string& name) {
+  if (name == "single") return LinkageMethod::kSingle;
+  if (name == "complete") return LinkageMethod::kComplete;
+  if (name == "average") return LinkageMethod::kAverage;
+  if (name == "ward") return LinkageMethod::kWard;
+  return Status::invalid("--linkage '" + name + "' is unknown; use single, complete, average or ward");
+}
+
+}  // namespace
+
+void add_model_options(CLI::App& command, ModelFlags& flags) {
+  command.add_option("--model", flags.model, "Allocation model")->capture_default_str();
+  command.add_option("--target-return", flags.target_return, "Annual return for efficient-return");
+  command.add_option("--target-volatility", flags.target_volatility,
+                     "Annual volatility for efficient-risk");
+  command.add_option("--l2", flags.l2, "L2 regularisation gamma (gamma * sum w^2)")
+      ->capture_default_str();
+  command.add_option("--budgets", flags.budgets_file, "Risk budgets CSV asset,budget (risk-budget)");
+  command.add_option("--linkage", flags.linkage, "hrp/herc/nco linkage: single, complete, average, ward")
+      ->capture_default_str();
+  command.add_option("--views", flags.views_file,
+                     "Black-Litterman views TOML: [[views]] asset/outperform/underperform, return, "
+                     "confidence");
+  command.add_option("--alpha", flags.alpha, "Confidence of CVaR/CDaR (min-cvar, min-cdar)")
+      ->capture_default_str();
+  command.add_option("--max-risk", flags.max_risk,
+                     "Tail-risk models: maximise return with the risk measure (per period) at most this");
+  command.add_option("--tau", flags.tau, "Black-Litterman tau")->capture_default_str();
+  command.add_option("--clusters", flags.clusters, "herc/nco cluster count (0 = automatic)")
+      ->capture_default_str();
+}
+
+Result<ModelSpec> make_model_spec(const ModelFlags& flags, ConstraintSetup setup,
+                                  const std::vector<std::string>& assets, BlackLittermanViews& views) {
+  auto model = parse_portfolio_model(flags.model);
+  if (!model) return model.status().with_context("--model");
+  ModelSpec spec;
+  spec.model = *model;
+  spec.constraints = std::move(setup.constraints);
+  spec.risk_free_rate = flags.risk_free;
+  spec.mean_variance.risk_aversion = flags.risk_aversion;
+  spec.mean_variance.target_return = flags.target_return;
+  spec.mean_variance.target_volatility = flags.target_volatility;
+  spec.mean_variance.l2_gamma = flags.l2;
+  spec.mean_variance.transaction_costs = setup.transaction_costs;
+  auto linkage = parse_linkage(flags.linkage);
+  if (!linkage) return linkage.status();
+  spec.hierarchical.linkage = *linkage;
+  spec.hierarchical.clusters = flags.clusters;
+  spec.tail_risk.confidence = flags.alpha;
+  spec.tail_risk.target_return = flags.target_return;
+  spec.tail_risk.target_risk = flags.max_risk;
+  if (!std::isnan(flags.max_risk) && !is_tail_risk(*model)) {
+    return Status::invalid(
+        "--max-risk applies to min-cvar, min-cdar, min-mad and minimax; use --target-volatility "
+        "with efficient-risk");
+  }
+  spec.black_litterman.tau = flags.tau;
+  spec.black_litterman.risk_aversion = flags.risk_aversion;
+  if (!flags.views_file.empty()) {
+    KEEL_RETURN_IF_ERROR(read_views(flags.views_file, assets, views, spec.black_litterman));
+  }
+  if (!flags.budgets_file.empty()) {
+    auto budgets = read_labeled_vector(flags.budgets_file);
+    if (!budgets) return budgets.status();
+    auto aligned = align_to(*budgets, assets, false, flags.budgets_file);
+    if (!aligned) return aligned.status();
+    spec.risk_budgeting.budgets = *aligned;
+  }
+  return spec;
+}
+
+}  // namespace keel::cli

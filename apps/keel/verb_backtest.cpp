@@ -1,0 +1,557 @@
+// keel backtest: walk-forward backtests of strategies and benchmarks from a TOML file.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <numeric>
+
+#include "common.hpp"
+#include "config.hpp"
+#include "constraints_config.hpp"
+#include "estimation.hpp"
+#include "keel/backtest/engine.hpp"
+#include "keel/core/table.hpp"
+#include "keel/data/labeled_csv.hpp"
+#include "keel/data/metadata.hpp"
+#include "keel/data/read_prices.hpp"
+#include "model_config.hpp"
+#include "verb.hpp"
+
+namespace keel::cli {
+
+namespace {
+
+struct BacktestArgs {
+  PriceInputOptions prices;
+  OutputOptions output;
+  std::string config;
+  std::string metadata;
+  std::string market_caps;
+  std::string group_tag;
+  std::string attribution_benchmark;
+  std::string rebalance = "monthly";
+  int window = 365;
+  bool expanding = false;
+  int min_history = 0;
+  int lag = 1;
+  double initial_value = 1e6;
+  double risk_free = 0.0;
+  int threads = 0;
+  bool quiet = false;
+  bool include_weights = false;
+};
+
+std::string where(const std::string& path, const toml::node& node) {
+  return path + ":" + std::to_string(node.source().begin.line);
+}
+
+// A rate: a number (annual), or a table {file, column, scale} naming a dated series.
+Result<FinancingRate> read_rate(const toml::node& node, const std::string& path,
+                                const std::string& key) {
+  FinancingRate rate;
+  if (auto v = node.value<double>()) {
+    rate.annual = *v;
+    return rate;
+  }
+  const toml::table* t = node.as_table();
+  if (t == nullptr) {
+    return Status::invalid(where(path, node) + ": trading." + key +
+                           " must be an annual rate or {file = \"...\", column = \"...\", scale = 3}");
+  }
+  auto file = (*t)["file"].value<std::string>();
+  if (!file) return Status::invalid(where(path, node) + ": trading." + key + " needs file = \"...\"");
+  auto panel = read_prices(*file);
+  if (!panel) return panel.status().with_context("trading." + key);
+  const std::string column = (*t)["column"].value_or(panel->assets.front());
+  auto col = panel->asset_index(column);
+  if (!col) {
+    return Status::invalid(where(path, node) + ": column '" + column + "' is not in " + *file);
+  }
+  rate.series.scale = (*t)["scale"].value_or(1.0);
+  rate.series.source = *file;
+  for (Eigen::Index r = 0; r < panel->rows(); ++r) {
+    const double v = panel->prices(r, *col);
+    if (!std::isfinite(v)) continue;  // a missing day keeps the previous rate
+    rate.series.timestamps.push_back(panel->timestamps[static_cast<std::size_t>(r)]);
+    rate.series.values.push_back(v);
+  }
+  if (rate.series.values.empty()) {
+    return Status::invalid(*file + ": column '" + column + "' has no values");
+  }
+  return rate;
+}
+
+Result<CostModel> read_trading(const toml::table& config, const std::string& path) {
+  CostModel costs;
+  const toml::table* t = config["trading"].as_table();
+  if (t == nullptr) return costs;
+  for (auto&& [key_view, node] : *t) {
+    const std::string key(key_view.str());
+    auto number = [&]() -> Result<double> {
+      if (auto v = node.value<double>()) return *v;
+      return Status::invalid(where(path, node) + ": trading." + key + " must be a number");
+    };
+    if (key == "short_rate" || key == "borrow_rate" || key == "cash_rate") {
+      auto rate = read_rate(node, path, key);
+      if (!rate) return rate.status();
+      (key == "short_rate" ? costs.short_rate : key == "borrow_rate" ? costs.borrow_rate : costs.cash_rate) =
+          std::move(*rate);
+      continue;
+    }
+    if (key == "use_data_spreads") {
+      auto b = node.value<bool>();
+      if (!b) return Status::invalid(where(path, node) + ": trading.use_data_spreads must be true/false");
+      costs.use_data_spreads = *b;
+      continue;
+    }
+    auto v = number();
+    if (!v) return v.status();
+    if (key == "fee_bps") {
+      costs.fee_bps = *v;
+    } else if (key == "half_spread_bps") {
+      costs.half_spread_bps = *v;
+    } else if (key == "impact_coefficient") {
+      costs.impact_coefficient = *v;
+    } else if (key == "impact_exponent") {
+      costs.impact_exponent = *v;
+    } else if (key == "adv_window") {
+      costs.adv_window = static_cast<int>(*v);
+    } else if (key == "min_trade_value") {
+      costs.min_trade_value = *v;
+    } else {
+      return Status::invalid(where(path, node) + ": unknown key trading." + key +
+                             "; known: fee_bps, half_spread_bps, use_data_spreads, "
+                             "impact_coefficient, impact_exponent, adv_window, min_trade_value, "
+                             "short_rate, borrow_rate, cash_rate");
+    }
+  }
+  KEEL_RETURN_IF_ERROR(costs.validate().with_context(path));
+  return costs;
+}
+
+const std::vector<std::string> kStrategyKeys = {
+    "name", "kind", "asset", "model", "rebalance", "fallback", "cost_aware", "risk_aversion",
+    "mu", "cov", "ewma_span", "half_life", "lambda", "semicovariance_threshold", "psd_repair",
+    "target_return", "target_volatility", "l2", "linkage", "clusters", "views", "alpha",
+    "max_risk", "tau", "budgets", "bounds", "max_weight", "budget"};
+
+// One [[strategy]] or [[benchmark]] table.
+Result<Strategy> read_strategy(const toml::table& t, const toml::node& node, const std::string& path,
+                               const BacktestArgs& args, const std::vector<std::string>& assets,
+                               double periods_per_year, bool benchmark) {
+  const std::string at = where(path, node);
+  for (auto&& [key_view, value] : t) {
+    const std::string key(key_view.str());
+    const bool known = std::find(kStrategyKeys.begin(), kStrategyKeys.end(), key) != kStrategyKeys.end() ||
+                       std::find(kConstraintSections.begin(), kConstraintSections.end(), key) !=
+                           kConstraintSections.end();
+    if (!known || key == "current_weights") {
+      return Status::invalid(where(path, value) + ": unknown key '" + key + "' in a " +
+                             (benchmark ? "[[benchmark]]" : "[[strategy]]") +
+                             (key == "current_weights" ? " (a backtest's current weights are its own drifted "
+                                                         "holdings)"
+                                                       : "; see `keel backtest --help`"));
+    }
+  }
+  Strategy s;
+  s.is_benchmark = benchmark;
+  auto name = t["name"].value<std::string>();
+  if (!name) return Status::invalid(at + ": every strategy needs name = \"...\"");
+  s.name = *name;
+  const std::string context = at + " (" + s.name + ")";
+  auto text = [&](const char* key, std::string fallback) { return t[key].value_or(std::move(fallback)); };
+  auto schedule = parse_rebalance_schedule(text("rebalance", args.rebalance));
+  if (!schedule) return schedule.status().with_context(context);
+  s.rebalance = *schedule;
+  s.cost_aware = t["cost_aware"].value_or(false);
+  s.risk_aversion = t["risk_aversion"].value_or(1.0);
+
+  const std::string kind = text("kind", "model");
+  if (kind == "buy-and-hold") {
+    s.rule = StrategyRule::kBuyAndHold;
+    auto asset = t["asset"].value<std::string>();
+    if (!asset) return Status::invalid(context + ": buy-and-hold needs asset = \"BTC\"");
+    s.asset = *asset;
+    if (!t["rebalance"]) s.rebalance.kind = RebalanceKind::kNever;
+    return s;
+  }
+  if (kind != "model") {
+    return Status::invalid(context + ": kind '" + kind + "' is unknown; use buy-and-hold, or "
+                                     "model = \"...\" for any allocation model");
+  }
+
+  EstimatorOptions estimator;
+  estimator.mu = text("mu", "mean");
+  estimator.cov = text("cov", "ledoit-wolf");
+  estimator.ewma_span = t["ewma_span"].value_or(std::nan(""));
+  estimator.half_life = t["half_life"].value_or(std::nan(""));
+  estimator.ewma_lambda = t["lambda"].value_or(std::nan(""));
+  estimator.semicovariance_threshold = t["semicovariance_threshold"].value_or(0.0);
+  estimator.psd_repair = text("psd_repair", "none");
+  estimator.risk_free = args.risk_free;
+  estimator.risk_aversion = s.risk_aversion;
+  auto cov = covariance_options(estimator, false);
+  if (!cov) return cov.status().with_context(context);
+  auto mu = expected_return_options(estimator, periods_per_year);
+  if (!mu) return mu.status().with_context(context);
+  s.estimation.covariance = *cov;
+  s.estimation.expected_returns = *mu;
+
+  ModelFlags flags;
+  flags.model = text("model", "");
+  if (flags.model.empty()) {
+    return Status::invalid(context + ": give model = \"...\" (e.g. max-sharpe, hrp, equal-weight) "
+                                     "or kind = \"buy-and-hold\"");
+  }
+  flags.target_return = t["target_return"].value_or(std::nan(""));
+  flags.target_volatility = t["target_volatility"].value_or(std::nan(""));
+  flags.l2 = t["l2"].value_or(0.0);
+  flags.linkage = text("linkage", "single");
+  flags.clusters = t["clusters"].value_or(0);
+  flags.views_file = text("views", "");
+  flags.alpha = t["alpha"].value_or(0.95);
+  flags.max_risk = t["max_risk"].value_or(std::nan(""));
+  flags.tau = t["tau"].value_or(0.05);
+  flags.budgets_file = text("budgets", "");
+  flags.risk_free = args.risk_free;
+  flags.risk_aversion = s.risk_aversion;
+
+  ConstraintFlags constraint_flags;
+  constraint_flags.bounds = text("bounds", "");
+  if (auto v = t["max_weight"].value<double>()) constraint_flags.max_weight = *v;
+  if (auto v = t["budget"].value<double>()) constraint_flags.budget = *v;
+  constraint_flags.metadata = args.metadata;
+  auto setup = build_constraints(constraint_flags, t, path, assets);
+  if (!setup) return setup.status().with_context(s.name);
+  auto spec = make_model_spec(flags, std::move(*setup), assets, s.views);
+  if (!spec) return spec.status().with_context(context);
+  s.model = std::move(*spec);
+  if (s.model.model == PortfolioModel::kMarketCap) s.model.market_cap.max_weight = t["max_weight"].value_or(1.0);
+
+  const std::string fallback = text("fallback", "equal-weight");
+  if (fallback == "keep-previous") {
+    s.fallback.kind = FallbackKind::kKeepPrevious;
+  } else if (fallback == "equal-weight") {
+    s.fallback.kind = FallbackKind::kEqualWeight;
+  } else {
+    auto model = parse_portfolio_model(fallback);
+    if (!model) {
+      return Status::invalid(context + ": fallback '" + fallback +
+                             "' is unknown; use keep-previous, equal-weight or a model name");
+    }
+    s.fallback.kind = FallbackKind::kModel;
+    s.fallback.model = s.model;
+    s.fallback.model.model = *model;
+  }
+  return s;
+}
+
+Json costs_json(const CostBreakdown& c) {
+  return {{"fees", json_number(c.fees)},
+          {"spread", json_number(c.spread)},
+          {"impact", json_number(c.impact)},
+          {"financing", json_number(c.financing)},
+          {"total", json_number(c.total())}};
+}
+
+Json weights_json(const std::vector<std::string>& assets, const Eigen::VectorXd& w) {
+  Json out = Json::object();
+  for (std::size_t i = 0; i < assets.size(); ++i) {
+    const double v = w(static_cast<Eigen::Index>(i));
+    if (v != 0.0) out[assets[i]] = json_number(v);
+  }
+  return out;
+}
+
+Json strategy_json(const StrategyResult& s, const BacktestResult& all, bool include_weights) {
+  Json j;
+  j["name"] = s.name;
+  j["benchmark"] = s.is_benchmark;
+  j["metrics"] = s.metrics.to_json();
+  j["costs"] = costs_json(s.costs);
+  Json rebalances = Json::array();
+  for (const auto& r : s.rebalances) {
+    Json rec = {{"decision_date", format_timestamp(r.decision_date)},
+                {"execution_date", r.execution_date ? Json(format_timestamp(r.execution_date)) : Json()},
+                {"outcome", to_string(r.outcome)},
+                {"model_status", to_string(r.model_status)},
+                {"message", r.message},
+                {"eligible_assets", r.eligible_assets},
+                {"window_rows", r.window_rows},
+                {"turnover", json_number(r.turnover)},
+                {"costs", costs_json(r.costs)},
+                {"solve_ms", json_number(r.solve_ms)}};
+    if (r.outcome == RebalanceOutcome::kSkippedCost) {
+      rec["expected_benefit"] = json_number(r.expected_benefit);
+      rec["expected_cost"] = json_number(r.expected_cost);
+    }
+    if (r.skipped_small_trades > 0) rec["skipped_small_trades"] = r.skipped_small_trades;
+    if (r.target.size() > 0) rec["target"] = weights_json(all.assets, r.target);
+    rebalances.push_back(std::move(rec));
+  }
+  j["rebalances"] = std::move(rebalances);
+  Json delistings = Json::array();
+  for (const auto& d : s.delistings) {
+    delistings.push_back({{"date", format_timestamp(d.date)}, {"asset", d.asset}, {"value", json_number(d.value)}});
+  }
+  j["delistings"] = std::move(delistings);
+  j["warnings"] = s.warnings;
+  j["attribution"] = s.attribution.to_json();
+  if (s.brinson_fachler) j["brinson_fachler"] = s.brinson_fachler->to_json();
+  Json series;
+  auto vec = [](const Eigen::VectorXd& v) {
+    Json a = Json::array();
+    for (Eigen::Index i = 0; i < v.size(); ++i) a.push_back(json_number(v(i)));
+    return a;
+  };
+  series["equity"] = vec(s.equity);
+  series["gross_returns"] = vec(s.gross_returns);
+  series["cost_returns"] = vec(s.cost_returns);
+  series["net_returns"] = vec(s.net_returns);
+  series["drawdown"] = vec(drawdown_path(s.equity));
+  if (include_weights) {
+    Json w = Json::object();
+    for (std::size_t i = 0; i < all.assets.size(); ++i) {
+      const auto col = s.weights.col(static_cast<Eigen::Index>(i));
+      if (col.cwiseAbs().maxCoeff() > 0.0) w[all.assets[i]] = vec(col);
+    }
+    series["weights"] = std::move(w);
+    series["cash"] = vec(s.cash_weight);
+  }
+  j["series"] = std::move(series);
+  Json rc = Json::object();
+  Json rc_dates = Json::array();
+  for (auto d : s.risk_contributions.dates) rc_dates.push_back(format_timestamp(d));
+  rc["dates"] = std::move(rc_dates);
+  Json rc_assets = Json::object();
+  for (std::size_t i = 0; i < all.assets.size(); ++i) {
+    const auto col = s.risk_contributions.contributions.col(static_cast<Eigen::Index>(i));
+    if (col.size() > 0 && col.cwiseAbs().maxCoeff() > 0.0) rc_assets[all.assets[i]] = vec(col);
+  }
+  rc["by_asset"] = std::move(rc_assets);
+  j["risk_contributions"] = std::move(rc);
+  return j;
+}
+
+void print_summary(const BacktestResult& r, std::ostream& out) {
+  out << "backtest " << format_timestamp(r.timestamps.front()) << " .. "
+      << format_timestamp(r.timestamps.back()) << ", " << r.timestamps.size() - 1 << " periods, "
+      << r.assets.size() << " assets, " << format_fixed(r.elapsed_ms / 1000.0, 2) << " s\n\n";
+  Table table;
+  table.add_column("strategy", Align::kLeft);
+  for (const char* c : {"CAGR", "vol", "Sharpe", "Sortino", "max DD", "Calmar", "CVaR95",
+                        "turnover/yr", "costs", "holdings", "rebal", "fallback"}) {
+    table.add_column(c);
+  }
+  for (const auto& s : r.strategies) {
+    const auto& m = s.metrics;
+    table.add_row({s.name + (s.is_benchmark ? " (benchmark)" : ""), format_percent(m.cagr),
+                   format_percent(m.volatility), format_fixed(m.sharpe, 2), format_fixed(m.sortino, 2),
+                   format_percent(m.max_drawdown), format_fixed(m.calmar, 2), format_percent(m.cvar_95),
+                   format_fixed(m.turnover_annual, 2), format_percent(m.costs_fraction),
+                   format_fixed(m.average_holdings, 1), std::to_string(m.rebalances),
+                   std::to_string(m.fallbacks)});
+  }
+  table.render(out);
+  for (const auto& s : r.strategies) {
+    std::size_t shown = 0;
+    for (const auto& w : s.warnings) {
+      if (shown++ < 3) out << "warning (" << s.name << "): " << w << "\n";
+    }
+    if (s.warnings.size() > 3) out << "  ... " << s.warnings.size() - 3 << " more in the JSON result\n";
+  }
+}
+
+int run_backtest_verb(CLI::App& command, BacktestArgs& args) {
+  auto config = apply_config(command, args.config, {"trading", "strategy", "benchmark"});
+  if (!config) return report_error(config.status());
+  if (args.config.empty()) {
+    return report_error(Status::invalid("keel backtest needs --config strategy.toml with [[strategy]] "
+                                        "entries; see `keel backtest --help`"));
+  }
+  auto market = load_market(args.prices);
+  if (!market) return report_error(market.status());
+  const auto& panel = market->panel;
+  const double ppy = market->frequency.periods_per_year;
+
+  BacktestOptions options;
+  options.window = args.window;
+  options.expanding = args.expanding;
+  options.min_history = args.min_history;
+  options.lag = args.lag;
+  options.initial_value = args.initial_value;
+  options.periods_per_year = ppy;
+  options.risk_free_rate = args.risk_free;
+  options.attribution_benchmark = args.attribution_benchmark;
+  auto trading = read_trading(*config, args.config);
+  if (!trading) return report_error(trading.status());
+  options.costs = std::move(*trading);
+
+  std::optional<AssetMetadata> metadata;
+  if (!args.metadata.empty()) {
+    auto m = read_metadata(args.metadata);
+    if (!m) return report_error(m.status());
+    metadata = std::move(*m);
+  }
+  if (!args.market_caps.empty()) {
+    auto caps = read_labeled_vector(args.market_caps);
+    if (!caps) return report_error(caps.status());
+    auto aligned = align_to(*caps, panel.assets, true, args.market_caps);
+    if (!aligned) return report_error(aligned.status());
+    options.market_caps = *aligned;
+  } else if (metadata) {
+    Eigen::VectorXd caps = Eigen::VectorXd::Zero(panel.cols());
+    bool any = false;
+    for (Eigen::Index i = 0; i < panel.cols(); ++i) {
+      if (const AssetInfo* info = metadata->find(panel.assets[static_cast<std::size_t>(i)])) {
+        caps(i) = info->market_cap;
+        any = any || info->market_cap > 0.0;
+      }
+    }
+    if (any) options.market_caps = caps;
+  }
+  if (!args.group_tag.empty()) {
+    if (!metadata) {
+      return report_error(Status::invalid("--group-tag needs --metadata FILE with that column"));
+    }
+    for (const auto& asset : panel.assets) {
+      auto tag = metadata->tag(asset, args.group_tag);
+      if (!tag && args.group_tag != "sector" && args.group_tag != "chain" &&
+          args.group_tag != "protocol" && args.group_tag != "stablecoin") {
+        return report_error(Status::invalid("--group-tag '" + args.group_tag +
+                                            "' is unknown; use sector, chain, protocol or stablecoin"));
+      }
+      options.groups.push_back(tag && !tag->empty() ? *tag : "unknown");
+    }
+  }
+
+  std::vector<Strategy> strategies;
+  for (const char* section : {"strategy", "benchmark"}) {
+    if (!config->contains(section)) continue;
+    const toml::array* list = (*config)[section].as_array();
+    if (list == nullptr) {
+      return report_error(Status::invalid(args.config + ": '" + section + "' must be written [[" +
+                                          section + "]] (an array of tables)"));
+    }
+    for (const auto& item : *list) {
+      const toml::table* t = item.as_table();
+      if (t == nullptr) {
+        return report_error(Status::invalid(where(args.config, item) + ": [[" + section + "]] entries are tables"));
+      }
+      auto s = read_strategy(*t, item, args.config, args, panel.assets, ppy,
+                             std::string(section) == "benchmark");
+      if (!s) return report_error(s.status());
+      strategies.push_back(std::move(*s));
+    }
+  }
+  if (strategies.empty()) {
+    return report_error(Status::invalid(args.config + ": no [[strategy]] or [[benchmark]] entries"));
+  }
+
+  Context context;
+  context.set_threads(args.threads);
+  const bool show_progress = !args.quiet && isatty(STDERR_FILENO) != 0;
+  ProgressCallback progress;
+  if (show_progress) {
+    progress = [](double fraction) {
+      const int width = 40;
+      const int filled = static_cast<int>(fraction * width);
+      std::fprintf(stderr, "\rbacktest [%s%s] %3d%%", std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                   std::string(static_cast<std::size_t>(width - filled), '.').c_str(),
+                   static_cast<int>(fraction * 100.0));
+      std::fflush(stderr);
+    };
+  }
+  auto result = run_backtest(panel, strategies, options, context, progress);
+  if (show_progress) std::fprintf(stderr, "\r%60s\r", "");
+  if (!result) return report_error(result.status());
+
+  Json doc;
+  doc["assets"] = result->assets;
+  doc["periods_per_year"] = json_number(result->periods_per_year);
+  doc["start"] = format_timestamp(result->timestamps.front());
+  doc["end"] = format_timestamp(result->timestamps.back());
+  Json dates = Json::array();
+  for (auto t : result->timestamps) dates.push_back(format_timestamp(t));
+  doc["dates"] = std::move(dates);
+  Json list = Json::array();
+  for (const auto& s : result->strategies) list.push_back(strategy_json(s, *result, args.include_weights));
+  doc["strategies"] = std::move(list);
+  doc["inputs"] = inputs_json(*market);
+  doc["settings"] = {{"window", args.window},
+                     {"expanding", args.expanding},
+                     {"min_history", args.min_history > 0 ? args.min_history : args.window},
+                     {"lag", args.lag},
+                     {"initial_value", json_number(args.initial_value)},
+                     {"risk_free", json_number(args.risk_free)},
+                     {"turnover_definition", "sum over assets of |w_after - w_before| at each execution (two-sided)"}};
+  doc["diagnostics"] = {{"elapsed_ms", json_number(result->elapsed_ms)}};
+  return emit(doc, [&](std::ostream& out) { print_summary(*result, out); }, args.output);
+}
+
+}  // namespace
+
+Verb register_backtest(CLI::App& app) {
+  auto args = std::make_shared<BacktestArgs>();
+  CLI::App* cmd = app.add_subcommand("backtest", "Walk-forward backtest of strategies with costs");
+  cmd->footer(R"(Example:
+  keel backtest --prices prices.csv --config strategies.toml --metadata meta.csv -o result.json
+
+strategies.toml:
+  window = 365                 # estimation window (periods); top-level keys are options
+  rebalance = "weekly"         # default schedule: every:K, weekly, monthly, drift:B, never
+  [trading]
+  fee_bps = 10                 # plus half_spread_bps, use_data_spreads, impact_coefficient,
+  impact_coefficient = 0.1     #   impact_exponent (0.5), adv_window, min_trade_value,
+  short_rate = 0.05            #   short_rate/borrow_rate/cash_rate: annual number or
+                               #   {file = "funding.csv", column = "funding_mean", scale = -3}
+  [[strategy]]
+  name = "max-sharpe"
+  model = "max-sharpe"         # any model of `keel optimize`
+  cov = "ledoit-wolf"          # mu, cov and their parameters as in `keel optimize`
+  max_weight = 0.2             # bounds, budget, [strategy.constraints], [[strategy.groups]], ...
+  fallback = "equal-weight"    # keep-previous, equal-weight or a model name
+  cost_aware = false
+  [[benchmark]]
+  name = "BTC"
+  kind = "buy-and-hold"
+  asset = "BTC"
+  [[benchmark]]
+  name = "equal-weight"
+  model = "equal-weight"
+  rebalance = "monthly"
+
+Decisions use data up to each decision close; trades execute `lag` periods later at that close.
+Missing prices are kept (--missing pairwise, the default here): an asset enters the universe after
+--min-history consecutive returns and a position whose prices stop is sold at its last price.
+Use --missing ffill:N to carry prices over short gaps instead.)");
+  // Gaps stay gaps by default: the engine's universe follows listings (eligible after
+  // min_history) and exits positions whose prices stop. --missing ffill:N fills short gaps first.
+  args->prices.missing = "pairwise";
+  add_price_options(*cmd, args->prices, /*prices_required=*/true);
+  add_output_options(*cmd, args->output);
+  add_config_option(*cmd, args->config);
+  cmd->add_option("--window", args->window, "Estimation window in periods")->capture_default_str();
+  cmd->add_flag("--expanding", args->expanding, "Use all history up to each decision");
+  cmd->add_option("--min-history", args->min_history,
+                  "Consecutive returns an asset needs to be eligible (default: the window)");
+  cmd->add_option("--lag", args->lag, "Periods from decision to execution (>= 1)")->capture_default_str();
+  cmd->add_option("--rebalance", args->rebalance, "Default schedule: every:K, weekly, monthly, drift:B, never")
+      ->capture_default_str();
+  cmd->add_option("--initial-value", args->initial_value, "Starting capital (quote currency)")
+      ->capture_default_str();
+  add_risk_free_option(*cmd, args->risk_free);
+  cmd->add_option("--metadata", args->metadata, "Asset metadata CSV (groups, market caps)");
+  cmd->add_option("--market-caps", args->market_caps, "CSV asset,market_cap (market-cap models)");
+  cmd->add_option("--group-tag", args->group_tag, "Metadata tag for group attribution: sector, chain, ...");
+  cmd->add_option("--attribution-benchmark", args->attribution_benchmark,
+                  "Benchmark strategy for Brinson-Fachler (default: the first benchmark)");
+  cmd->add_option("--threads", args->threads, "Threads (0 = all cores)")->capture_default_str();
+  cmd->add_flag("--quiet", args->quiet, "No progress bar");
+  cmd->add_flag("--include-weights", args->include_weights, "Write the weights time series in the JSON");
+  return {cmd, [cmd, args] { return run_backtest_verb(*cmd, *args); }};
+}
+
+}  // namespace keel::cli

@@ -1,0 +1,130 @@
+#pragma once
+// Walk-forward backtest engine.
+//
+// Timeline (indices are price dates of the panel, closes):
+//   - a decision at date d uses prices up to and including d only (returns rows ≤ d);
+//   - its trades execute at the close of d + lag (lag ≥ 1) at that close's prices, with costs;
+//   - between executions the positions drift with prices; the portfolio is marked at each close.
+// Universe: an asset is eligible at d when it has a price at d and at least `min_history`
+// consecutive finite returns ending at d. The estimation window is the last `window` rows (or all,
+// `expanding`) during which every eligible asset has returns, cut to the shortest eligible run.
+// An asset whose price stops (a NaN after a quote: delisting, collapse, data gap) is exited at its
+// last quoted price: the position turns into cash with fee and spread charged, and the event is
+// recorded; everything it lost up to that last price is in the returns.
+// Performance is evaluated from the first decision date (all strategies share the same dates).
+
+#include <Eigen/Core>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "keel/backtest/attribution.hpp"
+#include "keel/backtest/costs.hpp"
+#include "keel/backtest/metrics.hpp"
+#include "keel/backtest/strategy.hpp"
+#include "keel/core/context.hpp"
+#include "keel/core/result.hpp"
+#include "keel/core/solve_status.hpp"
+#include "keel/data/price_panel.hpp"
+
+namespace keel {
+
+struct BacktestOptions {
+  int window = 365;         // rows of the estimation window, ≥ 2
+  bool expanding = false;   // all available rows instead of a rolling window
+  int min_history = 0;      // consecutive finite returns needed to be eligible; 0 = window
+  int lag = 1;              // periods from decision to execution, ≥ 1
+  double initial_value = 1'000'000.0;  // quote currency (matters for impact and min trade size)
+  double periods_per_year = 0.0;       // > 0 (infer it from the panel before calling)
+  double risk_free_rate = 0.0;         // annual, for Sharpe/Sortino
+  Timestamp start = 0;  // first decision date (0 = the first date with a full window)
+  Timestamp end = 0;    // last date evaluated (0 = the panel's last)
+  CostModel costs{};
+  // Market caps by column (market-cap models and Black–Litterman's prior); empty = none.
+  Eigen::VectorXd market_caps{};
+  // Group tag per column (e.g. sector) for attribution; empty = no group attribution.
+  std::vector<std::string> groups{};
+  // Benchmark strategy (by name) for Brinson–Fachler; "" = the first benchmark strategy.
+  std::string attribution_benchmark{};
+  Status validate() const;
+};
+
+enum class RebalanceOutcome {
+  kRebalanced,    // the model's target was traded
+  kFallback,      // the model failed; the fallback's target was traded (or nothing, keep-previous)
+  kSkippedCost,   // cost-aware: benefit below cost, nothing traded
+  kNoAssets,      // no eligible asset: nothing traded
+};
+std::string_view to_string(RebalanceOutcome outcome);
+
+struct RebalanceRecord {
+  Timestamp decision_date = 0;
+  Timestamp execution_date = 0;  // 0 when nothing was executed
+  RebalanceOutcome outcome = RebalanceOutcome::kRebalanced;
+  SolveStatus model_status = SolveStatus::kOptimal;
+  std::string message;        // why a fallback or skip happened
+  Eigen::VectorXd target;     // decided weights over all columns (empty when nothing to trade)
+  int eligible_assets = 0;
+  int window_rows = 0;
+  double turnover = 0.0;      // Σ|w_after − w_before| at execution (two-sided)
+  CostBreakdown costs;        // trading costs of this rebalance (quote currency)
+  double solve_ms = 0.0;
+  double expected_benefit = 0.0;  // cost-aware only
+  double expected_cost = 0.0;     // cost-aware only
+  int skipped_small_trades = 0;   // trades under min_trade_value
+};
+
+struct DelistingEvent {
+  Timestamp date = 0;  // the first date without a price
+  std::string asset;
+  double value = 0.0;  // position value at the last price, quote currency
+};
+
+// Component risk contributions at each executed rebalance: w*_i (Σ w*)_i / (w*ᵀ Σ w*) with the
+// window's covariance (fractions summing to 1), rows = executed rebalances.
+struct RiskContributionPath {
+  std::vector<Timestamp> dates;
+  Eigen::MatrixXd contributions;  // dates × assets (0 for assets not eligible)
+};
+
+struct StrategyResult {
+  std::string name;
+  bool is_benchmark = false;
+  std::vector<Timestamp> timestamps;  // evaluated dates: first decision date .. end
+  Eigen::VectorXd equity;             // value at each close (equity(0) = initial value)
+  Eigen::VectorXd gross_returns;      // per period, row 0 = 0
+  Eigen::VectorXd cost_returns;       // costs / previous value (fraction), row 0 = 0
+  Eigen::VectorXd net_returns;        // = gross − cost, per period
+  Eigen::MatrixXd weights;            // end-of-period weights, rows × assets
+  Eigen::VectorXd cash_weight;        // 1 − Σ weights per row
+  CostBreakdown costs;                // totals, quote currency
+  std::vector<RebalanceRecord> rebalances;
+  std::vector<DelistingEvent> delistings;
+  std::vector<std::string> warnings;
+  BacktestMetrics metrics;
+  ReturnAttribution attribution;
+  std::optional<BrinsonFachler> brinson_fachler;  // when groups and a benchmark are given
+  RiskContributionPath risk_contributions;
+};
+
+struct BacktestResult {
+  std::vector<std::string> assets;
+  std::vector<Timestamp> timestamps;  // evaluated dates, shared by every strategy
+  Eigen::MatrixXd asset_returns;      // evaluated rows × assets, simple returns (NaN = no quote)
+  double periods_per_year = 0.0;
+  std::vector<StrategyResult> strategies;  // in the order given
+  double elapsed_ms = 0.0;
+};
+
+// Called from worker threads with (strategies finished or periods processed, total); may be empty.
+using ProgressCallback = std::function<void(double fraction)>;
+
+// Runs every strategy over the panel, in parallel threads (context.threads(), 0 = all cores).
+// Call errors (bad options, a strategy naming an unknown asset, impact without volumes) are a
+// Status; per-date model failures are handled by each strategy's fallback and recorded.
+Result<BacktestResult> run_backtest(const PricePanel& panel, const std::vector<Strategy>& strategies,
+                                    const BacktestOptions& options, const Context& context = {},
+                                    const ProgressCallback& progress = {});
+
+}  // namespace keel

@@ -1,0 +1,62 @@
+#pragma once
+// A backtest strategy: how targets are chosen at each decision date (an allocation model of the
+// optimize module on estimates from a trailing window, or a fixed rule), when to rebalance, and
+// what to do when the model gives no usable answer.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "keel/backtest/rebalance.hpp"
+#include "keel/core/status.hpp"
+#include "keel/estimate/covariance.hpp"
+#include "keel/estimate/expected_returns.hpp"
+#include "keel/optimize/model.hpp"
+
+namespace keel {
+
+// Estimators run on each decision date's window (per-period returns of the eligible assets).
+// `expected_returns.periods_per_year` is set by the engine from the backtest's periods per year.
+struct EstimationSettings {
+  CovarianceOptions covariance{};
+  ExpectedReturnOptions expected_returns{};
+};
+
+enum class StrategyRule {
+  kModel,       // optimize_portfolio(model) on the window's estimates
+  kBuyAndHold,  // everything in one asset, bought at the first decision and held
+};
+
+enum class FallbackKind {
+  kKeepPrevious,  // do not trade; keep the drifted weights
+  kEqualWeight,   // equal weights over the eligible assets
+  kModel,         // another model (e.g. min-variance), itself falling back to keep-previous
+  kNone,          // record the failure and keep the previous weights (same trades as keep-previous)
+};
+
+struct FallbackPolicy {
+  FallbackKind kind = FallbackKind::kKeepPrevious;
+  ModelSpec model{};  // kModel only
+  std::string to_string() const;
+};
+
+struct Strategy {
+  std::string name;
+  StrategyRule rule = StrategyRule::kModel;
+  ModelSpec model{};   // kModel: model, constraints (over the full universe, by column), options
+  std::string asset;   // kBuyAndHold: the asset's column name
+  BlackLittermanViews views{};  // black-litterman: P over the full universe's columns
+  EstimationSettings estimation{};
+  RebalanceSchedule rebalance{};
+  FallbackPolicy fallback{};
+  // Skip a scheduled rebalance whose expected benefit over the holding period is below its
+  // estimated trading cost. Benefit = H/ppy · [(μᵀw* − μᵀw) − δ/2 (w*ᵀΣw* − wᵀΣw)] with annualised
+  // μ, Σ of the window, the current (drifted) weights w, the new target w*, δ = risk_aversion and
+  // H the periods to the next scheduled decision.
+  bool cost_aware = false;
+  double risk_aversion = 1.0;
+  bool is_benchmark = false;  // reported apart from strategies; otherwise identical
+  Status validate() const;
+};
+
+}  // namespace keel

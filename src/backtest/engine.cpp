@@ -1,0 +1,736 @@
+#include "keel/backtest/engine.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <limits>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "keel/estimate/covariance.hpp"
+#include "keel/estimate/expected_returns.hpp"
+#include "universe.hpp"
+
+namespace keel {
+
+std::string_view to_string(RebalanceOutcome outcome) {
+  switch (outcome) {
+    case RebalanceOutcome::kRebalanced: return "rebalanced";
+    case RebalanceOutcome::kFallback: return "fallback";
+    case RebalanceOutcome::kSkippedCost: return "skipped-cost";
+    case RebalanceOutcome::kNoAssets: return "no-eligible-assets";
+  }
+  return "?";
+}
+
+Status BacktestOptions::validate() const {
+  if (window < 2) return Status::invalid("backtest: window must be ≥ 2 periods");
+  if (min_history < 0) return Status::invalid("backtest: min_history must be ≥ 0 (0 = window)");
+  if (lag < 1) {
+    return Status::invalid("backtest: lag must be ≥ 1 (a decision at a close cannot trade at that "
+                           "same close without look-ahead)");
+  }
+  if (!(std::isfinite(initial_value) && initial_value > 0.0)) {
+    return Status::invalid("backtest: initial_value must be > 0");
+  }
+  if (!(std::isfinite(periods_per_year) && periods_per_year > 0.0)) {
+    return Status::invalid("backtest: periods_per_year must be > 0");
+  }
+  if (!std::isfinite(risk_free_rate)) return Status::invalid("backtest: risk_free_rate must be finite");
+  return costs.validate();
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using backtest_detail::restrict_spec;
+using backtest_detail::restrict_views;
+using backtest_detail::slice;
+
+// Read-only data shared by every strategy's run.
+struct Market {
+  const PricePanel* panel = nullptr;
+  Eigen::MatrixXd returns;  // T × N simple returns; NaN where either close is missing
+  Eigen::MatrixXi run;      // consecutive finite returns ending at each row
+  Eigen::Index first = 0;   // evaluated rows [first, last]
+  Eigen::Index last = 0;
+};
+
+struct Pending {
+  Eigen::Index execute = 0;
+  Eigen::VectorXd target;  // full universe
+  std::size_t record = 0;  // index into rebalances
+};
+
+struct Decision {
+  bool trade = false;
+  Eigen::VectorXd target;  // full universe
+  Eigen::VectorXd risk_contributions;  // full universe, empty when not computed
+  RebalanceRecord record;
+};
+
+double elapsed_ms(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+class StrategyRunner {
+ public:
+  StrategyRunner(const Market& market, const Strategy& strategy, const BacktestOptions& options,
+                 Eigen::Index buy_and_hold_column)
+      : m_(market),
+        s_(strategy),
+        o_(options),
+        n_(market.panel->cols()),
+        hold_column_(buy_and_hold_column),
+        min_history_(options.min_history > 0 ? options.min_history : options.window) {}
+
+  StrategyResult run(const std::function<void()>& tick);
+
+ private:
+  bool decision_due(Eigen::Index t) const;
+  Decision decide(Eigen::Index t);
+  bool model_target(Eigen::Index t, const std::vector<int>& eligible, const Eigen::MatrixXd& window,
+                    const ModelSpec& spec, Eigen::VectorXd& target, std::string& message,
+                    SolveStatus& status, double& solve_ms);
+  void execute(Eigen::Index t, const Eigen::VectorXd& target, RebalanceRecord& record);
+  TradeCostInputs facts(Eigen::Index t, Eigen::Index i);
+  Eigen::VectorXd current_weights() const;
+  double value() const { return holdings_.sum() + cash_; }
+  int periods_to_next_decision(Eigen::Index t) const;
+
+  const Market& m_;
+  const Strategy& s_;
+  const BacktestOptions& o_;
+  const Eigen::Index n_;
+  const Eigen::Index hold_column_;
+  const int min_history_;
+
+  Eigen::VectorXd holdings_;  // quote currency per asset
+  double cash_ = 0.0;
+  Eigen::VectorXd last_target_;  // empty until the first execution
+  bool allocated_ = false;       // a target has been decided (pending or executed)
+  std::deque<Pending> pending_;
+  StrategyResult result_;
+  std::set<Eigen::Index> warned_no_volume_;
+  std::string last_failure_;  // de-duplicates repeated failures before the first allocation
+};
+
+Eigen::VectorXd StrategyRunner::current_weights() const {
+  const double v = value();
+  if (!(v > 0.0)) return Eigen::VectorXd::Zero(n_);
+  return holdings_ / v;
+}
+
+bool StrategyRunner::decision_due(Eigen::Index t) const {
+  if (!allocated_) return true;  // keep trying until a first allocation is decided
+  const auto& r = s_.rebalance;
+  switch (r.kind) {
+    case RebalanceKind::kNever: return false;
+    case RebalanceKind::kEvery: return (t - m_.first) % r.every == 0;
+    case RebalanceKind::kWeekly:
+    case RebalanceKind::kMonthly: {
+      const auto& ts = m_.panel->timestamps;
+      return starts_new_period(r.kind, ts[static_cast<std::size_t>(t - 1)], ts[static_cast<std::size_t>(t)]);
+    }
+    case RebalanceKind::kDrift: {
+      if (!pending_.empty() || last_target_.size() == 0) return false;
+      return (current_weights() - last_target_).cwiseAbs().maxCoeff() > r.drift_band;
+    }
+  }
+  return false;
+}
+
+int StrategyRunner::periods_to_next_decision(Eigen::Index t) const {
+  const double ppy = o_.periods_per_year;
+  switch (s_.rebalance.kind) {
+    case RebalanceKind::kEvery: return s_.rebalance.every;
+    case RebalanceKind::kWeekly: return std::max(1, static_cast<int>(std::lround(ppy / 52.0)));
+    case RebalanceKind::kMonthly: return std::max(1, static_cast<int>(std::lround(ppy / 12.0)));
+    case RebalanceKind::kDrift: return std::max(1, static_cast<int>(std::lround(ppy / 12.0)));
+    case RebalanceKind::kNever: return static_cast<int>(std::max<Eigen::Index>(1, m_.last - t));
+  }
+  return 1;
+}
+
+TradeCostInputs StrategyRunner::facts(Eigen::Index t, Eigen::Index i) {
+  const PricePanel& p = *m_.panel;
+  TradeCostInputs f;
+  const auto& c = o_.costs;
+  f.half_spread = c.half_spread_bps * 1e-4;
+  if (c.use_data_spreads && p.has_spreads() && std::isfinite(p.spreads(t, i))) {
+    f.half_spread = 0.5 * p.spreads(t, i);
+  }
+  if (!c.has_impact()) return f;
+  const Eigen::Index from = std::max<Eigen::Index>(1, t - c.adv_window + 1);
+  double sum = 0.0, sum2 = 0.0, volume = 0.0;
+  int count = 0, volume_count = 0;
+  for (Eigen::Index r = from; r <= t; ++r) {
+    const double x = m_.returns(r, i);
+    if (std::isfinite(x)) {
+      sum += x;
+      sum2 += x * x;
+      ++count;
+    }
+    const double v = p.volumes(r, i);
+    if (std::isfinite(v) && v > 0.0) {
+      volume += v;
+      ++volume_count;
+    }
+  }
+  if (count >= 2) {
+    const double mean = sum / count;
+    f.volatility = std::sqrt(std::max(0.0, (sum2 - count * mean * mean) / (count - 1)));
+  }
+  if (volume_count > 0) {
+    f.adv = volume / volume_count;
+  } else if (warned_no_volume_.insert(i).second) {
+    result_.warnings.push_back("no traded volume for " + p.assets[static_cast<std::size_t>(i)] +
+                               " in the " + std::to_string(c.adv_window) + " periods before " +
+                               format_timestamp(p.timestamps[static_cast<std::size_t>(t)]) +
+                               ": market impact not charged on its trades there");
+  }
+  return f;
+}
+
+bool StrategyRunner::model_target(Eigen::Index t, const std::vector<int>& eligible,
+                                  const Eigen::MatrixXd& window, const ModelSpec& full_spec,
+                                  Eigen::VectorXd& target, std::string& message,
+                                  SolveStatus& status, double& solve_ms) {
+  (void)t;
+  const auto start = Clock::now();
+  const double ppy = o_.periods_per_year;
+  const auto& assets = m_.panel->assets;
+  ModelInputs inputs;
+  for (int c : eligible) inputs.assets.push_back(assets[static_cast<std::size_t>(c)]);
+  auto cov = estimate_covariance(window, s_.estimation.covariance);
+  if (!cov) {
+    message = "covariance: " + cov.status().message();
+    status = SolveStatus::kNumericalError;
+    return false;
+  }
+  inputs.covariance = cov->covariance * ppy;
+  ModelSpec spec = restrict_spec(full_spec, eligible, current_weights());
+  if (o_.market_caps.size() > 0) inputs.market_caps = slice(o_.market_caps, eligible);
+  if (is_tail_risk(spec.model)) {
+    inputs.scenarios = window;
+    inputs.periods_per_year = ppy;
+  } else {
+    ExpectedReturnOptions mu_options = s_.estimation.expected_returns;
+    mu_options.periods_per_year = ppy;
+    if (mu_options.method == ExpectedReturnMethod::kEquilibrium) {
+      mu_options.market_caps = inputs.market_caps;
+      mu_options.equilibrium_covariance = cov->covariance;
+    }
+    auto mu = estimate_expected_returns(window, mu_options);
+    if (!mu) {
+      message = "expected returns: " + mu.status().message();
+      status = SolveStatus::kNumericalError;
+      return false;
+    }
+    inputs.expected_returns = mu->annualised;
+  }
+  if (spec.model == PortfolioModel::kBlackLitterman) {
+    int dropped = 0;
+    inputs.views = restrict_views(s_.views, eligible, spec.black_litterman, dropped);
+    if (dropped > 0) {
+      message = std::to_string(dropped) + " view(s) on assets not eligible here were dropped; ";
+    }
+  }
+  auto result = optimize_portfolio(inputs, spec);
+  solve_ms = elapsed_ms(start);
+  if (!result) {
+    message += result.status().message();
+    status = SolveStatus::kNumericalError;
+    return false;
+  }
+  status = result->status;
+  if (!result->is_usable() || !result->weights.allFinite()) {
+    message += std::string(to_string(result->status)) +
+               (result->diagnostics.explanation.empty() ? "" : ": " + result->diagnostics.explanation);
+    return false;
+  }
+  target = Eigen::VectorXd::Zero(n_);
+  for (std::size_t k = 0; k < eligible.size(); ++k) {
+    target(eligible[k]) = result->weights(static_cast<Eigen::Index>(k));
+  }
+  return true;
+}
+
+Decision StrategyRunner::decide(Eigen::Index t) {
+  Decision d;
+  auto& rec = d.record;
+  rec.decision_date = m_.panel->timestamps[static_cast<std::size_t>(t)];
+  const auto& prices = m_.panel->prices;
+
+  if (s_.rule == StrategyRule::kBuyAndHold) {
+    const Eigen::Index c = hold_column_;
+    if (!std::isfinite(prices(t, c))) {
+      rec.outcome = RebalanceOutcome::kNoAssets;
+      rec.message = s_.asset + " has no price on this date";
+      return d;
+    }
+    d.trade = true;
+    d.target = Eigen::VectorXd::Zero(n_);
+    d.target(c) = 1.0;
+    rec.target = d.target;
+    rec.eligible_assets = 1;
+    return d;
+  }
+
+  std::vector<int> eligible;
+  int rows = std::numeric_limits<int>::max();
+  for (Eigen::Index i = 0; i < n_; ++i) {
+    if (std::isfinite(prices(t, i)) && m_.run(t, i) >= min_history_) {
+      eligible.push_back(static_cast<int>(i));
+      rows = std::min(rows, m_.run(t, i));
+    }
+  }
+  rec.eligible_assets = static_cast<int>(eligible.size());
+  if (eligible.empty()) {
+    rec.outcome = RebalanceOutcome::kNoAssets;
+    rec.message = "no asset has " + std::to_string(min_history_) + " periods of history here";
+    return d;
+  }
+  if (!o_.expanding) rows = std::min(rows, o_.window);
+  rec.window_rows = rows;
+  const auto m = static_cast<Eigen::Index>(eligible.size());
+  Eigen::MatrixXd window(rows, m);
+  for (Eigen::Index k = 0; k < m; ++k) {
+    window.col(k) = m_.returns.col(eligible[static_cast<std::size_t>(k)]).segment(t - rows + 1, rows);
+  }
+
+  Eigen::VectorXd target;
+  std::string message;
+  SolveStatus status = SolveStatus::kOptimal;
+  double solve_ms = 0.0;
+  bool ok = model_target(t, eligible, window, s_.model, target, message, status, solve_ms);
+  rec.model_status = status;
+  rec.solve_ms = solve_ms;
+  if (!ok) {
+    rec.outcome = RebalanceOutcome::kFallback;
+    rec.message = "model failed (" + message + "); fallback " + s_.fallback.to_string();
+    switch (s_.fallback.kind) {
+      case FallbackKind::kKeepPrevious:
+      case FallbackKind::kNone:
+        return d;  // no trade
+      case FallbackKind::kEqualWeight:
+        target = Eigen::VectorXd::Zero(n_);
+        for (int c : eligible) target(c) = 1.0 / static_cast<double>(m);
+        break;
+      case FallbackKind::kModel: {
+        std::string fallback_message;
+        SolveStatus fallback_status = SolveStatus::kOptimal;
+        double fallback_ms = 0.0;
+        if (!model_target(t, eligible, window, s_.fallback.model, target, fallback_message,
+                          fallback_status, fallback_ms)) {
+          rec.message += " also failed (" + fallback_message + "); previous weights kept";
+          return d;
+        }
+        rec.solve_ms += fallback_ms;
+        break;
+      }
+    }
+  }
+
+  // Risk contributions of the target with the window's covariance (sample, per period: the
+  // fractions do not depend on the scale).
+  {
+    const Eigen::VectorXd w = slice(target, eligible);
+    Eigen::MatrixXd centered = window.rowwise() - window.colwise().mean();
+    const Eigen::MatrixXd sigma = (centered.transpose() * centered) / std::max<double>(1.0, rows - 1.0);
+    const Eigen::VectorXd sw = sigma * w;
+    const double variance = w.dot(sw);
+    d.risk_contributions = Eigen::VectorXd::Zero(n_);
+    if (variance > 0.0) {
+      for (std::size_t k = 0; k < eligible.size(); ++k) {
+        const auto i = static_cast<Eigen::Index>(k);
+        d.risk_contributions(eligible[k]) = w(i) * sw(i) / variance;
+      }
+    }
+    if (s_.cost_aware && holdings_.cwiseAbs().sum() > 0.0) {
+      ExpectedReturnOptions mu_options = s_.estimation.expected_returns;
+      mu_options.periods_per_year = o_.periods_per_year;
+      auto mu = estimate_expected_returns(window, mu_options);
+      if (mu) {
+        const Eigen::VectorXd current = slice(current_weights(), eligible);
+        const Eigen::MatrixXd annual = sigma * o_.periods_per_year;
+        const double h = periods_to_next_decision(t) / o_.periods_per_year;
+        rec.expected_benefit =
+            h * (mu->annualised.dot(w - current) -
+                 0.5 * s_.risk_aversion * (w.dot(annual * w) - current.dot(annual * current)));
+        const double v = value();
+        const Eigen::VectorXd now = current_weights();
+        double cost = 0.0;
+        for (Eigen::Index i = 0; i < n_; ++i) {
+          const double trade = (target(i) - now(i)) * v;
+          if (trade != 0.0) cost += trade_cost(trade, facts(t, i), o_.costs).total();
+        }
+        rec.expected_cost = cost / v;
+        if (rec.expected_benefit < rec.expected_cost) {
+          rec.outcome = RebalanceOutcome::kSkippedCost;
+          rec.message = "expected benefit below estimated trading cost";
+          return d;
+        }
+      }
+    }
+  }
+  d.trade = true;
+  d.target = std::move(target);
+  rec.target = d.target;
+  return d;
+}
+
+void StrategyRunner::execute(Eigen::Index t, const Eigen::VectorXd& wanted, RebalanceRecord& rec) {
+  const auto& prices = m_.panel->prices;
+  Eigen::VectorXd target = wanted;
+  for (Eigen::Index i = 0; i < n_; ++i) {
+    if (target(i) != 0.0 && !std::isfinite(prices(t, i))) {
+      target(i) = 0.0;
+      rec.message += (rec.message.empty() ? "" : "; ") + m_.panel->assets[static_cast<std::size_t>(i)] +
+                     " has no price at execution: its target weight stays in cash";
+    }
+  }
+  const double before = value();
+  std::vector<TradeCostInputs> inputs(static_cast<std::size_t>(n_));
+  std::vector<bool> trades(static_cast<std::size_t>(n_), false);
+  for (Eigen::Index i = 0; i < n_; ++i) {
+    const double trade = target(i) * before - holdings_(i);
+    if (trade == 0.0) continue;
+    if (std::abs(trade) < o_.costs.min_trade_value) {
+      ++rec.skipped_small_trades;
+      continue;
+    }
+    trades[static_cast<std::size_t>(i)] = true;
+    inputs[static_cast<std::size_t>(i)] = facts(t, i);
+  }
+  // Trades are sized on the value after costs, which depends on the trades: a fixed point that
+  // converges in a few steps because costs are a small fraction of value.
+  double after = before;
+  CostBreakdown cost;
+  Eigen::VectorXd delta = Eigen::VectorXd::Zero(n_);
+  for (int iteration = 0; iteration < 100; ++iteration) {
+    cost = CostBreakdown{};
+    for (Eigen::Index i = 0; i < n_; ++i) {
+      if (!trades[static_cast<std::size_t>(i)]) continue;
+      delta(i) = target(i) * after - holdings_(i);
+      cost += trade_cost(delta(i), inputs[static_cast<std::size_t>(i)], o_.costs);
+    }
+    const double next = before - cost.total();
+    const bool converged = std::abs(next - after) <= 1e-14 * std::abs(before);
+    after = next;
+    if (converged) break;
+  }
+  for (Eigen::Index i = 0; i < n_; ++i) {
+    if (!trades[static_cast<std::size_t>(i)]) continue;
+    holdings_(i) += delta(i);
+    cash_ -= delta(i);
+  }
+  cash_ -= cost.total();
+  rec.turnover = delta.cwiseAbs().sum() / before;
+  rec.costs = cost;
+  rec.execution_date = m_.panel->timestamps[static_cast<std::size_t>(t)];
+  last_target_ = target;
+}
+
+StrategyResult StrategyRunner::run(const std::function<void()>& tick) {
+  const PricePanel& panel = *m_.panel;
+  const Eigen::Index rows = m_.last - m_.first + 1;
+  result_.name = s_.name;
+  result_.is_benchmark = s_.is_benchmark;
+  result_.equity.resize(rows);
+  result_.gross_returns = Eigen::VectorXd::Zero(rows);
+  result_.cost_returns = Eigen::VectorXd::Zero(rows);
+  result_.net_returns = Eigen::VectorXd::Zero(rows);
+  result_.weights = Eigen::MatrixXd::Zero(rows, n_);
+  result_.cash_weight = Eigen::VectorXd::Zero(rows);
+  holdings_ = Eigen::VectorXd::Zero(n_);
+  cash_ = o_.initial_value;
+  std::vector<Timestamp> rc_dates;
+  std::vector<Eigen::VectorXd> rc_rows;
+  double total_turnover = 0.0;
+
+  double previous = value();
+  for (Eigen::Index t = m_.first; t <= m_.last; ++t) {
+    const Eigen::Index row = t - m_.first;
+    const Timestamp now = panel.timestamps[static_cast<std::size_t>(t)];
+    double period_cost = 0.0;
+    double pnl = 0.0;
+    if (t > m_.first) {
+      // Financing of the positions held over (t−1, t], then the price move.
+      CostBreakdown financing;
+      const double ppy = o_.periods_per_year;
+      for (Eigen::Index i = 0; i < n_; ++i) {
+        if (holdings_(i) < 0.0) financing.financing += -holdings_(i) * o_.costs.short_rate.per_period(now, ppy);
+      }
+      if (cash_ < 0.0) financing.financing += -cash_ * o_.costs.borrow_rate.per_period(now, ppy);
+      if (cash_ > 0.0) financing.financing -= cash_ * o_.costs.cash_rate.per_period(now, ppy);
+      for (Eigen::Index i = 0; i < n_; ++i) {
+        if (holdings_(i) == 0.0) continue;
+        const double r = m_.returns(t, i);
+        if (std::isfinite(r)) {
+          pnl += holdings_(i) * r;
+          holdings_(i) *= 1.0 + r;
+          continue;
+        }
+        // No price at t: the position is exited at its last quoted price (t − 1).
+        DelistingEvent event{now, panel.assets[static_cast<std::size_t>(i)], holdings_(i)};
+        TradeCostInputs last_facts;
+        last_facts.half_spread = o_.costs.half_spread_bps * 1e-4;
+        if (o_.costs.use_data_spreads && panel.has_spreads() && std::isfinite(panel.spreads(t - 1, i))) {
+          last_facts.half_spread = 0.5 * panel.spreads(t - 1, i);
+        }
+        CostBreakdown exit_cost = trade_cost(holdings_(i), last_facts, o_.costs);
+        exit_cost.impact = 0.0;  // no market to impact; fee and spread only
+        financing += exit_cost;
+        cash_ += holdings_(i);
+        holdings_(i) = 0.0;
+        result_.delistings.push_back(event);
+        result_.warnings.push_back(event.asset + " has no price on " + format_timestamp(now) +
+                                   ": position exited at its last price");
+      }
+      cash_ -= financing.total();
+      period_cost += financing.total();
+      result_.costs += financing;
+    }
+    while (!pending_.empty() && pending_.front().execute == t) {
+      Pending p = std::move(pending_.front());
+      pending_.pop_front();
+      auto& rec = result_.rebalances[p.record];
+      execute(t, p.target, rec);
+      period_cost += rec.costs.total();
+      result_.costs += rec.costs;
+      total_turnover += rec.turnover;
+    }
+    if (decision_due(t)) {
+      Decision d = decide(t);
+      const bool first_try_failure = !allocated_ && !d.trade;
+      if (first_try_failure && d.record.message == last_failure_) {
+        // same failure as the previous date before any allocation: not repeated in the log
+      } else {
+        if (first_try_failure) last_failure_ = d.record.message;
+        result_.rebalances.push_back(d.record);
+        if (d.trade && t + o_.lag <= m_.last) {
+          pending_.push_back(Pending{t + o_.lag, d.target, result_.rebalances.size() - 1});
+          allocated_ = true;
+          if (d.risk_contributions.size() > 0) {
+            rc_dates.push_back(now);
+            rc_rows.push_back(d.risk_contributions);
+          }
+        }
+      }
+    }
+    const double v = value();
+    result_.equity(row) = v;
+    if (row > 0) {
+      // Gross is the value change before this period's costs; net is defined as gross − costs so
+      // that the identity holds to the last bit (it equals (v − previous)/previous to rounding).
+      result_.gross_returns(row) = (v + period_cost - previous) / previous;
+      result_.cost_returns(row) = period_cost / previous;
+      result_.net_returns(row) = result_.gross_returns(row) - result_.cost_returns(row);
+    }
+    if (v > 0.0) {
+      result_.weights.row(row) = (holdings_ / v).transpose();
+      result_.cash_weight(row) = cash_ / v;
+    }
+    previous = v;
+    if (tick) tick();
+  }
+  result_.timestamps.assign(panel.timestamps.begin() + m_.first, panel.timestamps.begin() + m_.last + 1);
+  for (const auto& rec : result_.rebalances) {
+    if (rec.execution_date != 0) ++result_.metrics.rebalances;
+  }
+  result_.risk_contributions.dates = rc_dates;
+  result_.risk_contributions.contributions.resize(static_cast<Eigen::Index>(rc_rows.size()), n_);
+  for (std::size_t k = 0; k < rc_rows.size(); ++k) {
+    result_.risk_contributions.contributions.row(static_cast<Eigen::Index>(k)) = rc_rows[k].transpose();
+  }
+  const int executed = result_.metrics.rebalances;
+  int fallbacks = 0;
+  for (const auto& rec : result_.rebalances) {
+    if (rec.outcome == RebalanceOutcome::kFallback) ++fallbacks;
+  }
+  result_.metrics = compute_metrics(result_.equity, result_.net_returns, result_.weights,
+                                    result_.timestamps, o_.periods_per_year, o_.risk_free_rate,
+                                    total_turnover, result_.costs.total());
+  result_.metrics.rebalances = executed;
+  result_.metrics.fallbacks = fallbacks;
+  return std::move(result_);
+}
+
+Result<Market> prepare_market(const PricePanel& panel, const BacktestOptions& options) {
+  Market m;
+  m.panel = &panel;
+  const Eigen::Index rows = panel.rows(), n = panel.cols();
+  if (rows < 3 || n < 1) {
+    return Status::invalid(panel.source + ": a backtest needs at least 3 price dates and one asset");
+  }
+  m.returns = Eigen::MatrixXd::Constant(rows, n, std::numeric_limits<double>::quiet_NaN());
+  m.run = Eigen::MatrixXi::Zero(rows, n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index t = 1; t < rows; ++t) {
+      const double p0 = panel.prices(t - 1, i), p1 = panel.prices(t, i);
+      if (std::isfinite(p0) && std::isfinite(p1)) {
+        if (!(p0 > 0.0 && p1 > 0.0)) {
+          return Status::invalid(panel.source + ": price of " + panel.assets[static_cast<std::size_t>(i)] +
+                                 " on " + format_timestamp(panel.timestamps[static_cast<std::size_t>(p0 > 0.0 ? t : t - 1)]) +
+                                 " is not positive; a backtest needs positive prices (hint: "
+                                 "--zero-as-missing treats zeros as missing quotes)");
+        }
+        m.returns(t, i) = p1 / p0 - 1.0;
+        m.run(t, i) = m.run(t - 1, i) + 1;
+      }
+    }
+  }
+  m.last = rows - 1;
+  if (options.end != 0) {
+    const auto it = std::upper_bound(panel.timestamps.begin(), panel.timestamps.end(), options.end);
+    if (it == panel.timestamps.begin()) {
+      return Status::invalid("backtest: end " + format_timestamp(options.end) + " is before the data (" +
+                             format_timestamp(panel.timestamps.front()) + ")");
+    }
+    m.last = (it - panel.timestamps.begin()) - 1;
+  }
+  const int min_history = options.min_history > 0 ? options.min_history : options.window;
+  if (options.start != 0) {
+    const auto it = std::lower_bound(panel.timestamps.begin(), panel.timestamps.end(), options.start);
+    m.first = std::max<Eigen::Index>(1, it - panel.timestamps.begin());
+  } else {
+    m.first = -1;
+    for (Eigen::Index t = 1; t <= m.last && m.first < 0; ++t) {
+      if ((m.run.row(t).array() >= min_history).any()) m.first = t;
+    }
+    if (m.first < 0) {
+      return Status::invalid(panel.source + ": no asset has " + std::to_string(min_history) +
+                             " consecutive returns before " +
+                             format_timestamp(panel.timestamps[static_cast<std::size_t>(m.last)]) +
+                             "; shorten window/min_history or give more history");
+    }
+  }
+  if (m.last - m.first < 2) {
+    return Status::invalid("backtest: fewer than 3 dates between the first decision (" +
+                           format_timestamp(panel.timestamps[static_cast<std::size_t>(std::min(m.first, m.last))]) +
+                           ") and the end; give more data or a shorter window");
+  }
+  return m;
+}
+
+}  // namespace
+
+Result<BacktestResult> run_backtest(const PricePanel& panel, const std::vector<Strategy>& strategies,
+                                    const BacktestOptions& options, const Context& context,
+                                    const ProgressCallback& progress) {
+  const auto start = Clock::now();
+  KEEL_RETURN_IF_ERROR(options.validate());
+  if (strategies.empty()) return Status::invalid("backtest: no strategy given");
+  const auto n = panel.cols();
+  if (options.costs.has_impact() && !panel.has_volumes()) {
+    return Status::invalid(panel.source + ": market impact (impact_coefficient > 0) needs traded "
+                           "volumes; give a long CSV with a volume column, or set impact to 0");
+  }
+  if (options.market_caps.size() != 0 && options.market_caps.size() != n) {
+    return Status::invalid("backtest: market caps must have one value per asset column");
+  }
+  if (!options.groups.empty() && static_cast<Eigen::Index>(options.groups.size()) != n) {
+    return Status::invalid("backtest: groups must have one tag per asset column");
+  }
+  std::vector<Eigen::Index> hold_columns(strategies.size(), -1);
+  std::set<std::string> names;
+  for (std::size_t k = 0; k < strategies.size(); ++k) {
+    const auto& s = strategies[k];
+    KEEL_RETURN_IF_ERROR(s.validate());
+    if (!names.insert(s.name).second) {
+      return Status::invalid("backtest: two strategies are named '" + s.name + "'; names must be unique");
+    }
+    if (s.rule == StrategyRule::kBuyAndHold) {
+      auto c = panel.asset_index(s.asset);
+      if (!c) {
+        return Status::invalid("strategy '" + s.name + "': asset '" + s.asset +
+                               "' is not a column of " + panel.source);
+      }
+      hold_columns[k] = *c;
+    }
+    if (s.rule == StrategyRule::kModel) {
+      const bool wants_caps = s.model.model == PortfolioModel::kMarketCap ||
+                              s.estimation.expected_returns.method == ExpectedReturnMethod::kEquilibrium;
+      if (wants_caps && options.market_caps.size() == 0) {
+        return Status::invalid("strategy '" + s.name + "' needs market caps (metadata market_cap or "
+                               "a market-caps file)");
+      }
+      KEEL_RETURN_IF_ERROR(s.model.constraints.validate(static_cast<int>(n)).with_context("strategy '" + s.name + "'"));
+    }
+  }
+  auto market = prepare_market(panel, options);
+  if (!market) return market.status();
+
+  BacktestResult out;
+  out.assets = panel.assets;
+  out.periods_per_year = options.periods_per_year;
+  out.strategies.resize(strategies.size());
+  const Eigen::Index rows = market->last - market->first + 1;
+
+  std::mutex progress_mutex;
+  std::atomic<long long> done{0};
+  const long long total = static_cast<long long>(rows) * static_cast<long long>(strategies.size());
+  const long long step = std::max<long long>(1, total / 200);
+  auto tick = [&]() {
+    if (!progress) return;
+    const long long d = ++done;
+    if (d % step == 0 || d == total) {
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      progress(static_cast<double>(d) / static_cast<double>(total));
+    }
+  };
+
+  std::atomic<std::size_t> next{0};
+  auto worker = [&]() {
+    for (std::size_t k = next++; k < strategies.size(); k = next++) {
+      StrategyRunner runner(*market, strategies[k], options, hold_columns[k]);
+      out.strategies[k] = runner.run(tick);
+    }
+  };
+  int threads = context.threads() == 0 ? static_cast<int>(std::thread::hardware_concurrency())
+                                        : context.threads();
+  threads = std::clamp(threads, 1, static_cast<int>(strategies.size()));
+  if (threads == 1) {
+    worker();
+  } else {
+    std::vector<std::thread> pool;
+    for (int i = 0; i < threads; ++i) pool.emplace_back(worker);
+    for (auto& th : pool) th.join();
+  }
+
+  out.timestamps = out.strategies.front().timestamps;
+  out.asset_returns = market->returns.middleRows(market->first, rows);
+  out.asset_returns.row(0).setConstant(std::numeric_limits<double>::quiet_NaN());
+
+  // Attribution, and Brinson–Fachler against the benchmark when groups are given.
+  const StrategyResult* benchmark = nullptr;
+  for (const auto& s : out.strategies) {
+    if (options.attribution_benchmark.empty() ? s.is_benchmark : s.name == options.attribution_benchmark) {
+      benchmark = &s;
+      break;
+    }
+  }
+  if (!options.attribution_benchmark.empty() && benchmark == nullptr) {
+    return Status::invalid("backtest: attribution benchmark '" + options.attribution_benchmark +
+                           "' is not one of the strategies");
+  }
+  for (auto& s : out.strategies) {
+    auto attribution = attribute_returns(s.weights, out.asset_returns, s.cost_returns, out.assets,
+                                         options.groups);
+    if (!attribution) return attribution.status();
+    s.attribution = std::move(*attribution);
+    if (!options.groups.empty() && benchmark != nullptr && benchmark != &s) {
+      auto bf = brinson_fachler(s.weights, benchmark->weights, out.asset_returns, options.groups);
+      if (!bf) return bf.status();
+      s.brinson_fachler = std::move(*bf);
+    }
+  }
+  out.elapsed_ms = elapsed_ms(start);
+  return out;
+}
+
+}  // namespace keel

@@ -1,0 +1,337 @@
+// Walk-forward engine: timing, costs, universe changes, fallbacks and the no-look-ahead property,
+// each checked against a computation written out in the test.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "keel/backtest/engine.hpp"
+
+namespace keel {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+PricePanel make_panel(const std::vector<std::vector<double>>& rows,
+                      std::vector<std::string> assets) {
+  PricePanel p;
+  p.assets = std::move(assets);
+  p.source = "test-panel";
+  p.prices.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(p.assets.size()));
+  const Timestamp start = days_from_civil({2024, 1, 1}) * kSecondsPerDay;
+  for (std::size_t t = 0; t < rows.size(); ++t) {
+    p.timestamps.push_back(start + static_cast<Timestamp>(t) * kSecondsPerDay);
+    for (std::size_t i = 0; i < rows[t].size(); ++i) {
+      p.prices(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(i)) = rows[t][i];
+    }
+  }
+  return p;
+}
+
+// Geometric random walks with a common factor; `late` columns start after some rows.
+PricePanel random_panel(int rows, int assets, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> z(0.0, 1.0);
+  std::vector<std::vector<double>> data(static_cast<std::size_t>(rows), std::vector<double>(static_cast<std::size_t>(assets)));
+  std::vector<double> level(static_cast<std::size_t>(assets), 100.0);
+  for (int t = 0; t < rows; ++t) {
+    const double market = 0.02 * z(rng);
+    for (int i = 0; i < assets; ++i) {
+      if (t > 0) level[static_cast<std::size_t>(i)] *= std::exp(0.0005 + market + (0.01 + 0.005 * i) * z(rng));
+      data[static_cast<std::size_t>(t)][static_cast<std::size_t>(i)] = level[static_cast<std::size_t>(i)];
+    }
+  }
+  std::vector<std::string> names;
+  for (int i = 0; i < assets; ++i) names.push_back("A" + std::to_string(i));
+  return make_panel(data, names);
+}
+
+Strategy model_strategy(const std::string& name, PortfolioModel model, const std::string& rebalance) {
+  Strategy s;
+  s.name = name;
+  s.model.model = model;
+  s.rebalance = *parse_rebalance_schedule(rebalance);
+  return s;
+}
+
+BacktestOptions small_options(int window) {
+  BacktestOptions o;
+  o.window = window;
+  o.periods_per_year = 365;
+  return o;
+}
+
+TEST(Backtest, BuyAndHoldMatchesPriceRatioAfterFee) {
+  const auto panel = make_panel({{100, 10}, {101, 10}, {102, 11}, {104, 12}, {103, 11}, {110, 10}},
+                                {"BTC", "ETH"});
+  Strategy s;
+  s.name = "hold-btc";
+  s.rule = StrategyRule::kBuyAndHold;
+  s.asset = "BTC";
+  s.rebalance = *parse_rebalance_schedule("never");
+  auto o = small_options(2);
+  o.costs.fee_bps = 10;
+  auto r = run_backtest(panel, {s}, o);
+  ASSERT_TRUE(r) << r.status().message();
+  const auto& res = r->strategies[0];
+  // First decision at row 2 (two returns), executed at row 3's close: V0/(1+f) bought at 104.
+  ASSERT_EQ(res.timestamps.front(), panel.timestamps[2]);
+  const double bought = 1e6 / (1.0 + 1e-3);
+  EXPECT_NEAR(res.equity(0), 1e6, 1e-9);
+  EXPECT_NEAR(res.equity(1), bought, 1e-6);
+  EXPECT_NEAR(res.equity(2), bought * 103.0 / 104.0, 1e-6);
+  EXPECT_NEAR(res.equity(3), bought * 110.0 / 104.0, 1e-6);
+  EXPECT_NEAR(res.costs.fees, 1e6 - bought, 1e-6);
+  EXPECT_NEAR(res.weights(3, 0), 1.0, 1e-15);
+  ASSERT_EQ(res.rebalances.size(), 1u);
+  EXPECT_EQ(res.rebalances[0].execution_date, panel.timestamps[3]);
+}
+
+TEST(Backtest, PeriodicEqualWeightMatchesHandLoop) {
+  const auto panel = random_panel(60, 3, 7);
+  auto s = model_strategy("ew", PortfolioModel::kEqualWeight, "every:5");
+  auto o = small_options(10);
+  auto r = run_backtest(panel, {s}, o);
+  ASSERT_TRUE(r) << r.status().message();
+  const auto& res = r->strategies[0];
+  // Independent loop: first decision at row 10, executions at decision + 1, every 5 rows.
+  const Eigen::Index first = 10;
+  double value = 1e6;
+  Eigen::Vector3d h = Eigen::Vector3d::Zero();
+  double cash = 1e6;
+  for (Eigen::Index t = first; t < panel.rows(); ++t) {
+    if (t > first) {
+      for (int i = 0; i < 3; ++i) h(i) *= panel.prices(t, i) / panel.prices(t - 1, i);
+    }
+    if (t > first && (t - 1 - first) % 5 == 0) {
+      value = h.sum() + cash;
+      h.setConstant(value / 3.0);
+      cash = 0.0;
+    }
+    value = h.sum() + cash;
+    EXPECT_NEAR(res.equity(t - first), value, 1e-12 * value) << "row " << t;
+  }
+}
+
+TEST(Backtest, CostAccountingIdentityAndAttribution) {
+  auto panel = random_panel(120, 4, 11);
+  panel.spreads = Eigen::MatrixXd::Constant(panel.rows(), panel.cols(), 0.002);
+  panel.volumes = Eigen::MatrixXd::Constant(panel.rows(), panel.cols(), 5e6);
+  auto s = model_strategy("mv", PortfolioModel::kMinVariance, "weekly");
+  s.model.constraints.lower_bound = -0.5;
+  s.model.constraints.upper_bound = 1.0;
+  s.model.constraints.max_gross_leverage = 1.6;
+  auto o = small_options(30);
+  o.costs.fee_bps = 7.5;
+  o.costs.impact_coefficient = 0.5;
+  o.costs.short_rate.annual = 0.08;
+  o.costs.borrow_rate.annual = 0.06;
+  o.costs.cash_rate.annual = 0.03;
+  o.groups = {"l1", "l1", "defi", "defi"};
+  auto r = run_backtest(panel, {s}, o);
+  ASSERT_TRUE(r) << r.status().message();
+  const auto& res = r->strategies[0];
+  EXPECT_GT(res.costs.fees, 0.0);
+  EXPECT_GT(res.costs.spread, 0.0);
+  EXPECT_GT(res.costs.impact, 0.0);
+  double cost_sum = 0.0;
+  for (Eigen::Index t = 1; t < res.equity.size(); ++t) {
+    EXPECT_EQ(res.gross_returns(t) - res.cost_returns(t), res.net_returns(t));
+    EXPECT_NEAR(res.equity(t), res.equity(t - 1) * (1.0 + res.net_returns(t)), 1e-9 * res.equity(t));
+    // Gross return = Σ w_{t−1} r_t: trades only swap holdings and cash.
+    double contribution = 0.0;
+    for (Eigen::Index i = 0; i < 4; ++i) contribution += res.weights(t - 1, i) * r->asset_returns(t, i);
+    EXPECT_NEAR(res.gross_returns(t), contribution, 1e-14);
+    cost_sum += res.cost_returns(t) * res.equity(t - 1);
+  }
+  EXPECT_NEAR(cost_sum, res.costs.total(), 1e-8);
+  EXPECT_NEAR(res.attribution.by_asset.sum() - res.attribution.costs, res.net_returns.sum(), 1e-13);
+  EXPECT_NEAR(res.attribution.by_group.sum(), res.attribution.by_asset.sum(), 1e-14);
+  // Short positions paid financing: some weights were negative.
+  EXPECT_LT(res.weights.minCoeff(), 0.0);
+}
+
+TEST(Backtest, NoLookAhead) {
+  const auto base = random_panel(150, 4, 3);
+  auto mv = model_strategy("mv", PortfolioModel::kMinVariance, "every:3");
+  mv.model.constraints.upper_bound = 0.6;
+  auto hrp = model_strategy("hrp", PortfolioModel::kHrp, "drift:0.03");
+  auto o = small_options(40);
+  o.costs.fee_bps = 10;
+  auto r0 = run_backtest(base, {mv, hrp}, o);
+  ASSERT_TRUE(r0) << r0.status().message();
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> shock(0.5, 1.5);
+  for (Eigen::Index cut : {60, 90, 120}) {
+    PricePanel changed = base;
+    for (Eigen::Index t = cut + 1; t < base.rows(); ++t) {
+      for (Eigen::Index i = 0; i < base.cols(); ++i) changed.prices(t, i) *= shock(rng);
+    }
+    auto r1 = run_backtest(changed, {mv, hrp}, o);
+    ASSERT_TRUE(r1);
+    const Timestamp cut_date = base.timestamps[static_cast<std::size_t>(cut)];
+    for (std::size_t k = 0; k < 2; ++k) {
+      const auto& a = r0->strategies[k];
+      const auto& b = r1->strategies[k];
+      for (std::size_t j = 0; j < a.rebalances.size() && a.rebalances[j].decision_date <= cut_date; ++j) {
+        ASSERT_LT(j, b.rebalances.size());
+        EXPECT_EQ(a.rebalances[j].decision_date, b.rebalances[j].decision_date);
+        EXPECT_EQ(a.rebalances[j].target, b.rebalances[j].target) << a.name << " decision " << j;
+      }
+      const Eigen::Index rows = cut - 40 + 1;  // evaluated rows up to the cut (first row = 40)
+      EXPECT_EQ(a.equity.head(rows), b.equity.head(rows)) << a.name;
+      EXPECT_EQ(a.weights.topRows(rows), b.weights.topRows(rows)) << a.name;
+    }
+  }
+}
+
+TEST(Backtest, DelistedAssetIsExitedAtItsLastPriceAndTheLossCounted) {
+  // B falls 50% then stops trading; equal weight bought at row 2's decision (executed at row 3).
+  const auto panel = make_panel(
+      {{100, 100}, {100, 100}, {100, 100}, {100, 100}, {100, 50}, {100, kNaN}, {100, kNaN}},
+      {"A", "B"});
+  auto s = model_strategy("ew", PortfolioModel::kEqualWeight, "never");
+  auto o = small_options(2);
+  auto r = run_backtest(panel, {s}, o);
+  ASSERT_TRUE(r) << r.status().message();
+  const auto& res = r->strategies[0];
+  ASSERT_EQ(res.delistings.size(), 1u);
+  EXPECT_EQ(res.delistings[0].asset, "B");
+  EXPECT_EQ(res.delistings[0].date, panel.timestamps[5]);
+  EXPECT_NEAR(res.delistings[0].value, 250000.0, 1e-6);
+  EXPECT_NEAR(res.equity(2), 750000.0, 1e-6);  // row 4: B lost half
+  EXPECT_NEAR(res.equity(3), 750000.0, 1e-6);  // exited at 50, now cash
+  EXPECT_EQ(res.weights(3, 1), 0.0);
+  EXPECT_NEAR(res.cash_weight(3), 1.0 / 3.0, 1e-12);
+  EXPECT_NEAR(res.metrics.max_drawdown, 0.25, 1e-12);
+}
+
+TEST(Backtest, LateListingBecomesEligibleAfterMinHistory) {
+  auto panel = random_panel(40, 3, 9);
+  for (Eigen::Index t = 0; t < 15; ++t) panel.prices(t, 2) = kNaN;  // listed at row 15
+  auto s = model_strategy("ew", PortfolioModel::kEqualWeight, "every:1");
+  auto o = small_options(5);
+  auto r = run_backtest(panel, {s}, o);
+  ASSERT_TRUE(r) << r.status().message();
+  const auto& res = r->strategies[0];
+  // Eligible at row 20 (five returns: rows 16..20), traded at row 21. Evaluation starts at row 5.
+  for (Eigen::Index t = 5; t <= 20; ++t) EXPECT_EQ(res.weights(t - 5, 2), 0.0) << t;
+  EXPECT_NEAR(res.weights(21 - 5, 2), 1.0 / 3.0, 1e-12);
+}
+
+TEST(Backtest, InfeasibleRebalanceFallsBackAndIsRecorded) {
+  const auto panel = random_panel(50, 3, 4);
+  auto s = model_strategy("capped", PortfolioModel::kMinVariance, "every:10");
+  s.model.constraints.upper_bound = 0.2;  // 3 × 0.2 < 1: no portfolio sums to one
+  s.fallback.kind = FallbackKind::kEqualWeight;
+  auto r = run_backtest(panel, {s}, small_options(10));
+  ASSERT_TRUE(r) << r.status().message();
+  const auto& res = r->strategies[0];
+  ASSERT_FALSE(res.rebalances.empty());
+  for (const auto& rec : res.rebalances) {
+    EXPECT_EQ(rec.outcome, RebalanceOutcome::kFallback);
+    EXPECT_NE(rec.message.find("fallback equal-weight"), std::string::npos) << rec.message;
+    EXPECT_NEAR(rec.target(0), 1.0 / 3.0, 1e-15);
+  }
+  EXPECT_EQ(res.metrics.fallbacks, static_cast<int>(res.rebalances.size()));
+
+  s.fallback.kind = FallbackKind::kKeepPrevious;
+  auto kept = run_backtest(panel, {s}, small_options(10));
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->strategies[0].weights.cwiseAbs().sum(), 0.0);  // never invested
+  EXPECT_EQ(kept->strategies[0].rebalances.size(), 1u);  // the repeated failure is logged once
+}
+
+TEST(Backtest, DriftBandRebalancesOnlyWhenABandIsLeft) {
+  const auto panel = random_panel(200, 2, 21);
+  auto s = model_strategy("ew", PortfolioModel::kEqualWeight, "drift:0.01");
+  auto r = run_backtest(panel, {s}, small_options(5));
+  ASSERT_TRUE(r);
+  const auto& res = r->strategies[0];
+  ASSERT_GT(res.rebalances.size(), 2u);
+  for (std::size_t k = 1; k < res.rebalances.size(); ++k) {
+    const auto row = std::find(res.timestamps.begin(), res.timestamps.end(), res.rebalances[k].decision_date) -
+                     res.timestamps.begin();
+    EXPECT_GT(std::abs(res.weights(row, 0) - 0.5), 0.01);
+  }
+}
+
+TEST(Backtest, LagDelaysExecutionAndMinTradeSkipsSmallTrades) {
+  const auto panel = random_panel(30, 3, 2);
+  auto s = model_strategy("ew", PortfolioModel::kEqualWeight, "every:4");
+  auto o = small_options(5);
+  o.lag = 3;
+  auto r = run_backtest(panel, {s}, o);
+  ASSERT_TRUE(r);
+  const auto& first = r->strategies[0].rebalances.front();
+  EXPECT_EQ(first.execution_date, first.decision_date + 3 * kSecondsPerDay);
+
+  o.lag = 1;
+  o.costs.min_trade_value = 50000;  // drift trades are smaller than this
+  auto small = run_backtest(panel, {s}, o);
+  ASSERT_TRUE(small);
+  int skipped = 0;
+  for (const auto& rec : small->strategies[0].rebalances) skipped += rec.skipped_small_trades;
+  EXPECT_GT(skipped, 0);
+}
+
+TEST(Backtest, CostAwareSkipsWhenCostsExceedBenefit) {
+  const auto panel = random_panel(80, 3, 8);
+  auto s = model_strategy("mv", PortfolioModel::kMinVariance, "every:2");
+  s.cost_aware = true;
+  auto o = small_options(20);
+  o.costs.fee_bps = 500;  // 5% per trade
+  auto r = run_backtest(panel, {s}, o);
+  ASSERT_TRUE(r);
+  int skipped = 0;
+  for (const auto& rec : r->strategies[0].rebalances) {
+    if (rec.outcome == RebalanceOutcome::kSkippedCost) {
+      ++skipped;
+      EXPECT_LT(rec.expected_benefit, rec.expected_cost);
+    }
+  }
+  EXPECT_GT(skipped, 0);
+}
+
+TEST(Backtest, CallErrorsNameTheProblem) {
+  const auto panel = random_panel(30, 2, 1);
+  auto s = model_strategy("x", PortfolioModel::kEqualWeight, "weekly");
+  auto o = small_options(5);
+  o.costs.impact_coefficient = 0.1;
+  auto r = run_backtest(panel, {s}, o);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.status().message().find("volume"), std::string::npos);
+  o.costs.impact_coefficient = 0;
+  Strategy hold;
+  hold.name = "hold";
+  hold.rule = StrategyRule::kBuyAndHold;
+  hold.asset = "DOGE";
+  r = run_backtest(panel, {hold}, o);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.status().message().find("DOGE"), std::string::npos);
+  o.lag = 0;
+  r = run_backtest(panel, {s}, o);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.status().message().find("look-ahead"), std::string::npos);
+  EXPECT_FALSE(parse_rebalance_schedule("fortnightly"));
+  EXPECT_FALSE(parse_rebalance_schedule("drift:2"));
+}
+
+TEST(Backtest, ParallelRunEqualsSerialRun) {
+  const auto panel = random_panel(100, 4, 12);
+  std::vector<Strategy> strategies = {model_strategy("mv", PortfolioModel::kMinVariance, "weekly"),
+                                      model_strategy("ew", PortfolioModel::kEqualWeight, "monthly"),
+                                      model_strategy("rp", PortfolioModel::kRiskParity, "every:7")};
+  auto o = small_options(30);
+  Context serial, parallel;
+  parallel.set_threads(3);
+  auto a = run_backtest(panel, strategies, o, serial);
+  auto b = run_backtest(panel, strategies, o, parallel);
+  ASSERT_TRUE(a && b);
+  for (std::size_t k = 0; k < strategies.size(); ++k) {
+    EXPECT_EQ(a->strategies[k].equity, b->strategies[k].equity);
+  }
+}
+
+}  // namespace
+}  // namespace keel
