@@ -92,7 +92,7 @@ class StrategyRunner {
  private:
   bool decision_due(Eigen::Index t) const;
   Decision decide(Eigen::Index t);
-  bool model_target(Eigen::Index t, const std::vector<int>& eligible, const Eigen::MatrixXd& window,
+  bool model_target(const std::vector<int>& eligible, const Eigen::MatrixXd& window,
                     const ModelSpec& spec, Eigen::VectorXd& target, std::string& message,
                     SolveStatus& status, double& solve_ms);
   void execute(Eigen::Index t, const Eigen::VectorXd& target, RebalanceRecord& record);
@@ -116,6 +116,7 @@ class StrategyRunner {
   StrategyResult result_;
   std::set<Eigen::Index> warned_no_volume_;
   std::string last_failure_;  // de-duplicates repeated failures before the first allocation
+  Eigen::MatrixXd window_covariance_;  // annualised, of the last model_target() call's window
 };
 
 Eigen::VectorXd StrategyRunner::current_weights() const {
@@ -195,12 +196,11 @@ TradeCostInputs StrategyRunner::facts(Eigen::Index t, Eigen::Index i) {
   return f;
 }
 
-bool StrategyRunner::model_target(Eigen::Index t, const std::vector<int>& eligible,
-                                  const Eigen::MatrixXd& window, const ModelSpec& full_spec,
-                                  Eigen::VectorXd& target, std::string& message,
-                                  SolveStatus& status, double& solve_ms) {
-  (void)t;
+bool StrategyRunner::model_target(const std::vector<int>& eligible, const Eigen::MatrixXd& window,
+                                  const ModelSpec& full_spec, Eigen::VectorXd& target,
+                                  std::string& message, SolveStatus& status, double& solve_ms) {
   const auto start = Clock::now();
+  window_covariance_.resize(0, 0);
   const double ppy = o_.periods_per_year;
   const auto& assets = m_.panel->assets;
   ModelInputs inputs;
@@ -212,6 +212,7 @@ bool StrategyRunner::model_target(Eigen::Index t, const std::vector<int>& eligib
     return false;
   }
   inputs.covariance = cov->covariance * ppy;
+  window_covariance_ = inputs.covariance;
   ModelSpec spec = restrict_spec(full_spec, eligible, current_weights());
   if (o_.market_caps.size() > 0) inputs.market_caps = slice(o_.market_caps, eligible);
   if (is_tail_risk(spec.model)) {
@@ -306,7 +307,7 @@ Decision StrategyRunner::decide(Eigen::Index t) {
   std::string message;
   SolveStatus status = SolveStatus::kOptimal;
   double solve_ms = 0.0;
-  bool ok = model_target(t, eligible, window, s_.model, target, message, status, solve_ms);
+  bool ok = model_target(eligible, window, s_.model, target, message, status, solve_ms);
   rec.model_status = status;
   rec.solve_ms = solve_ms;
   if (!ok) {
@@ -324,7 +325,7 @@ Decision StrategyRunner::decide(Eigen::Index t) {
         std::string fallback_message;
         SolveStatus fallback_status = SolveStatus::kOptimal;
         double fallback_ms = 0.0;
-        if (!model_target(t, eligible, window, s_.fallback.model, target, fallback_message,
+        if (!model_target(eligible, window, s_.fallback.model, target, fallback_message,
                           fallback_status, fallback_ms)) {
           rec.message += " also failed (" + fallback_message + "); previous weights kept";
           return d;
@@ -335,28 +336,28 @@ Decision StrategyRunner::decide(Eigen::Index t) {
     }
   }
 
-  // Risk contributions of the target with the window's covariance (sample, per period: the
-  // fractions do not depend on the scale).
+  // Risk contributions of the target with the window's covariance (the strategy's estimator; for
+  // rules that fall back before estimating, e.g. an estimator failure, none are recorded).
   {
     const Eigen::VectorXd w = slice(target, eligible);
-    Eigen::MatrixXd centered = window.rowwise() - window.colwise().mean();
-    const Eigen::MatrixXd sigma = (centered.transpose() * centered) / std::max<double>(1.0, rows - 1.0);
-    const Eigen::VectorXd sw = sigma * w;
-    const double variance = w.dot(sw);
-    d.risk_contributions = Eigen::VectorXd::Zero(n_);
-    if (variance > 0.0) {
-      for (std::size_t k = 0; k < eligible.size(); ++k) {
-        const auto i = static_cast<Eigen::Index>(k);
-        d.risk_contributions(eligible[k]) = w(i) * sw(i) / variance;
+    const Eigen::MatrixXd& annual = window_covariance_;
+    if (annual.rows() == m) {
+      const Eigen::VectorXd sw = annual * w;
+      const double variance = w.dot(sw);
+      d.risk_contributions = Eigen::VectorXd::Zero(n_);
+      if (variance > 0.0) {
+        for (std::size_t k = 0; k < eligible.size(); ++k) {
+          const auto i = static_cast<Eigen::Index>(k);
+          d.risk_contributions(eligible[k]) = w(i) * sw(i) / variance;
+        }
       }
     }
-    if (s_.cost_aware && holdings_.cwiseAbs().sum() > 0.0) {
+    if (s_.cost_aware && holdings_.cwiseAbs().sum() > 0.0 && annual.rows() == m) {
       ExpectedReturnOptions mu_options = s_.estimation.expected_returns;
       mu_options.periods_per_year = o_.periods_per_year;
       auto mu = estimate_expected_returns(window, mu_options);
       if (mu) {
         const Eigen::VectorXd current = slice(current_weights(), eligible);
-        const Eigen::MatrixXd annual = sigma * o_.periods_per_year;
         const double h = periods_to_next_decision(t) / o_.periods_per_year;
         rec.expected_benefit =
             h * (mu->annualised.dot(w - current) -
