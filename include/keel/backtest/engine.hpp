@@ -24,6 +24,7 @@
 #include "keel/backtest/metrics.hpp"
 #include "keel/backtest/strategy.hpp"
 #include "keel/core/context.hpp"
+#include "keel/core/json.hpp"
 #include "keel/core/result.hpp"
 #include "keel/core/solve_status.hpp"
 #include "keel/data/price_panel.hpp"
@@ -126,5 +127,10 @@ using ProgressCallback = std::function<void(double fraction)>;
 Result<BacktestResult> run_backtest(const PricePanel& panel, const std::vector<Strategy>& strategies,
                                     const BacktestOptions& options, const Context& context = {},
                                     const ProgressCallback& progress = {});
+
+// The result as JSON: per strategy its metrics, costs, rebalance log (with targets), delistings,
+// warnings, attribution and series (equity, gross/cost/net returns, drawdown; the weights series
+// only with include_weights, as it is assets × dates numbers per strategy).
+Json backtest_to_json(const BacktestResult& result, bool include_weights);
 
 }  // namespace keel
