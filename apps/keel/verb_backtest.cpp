@@ -16,7 +16,9 @@
 #include "keel/data/labeled_csv.hpp"
 #include "keel/data/metadata.hpp"
 #include "keel/data/read_prices.hpp"
+#include "keel/report/backtest_report.hpp"
 #include "model_config.hpp"
+#include "report_option.hpp"
 #include "verb.hpp"
 
 namespace keel::cli {
@@ -41,6 +43,7 @@ struct BacktestArgs {
   int threads = 0;
   bool quiet = false;
   bool include_weights = false;
+  std::string report;  // --report FILE.html
 };
 
 std::string where(const std::string& path, const toml::node& node) {
@@ -280,6 +283,7 @@ void print_summary(const BacktestResult& r, std::ostream& out) {
 int run_backtest_verb(CLI::App& command, BacktestArgs& args) {
   auto config = apply_config(command, args.config, {"trading", "strategy", "benchmark"});
   if (!config) return report_error(config.status());
+  if (const Status s = check_report_option(args.report); !s) return report_error(s);
   if (args.config.empty()) {
     return report_error(Status::invalid("keel backtest needs --config strategy.toml with [[strategy]] "
                                         "entries; see `keel backtest --help`"));
@@ -391,7 +395,11 @@ int run_backtest_verb(CLI::App& command, BacktestArgs& args) {
                      {"risk_free", json_number(args.risk_free)},
                      {"turnover_definition", "sum over assets of |w_after - w_before| at each execution (two-sided)"}};
   doc["diagnostics"] = {{"elapsed_ms", json_number(result->elapsed_ms)}};
-  return emit(doc, [&](std::ostream& out) { print_summary(*result, out); }, args.output);
+  const int written = emit(doc, [&](std::ostream& out) { print_summary(*result, out); }, args.output);
+  if (written != 0 || args.report.empty()) return written;
+  report::BacktestReportInput report_input;
+  report_input.meta = report_meta(doc["inputs"]);
+  return write_report(report::backtest_report(*result, report_input), args.report);
 }
 
 }  // namespace
@@ -453,6 +461,7 @@ Use --missing ffill:N to carry prices over short gaps instead.)");
                   "Benchmark strategy for Brinson-Fachler (default: the first benchmark)");
   cmd->add_option("--threads", args->threads, "Threads (0 = all cores)")->capture_default_str();
   cmd->add_flag("--quiet", args->quiet, "No progress bar");
+  add_report_option(*cmd, args->report);
   cmd->add_flag("--include-weights", args->include_weights, "Write the weights time series in the JSON");
   return {cmd, [cmd, args] { return run_backtest_verb(*cmd, *args); }};
 }
