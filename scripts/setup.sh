@@ -2,13 +2,17 @@
 # Installs everything Keel needs from Debian packages, skipping what is already present.
 #   scripts/setup.sh           build and test dependencies
 #   scripts/setup.sh --peers   also the peer libraries used by tests/reference generators and bench/peers
+# It also installs Chromium (for the browser test of the HTML reports) and the npm packages in web/
+# (Vega, Vega-Lite, vega-embed, inlined into reports at build time; playwright-core for the test).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   g++ cmake ninja-build pkg-config
   libeigen3-dev libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev zlib1g-dev
   coinor-libclp-dev coinor-libcbc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  chromium
 )
 peer_packages=(
   python3 python3-numpy python3-pandas python3-scipy python3-sklearn python3-cvxopt
@@ -23,6 +27,9 @@ for arg in "$@"; do
   esac
 done
 
+# Node and npm only when no npm is on PATH (a newer Node from elsewhere is kept as it is).
+command -v npm >/dev/null 2>&1 || want+=(nodejs npm)
+
 missing=()
 for p in "${want[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -32,13 +39,20 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#want[@]} packages present"
-  exit 0
+else
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "setup: done"
 fi
 
-echo "setup: installing ${missing[*]}"
-sudo_cmd=()
-[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "setup: done"
+# web/node_modules from the lock file, when missing or older than package-lock.json. A rebuild
+# then re-embeds the bundles (CMake tracks them).
+if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules ]; then
+  echo "setup: npm ci in web/"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  touch web/node_modules
+fi

@@ -6,6 +6,8 @@
 #include "estimation.hpp"
 #include "keel/core/table.hpp"
 #include "keel/optimize/critical_line.hpp"
+#include "keel/report/frontier_report.hpp"
+#include "report_option.hpp"
 #include "verb.hpp"
 
 namespace keel::cli {
@@ -19,6 +21,7 @@ struct FrontierArgs {
   int points = 20;
   double lower = 0.0;
   double upper = 1.0;
+  std::string report;  // --report FILE.html
 };
 
 Json point_json(const FrontierPoint& p, double rf, const std::vector<std::string>& assets) {
@@ -38,6 +41,7 @@ int run_frontier(const FrontierArgs& args) {
   if (args.lower > args.upper) {
     return report_error(Status::invalid("--lower must not exceed --upper"));
   }
+  if (const Status s = check_report_option(args.report); !s) return report_error(s);
   auto market = load_market(args.prices);
   if (!market) return report_error(market.status());
   auto est = estimate_all(*market, args.estimator, args.prices.missing == "pairwise");
@@ -73,7 +77,7 @@ int run_frontier(const FrontierArgs& args) {
                         {"solve_ms", frontier->solve_ms},
                         {"kkt_residual", json_number(frontier->kkt_residual)},
                         {"max_sharpe", best ? "" : best.status().message()}};
-  return emit(
+  const int emitted = emit(
       doc,
       [&](std::ostream& out) {
         out << "Exact efficient frontier of " << n << " assets (bounds " << args.lower << ".."
@@ -95,6 +99,17 @@ int run_frontier(const FrontierArgs& args) {
         }
       },
       args.output);
+  if (emitted != 0 || args.report.empty()) return emitted;
+  report::FrontierReportInput report_input{.meta = report_meta(doc["inputs"]),
+                                           .assets = assets,
+                                           .expected_returns = est->mu.annualised,
+                                           .covariance = est->annual_covariance,
+                                           .risk_free_rate = rf,
+                                           .points = *sampled};
+  report_input.meta.push_back("Bounds " + format_fixed(args.lower, 2) + " ≤ w ≤ " +
+                              format_fixed(args.upper, 2) + ", budget 1; expected returns: " +
+                              args.estimator.mu + ", covariance: " + args.estimator.cov + ".");
+  return write_report(report::frontier_report(*frontier, report_input), args.report);
 }
 
 }  // namespace
@@ -105,12 +120,14 @@ Verb register_frontier(CLI::App& app) {
       "frontier", "Exact efficient frontier (every turning point) and evenly spaced points");
   cmd->footer("Example:\n  keel frontier --prices prices.csv --missing drop-assets:0.5 --points 30 "
               "--format json -o frontier.json\n"
+              "  keel frontier --prices prices.csv --missing drop-assets:0.5 --report frontier.html\n"
               "Budget 1 and per-asset bounds are supported; group or linear limits need "
               "`keel optimize --model efficient-return` point by point.");
   add_price_options(*cmd, args->prices, /*prices_required=*/true);
   add_output_options(*cmd, args->output);
   add_estimator_options(*cmd, args->estimator);
   add_risk_free_option(*cmd, args->estimator.risk_free);
+  add_report_option(*cmd, args->report);
   cmd->add_option("--points", args->points, "Points evenly spaced in return")
       ->check(CLI::Range(2, 10000))
       ->capture_default_str();

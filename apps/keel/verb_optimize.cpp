@@ -120,8 +120,8 @@ void print_result(const PortfolioResult& r, std::ostream& out) {
 }
 
 // Weights by sector and by chain in the report when a metadata file tags the assets.
-Result<std::vector<report::AssetGrouping>> report_groupings(const std::string& metadata_path,
-                                                            const std::vector<std::string>& assets) {
+Result<std::vector<report::AssetGrouping>> report_groupings(
+    const std::string& metadata_path, const std::vector<std::string>& assets) {
   std::vector<report::AssetGrouping> groupings;
   if (metadata_path.empty()) return groupings;
   auto metadata = read_metadata(metadata_path);

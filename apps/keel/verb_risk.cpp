@@ -1,4 +1,5 @@
 // keel risk: tail risk of a given portfolio over a price history.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -7,11 +8,13 @@
 #include "keel/core/table.hpp"
 #include "keel/data/labeled_csv.hpp"
 #include "keel/estimate/copula.hpp"
+#include "keel/report/risk_report.hpp"
 #include "keel/risk/contributions.hpp"
 #include "keel/risk/drawdown.hpp"
 #include "keel/risk/liquidity.hpp"
 #include "keel/risk/measures.hpp"
 #include "keel/risk/var.hpp"
+#include "report_option.hpp"
 #include "verb.hpp"
 
 namespace keel::cli {
@@ -28,6 +31,7 @@ struct RiskArgs {
   double portfolio_value = 0.0;
   int scenarios = 20000;
   std::uint64_t seed = 42;
+  std::string report;  // --report FILE.html
 };
 
 // The weights of an `optimize` JSON result (its "weights" object) or a CSV asset,weight.
@@ -75,6 +79,7 @@ Json by_asset(const std::vector<std::string>& assets, const Eigen::VectorXd& v) 
 }
 
 int run_risk(RiskArgs args) {
+  if (const Status s = check_report_option(args.report); !s) return report_error(s);
   auto weights_file = read_weights(args.weights);
   if (!weights_file) return report_error(weights_file.status());
   if (args.prices.assets.empty()) args.prices.assets = weights_file->labels;
@@ -105,6 +110,7 @@ int run_risk(RiskArgs args) {
   table.add_column("VaR");
   table.add_column("CVaR");
   double historical_var = std::nan("");
+  std::vector<report::TailRiskEstimate> tail_risk;  // for --report
   for (VarMethod method : methods_for(args.method)) {
     VarOptions options{.method = method, .confidence = args.alpha, .horizon = args.horizon};
     Result<VarEstimate> estimate = Status::internal("unset");
@@ -126,6 +132,7 @@ int run_risk(RiskArgs args) {
     var[name] = json_number(estimate->var);
     cvar[name] = json_number(estimate->es);
     if (method == VarMethod::kHistorical) historical_var = estimate->var;
+    tail_risk.push_back({.method = name, .var = estimate->var, .cvar = estimate->es});
     table.add_row({name, format_percent(estimate->var), format_percent(estimate->es)});
   }
   doc["var"] = var;
@@ -181,18 +188,23 @@ int run_risk(RiskArgs args) {
   doc["lvar"] = lvar;
 
   Json contributions = Json::object();
+  std::vector<report::ContributionSet> contribution_sets;  // for --report
   for (auto [measure, name] : {std::pair{ContributionMeasure::kVolatility, "volatility"},
                                std::pair{ContributionMeasure::kHistoricalCvar, "historical_cvar"},
                                std::pair{ContributionMeasure::kModifiedVar, "modified_var"}}) {
     auto c = risk_contributions(R, w, ContributionOptions{.measure = measure, .confidence = args.alpha});
     if (!c) return report_error(c.status().with_context(name));
+    contribution_sets.push_back({.measure = std::string(to_string(measure)),
+                                 .total = c->total,
+                                 .component = c->component,
+                                 .percent = c->percent});
     contributions[name] = {{"total", json_number(c->total)},
                            {"component", by_asset(assets, c->component)},
                            {"percent", by_asset(assets, c->percent)}};
   }
   doc["contributions"] = contributions;
 
-  return emit(
+  const int emitted = emit(
       doc,
       [&](std::ostream& out) {
         out << "Portfolio of " << assets.size() << " assets over " << R.rows() << " returns ("
@@ -211,6 +223,38 @@ int run_risk(RiskArgs args) {
         }
       },
       args.output);
+  if (emitted != 0 || args.report.empty()) return emitted;
+
+  // LVaR sits on the historical VaR it adjusts; a second liquidity model gets a row of its own.
+  bool lvar_placed = false;
+  for (const auto& [model, value] : lvar.items()) {
+    if (!value.is_object()) continue;
+    const double adjusted = value["lvar"].get<double>();
+    auto historical = std::find_if(tail_risk.begin(), tail_risk.end(),
+                                   [](const auto& e) { return e.method == "historical"; });
+    if (!lvar_placed && historical != tail_risk.end()) {
+      historical->lvar = adjusted;
+    } else {
+      tail_risk.push_back({.method = model == "endogenous_impact" ? "historical (impact LVaR)"
+                                                                  : "historical (" + model + ")",
+                           .var = value["var"].get<double>(),
+                           .lvar = adjusted});
+    }
+    lvar_placed = true;
+  }
+  report::RiskReportInput report_input{.meta = report_meta(doc["inputs"]),
+                                       .assets = assets,
+                                       .weights = w,
+                                       .timestamps = market->returns.timestamps,
+                                       .portfolio_returns = *pnl,
+                                       .log_returns = args.prices.log_returns,
+                                       .periods_per_year = ppy,
+                                       .confidence = args.alpha,
+                                       .horizon = args.horizon,
+                                       .tail_risk = std::move(tail_risk),
+                                       .contributions = std::move(contribution_sets)};
+  report_input.meta.push_back("Weights: " + args.weights);
+  return write_report(report::risk_report(report_input), args.report);
 }
 
 }  // namespace
@@ -220,7 +264,8 @@ Verb register_risk(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("risk", "Tail risk of a portfolio: VaR, CVaR, drawdowns, LVaR");
   cmd->footer("Example:\n  keel optimize --prices prices.csv --model hrp -o w.json\n"
               "  keel risk --prices prices.csv --weights w.json --alpha 0.99 --format json\n"
-              "  keel risk --prices prices_market.csv --weights w.csv --portfolio-value 1e7");
+              "  keel risk --prices prices_market.csv --weights w.csv --portfolio-value 1e7\n"
+              "  keel risk --prices prices.csv --weights w.json --report risk.html");
   add_price_options(*cmd, args->prices, /*prices_required=*/true);
   add_output_options(*cmd, args->output);
   cmd->add_option("--weights", args->weights,
@@ -242,6 +287,7 @@ Verb register_risk(CLI::App& app) {
       ->check(CLI::Range(1000, 10000000))
       ->capture_default_str();
   cmd->add_option("--seed", args->seed, "Monte Carlo seed")->capture_default_str();
+  add_report_option(*cmd, args->report);
   return {cmd, [args] { return run_risk(*args); }};
 }
 

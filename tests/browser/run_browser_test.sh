@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The real-browser test of the HTML reports (ctest label `browser`): generates one report of each
+# kind with the built keel on a simulated market, then opens them in headless Chromium
+# (tests/browser/check_reports.mjs): no console errors, every chart drawn with marks, a screenshot
+# of each under OUT_DIR. Exits 77 (skipped) only when Chromium or web/node_modules is missing.
+#
+# usage: tests/browser/run_browser_test.sh KEEL_BINARY OUT_DIR
+set -euo pipefail
+keel="$1"
+out="$2"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "SKIP: /usr/bin/chromium is not installed; run scripts/setup.sh (Debian package chromium)"
+  exit 77
+fi
+if [ ! -d "$root/web/node_modules/playwright-core" ] || ! command -v node >/dev/null 2>&1; then
+  echo "SKIP: node or web/node_modules (playwright-core) is missing; run scripts/setup.sh"
+  exit 77
+fi
+
+rm -rf "$out"
+mkdir -p "$out"
+cd "$out"
+run() {
+  echo "+ keel $*"
+  "$keel" "$@" >/dev/null
+}
+
+# A simulated market with late listings, a stablecoin and liquidity columns.
+run simulate --assets 24 --days 1200 --seed 17 -o prices.csv
+data=(--prices prices.csv --missing drop-assets:0.5)
+
+# One report of each kind. Add later kinds (stress, backtest, demo) to this list.
+run optimize "${data[@]}" --model hrp --metadata prices_metadata.csv -o hrp.json --report optimize-hrp.html
+run optimize "${data[@]}" --model max-sharpe --max-weight 0.3 --metadata prices_metadata.csv -o max-sharpe.json \
+  --report optimize-max-sharpe.html
+run frontier "${data[@]}" --points 25 --report frontier.html
+run risk --prices prices_market.csv --missing drop-assets:0.5 --weights max-sharpe.json \
+  --portfolio-value 1e7 --report risk.html
+
+node "$root/tests/browser/check_reports.mjs" --screenshots "$out/screenshots" ./*.html
