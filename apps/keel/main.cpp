@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
       keel::cli::register_optimize(app),
       keel::cli::register_frontier(app),
       keel::cli::register_risk(app),
+      keel::cli::register_stress(app),
+      keel::cli::register_backtest(app),
   };
 
   try {

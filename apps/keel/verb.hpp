@@ -21,6 +21,8 @@ Verb register_inspect(CLI::App& app);
 Verb register_estimate(CLI::App& app);
 Verb register_optimize(CLI::App& app);
 Verb register_risk(CLI::App& app);
+Verb register_stress(CLI::App& app);
 Verb register_frontier(CLI::App& app);
+Verb register_backtest(CLI::App& app);
 
 }  // namespace keel::cli

@@ -1,21 +1,17 @@
 // keel risk: tail risk of a given portfolio over a price history.
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "common.hpp"
 #include "keel/core/table.hpp"
 #include "keel/data/labeled_csv.hpp"
-#include "keel/estimate/copula.hpp"
 #include "keel/report/risk_report.hpp"
-#include "keel/risk/contributions.hpp"
-#include "keel/risk/drawdown.hpp"
-#include "keel/risk/liquidity.hpp"
-#include "keel/risk/measures.hpp"
+#include "keel/risk/risk_profile.hpp"
 #include "keel/risk/var.hpp"
 #include "report_option.hpp"
 #include "verb.hpp"
+#include "weights_file.hpp"
 
 namespace keel::cli {
 
@@ -34,33 +30,6 @@ struct RiskArgs {
   std::string report;  // --report FILE.html
 };
 
-// The weights of an `optimize` JSON result (its "weights" object) or a CSV asset,weight.
-Result<LabeledVector> read_weights(const std::string& path) {
-  if (path.size() >= 5 && path.substr(path.size() - 5) == ".json") {
-    std::ifstream in(path);
-    if (!in) return Status::invalid("cannot open the weights file '" + path + "'");
-    try {
-      const auto doc = nlohmann::json::parse(in);
-      const auto& w = doc.contains("weights") ? doc["weights"] : doc;
-      LabeledVector v;
-      std::vector<double> values;
-      for (const auto& [asset, value] : w.items()) {
-        if (!value.is_number()) {
-          return Status::invalid(path + ": weight of '" + asset + "' is not a number");
-        }
-        v.labels.push_back(asset);
-        values.push_back(value.get<double>());
-      }
-      if (values.empty()) return Status::invalid(path + ": no weights found");
-      v.values = Eigen::Map<Eigen::VectorXd>(values.data(), static_cast<Eigen::Index>(values.size()));
-      return v;
-    } catch (const nlohmann::json::exception& e) {
-      return Status::invalid(path + ": not valid JSON (" + e.what() + ")");
-    }
-  }
-  return read_labeled_vector(path);
-}
-
 std::vector<VarMethod> methods_for(const std::string& name) {
   if (name == "historical") return {VarMethod::kHistorical};
   if (name == "gaussian") return {VarMethod::kGaussian};
@@ -70,17 +39,9 @@ std::vector<VarMethod> methods_for(const std::string& name) {
           VarMethod::kMonteCarlo};
 }
 
-Json by_asset(const std::vector<std::string>& assets, const Eigen::VectorXd& v) {
-  Json out = Json::object();
-  for (std::size_t i = 0; i < assets.size(); ++i) {
-    out[assets[i]] = json_number(v(static_cast<Eigen::Index>(i)));
-  }
-  return out;
-}
-
 int run_risk(RiskArgs args) {
   if (const Status s = check_report_option(args.report); !s) return report_error(s);
-  auto weights_file = read_weights(args.weights);
+  auto weights_file = read_weights_file(args.weights);
   if (!weights_file) return report_error(weights_file.status());
   if (args.prices.assets.empty()) args.prices.assets = weights_file->labels;
   auto market = load_market(args.prices);
@@ -92,117 +53,47 @@ int run_risk(RiskArgs args) {
   const Eigen::MatrixXd& R = market->returns.values;
   const double ppy = market->frequency.periods_per_year;
 
-  auto pnl = portfolio_returns(R, w);
-  if (!pnl) return report_error(pnl.status());
-  auto vol = volatility(*pnl);
-  if (!vol) return report_error(vol.status());
+  // Liquidity data aligned with the return rows (the panel has one more price row).
+  const Eigen::MatrixXd spreads =
+      market->panel.has_spreads() ? Eigen::MatrixXd(market->panel.spreads.bottomRows(R.rows())) : Eigen::MatrixXd();
+  const Eigen::MatrixXd volumes =
+      market->panel.has_volumes() ? Eigen::MatrixXd(market->panel.volumes.bottomRows(R.rows())) : Eigen::MatrixXd();
+  RiskProfileOptions options{.periods_per_year = ppy,
+                             .confidence = args.alpha,
+                             .horizon = args.horizon,
+                             .methods = methods_for(args.method),
+                             .scenarios = args.scenarios,
+                             .seed = args.seed,
+                             .portfolio_value = args.portfolio_value};
+  auto profile = risk_profile(R, w, spreads, volumes, options);
+  if (!profile) return report_error(profile.status());
+  const auto& dd = profile->drawdown;
 
   Json doc;
   doc["inputs"] = inputs_json(*market);
   doc["inputs"]["confidence"] = args.alpha;
   doc["inputs"]["horizon"] = args.horizon;
-  doc["volatility"] = {{"per_period", json_number(*vol)},
-                       {"annualised", json_number(annualise(*vol, ppy))}};
-  Json var = Json::object();
-  Json cvar = Json::object();
+  const Json measures = profile->to_json(assets, args.portfolio_value);
+  for (const auto& [key, value] : measures.items()) doc[key] = value;
+  const Json& lvar = doc["lvar"];
   Table table;
   table.add_column("method", Align::kLeft);
   table.add_column("VaR");
   table.add_column("CVaR");
-  double historical_var = std::nan("");
   std::vector<report::TailRiskEstimate> tail_risk;  // for --report
-  for (VarMethod method : methods_for(args.method)) {
-    VarOptions options{.method = method, .confidence = args.alpha, .horizon = args.horizon};
-    Result<VarEstimate> estimate = Status::internal("unset");
-    if (method == VarMethod::kMonteCarlo) {
-      if (args.horizon != 1) {
-        return report_error(Status::invalid(
-            "--method monte-carlo simulates one period: use --horizon 1 or another method"));
-      }
-      auto fit = fit_copula(R, CopulaOptions{.family = CopulaFamily::kStudentT});
-      if (!fit) return report_error(fit.status().with_context("monte-carlo (t copula fit)"));
-      auto scenarios = sample_scenarios(*fit, R, args.scenarios, args.seed);
-      if (!scenarios) return report_error(scenarios.status());
-      estimate = scenario_var(*scenarios, w, options);
-    } else {
-      estimate = value_at_risk(*pnl, options);
-    }
-    if (!estimate) return report_error(estimate.status());
-    const std::string name(to_string(method));
-    var[name] = json_number(estimate->var);
-    cvar[name] = json_number(estimate->es);
-    if (method == VarMethod::kHistorical) historical_var = estimate->var;
-    tail_risk.push_back({.method = name, .var = estimate->var, .cvar = estimate->es});
-    table.add_row({name, format_percent(estimate->var), format_percent(estimate->es)});
+  for (const auto& e : profile->estimates) {
+    const std::string name(to_string(e.method));
+    tail_risk.push_back({.method = name, .var = e.var, .cvar = e.es});
+    table.add_row({name, format_percent(e.var), format_percent(e.es)});
   }
-  doc["var"] = var;
-  doc["cvar"] = cvar;
-
-  auto dd = drawdowns(*pnl, DrawdownOptions{.confidence = args.alpha});
-  if (!dd) return report_error(dd.status());
-  doc["max_drawdown"] = json_number(dd->max_drawdown);
-  doc["average_drawdown"] = json_number(dd->average_drawdown);
-  doc["cdar"] = json_number(dd->cdar);
-  doc["ulcer_index"] = json_number(dd->ulcer_index);
-
-  // Liquidity-adjusted VaR beside the historical VaR: spreads when the data has them, volumes and
-  // a portfolio value for the impact model.
-  Json lvar = Json::object();
-  if (std::isnan(historical_var)) {
-    auto h = value_at_risk(*pnl, VarOptions{.confidence = args.alpha, .horizon = args.horizon});
-    if (h) historical_var = h->var;
-  }
-  if (market->panel.has_spreads()) {
-    auto stats = spread_statistics(market->panel.spreads.bottomRows(R.rows()));
-    if (!stats) return report_error(stats.status().with_context("spreads"));
-    auto l = exogenous_spread_lvar(historical_var, w, stats->mean, stats->stddev);
-    if (!l) return report_error(l.status());
-    lvar["exogenous_spread"] = {{"var", l->var},
-                                {"liquidity_cost", l->liquidity_cost},
-                                {"lvar", l->lvar},
-                                {"liquidity_premium", json_number(l->liquidity_premium)}};
-  }
-  if (market->panel.has_volumes() && args.portfolio_value > 0.0) {
-    const Eigen::MatrixXd volumes = market->panel.volumes.bottomRows(R.rows());
-    Eigen::VectorXd adv(volumes.cols());
-    Eigen::VectorXd daily_vol(volumes.cols());
-    for (Eigen::Index j = 0; j < volumes.cols(); ++j) {
-      adv(j) = volumes.col(j).mean();
-      auto v = volatility(R.col(j));
-      daily_vol(j) = v ? *v * std::sqrt(365.0 / ppy) : std::nan("");
-    }
-    auto l = endogenous_impact_lvar(historical_var, w, daily_vol, adv,
-                                    EndogenousImpactOptions{.portfolio_value = args.portfolio_value});
-    if (!l) return report_error(l.status());
-    lvar["endogenous_impact"] = {{"var", l->var},
-                                 {"liquidity_cost", l->liquidity_cost},
-                                 {"lvar", l->lvar},
-                                 {"liquidity_premium", json_number(l->liquidity_premium)},
-                                 {"max_liquidation_days", l->max_liquidation_days},
-                                 {"portfolio_value", args.portfolio_value}};
-  }
-  if (lvar.empty()) {
-    lvar["note"] = "no spreads or volumes in the price file (use a long CSV with spread/volume "
-                   "columns, e.g. from keel simulate) and --portfolio-value for the impact model";
-  }
-  doc["lvar"] = lvar;
-
-  Json contributions = Json::object();
   std::vector<report::ContributionSet> contribution_sets;  // for --report
-  for (auto [measure, name] : {std::pair{ContributionMeasure::kVolatility, "volatility"},
-                               std::pair{ContributionMeasure::kHistoricalCvar, "historical_cvar"},
-                               std::pair{ContributionMeasure::kModifiedVar, "modified_var"}}) {
-    auto c = risk_contributions(R, w, ContributionOptions{.measure = measure, .confidence = args.alpha});
-    if (!c) return report_error(c.status().with_context(name));
-    contribution_sets.push_back({.measure = std::string(to_string(measure)),
-                                 .total = c->total,
-                                 .component = c->component,
-                                 .percent = c->percent});
-    contributions[name] = {{"total", json_number(c->total)},
-                           {"component", by_asset(assets, c->component)},
-                           {"percent", by_asset(assets, c->percent)}};
+  for (const auto& c : profile->contributions) {
+    contribution_sets.push_back({.measure = std::string(to_string(c.measure)),
+                                 .total = c.total,
+                                 .component = c.component,
+                                 .percent = c.percent});
   }
-  doc["contributions"] = contributions;
+  const Eigen::VectorXd& pnl = profile->portfolio_returns;
 
   const int emitted = emit(
       doc,
@@ -211,8 +102,9 @@ int run_risk(RiskArgs args) {
             << format_timestamp(market->panel.timestamps.front()) << " .. "
             << format_timestamp(market->panel.timestamps.back()) << "), confidence "
             << args.alpha << ", horizon " << args.horizon << " period(s); losses are positive\n"
-            << "volatility " << format_percent(annualise(*vol, ppy)) << " annualised, max drawdown "
-            << format_percent(dd->max_drawdown) << ", CDaR " << format_percent(dd->cdar) << "\n\n";
+            << "volatility " << format_percent(profile->annualised_volatility)
+            << " annualised, max drawdown " << format_percent(dd.max_drawdown) << ", CDaR "
+            << format_percent(dd.cdar) << "\n\n";
         table.render(out);
         for (const auto& [model, value] : lvar.items()) {
           if (value.is_object()) {
@@ -246,7 +138,7 @@ int run_risk(RiskArgs args) {
                                        .assets = assets,
                                        .weights = w,
                                        .timestamps = market->returns.timestamps,
-                                       .portfolio_returns = *pnl,
+                                       .portfolio_returns = pnl,
                                        .log_returns = args.prices.log_returns,
                                        .periods_per_year = ppy,
                                        .confidence = args.alpha,

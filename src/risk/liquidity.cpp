@@ -1,8 +1,10 @@
 #include "keel/risk/liquidity.hpp"
 
+
 #include <cmath>
 #include <string>
 
+#include "keel/risk/measures.hpp"
 #include "risk/checks.hpp"
 
 namespace keel {
@@ -129,6 +131,38 @@ Result<LiquidityAdjustedVar> endogenous_impact_lvar(
   }
   out.max_liquidation_days = out.liquidation_days.maxCoeff();
   finish(out);
+  return out;
+}
+
+Result<DailyLiquidity> daily_liquidity(Eigen::Ref<const Eigen::MatrixXd> returns,
+                                       Eigen::Ref<const Eigen::MatrixXd> volumes,
+                                       double periods_per_year) {
+  if (!(std::isfinite(periods_per_year) && periods_per_year > 0.0)) {
+    return Status::invalid("liquidity: periods_per_year must be > 0");
+  }
+  if (volumes.rows() != returns.rows() || volumes.cols() != returns.cols()) {
+    return Status::invalid("liquidity: volumes are " + std::to_string(volumes.rows()) + " x " +
+                           std::to_string(volumes.cols()) + ", not aligned with the " +
+                           std::to_string(returns.rows()) + " x " + std::to_string(returns.cols()) +
+                           " returns");
+  }
+  const double per_day = periods_per_year / 365.0;
+  const Eigen::Index n = returns.cols();
+  DailyLiquidity out{Eigen::VectorXd::Zero(n), Eigen::VectorXd::Zero(n)};
+  for (Eigen::Index j = 0; j < n; ++j) {
+    double sum = 0.0;
+    Eigen::Index count = 0;
+    for (Eigen::Index t = 0; t < volumes.rows(); ++t) {
+      if (std::isfinite(volumes(t, j))) {
+        sum += volumes(t, j);
+        ++count;
+      }
+    }
+    out.average_daily_volume(j) = count > 0 ? sum / static_cast<double>(count) * per_day : 0.0;
+    auto v = volatility(returns.col(j));
+    if (!v) return v.status().with_context("liquidity (asset column " + std::to_string(j) + ")");
+    out.daily_volatility(j) = *v * std::sqrt(per_day);
+  }
   return out;
 }
 

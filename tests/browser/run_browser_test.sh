@@ -31,12 +31,33 @@ run() {
 run simulate --assets 24 --days 1200 --seed 17 -o prices.csv
 data=(--prices prices.csv --missing drop-assets:0.5)
 
-# One report of each kind. Add later kinds (stress, backtest, demo) to this list.
+# One report of each kind.
 run optimize "${data[@]}" --model hrp --metadata prices_metadata.csv -o hrp.json --report optimize-hrp.html
 run optimize "${data[@]}" --model max-sharpe --max-weight 0.3 --metadata prices_metadata.csv -o max-sharpe.json \
   --report optimize-max-sharpe.html
 run frontier "${data[@]}" --points 25 --report frontier.html
 run risk --prices prices_market.csv --missing drop-assets:0.5 --weights max-sharpe.json \
   --portfolio-value 1e7 --report risk.html
+cat > strategies.toml <<'TOML'
+window = 180
+rebalance = "weekly"
+[trading]
+fee_bps = 10
+[[strategy]]
+name = "max-sharpe"
+model = "max-sharpe"
+max_weight = 0.3
+[[strategy]]
+name = "hrp"
+model = "hrp"
+[[benchmark]]
+name = "equal-weight"
+model = "equal-weight"
+rebalance = "monthly"
+TOML
+run backtest --prices prices.csv --config strategies.toml --metadata prices_metadata.csv --group-tag sector \
+  --quiet --report backtest.html
+run demo --sim-assets 20 --days 900 --output-dir demo
+cp demo/report.html demo.html
 
 node "$root/tests/browser/check_reports.mjs" --screenshots "$out/screenshots" ./*.html

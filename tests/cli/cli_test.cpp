@@ -1,7 +1,9 @@
 // End-to-end tests of the keel binary: exit codes, messages and JSON contracts.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "cli/cli_runner.hpp"
 
@@ -12,17 +14,52 @@ TEST(Cli, HelpListsVerbsAndExitsZero) {
   TempDir dir;
   const auto r = run_keel("--help", dir);
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* verb : {"demo", "simulate", "inspect", "estimate", "optimize"}) {
+  for (const char* verb : {"demo", "simulate", "inspect", "estimate", "optimize", "frontier", "risk",
+                           "stress", "backtest"}) {
     EXPECT_NE(r.out.find(verb), std::string::npos) << verb;
   }
 }
 
 TEST(Cli, EveryVerbHelpHasAnExample) {
   TempDir dir;
-  for (const char* verb : {"demo", "simulate", "inspect", "estimate", "optimize"}) {
+  for (const char* verb : {"demo", "simulate", "inspect", "estimate", "optimize", "frontier", "risk",
+                           "stress", "backtest"}) {
     const auto r = run_keel(std::string(verb) + " --help", dir);
     EXPECT_EQ(r.exit_code, 0) << verb;
     EXPECT_NE(r.out.find("Example"), std::string::npos) << verb;
+  }
+}
+
+// The README's first command: every stage of the pipeline, one JSON file and one report.
+TEST(Cli, DemoRunsThePipelineAndWritesTheReport) {
+  TempDir dir;
+  const auto r = run_keel("demo --sim-assets 12 --days 800 --window 200 --output-dir '" +
+                              dir.file("demo") + "'",
+                          dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("report.html"), std::string::npos) << r.out;
+  std::ifstream in(dir.file("demo/results.json"));
+  const auto j = nlohmann::json::parse(in);
+  ASSERT_EQ(j["portfolios"].size(), 8u);
+  std::set<std::string> models;
+  for (const auto& p : j["portfolios"]) {
+    models.insert(p["model"].get<std::string>());
+    ASSERT_EQ(p["status"], "optimal") << p["model"];
+    EXPECT_TRUE(p.contains("risk") && p.contains("stress")) << p["model"];
+    EXPECT_GT(p["risk"]["var"]["historical"].get<double>(), 0.0);
+  }
+  for (const char* m : {"min-variance", "max-sharpe", "min-cvar", "risk-parity", "hrp", "black-litterman"}) {
+    EXPECT_TRUE(models.count(m)) << m;
+  }
+  int benchmarks = 0;
+  for (const auto& s : j["backtest"]["strategies"]) benchmarks += s["benchmark"].get<bool>() ? 1 : 0;
+  EXPECT_EQ(j["backtest"]["strategies"].size(), 6u + static_cast<std::size_t>(benchmarks));
+  EXPECT_GE(benchmarks, 2);
+  const std::string html = read_text(dir.file("demo/report.html"));
+  for (const char* title : {"Efficient frontier", "dendrogram", "Correlation", "Equity curves",
+                            "Drawdowns", "Weights over time", "Rolling volatility", "Stress scenario P&amp;L",
+                            "by method", "Risk contributions"}) {
+    EXPECT_NE(html.find(title), std::string::npos) << title;
   }
 }
 

@@ -76,6 +76,18 @@ Result<LiquidityAdjustedVar> exogenous_spread_lvar(double var,
                                                    Eigen::Ref<const Eigen::VectorXd> spread_stddev,
                                                    const ExogenousSpreadOptions& options = {});
 
+// The per-asset inputs of the impact model from a return history and its traded volumes (both
+// T × N, per period of the data): daily volatility σ_period · √(ppy/365) and average daily
+// volume mean(volume per period) · ppy/365 over the finite cells (0 when an asset has none, which
+// the impact model reports as impossible to liquidate).
+struct DailyLiquidity {
+  Eigen::VectorXd daily_volatility;
+  Eigen::VectorXd average_daily_volume;
+};
+Result<DailyLiquidity> daily_liquidity(Eigen::Ref<const Eigen::MatrixXd> returns,
+                                       Eigen::Ref<const Eigen::MatrixXd> volumes,
+                                       double periods_per_year);
+
 struct EndogenousImpactOptions {
   // V: portfolio value in quote currency (the unit of average_daily_volume, e.g. USD). Required,
   // > 0; the default 0 fails validation on purpose.

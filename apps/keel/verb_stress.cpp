@@ -1,0 +1,521 @@
+// keel stress: a portfolio through past crashes, hypothetical shocks, a correlation stress and
+// liquidity evaporation. The numerics and the JSON of each part live in the risk module; this file
+// reads the inputs, calls them and lays the answers out.
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "common.hpp"
+#include "config.hpp"
+#include "keel/core/table.hpp"
+#include "keel/data/metadata.hpp"
+#include "keel/data/select.hpp"
+#include "keel/report/stress_report.hpp"
+#include "keel/risk/correlation_stress.hpp"
+#include "keel/risk/liquidity_stress.hpp"
+#include "keel/risk/stress_replay.hpp"
+#include "keel/risk/stress_shocks.hpp"
+#include "report_option.hpp"
+#include "stress_config.hpp"
+#include "verb.hpp"
+#include "weights_file.hpp"
+
+namespace keel::cli {
+
+namespace {
+
+struct StressArgs {
+  PriceInputOptions prices;
+  OutputOptions output;
+  std::string config;
+  std::string report;  // --report FILE.html
+  std::string weights;
+  std::string windows = "all";
+  std::vector<std::string> custom_windows;
+  std::string missing_history = "exclude";
+  std::string shocks;
+  std::string metadata;
+  double correlation_shift = 0.5;
+  double vol_multiplier = 1.5;
+  double alpha = 0.95;
+  int horizon = 1;
+  bool zero_mean = false;
+  double liquidity_multiplier = 3.0;
+  double portfolio_value = 0.0;
+  double max_participation = 0.1;
+};
+
+// Everything the table needs besides the library results.
+struct StressRun {
+  std::vector<std::string> assets;  // the portfolio, in price-file order
+  Eigen::VectorXd weights;
+  HistoricalStress history;
+  std::vector<ShockScenarioResult> scenarios;
+  PortfolioCorrelationStress correlation;
+  LiquidityStress liquidity;
+  std::vector<std::string> warnings;
+  double portfolio_value = 0.0;
+  double periods_per_year = 365.0;
+};
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+Eigen::VectorXd last_prices(const PricePanel& panel, const std::vector<std::string>& assets) {
+  Eigen::VectorXd out =
+      Eigen::VectorXd::Constant(static_cast<Eigen::Index>(assets.size()), std::nan(""));
+  for (std::size_t i = 0; i < assets.size(); ++i) {
+    auto j = panel.asset_index(assets[i]);
+    if (!j) continue;
+    for (Eigen::Index t = panel.rows() - 1; t >= 0; --t) {
+      if (std::isfinite(panel.prices(t, *j))) {
+        out[static_cast<Eigen::Index>(i)] = panel.prices(t, *j);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+std::string money(double value) {
+  return std::isfinite(value) ? format_fixed(value, 0) : std::string("-");
+}
+
+void print_stress(const StressRun& run, std::ostream& out) {
+  const bool show_value = run.portfolio_value > 0.0;
+  const double net = run.weights.sum();
+  out << "Stress test of " << run.assets.size() << " assets (net " << format_percent(net)
+      << ", gross " << format_percent(run.weights.cwiseAbs().sum()) << "), prices "
+      << format_timestamp(run.history.data_start) << " .. "
+      << format_timestamp(run.history.data_end) << ". P&L in % of portfolio value, losses negative";
+  if (show_value) out << "; value " << money(run.portfolio_value);
+  out << "\n\nHistorical replay (buy and hold through each window)\n";
+  Table windows;
+  windows.add_column("window", Align::kLeft);
+  windows.add_column("dates", Align::kLeft);
+  windows.add_column("P&L");
+  if (show_value) windows.add_column("P&L value");
+  windows.add_column("trough");
+  windows.add_column("max drawdown");
+  windows.add_column("status", Align::kLeft);
+  for (const WindowReplay& w : run.history.windows) {
+    std::vector<std::string> row = {
+        w.window.name, format_timestamp(w.window.start) + " .. " + format_timestamp(w.window.end),
+        format_percent(w.total)};
+    if (show_value) row.push_back(money(w.total * run.portfolio_value));
+    row.push_back(format_percent(w.trough));
+    row.push_back(format_percent(w.max_drawdown));
+    row.push_back(w.outcome == ReplayOutcome::kReplayed     ? "replayed"
+                  : w.outcome == ReplayOutcome::kNotCovered ? "not covered"
+                                                            : "missing history");
+    windows.add_row(std::move(row));
+  }
+  if (windows.rows() == 0) {
+    out << "(no windows: --windows none)\n";
+  } else {
+    windows.render(out);
+  }
+  for (const WindowReplay& w : run.history.windows) {
+    if (!w.reason.empty()) out << "  " << w.window.name << ": " << w.reason << "\n";
+  }
+
+  if (!run.scenarios.empty()) {
+    out << "\nHypothetical shocks\n";
+    Table shocks;
+    shocks.add_column("scenario", Align::kLeft);
+    shocks.add_column("P&L");
+    if (show_value) shocks.add_column("P&L value");
+    shocks.add_column("shocks", Align::kLeft);
+    for (const auto& s : run.scenarios) {
+      std::string what;
+      for (std::size_t k = 0; k < s.shocks.size(); ++k) {
+        const auto& spec = s.shocks[k];
+        what += (what.empty() ? "" : "; ") + s.shock_labels[k] + " " +
+                (spec.asset_return ? format_percent(*spec.asset_return, 1)
+                                   : "to " + format_fixed(*spec.price, 4));
+      }
+      std::vector<std::string> row = {s.name, format_percent(s.pnl.total)};
+      if (show_value) row.push_back(money(s.pnl.total * run.portfolio_value));
+      row.push_back(what);
+      shocks.add_row(std::move(row));
+    }
+    shocks.render(out);
+  }
+
+  // P&L by asset: one column per replayed window and per scenario.
+  std::vector<std::string> headers;
+  std::vector<std::vector<double>> columns;
+  for (const WindowReplay& w : run.history.windows) {
+    if (w.outcome != ReplayOutcome::kReplayed) continue;
+    headers.push_back(w.window.name);
+    std::vector<double> c;
+    for (const auto& a : run.assets) {
+      auto it = std::find(run.history.assets.begin(), run.history.assets.end(), a);
+      c.push_back(w.asset_pnl[it - run.history.assets.begin()]);
+    }
+    columns.push_back(std::move(c));
+  }
+  for (const auto& s : run.scenarios) {
+    headers.push_back(s.name);
+    columns.emplace_back(s.pnl.asset_pnl.data(), s.pnl.asset_pnl.data() + s.pnl.asset_pnl.size());
+  }
+  if (!headers.empty()) {
+    out << "\nP&L by asset\n";
+    Table by_asset;
+    by_asset.add_column("asset", Align::kLeft);
+    by_asset.add_column("weight");
+    for (const auto& h : headers) by_asset.add_column(h);
+    for (std::size_t i = 0; i < run.assets.size(); ++i) {
+      std::vector<std::string> row = {run.assets[i],
+                                      format_percent(run.weights[static_cast<Eigen::Index>(i)])};
+      for (const auto& c : columns) row.push_back(format_percent(c[i]));
+      by_asset.add_row(std::move(row));
+    }
+    by_asset.render(out);
+  }
+
+  const auto& c = run.correlation;
+  out << "\nCorrelation stress: Gaussian, " << format_percent(c.options.stress.confidence, 1)
+      << " confidence, " << c.options.horizon << " period(s); correlations "
+      << format_percent(c.options.stress.correlation_shift, 0)
+      << " of the way to one, volatilities x" << c.options.stress.volatility_multiplier << "\n";
+  Table corr;
+  corr.add_column("", Align::kLeft);
+  corr.add_column("volatility");
+  corr.add_column("VaR");
+  corr.add_column("CVaR");
+  corr.add_column("avg correlation");
+  corr.add_row({"before", format_percent(c.volatility_before), format_percent(c.var_before),
+                format_percent(c.es_before), format_fixed(c.average_correlation_before, 3)});
+  corr.add_row({"after", format_percent(c.volatility_after), format_percent(c.var_after),
+                format_percent(c.es_after), format_fixed(c.average_correlation_after, 3)});
+  corr.render(out);
+
+  const auto& l = run.liquidity;
+  out << "\nLiquidity evaporation: spreads and impact x" << l.options.multiplier
+      << "; historical VaR " << format_percent(l.var) << "\n";
+  Table liq;
+  liq.add_column("model", Align::kLeft);
+  liq.add_column("cost before");
+  liq.add_column("LVaR before");
+  liq.add_column("cost after");
+  liq.add_column("LVaR after");
+  for (const auto& [name, m] :
+       {std::pair{"exogenous-spread", &l.spread}, std::pair{"endogenous-impact", &l.impact}}) {
+    if (m->computed) {
+      // Spread costs of liquid tokens are a few basis points: show three decimals.
+      liq.add_row({name, format_percent(m->before.liquidity_cost, 3),
+                   format_percent(m->before.lvar, 3), format_percent(m->after.liquidity_cost, 3),
+                   format_percent(m->after.lvar, 3)});
+    } else {
+      liq.add_row({name, "-", "-", "-", "-"});
+    }
+  }
+  liq.render(out);
+  for (const auto& [name, m] :
+       {std::pair{"exogenous-spread", &l.spread}, std::pair{"endogenous-impact", &l.impact}}) {
+    if (!m->computed) out << "  " << name << ": not computed: " << m->reason << "\n";
+  }
+  for (const auto& w : run.warnings) out << "warning: " << w << "\n";
+}
+
+int run_stress(CLI::App& command, StressArgs& args) {
+  auto config = apply_config(command, args.config, {"scenario"});
+  if (!config) return report_error(config.status());
+  if (const Status s = check_report_option(args.report); !s) return report_error(s);
+  auto policy = parse_missing_history_policy(args.missing_history);
+  if (!policy) return report_error(policy.status().with_context("--missing-history"));
+  std::vector<StressWindow> custom;
+  for (const auto& text : args.custom_windows) {
+    auto w = parse_stress_window(text);
+    if (!w) return report_error(w.status().with_context("--window"));
+    custom.push_back(*w);
+  }
+  auto requests = select_stress_windows(args.windows, custom);
+  if (!requests) return report_error(requests.status().with_context("--windows"));
+  if (args.prices.missing == "pairwise") {
+    return report_error(Status::invalid(
+        "--missing pairwise is not supported by keel stress: the correlation and liquidity "
+        "stress need one complete return history; use drop-rows or ffill:N (the historical "
+        "replay handles gaps per window with --missing-history)"));
+  }
+
+  std::vector<ShockScenario> scenarios;
+  if (!args.shocks.empty()) {
+    auto s = read_shock_file(args.shocks);
+    if (!s) return report_error(s.status());
+    scenarios = std::move(*s);
+  }
+  if (!args.config.empty()) {
+    auto s = read_shock_scenarios(*config, args.config, /*whole_file=*/false);
+    if (!s) return report_error(s.status());
+    scenarios.insert(scenarios.end(), s->begin(), s->end());
+  }
+  if (const Status valid = validate_shock_scenarios(scenarios); !valid) return report_error(valid);
+
+  if (args.metadata.empty()) {
+    for (const ShockScenario& sc : scenarios) {
+      for (std::size_t k = 0; k < sc.shocks.size(); ++k) {
+        if (sc.shocks[k].group.empty()) continue;
+        return report_error(Status::invalid(
+            sc.shocks[k].source + ": scenario '" + sc.name + "', shock " + std::to_string(k + 1) +
+            ": group '" + sc.shocks[k].group +
+            "' needs asset metadata; pass --metadata FILE.csv (symbol,sector,chain,protocol,"
+            "is_stablecoin, as keel simulate writes)"));
+      }
+    }
+  }
+
+  auto weights_file = read_weights_file(args.weights);
+  if (!weights_file) return report_error(weights_file.status());
+  const std::vector<std::string>& held = weights_file->labels;
+  // The price columns: the held assets (unless --assets says otherwise) plus the proxy of
+  // --missing-history proxy:ASSET, which the replay needs even when it is not held.
+  PriceInputOptions price_options = args.prices;
+  const bool proxy_needed = policy->kind == MissingHistoryKind::kProxy &&
+                            std::find(held.begin(), held.end(), policy->proxy) == held.end();
+  if (price_options.assets.empty()) {
+    price_options.assets = held;
+    if (proxy_needed) price_options.assets.push_back(policy->proxy);
+  }
+  auto raw = read_selected_prices(price_options);
+  if (!raw) return report_error(raw.status());
+  LabeledVector replay_weights = *weights_file;
+  const bool proxy_loaded = proxy_needed && raw->asset_index(policy->proxy).has_value();
+  if (proxy_loaded) {
+    replay_weights.labels.push_back(policy->proxy);
+    replay_weights.values.conservativeResize(replay_weights.values.size() + 1);
+    replay_weights.values[replay_weights.values.size() - 1] = 0.0;
+  }
+  auto aligned = align_to(replay_weights, raw->assets, /*allow_extra=*/false, args.weights);
+  if (!aligned) return report_error(aligned.status());
+
+  StressRun run;
+  run.portfolio_value = args.portfolio_value;
+  auto history =
+      replay_stress_windows(*raw, *aligned, *requests, ReplayOptions{.missing_history = *policy});
+  if (!history) return report_error(history.status());
+  run.history = std::move(*history);
+
+  // The correlation and liquidity stress use the held assets' complete return history, after the
+  // --missing policy.
+  PricePanel portfolio_panel = *raw;
+  if (proxy_loaded) {
+    PanelSelection without_proxy;
+    for (const auto& a : raw->assets) {
+      if (a != policy->proxy) without_proxy.assets.push_back(a);
+    }
+    auto selected = select(*raw, without_proxy);
+    if (!selected) return report_error(selected.status());
+    portfolio_panel = std::move(*selected);
+  }
+  auto market = prepare_market(portfolio_panel, args.prices);
+  if (!market) {
+    return report_error(market.status().with_context(
+        "the correlation and liquidity stress need complete returns (the historical replay "
+        "handles gaps per window with --missing-history)"));
+  }
+  if (market->panel.assets != portfolio_panel.assets) {
+    std::vector<std::string> dropped;
+    for (const auto& a : portfolio_panel.assets) {
+      if (!market->panel.asset_index(a)) dropped.push_back(a);
+    }
+    return report_error(Status::invalid(
+        "--missing " + args.prices.missing + " dropped the held asset(s) " + join(dropped) +
+        "; the correlation and liquidity stress need every held asset: use drop-rows or ffill:N, "
+        "or remove them from the weights"));
+  }
+  run.assets = market->panel.assets;
+  auto w = align_to(*weights_file, run.assets, /*allow_extra=*/false, args.weights);
+  if (!w) return report_error(w.status());
+  run.weights = *w;
+  run.periods_per_year = market->frequency.periods_per_year;
+  const Eigen::MatrixXd& returns = market->returns.values;
+
+  std::optional<AssetMetadata> metadata;
+  if (!args.metadata.empty()) {
+    auto m = read_metadata(args.metadata);
+    if (!m) return report_error(m.status());
+    metadata = std::move(*m);
+  }
+  const Eigen::VectorXd last = last_prices(*raw, run.assets);
+  for (const ShockScenario& sc : scenarios) {
+    auto r =
+        evaluate_shock_scenario(sc, run.assets, run.weights, metadata ? &*metadata : nullptr, last);
+    if (!r) return report_error(r.status());
+    run.warnings.insert(run.warnings.end(), r->warnings.begin(), r->warnings.end());
+    run.scenarios.push_back(std::move(*r));
+  }
+
+  auto correlation = portfolio_correlation_stress(
+      returns, run.weights,
+      PortfolioCorrelationStressOptions{.stress = {.correlation_shift = args.correlation_shift,
+                                                   .volatility_multiplier = args.vol_multiplier,
+                                                   .confidence = args.alpha},
+                                        .horizon = args.horizon,
+                                        .zero_mean = args.zero_mean});
+  if (!correlation) return report_error(correlation.status());
+  run.correlation = *correlation;
+
+  LiquidityStressOptions liquidity_options{.multiplier = args.liquidity_multiplier,
+                                           .confidence = args.alpha,
+                                           .horizon = args.horizon,
+                                           .spread = {},
+                                           .impact = {}};
+  liquidity_options.impact.portfolio_value = args.portfolio_value;
+  liquidity_options.impact.max_participation = args.max_participation;
+  const Eigen::Index t = returns.rows();
+  const Eigen::MatrixXd spreads = market->panel.has_spreads()
+                                      ? Eigen::MatrixXd(market->panel.spreads.bottomRows(t))
+                                      : Eigen::MatrixXd();
+  const Eigen::MatrixXd volumes = market->panel.has_volumes()
+                                      ? Eigen::MatrixXd(market->panel.volumes.bottomRows(t))
+                                      : Eigen::MatrixXd();
+  auto liquidity = liquidity_stress(returns, spreads, volumes, run.periods_per_year, run.weights,
+                                    liquidity_options);
+  if (!liquidity) return report_error(liquidity.status());
+  run.liquidity = *liquidity;
+  run.warnings.insert(run.warnings.begin(), run.history.warnings.begin(),
+                      run.history.warnings.end());
+
+  const double value = args.portfolio_value;
+  Json doc;
+  Json weights = Json::object();
+  for (std::size_t i = 0; i < run.assets.size(); ++i) {
+    weights[run.assets[i]] = run.weights[static_cast<Eigen::Index>(i)];
+  }
+  doc["portfolio"] = {{"weights", weights},
+                      {"net_exposure", run.weights.sum()},
+                      {"gross_exposure", run.weights.cwiseAbs().sum()},
+                      {"cash", 1.0 - run.weights.sum()},
+                      {"value", value > 0.0 ? Json(value) : Json(nullptr)}};
+  doc["historical"] = run.history.to_json(value);
+  Json hypothetical = Json::array();
+  for (const auto& s : run.scenarios) hypothetical.push_back(s.to_json(value));
+  doc["hypothetical"] = hypothetical;
+  doc["correlation_stress"] = run.correlation.to_json(run.periods_per_year);
+  doc["liquidity_stress"] = run.liquidity.to_json();
+  Json inputs = inputs_json(*market);
+  inputs["replay_start"] = format_timestamp(run.history.data_start);
+  inputs["replay_end"] = format_timestamp(run.history.data_end);
+  inputs["confidence"] = args.alpha;
+  inputs["horizon"] = args.horizon;
+  inputs["windows"] = args.windows;
+  inputs["missing_history"] = to_string(*policy);
+  inputs["weights_file"] = args.weights;
+  inputs["shocks_file"] = args.shocks.empty() ? Json(nullptr) : Json(args.shocks);
+  inputs["metadata"] = args.metadata.empty() ? Json(nullptr) : Json(args.metadata);
+  doc["inputs"] = inputs;
+  Json repairs = Json::array();
+  for (const auto& r : market->repairs) repairs.push_back(r.to_json());
+  doc["diagnostics"] = {{"repairs", repairs}, {"warnings", run.warnings}};
+  const int emitted = emit(
+      doc, [&](std::ostream& out) { print_stress(run, out); }, args.output);
+  if (emitted != 0 || args.report.empty()) return emitted;
+  std::vector<std::string> meta = report_meta(doc["inputs"]);
+  meta.push_back("Weights: " + args.weights +
+                 (args.shocks.empty() ? "" : "; shocks: " + args.shocks) +
+                 "; missing history in windows: " + to_string(*policy));
+  return write_report(report::stress_report({.meta = std::move(meta),
+                                             .assets = run.assets,
+                                             .weights = run.weights,
+                                             .portfolio_value = run.portfolio_value,
+                                             .periods_per_year = run.periods_per_year,
+                                             .historical = run.history,
+                                             .hypothetical = run.scenarios,
+                                             .correlation = run.correlation,
+                                             .liquidity = run.liquidity}),
+                      args.report);
+}
+
+}  // namespace
+
+Verb register_stress(CLI::App& app) {
+  auto args = std::make_shared<StressArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "stress", "Stress a portfolio: past crashes, hypothetical shocks, correlation and liquidity");
+  cmd->footer(
+      "Example:\n"
+      "  keel stress --prices prices.csv --weights w.json\n"
+      "  keel stress --prices prices_market.csv --weights w.csv --shocks shocks.toml \\\n"
+      "      --metadata prices_metadata.csv --portfolio-value 1e7 --format json -o stress.json\n"
+      "  keel stress --prices prices.csv --weights w.json --report stress.html\n"
+      "  keel stress --prices prices.csv --weights w.json --windows covid-crash-2020 \\\n"
+      "      --window my-dip:2021-05-12:2021-05-23 --missing-history proxy:BTC\n"
+      "\n"
+      "Historical windows (built-in, UTC, replayed from the close of START to the close of END):\n"
+      "  covid-crash-2020 2020-03-08..2020-03-16, china-ban-2021 2021-05-12..2021-05-23,\n"
+      "  luna-collapse-2022 2022-05-07..2022-05-13, ftx-collapse-2022 2022-11-06..2022-11-10.\n"
+      "  With --windows all, windows outside the data are listed as not covered; a window named\n"
+      "  explicitly (--windows NAME or --window) that the data does not cover is an error (exit "
+      "2).\n"
+      "  A held asset without prices in a window (not listed yet, gap) follows --missing-history:\n"
+      "  exclude (the window is not replayed; the assets are named), cash (its missing rows earn\n"
+      "  0%), proxy:ASSET (its missing rows take ASSET's return).\n"
+      "\n"
+      "Shocks file (TOML; also accepted as [[scenario]] tables in --config):\n"
+      "  [[scenario]]\n"
+      "  name = \"L1 -50%, stables depeg to 0.9\"\n"
+      "  [[scenario.shock]]\n"
+      "  group = \"sector:L1\"     # or chain:NAME, protocol:NAME, stablecoin; or\n"
+      "  return = -0.5           # assets = [\"ETH\", \"SOL\"]; or all = true\n"
+      "  [[scenario.shock]]\n"
+      "  group = \"stablecoin\"\n"
+      "  price = 0.9             # target price instead of a return\n"
+      "  Later shocks override earlier ones for the same asset; groups need --metadata.\n"
+      "  Full reference: docs/stress.md");
+  add_price_options(*cmd, args->prices, /*prices_required=*/true);
+  add_output_options(*cmd, args->output);
+  add_config_option(*cmd, args->config);
+  add_report_option(*cmd, args->report);
+  cmd->add_option("--weights", args->weights,
+                  "Portfolio: an optimize JSON result (its weights) or CSV asset,weight")
+      ->required();
+  cmd->add_option("--windows", args->windows,
+                  "Built-in crash windows to replay: all, none, or NAME,NAME")
+      ->capture_default_str();
+  cmd->add_option("--window", args->custom_windows,
+                  "Your own window NAME:START:END (repeatable), e.g. dip:2021-05-12:2021-05-23");
+  cmd->add_option("--missing-history", args->missing_history,
+                  "Held assets without prices in a window: exclude, cash, proxy:ASSET")
+      ->capture_default_str();
+  cmd->add_option("--shocks,--scenarios", args->shocks,
+                  "TOML file of hypothetical shock scenarios (format below)");
+  cmd->add_option("--metadata", args->metadata,
+                  "Asset metadata CSV (sector, chain, protocol, is_stablecoin) for group shocks");
+  cmd->add_option("--correlation-shift", args->correlation_shift,
+                  "Correlation stress: lambda in [0,1], correlations (1-l)C + l")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--vol-multiplier", args->vol_multiplier,
+                  "Correlation stress: multiplier of every volatility")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--alpha", args->alpha, "Confidence level of VaR/CVaR/LVaR")
+      ->check(CLI::Range(0.5, 0.9999))
+      ->capture_default_str();
+  cmd->add_option("--horizon", args->horizon, "VaR horizon in periods")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  cmd->add_flag("--zero-mean", args->zero_mean,
+                "Correlation stress: ignore the sample mean (pure volatility view)");
+  cmd->add_option("--liquidity-multiplier", args->liquidity_multiplier,
+                  "Liquidity evaporation: multiplier of spreads and market impact")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--portfolio-value", args->portfolio_value,
+                  "Portfolio value in quote currency: P&L in money and the volume-based LVaR")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-participation", args->max_participation,
+                  "Impact model: largest fraction of daily volume traded when liquidating")
+      ->check(CLI::Range(1e-6, 1.0))
+      ->capture_default_str();
+  return {cmd, [cmd, args] { return run_stress(*cmd, *args); }};
+}
+
+}  // namespace keel::cli
