@@ -335,3 +335,58 @@ TEST(Backtest, ParallelRunEqualsSerialRun) {
 
 }  // namespace
 }  // namespace keel
+
+namespace keel {
+namespace {
+
+TEST(Backtest, TurnoverIsTwoSidedSumOfWeightChanges) {
+  // Two assets, equal weight every 2 rows, no costs: turnover at each execution is Σ|w_target −
+  // w_drifted| with the drifted weights of that close, the first one from cash: Σ|w| = 1.
+  const auto panel = make_panel(
+      {{100, 100}, {100, 100}, {100, 100}, {110, 100}, {115, 95}, {121, 90}, {121, 99}}, {"A", "B"});
+  Strategy s;
+  s.name = "ew";
+  s.model.model = PortfolioModel::kEqualWeight;
+  s.rebalance = *parse_rebalance_schedule("every:2");
+  BacktestOptions o;
+  o.window = 2;
+  o.periods_per_year = 365;
+  auto r = run_backtest(panel, {s}, o);
+  ASSERT_TRUE(r) << r.status().message();
+  const auto& recs = r->strategies[0].rebalances;
+  // Decisions at rows 2, 4, 6 (the last cannot execute); executions at rows 3 and 5.
+  ASSERT_GE(recs.size(), 2u);
+  EXPECT_NEAR(recs[0].turnover, 1.0, 1e-15);
+  // Bought 50/50 at row 3 (110, 100); at row 5 prices (121, 90): values 0.5·1.1 and 0.5·0.9.
+  const double wa = 0.55 / (0.55 + 0.45);
+  EXPECT_NEAR(recs[1].turnover, 2.0 * std::abs(wa - 0.5), 1e-15);
+  EXPECT_NEAR(r->strategies[0].metrics.total_turnover, recs[0].turnover + recs[1].turnover, 1e-15);
+}
+
+TEST(Attribution, BrinsonFachlerByHand) {
+  // One period, two groups of one asset each. Portfolio 70/30, benchmark 50/50; returns 10%, −5%.
+  Eigen::MatrixXd wp(2, 2), wb(2, 2), r(2, 2);
+  wp << 0.7, 0.3, 0.7, 0.3;
+  wb << 0.5, 0.5, 0.5, 0.5;
+  r << 0.0, 0.0, 0.10, -0.05;
+  auto bf = brinson_fachler(wp, wb, r, {"l1", "defi"});
+  ASSERT_TRUE(bf);
+  // Groups are sorted: defi, l1. Rb = 0.5·0.10 + 0.5·(−0.05) = 0.025.
+  EXPECT_NEAR(bf->allocation(1), (0.7 - 0.5) * (0.10 - 0.025), 1e-15);
+  EXPECT_NEAR(bf->allocation(0), (0.3 - 0.5) * (-0.05 - 0.025), 1e-15);
+  EXPECT_NEAR(bf->selection.cwiseAbs().sum(), 0.0, 1e-15);  // one asset per group
+  EXPECT_NEAR(bf->active_return, (0.7 * 0.10 + 0.3 * -0.05) - 0.025, 1e-15);
+  EXPECT_NEAR(bf->allocation.sum() + bf->selection.sum() + bf->interaction.sum(), bf->active_return, 1e-15);
+
+  // Two assets in one group with different weights inside it: selection appears.
+  Eigen::MatrixXd wp2(2, 2), wb2(2, 2);
+  wp2 << 0.8, 0.2, 0.8, 0.2;
+  wb2 << 0.5, 0.5, 0.5, 0.5;
+  auto one = brinson_fachler(wp2, wb2, r, {"l1", "l1"});
+  ASSERT_TRUE(one);
+  EXPECT_NEAR(one->selection(0), 1.0 * ((0.8 * 0.10 + 0.2 * -0.05) - 0.025), 1e-15);
+  EXPECT_NEAR(one->allocation(0), 0.0, 1e-15);
+}
+
+}  // namespace
+}  // namespace keel
