@@ -703,6 +703,20 @@ Result<BacktestResult> run_backtest(const PricePanel& panel, const std::vector<S
     for (auto& th : pool) th.join();
   }
 
+  // Static market caps are one snapshot, not point-in-time data: say so wherever they steer a
+  // decision, since a snapshot taken after a decision date is information from the future.
+  for (std::size_t k = 0; k < strategies.size(); ++k) {
+    const auto& s = strategies[k];
+    const bool uses_caps = s.rule == StrategyRule::kModel && options.market_caps.size() > 0 &&
+                           (s.model.model == PortfolioModel::kMarketCap ||
+                            s.model.model == PortfolioModel::kBlackLitterman ||
+                            s.estimation.expected_returns.method == ExpectedReturnMethod::kEquilibrium);
+    if (uses_caps) {
+      out.strategies[k].warnings.push_back(
+          "market caps are one static snapshot, not point-in-time: decisions before the snapshot's "
+          "date may use information from after them");
+    }
+  }
   out.timestamps = out.strategies.front().timestamps;
   out.asset_returns = market->returns.middleRows(market->first, rows);
   out.asset_returns.row(0).setConstant(std::numeric_limits<double>::quiet_NaN());

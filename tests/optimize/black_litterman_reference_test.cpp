@@ -89,5 +89,47 @@ TEST_F(BlackLittermanPyPortfolioOpt, PosteriorMatchesExplicitInverseFormulas) {
   }
 }
 
+// PyPortfolioOpt tests/test_black_litterman.py publishes the performance (return, volatility,
+// Sharpe at rf 0.02) of bl_weights() on the posterior returns and covariance; both the posterior
+// and the implied weights enter these numbers, so matching them to 1e-7 checks the whole chain.
+struct PublishedPerformance {
+  double ret, vol, sharpe;
+};
+
+void expect_performance(const BlackLittermanResult& r, const PublishedPerformance& p) {
+  const double ret = r.weights.dot(r.posterior_returns);
+  const double vol = std::sqrt(r.weights.dot(r.posterior_covariance * r.weights));
+  EXPECT_NEAR(ret, p.ret, 1e-7 * std::abs(p.ret));
+  EXPECT_NEAR(vol, p.vol, 1e-7 * p.vol);
+  EXPECT_NEAR((ret - 0.02) / vol, p.sharpe, 1e-7 * std::abs(p.sharpe));
+}
+
+TEST_F(BlackLittermanPyPortfolioOpt, MarketPriorPosteriorMatchesPublishedPerformance) {
+  // test_bl_market_prior: market-implied prior with δ from SPY, four absolute views, bl_weights(δ).
+  auto delta = market_implied_risk_aversion(spy_returns_, 252.0, 0.02);
+  ASSERT_TRUE(delta.is_ok());
+  Eigen::VectorXd caps(20);
+  caps << 927e9, 1.19e12, 574e9, 533e9, 867e9, 96e9, 43e9, 339e9, 301e9, 51e9, 61e9, 78e9, 0, 295e9,
+      1e9, 22e9, 288e9, 212e9, 422e9, 102e9;
+  auto prior = market_implied_prior_returns(cov_, caps, *delta, 0.02);
+  ASSERT_TRUE(prior.is_ok());
+  auto views = make_views(assets_, {{"GOOG", 0.40}, {"AAPL", -0.30}, {"FB", 0.30}, {"BABA", 0.0}});
+  ASSERT_TRUE(views.is_ok());
+  auto r = black_litterman(cov_, *prior, *views, {.tau = 0.05, .risk_aversion = *delta});
+  ASSERT_TRUE(r.is_ok()) << r.status().message();
+  expect_performance(*r, {0.2580693114409672, 0.265445955488424, 0.8968654692926723});
+}
+
+TEST_F(BlackLittermanPyPortfolioOpt, EqualPriorPosteriorMatchesPublishedPerformance) {
+  // test_bl_equal_prior: prior 1/n for every asset, five absolute views, bl_weights() with δ = 1.
+  const Eigen::VectorXd prior = Eigen::VectorXd::Constant(20, 0.05);
+  auto views = make_views(assets_, {{"AAPL", 0.20}, {"BBY", -0.30}, {"BAC", 0.0}, {"SBUX", -0.2},
+                                    {"T", 0.131321}});
+  ASSERT_TRUE(views.is_ok());
+  auto r = black_litterman(cov_, prior, *views, {.tau = 0.05, .risk_aversion = 1.0});
+  ASSERT_TRUE(r.is_ok()) << r.status().message();
+  expect_performance(*r, {0.1877432247395778, 0.3246889329226965, 0.5166274785827545});
+}
+
 }  // namespace
 }  // namespace keel

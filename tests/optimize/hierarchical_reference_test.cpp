@@ -63,6 +63,22 @@ TEST_F(HrpPyPortfolioOpt, SingleLinkageReproducesPublishedPerformance) {
   EXPECT_NEAR((ret - 0.02) / vol, 1.084579081272277, 1e-7);
 }
 
+// PyPortfolioOpt's published HRP weights (tests/resources/weights_hrp.csv, compared by its
+// tests/test_hrp.py::test_hrp_portfolio with HRPOpt(returns).optimize(), single linkage), in the
+// column order of stock_prices.csv.
+TEST_F(HrpPyPortfolioOpt, SingleLinkageReproducesPublishedWeightsFile) {
+  const double published[20] = {
+      0.04956008428992926,  0.022258941278778387, 0.06272994714663536,  0.07963382071794088,
+      0.016086842079874982, 0.05519063444162851,  0.022294021796692116, 0.10569551148587902,
+      0.014409222455552267, 0.055576660241857236, 0.11138956508836473,  0.027115909570750083,
+      0.027113184241298872, 0.11175337115721229,  0.03161528695094598,  0.03406419438245041,
+      0.038127373497320226, 0.07786528342813452,  0.017675709092515715, 0.039844436656239136};
+  auto result = hrp(cov_, corr_,
+                    {.linkage = LinkageMethod::kSingle, .distance = ClusterDistance::kCorrelation});
+  ASSERT_TRUE(result.is_ok()) << result.status().message();
+  for (int i = 0; i < 20; ++i) EXPECT_NEAR(result->weights[i], published[i], 1e-14) << i;
+}
+
 TEST_F(HrpPyPortfolioOpt, AllLinkagesAndDistancesMatchScipy) {
   const char* names[] = {"single", "complete", "average", "ward"};
   const LinkageMethod methods[] = {LinkageMethod::kSingle, LinkageMethod::kComplete,
