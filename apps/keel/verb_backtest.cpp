@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <numeric>
 
@@ -31,6 +32,7 @@ struct BacktestArgs {
   std::string config;
   std::string metadata;
   std::string market_caps;
+  std::string market_caps_history;
   std::string group_tag;
   std::string attribution_benchmark;
   std::string rebalance = "monthly";
@@ -312,7 +314,27 @@ int run_backtest_verb(CLI::App& command, BacktestArgs& args) {
     if (!m) return report_error(m.status());
     metadata = std::move(*m);
   }
-  if (!args.market_caps.empty()) {
+  if (!args.market_caps_history.empty()) {
+    // Point-in-time caps: a wide CSV like a price file (date, one column per asset).
+    ReadOptions read_caps;
+    read_caps.zero_as_missing = true;  // a zero cap means "unknown" in cap files
+    auto history = read_prices(args.market_caps_history, read_caps);
+    if (!history) return report_error(history.status().with_context("--market-caps-history"));
+    options.market_cap_dates = history->timestamps;
+    options.market_cap_history = Eigen::MatrixXd::Constant(
+        history->rows(), panel.cols(), std::numeric_limits<double>::quiet_NaN());
+    int matched = 0;
+    for (Eigen::Index i = 0; i < panel.cols(); ++i) {
+      if (auto c = history->asset_index(panel.assets[static_cast<std::size_t>(i)])) {
+        options.market_cap_history.col(i) = history->prices.col(*c);
+        ++matched;
+      }
+    }
+    if (matched == 0) {
+      return report_error(Status::invalid(args.market_caps_history +
+                                          ": no column matches an asset of the price file"));
+    }
+  } else if (!args.market_caps.empty()) {
     auto caps = read_labeled_vector(args.market_caps);
     if (!caps) return report_error(caps.status());
     auto aligned = align_to(*caps, panel.assets, true, args.market_caps);
@@ -455,7 +477,10 @@ Use --missing ffill:N to carry prices over short gaps instead.)");
       ->capture_default_str();
   add_risk_free_option(*cmd, args->risk_free);
   cmd->add_option("--metadata", args->metadata, "Asset metadata CSV (groups, market caps)");
-  cmd->add_option("--market-caps", args->market_caps, "CSV asset,market_cap (market-cap models)");
+  cmd->add_option("--market-caps", args->market_caps,
+                  "CSV asset,market_cap (market-cap models): one static snapshot");
+  cmd->add_option("--market-caps-history", args->market_caps_history,
+                  "Point-in-time market caps: wide CSV date,ASSET1,... (used as of each decision)");
   cmd->add_option("--group-tag", args->group_tag, "Metadata tag for group attribution: sector, chain, ...");
   cmd->add_option("--attribution-benchmark", args->attribution_benchmark,
                   "Benchmark strategy for Brinson-Fachler (default: the first benchmark)");

@@ -92,9 +92,10 @@ class StrategyRunner {
  private:
   bool decision_due(Eigen::Index t) const;
   Decision decide(Eigen::Index t);
-  bool model_target(const std::vector<int>& eligible, const Eigen::MatrixXd& window,
+  bool model_target(Eigen::Index t, const std::vector<int>& eligible, const Eigen::MatrixXd& window,
                     const ModelSpec& spec, Eigen::VectorXd& target, std::string& message,
                     SolveStatus& status, double& solve_ms);
+  Eigen::VectorXd caps_at(Eigen::Index t, const std::vector<int>& eligible) const;
   void execute(Eigen::Index t, const Eigen::VectorXd& target, RebalanceRecord& record);
   TradeCostInputs facts(Eigen::Index t, Eigen::Index i);
   Eigen::VectorXd current_weights() const;
@@ -196,9 +197,27 @@ TradeCostInputs StrategyRunner::facts(Eigen::Index t, Eigen::Index i) {
   return f;
 }
 
-bool StrategyRunner::model_target(const std::vector<int>& eligible, const Eigen::MatrixXd& window,
-                                  const ModelSpec& full_spec, Eigen::VectorXd& target,
-                                  std::string& message, SolveStatus& status, double& solve_ms) {
+Eigen::VectorXd StrategyRunner::caps_at(Eigen::Index t, const std::vector<int>& eligible) const {
+  if (o_.market_cap_history.size() == 0) {
+    return o_.market_caps.size() > 0 ? slice(o_.market_caps, eligible) : Eigen::VectorXd();
+  }
+  const auto& dates = o_.market_cap_dates;
+  const Timestamp now = m_.panel->timestamps[static_cast<std::size_t>(t)];
+  const auto it = std::upper_bound(dates.begin(), dates.end(), now);
+  if (it == dates.begin()) return Eigen::VectorXd();  // no caps known yet
+  const auto row = static_cast<Eigen::Index>(it - dates.begin()) - 1;
+  Eigen::VectorXd caps(static_cast<Eigen::Index>(eligible.size()));
+  for (std::size_t k = 0; k < eligible.size(); ++k) {
+    const double c = o_.market_cap_history(row, eligible[k]);
+    caps(static_cast<Eigen::Index>(k)) = std::isfinite(c) && c > 0.0 ? c : 0.0;
+  }
+  return caps;
+}
+
+bool StrategyRunner::model_target(Eigen::Index t, const std::vector<int>& eligible,
+                                  const Eigen::MatrixXd& window, const ModelSpec& full_spec,
+                                  Eigen::VectorXd& target, std::string& message,
+                                  SolveStatus& status, double& solve_ms) {
   const auto start = Clock::now();
   window_covariance_.resize(0, 0);
   const double ppy = o_.periods_per_year;
@@ -214,7 +233,7 @@ bool StrategyRunner::model_target(const std::vector<int>& eligible, const Eigen:
   inputs.covariance = cov->covariance * ppy;
   window_covariance_ = inputs.covariance;
   ModelSpec spec = restrict_spec(full_spec, eligible, current_weights());
-  if (o_.market_caps.size() > 0) inputs.market_caps = slice(o_.market_caps, eligible);
+  inputs.market_caps = caps_at(t, eligible);
   if (is_tail_risk(spec.model)) {
     inputs.scenarios = window;
     inputs.periods_per_year = ppy;
@@ -307,7 +326,7 @@ Decision StrategyRunner::decide(Eigen::Index t) {
   std::string message;
   SolveStatus status = SolveStatus::kOptimal;
   double solve_ms = 0.0;
-  bool ok = model_target(eligible, window, s_.model, target, message, status, solve_ms);
+  bool ok = model_target(t, eligible, window, s_.model, target, message, status, solve_ms);
   rec.model_status = status;
   rec.solve_ms = solve_ms;
   if (!ok) {
@@ -325,7 +344,7 @@ Decision StrategyRunner::decide(Eigen::Index t) {
         std::string fallback_message;
         SolveStatus fallback_status = SolveStatus::kOptimal;
         double fallback_ms = 0.0;
-        if (!model_target(eligible, window, s_.fallback.model, target, fallback_message,
+        if (!model_target(t, eligible, window, s_.fallback.model, target, fallback_message,
                           fallback_status, fallback_ms)) {
           rec.message += " also failed (" + fallback_message + "); previous weights kept";
           return d;
@@ -490,7 +509,8 @@ StrategyResult StrategyRunner::run(const std::function<void()>& tick) {
         holdings_(i) = 0.0;
         result_.delistings.push_back(event);
         result_.warnings.push_back(event.asset + " has no price on " + format_timestamp(now) +
-                                   ": position exited at its last price");
+                                   ": position exited at its last price (if this is a gap in "
+                                   "the data, not a delisting, fill it: --missing ffill:N)");
       }
       cash_ -= financing.total();
       period_cost += financing.total();
@@ -634,6 +654,21 @@ Result<BacktestResult> run_backtest(const PricePanel& panel, const std::vector<S
   if (options.market_caps.size() != 0 && options.market_caps.size() != n) {
     return Status::invalid("backtest: market caps must have one value per asset column");
   }
+  if (options.market_cap_history.size() != 0) {
+    const auto& dates = options.market_cap_dates;
+    if (options.market_cap_history.cols() != n ||
+        options.market_cap_history.rows() != static_cast<Eigen::Index>(dates.size())) {
+      return Status::invalid("backtest: the market-cap history needs one row per date and one column "
+                             "per asset column");
+    }
+    for (std::size_t r = 1; r < dates.size(); ++r) {
+      if (dates[r] <= dates[r - 1]) {
+        return Status::invalid("backtest: market-cap history dates are not increasing at " +
+                               format_timestamp(dates[r]));
+      }
+    }
+  }
+  const bool has_caps = options.market_caps.size() > 0 || options.market_cap_history.size() > 0;
   if (!options.groups.empty() && static_cast<Eigen::Index>(options.groups.size()) != n) {
     return Status::invalid("backtest: groups must have one tag per asset column");
   }
@@ -656,7 +691,7 @@ Result<BacktestResult> run_backtest(const PricePanel& panel, const std::vector<S
     if (s.rule == StrategyRule::kModel) {
       const bool wants_caps = s.model.model == PortfolioModel::kMarketCap ||
                               s.estimation.expected_returns.method == ExpectedReturnMethod::kEquilibrium;
-      if (wants_caps && options.market_caps.size() == 0) {
+      if (wants_caps && !has_caps) {
         return Status::invalid("strategy '" + s.name + "' needs market caps (metadata market_cap or "
                                "a market-caps file)");
       }
@@ -708,6 +743,7 @@ Result<BacktestResult> run_backtest(const PricePanel& panel, const std::vector<S
   for (std::size_t k = 0; k < strategies.size(); ++k) {
     const auto& s = strategies[k];
     const bool uses_caps = s.rule == StrategyRule::kModel && options.market_caps.size() > 0 &&
+                           options.market_cap_history.size() == 0 &&
                            (s.model.model == PortfolioModel::kMarketCap ||
                             s.model.model == PortfolioModel::kBlackLitterman ||
                             s.estimation.expected_returns.method == ExpectedReturnMethod::kEquilibrium);

@@ -390,3 +390,40 @@ TEST(Attribution, BrinsonFachlerByHand) {
 
 }  // namespace
 }  // namespace keel
+
+namespace keel {
+namespace {
+
+TEST(Backtest, MarketCapHistoryIsUsedPointInTime) {
+  // Caps flip from A-heavy to B-heavy on day 20: decisions before it weight A 3:1, after it B 3:1.
+  const auto panel = random_panel(40, 2, 6);
+  Strategy s;
+  s.name = "cap";
+  s.model.model = PortfolioModel::kMarketCap;
+  s.rebalance = *parse_rebalance_schedule("every:5");
+  BacktestOptions o;
+  o.window = 5;
+  o.periods_per_year = 365;
+  o.market_cap_dates = {panel.timestamps[0], panel.timestamps[20]};
+  o.market_cap_history.resize(2, 2);
+  o.market_cap_history << 300, 100, 100, 300;
+  auto r = run_backtest(panel, {s}, o);
+  ASSERT_TRUE(r) << r.status().message();
+  for (const auto& rec : r->strategies[0].rebalances) {
+    ASSERT_EQ(rec.target.size(), 2);
+    const bool after = rec.decision_date >= panel.timestamps[20];
+    EXPECT_NEAR(rec.target(0), after ? 0.25 : 0.75, 1e-12) << format_timestamp(rec.decision_date);
+  }
+  EXPECT_TRUE(r->strategies[0].warnings.empty());  // no static-snapshot warning
+  // A static snapshot instead is flagged.
+  o.market_cap_dates.clear();
+  o.market_cap_history.resize(0, 0);
+  o.market_caps = Eigen::Vector2d(100, 300);
+  auto snapshot = run_backtest(panel, {s}, o);
+  ASSERT_TRUE(snapshot);
+  ASSERT_FALSE(snapshot->strategies[0].warnings.empty());
+  EXPECT_NE(snapshot->strategies[0].warnings[0].find("point-in-time"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace keel

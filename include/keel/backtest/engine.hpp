@@ -42,8 +42,14 @@ struct BacktestOptions {
   Timestamp start = 0;  // first decision date (0 = the first date with a full window)
   Timestamp end = 0;    // last date evaluated (0 = the panel's last)
   CostModel costs{};
-  // Market caps by column (market-cap models and Black–Litterman's prior); empty = none.
+  // Market caps by column (market-cap models and Black–Litterman's prior); empty = none. A static
+  // snapshot: when it postdates a decision, that decision saw the future (the result warns).
   Eigen::VectorXd market_caps{};
+  // Point-in-time market caps instead: rows dated by `market_cap_dates` (strictly increasing),
+  // one column per panel column, NaN = unknown (counted as 0). A decision at t uses the latest row
+  // dated ≤ t; before the first row the caps are unknown and cap-based models fall back.
+  std::vector<Timestamp> market_cap_dates{};
+  Eigen::MatrixXd market_cap_history{};
   // Group tag per column (e.g. sector) for attribution; empty = no group attribution.
   std::vector<std::string> groups{};
   // Benchmark strategy (by name) for Brinson–Fachler; "" = the first benchmark strategy.
