@@ -17,6 +17,7 @@ packages=(
 peer_packages=(
   python3 python3-numpy python3-pandas python3-scipy python3-sklearn python3-cvxopt
   r-base-core r-cran-quadprog r-cran-fgarch r-cran-rglpk
+  libopenblas0-serial   # numpy on an optimised single-thread BLAS, for fair bench/peers ratios
 )
 
 want=("${packages[@]}")
