@@ -84,6 +84,50 @@ Result<LinkageMethod> parse_linkage(const std::string& name) {
   return Status::invalid("--linkage '" + name + "' is unknown; use single, complete, average or ward");
 }
 
+// The efficient-risk cap of a tail-risk model from --max-risk or its measure-named alias
+// (--max-cvar for min-cvar, --max-cdar for min-cdar); NaN when none is given. An alias on another
+// model, two caps at once, or a cap together with --target-return is an error rather than a
+// silent choice.
+Result<double> tail_risk_cap(const ModelFlags& flags, PortfolioModel model) {
+  struct Cap {
+    const char* option;
+    double value;
+    bool applies;
+    const char* hint;
+  };
+  const Cap caps[] = {
+      {"--max-risk", flags.max_risk, is_tail_risk(model),
+       "it applies to min-cvar, min-cdar, min-mad and minimax; use --target-volatility with "
+       "efficient-risk"},
+      {"--max-cvar", flags.max_cvar, model == PortfolioModel::kMinCvar,
+       "it caps CVaR and applies to --model min-cvar only; use --max-cdar with min-cdar or "
+       "--max-risk with min-mad and minimax"},
+      {"--max-cdar", flags.max_cdar, model == PortfolioModel::kMinCdar,
+       "it caps CDaR and applies to --model min-cdar only; use --max-cvar with min-cvar or "
+       "--max-risk with min-mad and minimax"},
+  };
+  const Cap* given = nullptr;
+  for (const Cap& cap : caps) {
+    if (std::isnan(cap.value)) continue;
+    if (!cap.applies) {
+      return Status::invalid(std::string(cap.option) + " does not fit --model " +
+                             std::string(to_string(model)) + ": " + cap.hint);
+    }
+    if (given != nullptr) {
+      return Status::invalid(std::string(given->option) + " and " + cap.option +
+                             " both set the risk cap; give one");
+    }
+    given = &cap;
+  }
+  if (given == nullptr) return std::nan("");
+  if (!std::isnan(flags.target_return)) {
+    return Status::invalid(std::string(given->option) +
+                           " (maximise return under a risk cap) and --target-return (minimise "
+                           "risk at a return) ask for different portfolios; give one");
+  }
+  return given->value;
+}
+
 }  // namespace
 
 void add_model_options(CLI::App& command, ModelFlags& flags) {
@@ -103,7 +147,16 @@ void add_model_options(CLI::App& command, ModelFlags& flags) {
       ->capture_default_str();
   command.add_option("--max-risk", flags.max_risk,
                      "Tail-risk models: maximise return with the risk measure (per period) at most this");
+  command.add_option("--max-cvar", flags.max_cvar,
+                     "min-cvar: maximise return with CVaR (per period, at --alpha) at most this "
+                     "(same as --max-risk)");
+  command.add_option("--max-cdar", flags.max_cdar,
+                     "min-cdar: maximise return with CDaR (per period, at --alpha) at most this "
+                     "(same as --max-risk)");
   command.add_option("--tau", flags.tau, "Black-Litterman tau")->capture_default_str();
+  command.add_option("--posterior-model", flags.posterior_model,
+                     "Black-Litterman: optimise the posterior with this mean-variance model (e.g. "
+                     "max-sharpe) under every constraint, instead of the unconstrained closed form");
   command.add_option("--clusters", flags.clusters, "herc/nco cluster count (0 = automatic)")
       ->capture_default_str();
 }
@@ -127,13 +180,22 @@ Result<ModelSpec> make_model_spec(const ModelFlags& flags, ConstraintSetup setup
   spec.hierarchical.clusters = flags.clusters;
   spec.tail_risk.confidence = flags.alpha;
   spec.tail_risk.target_return = flags.target_return;
-  spec.tail_risk.target_risk = flags.max_risk;
-  if (!std::isnan(flags.max_risk) && !is_tail_risk(*model)) {
-    return Status::invalid(
-        "--max-risk applies to min-cvar, min-cdar, min-mad and minimax; use --target-volatility "
-        "with efficient-risk");
-  }
+  auto max_risk = tail_risk_cap(flags, *model);
+  if (!max_risk) return max_risk.status();
+  spec.tail_risk.target_risk = *max_risk;
   spec.black_litterman.tau = flags.tau;
+  if (!flags.posterior_model.empty()) {
+    if (*model != PortfolioModel::kBlackLitterman) {
+      return Status::invalid("--posterior-model applies to --model black-litterman");
+    }
+    auto inner = parse_portfolio_model(flags.posterior_model);
+    if (!inner) return inner.status().with_context("--posterior-model");
+    if (!is_mean_variance(*inner)) {
+      return Status::invalid("--posterior-model must be a mean-variance model (min-variance, "
+                             "max-sharpe, max-utility, efficient-return, efficient-risk)");
+    }
+    spec.black_litterman_optimizer = *inner;
+  }
   spec.black_litterman.risk_aversion = flags.risk_aversion;
   if (!flags.views_file.empty()) {
     KEEL_RETURN_IF_ERROR(read_views(flags.views_file, assets, views, spec.black_litterman));

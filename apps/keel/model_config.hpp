@@ -22,14 +22,20 @@ struct ModelFlags {
   std::string views_file;
   double alpha = 0.95;
   double max_risk = std::nan("");
+  // --max-cvar / --max-cdar: --max-risk under the measure's name (the CLI contract of the tail-risk
+  // models); each is accepted only with the model whose measure it names.
+  double max_cvar = std::nan("");
+  double max_cdar = std::nan("");
   double tau = 0.05;
+  std::string posterior_model;  // black-litterman: a mean-variance model run on the posterior
   int clusters = 0;
   double risk_free = 0.0;
   double risk_aversion = 1.0;
 };
 
 // --model, --target-return, --target-volatility, --l2, --budgets, --linkage, --views, --alpha,
-// --max-risk, --tau, --clusters (the caller adds --risk-free and --risk-aversion).
+// --max-risk, --max-cvar, --max-cdar, --tau, --clusters (the caller adds --risk-free and
+// --risk-aversion).
 void add_model_options(CLI::App& command, ModelFlags& flags);
 
 // The ModelSpec for `assets`, with the constraints already built; Black–Litterman views are read

@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "keel/core/table.hpp"
 #include "keel/estimate/covariance.hpp"
 #include "keel/estimate/expected_returns.hpp"
 #include "universe.hpp"
@@ -117,6 +118,7 @@ class StrategyRunner {
   StrategyResult result_;
   std::set<Eigen::Index> warned_no_volume_;
   std::string last_failure_;  // de-duplicates repeated failures before the first allocation
+  bool ruined_ = false;       // equity reached zero or below: no more trading
   Eigen::MatrixXd window_covariance_;  // annualised, of the last model_target() call's window
 };
 
@@ -478,7 +480,7 @@ StrategyResult StrategyRunner::run(const std::function<void()>& tick) {
     const Timestamp now = panel.timestamps[static_cast<std::size_t>(t)];
     double period_cost = 0.0;
     double pnl = 0.0;
-    if (t > m_.first) {
+    if (t > m_.first && !ruined_) {
       // Financing of the positions held over (t−1, t], then the price move.
       CostBreakdown financing;
       const double ppy = o_.periods_per_year;
@@ -525,7 +527,7 @@ StrategyResult StrategyRunner::run(const std::function<void()>& tick) {
       result_.costs += rec.costs;
       total_turnover += rec.turnover;
     }
-    if (decision_due(t)) {
+    if (!ruined_ && decision_due(t)) {
       Decision d = decide(t);
       const bool first_try_failure = !allocated_ && !d.trade;
       if (first_try_failure && d.record.message == last_failure_) {
@@ -544,8 +546,20 @@ StrategyResult StrategyRunner::run(const std::function<void()>& tick) {
       }
     }
     const double v = value();
+    if (!ruined_ && v <= 0.0) {
+      // Ruin: the losses have consumed the capital (leveraged or short books can lose more than
+      // everything). Positions are closed at this close and the strategy stops trading; pending
+      // decisions are dropped. The equity stays at its (non-positive) value from here on.
+      ruined_ = true;
+      cash_ = v;
+      holdings_.setZero();
+      pending_.clear();
+      result_.warnings.push_back("ruined on " + format_timestamp(now) + ": equity fell to " +
+                                 format_fixed(v, 0) + " (from " + format_fixed(previous, 0) +
+                                 "); positions closed, no further trading");
+    }
     result_.equity(row) = v;
-    if (row > 0) {
+    if (row > 0 && previous > 0.0) {
       // Gross is the value change before this period's costs; net is defined as gross − costs so
       // that the identity holds to the last bit (it equals (v − previous)/previous to rounding).
       result_.gross_returns(row) = (v + period_cost - previous) / previous;

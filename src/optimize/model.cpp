@@ -171,6 +171,34 @@ Result<PortfolioResult> run_black_litterman(const ModelInputs& inputs, const Mod
   }
   auto bl = black_litterman(inputs.covariance, prior, inputs.views, spec.black_litterman);
   if (!bl) return bl.status();
+  if (spec.black_litterman_optimizer) {
+    const PortfolioModel inner = *spec.black_litterman_optimizer;
+    if (!is_mean_variance(inner)) {
+      return Status::invalid("the optimiser on the Black–Litterman posterior must be a "
+                             "mean-variance model (min-variance, max-sharpe, max-utility, "
+                             "efficient-return, efficient-risk), not " + std::string(to_string(inner)));
+    }
+    if (!keel::is_usable(bl->status)) {
+      return Status::numerical("Black–Litterman posterior: " + bl->message);
+    }
+    ModelInputs posterior = inputs;
+    posterior.expected_returns = bl->posterior_returns;
+    posterior.covariance = bl->posterior_covariance;
+    ModelSpec inner_spec = spec;
+    inner_spec.model = inner;
+    inner_spec.black_litterman_optimizer.reset();
+    inner_spec.mean_variance.risk_aversion = spec.black_litterman.risk_aversion;
+    auto result = optimize_portfolio(posterior, inner_spec);
+    if (!result) return result;
+    result->model = "black-litterman";
+    result->details["optimizer"] = std::string(to_string(inner));
+    result->details["prior"] = market_prior ? "market-implied" : "expected-returns";
+    result->details["tau"] = spec.black_litterman.tau;
+    result->details["risk_aversion"] = spec.black_litterman.risk_aversion;
+    result->details["prior_returns"] = by_asset(inputs.assets, bl->prior_returns);
+    result->details["posterior_returns"] = by_asset(inputs.assets, bl->posterior_returns);
+    return result;
+  }
   PortfolioResult r = base_result(inputs, PortfolioModel::kBlackLitterman);
   r.status = bl->status;
   r.weights = bl->weights;
@@ -332,6 +360,9 @@ Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const Mode
   r.diagnostics.solve_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (r.weights.size() == static_cast<Eigen::Index>(inputs.assets.size())) {
+    if (spec.model == PortfolioModel::kBlackLitterman && spec.black_litterman_optimizer) {
+      return result;  // verified by the mean-variance model that produced it
+    }
     if (spec.model == PortfolioModel::kBlackLitterman) {
       // The posterior-implied weights are unconstrained by construction (they may short); only
       // the budget binds them. Long-only or bounded books run a mean-variance model on the

@@ -172,13 +172,19 @@ Result<std::vector<Section>> backtest_sections(const BacktestResult& r, const Ba
                    .charts = {},
                    .tables = {metrics_table(r)}};
 
+  // A ruined strategy's curve stops where its equity reached zero (a log scale has no zero).
   auto equity = equity_curves_chart(strategy_series(r, [](const StrategyResult& s) -> Eigen::VectorXd {
-    return s.equity / s.equity(0);
+    Eigen::VectorXd g = s.equity / s.equity(0);
+    for (Eigen::Index t = 0; t < g.size(); ++t) {
+      if (!(g(t) > 0.0)) g(t) = kNaN;
+    }
+    return g;
   }), {.title = {}, .y_title = {}, .max_points = kLinePoints});
   if (!equity) return equity.status();
   overview.charts.push_back({.title = "Equity curves (log scale)",
                              .spec = *equity,
-                             .caption = "Growth of 1 net of costs, strategies and benchmarks.",
+                             .caption = "Growth of 1 net of costs, strategies and benchmarks (a "
+                                        "curve that ends early marks a strategy ruined by its losses).",
                              .wide = true});
   auto dd = drawdown_chart(strategy_series(r, [](const StrategyResult& s) { return drawdown_path(s.equity); }),
                            {.title = {}, .y_title = {}, .max_points = kLinePoints});

@@ -427,3 +427,41 @@ TEST(Backtest, MarketCapHistoryIsUsedPointInTime) {
 
 }  // namespace
 }  // namespace keel
+
+namespace keel {
+namespace {
+
+TEST(Backtest, RuinStopsTradingAndKeepsTheLoss) {
+  // A 3× leveraged long in A (short B as funding) when A falls 50%: equity goes below zero.
+  const auto panel = make_panel({{100, 100}, {100, 100}, {100, 100}, {100, 100}, {50, 100}, {60, 100}, {70, 100}},
+                                {"A", "B"});
+  Strategy s;
+  s.name = "levered";
+  s.model.model = PortfolioModel::kMinVariance;
+  s.model.constraints.lower_bounds = Eigen::Vector2d(3.0, -2.0);
+  s.model.constraints.upper_bounds = Eigen::Vector2d(3.0, -2.0);
+  s.model.constraints.lower_bound = -2.0;
+  s.model.constraints.upper_bound = 3.0;
+  s.rebalance = *parse_rebalance_schedule("every:1");
+  s.estimation.covariance.method = CovarianceMethod::kSample;
+  BacktestOptions o;
+  o.window = 2;
+  o.periods_per_year = 365;
+  auto r = run_backtest(panel, {s}, o);
+  ASSERT_TRUE(r) << r.status().message();
+  const auto& res = r->strategies[0];
+  // Bought at row 3 (100, 100): 3e6 of A, −2e6 of B. Row 4: A −50% → equity 1e6 − 1.5e6 = −0.5e6.
+  EXPECT_NEAR(res.equity(2), -500000.0, 1e-6);
+  EXPECT_NEAR(res.net_returns(2), -1.5, 1e-12);
+  EXPECT_EQ(res.equity(3), res.equity(2));  // no more trading or marking after ruin
+  EXPECT_EQ(res.equity(4), res.equity(2));
+  EXPECT_EQ(res.net_returns(4), 0.0);
+  EXPECT_EQ(res.weights.bottomRows(2).cwiseAbs().sum(), 0.0);
+  bool warned = false;
+  for (const auto& w : res.warnings) warned = warned || w.find("ruined") != std::string::npos;
+  EXPECT_TRUE(warned);
+  EXPECT_EQ(res.metrics.cagr, -1.0);
+}
+
+}  // namespace
+}  // namespace keel

@@ -12,6 +12,8 @@
 // last quoted price: the position turns into cash with fee and spread charged, and the event is
 // recorded; everything it lost up to that last price is in the returns.
 // Performance is evaluated from the first decision date (all strategies share the same dates).
+// A strategy whose equity reaches zero or below (leverage, shorts) is ruined: its positions are
+// closed at that close, it stops trading, a warning records it, and its equity stays there.
 
 #include <Eigen/Core>
 #include <functional>

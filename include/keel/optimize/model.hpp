@@ -4,6 +4,7 @@
 // same wherever it runs, and every answer is verified against the constraints it was given.
 
 #include <Eigen/Core>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,6 +75,10 @@ struct ModelSpec {
   // (δΣ)⁻¹μ_BL normalised to the budget (PyPortfolioOpt's bl_weights); `details` carries the prior
   // and posterior returns so any other model can be run on the posterior.
   BlackLittermanOptions black_litterman;
+  // "Then any optimiser on the posterior": a mean-variance model (e.g. max-sharpe, max-utility)
+  // run on the posterior returns and covariance with every constraint of `constraints`, instead
+  // of the unconstrained closed-form weights. Unset = the closed form.
+  std::optional<PortfolioModel> black_litterman_optimizer;
   // Tail-risk models (min-cvar, min-cdar, min-mad, minimax): confidence, and target_return
   // (efficient return) or target_risk (efficient risk, per period); measure is set from `model`.
   TailRiskOptions tail_risk;
