@@ -154,6 +154,10 @@ void add_model_options(CLI::App& command, ModelFlags& flags) {
                      "min-cdar: maximise return with CDaR (per period, at --alpha) at most this "
                      "(same as --max-risk)");
   command.add_option("--tau", flags.tau, "Black-Litterman tau")->capture_default_str();
+  command.add_option("--risk-measure", flags.risk_measure,
+                     "risk-parity/risk-budget: spread the variance, or the CVaR of the return "
+                     "scenarios at --alpha (cvar)")
+      ->capture_default_str();
   command.add_option("--posterior-model", flags.posterior_model,
                      "Black-Litterman: optimise the posterior with this mean-variance model (e.g. "
                      "max-sharpe) under every constraint, instead of the unconstrained closed form");
@@ -184,6 +188,14 @@ Result<ModelSpec> make_model_spec(const ModelFlags& flags, ConstraintSetup setup
   if (!max_risk) return max_risk.status();
   spec.tail_risk.target_risk = *max_risk;
   spec.black_litterman.tau = flags.tau;
+  if (flags.risk_measure == "cvar") {
+    if (*model != PortfolioModel::kRiskParity && *model != PortfolioModel::kRiskBudget) {
+      return Status::invalid("--risk-measure applies to risk-parity and risk-budget");
+    }
+    spec.risk_budget_measure = RiskBudgetMeasure::kCvar;
+  } else if (flags.risk_measure != "variance") {
+    return Status::invalid("--risk-measure '" + flags.risk_measure + "' is unknown; use variance or cvar");
+  }
   if (!flags.posterior_model.empty()) {
     if (*model != PortfolioModel::kBlackLitterman) {
       return Status::invalid("--posterior-model applies to --model black-litterman");

@@ -27,7 +27,8 @@ struct ModelFlags {
   double max_cvar = std::nan("");
   double max_cdar = std::nan("");
   double tau = 0.05;
-  std::string posterior_model;  // black-litterman: a mean-variance model run on the posterior
+  std::string posterior_model;
+  std::string risk_measure = "variance";  // risk-parity / risk-budget: variance or cvar  // black-litterman: a mean-variance model run on the posterior
   int clusters = 0;
   double risk_free = 0.0;
   double risk_aversion = 1.0;

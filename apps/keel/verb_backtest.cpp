@@ -140,7 +140,7 @@ const std::vector<std::string> kStrategyKeys = {
     "name", "kind", "asset", "model", "rebalance", "fallback", "cost_aware", "risk_aversion",
     "mu", "cov", "ewma_span", "half_life", "lambda", "semicovariance_threshold", "psd_repair",
     "target_return", "target_volatility", "l2", "linkage", "clusters", "views", "alpha",
-    "max_risk", "tau", "posterior_model", "budgets", "bounds", "max_weight", "budget"};
+    "max_risk", "tau", "posterior_model", "risk_measure", "budgets", "bounds", "max_weight", "budget"};
 
 // One [[strategy]] or [[benchmark]] table.
 Result<Strategy> read_strategy(const toml::table& t, const toml::node& node, const std::string& path,
@@ -220,6 +220,7 @@ Result<Strategy> read_strategy(const toml::table& t, const toml::node& node, con
   flags.max_risk = t["max_risk"].value_or(std::nan(""));
   flags.tau = t["tau"].value_or(0.05);
   flags.posterior_model = text("posterior_model", "");
+  flags.risk_measure = text("risk_measure", "variance");
   flags.budgets_file = text("budgets", "");
   flags.risk_free = args.risk_free;
   flags.risk_aversion = s.risk_aversion;

@@ -107,6 +107,18 @@ PortfolioResult from_risk_budgeting(const ModelInputs& inputs, PortfolioModel mo
   return r;
 }
 
+PortfolioResult from_cvar_risk_budgeting(const ModelInputs& inputs, PortfolioModel model,
+                                         CvarRiskBudgetingResult&& rb, double alpha) {
+  PortfolioResult r = from_model_result(inputs, model, rb);
+  r.details["risk_measure"] = "cvar";
+  r.details["alpha"] = alpha;
+  r.details["budgets"] = by_asset(inputs.assets, rb.budgets);
+  r.details["risk_contributions"] = by_asset(inputs.assets, rb.relative_risk_contributions);
+  r.details["cvar"] = json_number(rb.cvar);
+  r.details["max_relative_deviation"] = json_number(rb.max_relative_deviation);
+  return r;
+}
+
 PortfolioResult from_hierarchical(const ModelInputs& inputs, PortfolioModel model,
                                   HierarchicalResult&& h) {
   PortfolioResult r = from_model_result(inputs, model, h);
@@ -267,6 +279,21 @@ Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& sp
     }
     case PortfolioModel::kRiskParity:
     case PortfolioModel::kRiskBudget: {
+      if (model == PortfolioModel::kRiskBudget && spec.risk_budgeting.budgets.size() == 0) {
+        return Status::invalid("model risk-budget needs budgets (--budgets FILE with asset,budget)");
+      }
+      if (spec.risk_budget_measure == RiskBudgetMeasure::kCvar) {
+        KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, false));
+        if (inputs.scenarios.rows() == 0) {
+          return Status::invalid("CVaR risk budgeting needs return scenarios: run it on --prices");
+        }
+        CvarRiskBudgetingOptions options;
+        options.alpha = spec.tail_risk.confidence;
+        if (model == PortfolioModel::kRiskBudget) options.budgets = spec.risk_budgeting.budgets;
+        auto rb = cvar_risk_budgeting(inputs.scenarios, options);
+        if (!rb) return rb.status();
+        return from_cvar_risk_budgeting(inputs, model, std::move(*rb), options.alpha);
+      }
       KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, true));
       RiskBudgetingOptions options = spec.risk_budgeting;
       if (model == PortfolioModel::kRiskParity) options.budgets.resize(0);

@@ -186,5 +186,36 @@ TEST_F(CliOptimize, FrontierRiskTailModelsAndBlackLitterman) {
   EXPECT_NEAR(weight_sum(posterior["weights"]), 1.0, 1e-8);
 }
 
+TEST_F(CliOptimize, CvarRiskParityAndBlackLittermanPosteriorOptimiser) {
+  auto r = run_keel("optimize " + prices_args() + " --model risk-parity --risk-measure cvar --alpha 0.9 "
+                    "--format json", dir_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["risk_measure"], "cvar");
+  const double n = static_cast<double>(j["weights"].size());
+  // Sample-CVaR contributions meet the budgets up to the reported deviation of the smoothing.
+  const double deviation = j["max_relative_deviation"].get<double>();
+  EXPECT_LT(deviation, 0.02);
+  for (const auto& [asset, c] : j["risk_contributions"].items()) {
+    EXPECT_NEAR(c.get<double>(), 1.0 / n, deviation / n + 1e-15);
+  }
+  r = run_keel("optimize " + prices_args() + " --model min-variance --risk-measure cvar", dir_);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--risk-measure"), std::string::npos) << r.err;
+
+  write("views.toml", "[[views]]\nasset = \"" + first_asset() + "\"\nreturn = 0.5\n");
+  r = run_keel("optimize " + prices_args() + " --model black-litterman --views '" + dir_.file("views.toml") +
+                   "' --posterior-model max-sharpe --max-weight 0.3 --format json",
+               dir_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["model"], "black-litterman");
+  EXPECT_EQ(j["optimizer"], "max-sharpe");
+  for (const auto& [asset, w] : j["weights"].items()) {
+    EXPECT_LE(w.get<double>(), 0.3 + 1e-8) << asset;
+    EXPECT_GE(w.get<double>(), -1e-8) << asset;
+  }
+}
+
 }  // namespace
 }  // namespace keel::testing

@@ -51,6 +51,11 @@ bool is_mean_variance(PortfolioModel model);
 // The scenario LPs (min-cvar, min-cdar, min-mad, minimax), which honour every constraint too.
 bool is_tail_risk(PortfolioModel model);
 
+// The risk measure that risk-parity / risk-budget spread by budget: the variance of the
+// covariance (Spinu / coordinate descent) or the CVaR of the return scenarios (smoothed Newton,
+// long-only, no bounds), at tail_risk.confidence.
+enum class RiskBudgetMeasure { kVariance, kCvar };
+
 struct ModelInputs {
   std::vector<std::string> assets;   // n distinct names
   Eigen::VectorXd expected_returns;  // annualised μ; needed by the return-seeking models only
@@ -68,6 +73,7 @@ struct ModelSpec {
   PortfolioConstraints constraints;   // mean-variance models: all of it; others: see below
   MeanVarianceOptions mean_variance;  // objective is set from `model`
   RiskBudgetingOptions risk_budgeting;
+  RiskBudgetMeasure risk_budget_measure = RiskBudgetMeasure::kVariance;
   HierarchicalOptions hierarchical;
   MarketCapOptions market_cap;
   // Black–Litterman: τ, Ω choice and δ. The prior is the market-implied δΣw_mkt + rf when market
