@@ -20,7 +20,8 @@ const keel::SimulatedMarket& market() {
   return m;
 }
 
-keel::Strategy strategy(const std::string& name, keel::PortfolioModel model, const char* rebalance) {
+keel::Strategy strategy(const std::string& name, keel::PortfolioModel model,
+                        const char* rebalance) {
   keel::Strategy s;
   s.name = name;
   s.model.model = model;

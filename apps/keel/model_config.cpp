@@ -52,8 +52,9 @@ Status read_views(const std::string& path, const std::vector<std::string>& asset
     };
     RelativeView r{names("outperform"), names("underperform"), *value};
     if (r.outperformers.empty() || r.underperformers.empty()) {
-      return Status::invalid(where + ": a view needs asset = \"X\" or outperform = [...] and "
-                                     "underperform = [...]");
+      return Status::invalid(where +
+                             ": a view needs asset = \"X\" or outperform = [...] and "
+                             "underperform = [...]");
     }
     relative.push_back(std::move(r));
     relative_confidence.push_back(confidence);
@@ -70,8 +71,8 @@ Status read_views(const std::string& path, const std::vector<std::string>& asset
   }
   if (given > 0) {
     options.uncertainty = ViewUncertainty::kIdzorek;
-    options.view_confidences =
-        Eigen::Map<Eigen::VectorXd>(confidences.data(), static_cast<Eigen::Index>(confidences.size()));
+    options.view_confidences = Eigen::Map<Eigen::VectorXd>(
+        confidences.data(), static_cast<Eigen::Index>(confidences.size()));
   }
   return Status::ok();
 }
@@ -81,7 +82,8 @@ Result<LinkageMethod> parse_linkage(const std::string& name) {
   if (name == "complete") return LinkageMethod::kComplete;
   if (name == "average") return LinkageMethod::kAverage;
   if (name == "ward") return LinkageMethod::kWard;
-  return Status::invalid("--linkage '" + name + "' is unknown; use single, complete, average or ward");
+  return Status::invalid("--linkage '" + name +
+                         "' is unknown; use single, complete, average or ward");
 }
 
 // The efficient-risk cap of a tail-risk model from --max-risk or its measure-named alias
@@ -137,16 +139,20 @@ void add_model_options(CLI::App& command, ModelFlags& flags) {
                      "Annual volatility for efficient-risk");
   command.add_option("--l2", flags.l2, "L2 regularisation gamma (gamma * sum w^2)")
       ->capture_default_str();
-  command.add_option("--budgets", flags.budgets_file, "Risk budgets CSV asset,budget (risk-budget)");
-  command.add_option("--linkage", flags.linkage, "hrp/herc/nco linkage: single, complete, average, ward")
+  command.add_option("--budgets", flags.budgets_file,
+                     "Risk budgets CSV asset,budget (risk-budget)");
+  command
+      .add_option("--linkage", flags.linkage,
+                  "hrp/herc/nco linkage: single, complete, average, ward")
       ->capture_default_str();
   command.add_option("--views", flags.views_file,
                      "Black-Litterman views TOML: [[views]] asset/outperform/underperform, return, "
                      "confidence");
   command.add_option("--alpha", flags.alpha, "Confidence of CVaR/CDaR (min-cvar, min-cdar)")
       ->capture_default_str();
-  command.add_option("--max-risk", flags.max_risk,
-                     "Tail-risk models: maximise return with the risk measure (per period) at most this");
+  command.add_option(
+      "--max-risk", flags.max_risk,
+      "Tail-risk models: maximise return with the risk measure (per period) at most this");
   command.add_option("--max-cvar", flags.max_cvar,
                      "min-cvar: maximise return with CVaR (per period, at --alpha) at most this "
                      "(same as --max-risk)");
@@ -154,19 +160,22 @@ void add_model_options(CLI::App& command, ModelFlags& flags) {
                      "min-cdar: maximise return with CDaR (per period, at --alpha) at most this "
                      "(same as --max-risk)");
   command.add_option("--tau", flags.tau, "Black-Litterman tau")->capture_default_str();
-  command.add_option("--risk-measure", flags.risk_measure,
-                     "risk-parity/risk-budget: spread the variance, or the CVaR of the return "
-                     "scenarios at --alpha (cvar)")
+  command
+      .add_option("--risk-measure", flags.risk_measure,
+                  "risk-parity/risk-budget: spread the variance, or the CVaR of the return "
+                  "scenarios at --alpha (cvar)")
       ->capture_default_str();
-  command.add_option("--posterior-model", flags.posterior_model,
-                     "Black-Litterman: optimise the posterior with this mean-variance model (e.g. "
-                     "max-sharpe) under every constraint, instead of the unconstrained closed form");
+  command.add_option(
+      "--posterior-model", flags.posterior_model,
+      "Black-Litterman: optimise the posterior with this mean-variance model (e.g. "
+      "max-sharpe) under every constraint, instead of the unconstrained closed form");
   command.add_option("--clusters", flags.clusters, "herc/nco cluster count (0 = automatic)")
       ->capture_default_str();
 }
 
 Result<ModelSpec> make_model_spec(const ModelFlags& flags, ConstraintSetup setup,
-                                  const std::vector<std::string>& assets, BlackLittermanViews& views) {
+                                  const std::vector<std::string>& assets,
+                                  BlackLittermanViews& views) {
   auto model = parse_portfolio_model(flags.model);
   if (!model) return model.status().with_context("--model");
   ModelSpec spec;
@@ -194,7 +203,8 @@ Result<ModelSpec> make_model_spec(const ModelFlags& flags, ConstraintSetup setup
     }
     spec.risk_budget_measure = RiskBudgetMeasure::kCvar;
   } else if (flags.risk_measure != "variance") {
-    return Status::invalid("--risk-measure '" + flags.risk_measure + "' is unknown; use variance or cvar");
+    return Status::invalid("--risk-measure '" + flags.risk_measure +
+                           "' is unknown; use variance or cvar");
   }
   if (!flags.posterior_model.empty()) {
     if (*model != PortfolioModel::kBlackLitterman) {
@@ -203,8 +213,9 @@ Result<ModelSpec> make_model_spec(const ModelFlags& flags, ConstraintSetup setup
     auto inner = parse_portfolio_model(flags.posterior_model);
     if (!inner) return inner.status().with_context("--posterior-model");
     if (!is_mean_variance(*inner)) {
-      return Status::invalid("--posterior-model must be a mean-variance model (min-variance, "
-                             "max-sharpe, max-utility, efficient-return, efficient-risk)");
+      return Status::invalid(
+          "--posterior-model must be a mean-variance model (min-variance, "
+          "max-sharpe, max-utility, efficient-return, efficient-risk)");
     }
     spec.black_litterman_optimizer = *inner;
   }

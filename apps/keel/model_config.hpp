@@ -28,7 +28,9 @@ struct ModelFlags {
   double max_cdar = std::nan("");
   double tau = 0.05;
   std::string posterior_model;
-  std::string risk_measure = "variance";  // risk-parity / risk-budget: variance or cvar  // black-litterman: a mean-variance model run on the posterior
+  std::string risk_measure =
+      "variance";  // risk-parity / risk-budget: variance or cvar  // black-litterman: a
+                   // mean-variance model run on the posterior
   int clusters = 0;
   double risk_free = 0.0;
   double risk_aversion = 1.0;
@@ -42,6 +44,7 @@ void add_model_options(CLI::App& command, ModelFlags& flags);
 // The ModelSpec for `assets`, with the constraints already built; Black–Litterman views are read
 // into `views` (over `assets`).
 Result<ModelSpec> make_model_spec(const ModelFlags& flags, ConstraintSetup constraints,
-                                  const std::vector<std::string>& assets, BlackLittermanViews& views);
+                                  const std::vector<std::string>& assets,
+                                  BlackLittermanViews& views);
 
 }  // namespace keel::cli

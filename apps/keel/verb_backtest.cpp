@@ -62,11 +62,13 @@ Result<FinancingRate> read_rate(const toml::node& node, const std::string& path,
   }
   const toml::table* t = node.as_table();
   if (t == nullptr) {
-    return Status::invalid(where(path, node) + ": trading." + key +
-                           " must be an annual rate or {file = \"...\", column = \"...\", scale = 3}");
+    return Status::invalid(
+        where(path, node) + ": trading." + key +
+        " must be an annual rate or {file = \"...\", column = \"...\", scale = 3}");
   }
   auto file = (*t)["file"].value<std::string>();
-  if (!file) return Status::invalid(where(path, node) + ": trading." + key + " needs file = \"...\"");
+  if (!file)
+    return Status::invalid(where(path, node) + ": trading." + key + " needs file = \"...\"");
   auto panel = read_prices(*file);
   if (!panel) return panel.status().with_context("trading." + key);
   const std::string column = (*t)["column"].value_or(panel->assets.front());
@@ -101,13 +103,15 @@ Result<CostModel> read_trading(const toml::table& config, const std::string& pat
     if (key == "short_rate" || key == "borrow_rate" || key == "cash_rate") {
       auto rate = read_rate(node, path, key);
       if (!rate) return rate.status();
-      (key == "short_rate" ? costs.short_rate : key == "borrow_rate" ? costs.borrow_rate : costs.cash_rate) =
-          std::move(*rate);
+      (key == "short_rate"    ? costs.short_rate
+       : key == "borrow_rate" ? costs.borrow_rate
+                              : costs.cash_rate) = std::move(*rate);
       continue;
     }
     if (key == "use_data_spreads") {
       auto b = node.value<bool>();
-      if (!b) return Status::invalid(where(path, node) + ": trading.use_data_spreads must be true/false");
+      if (!b)
+        return Status::invalid(where(path, node) + ": trading.use_data_spreads must be true/false");
       costs.use_data_spreads = *b;
       continue;
     }
@@ -136,28 +140,56 @@ Result<CostModel> read_trading(const toml::table& config, const std::string& pat
   return costs;
 }
 
-const std::vector<std::string> kStrategyKeys = {
-    "name", "kind", "asset", "model", "rebalance", "fallback", "cost_aware", "risk_aversion",
-    "mu", "cov", "ewma_span", "half_life", "lambda", "semicovariance_threshold", "psd_repair",
-    "target_return", "target_volatility", "l2", "linkage", "clusters", "views", "alpha",
-    "max_risk", "tau", "posterior_model", "risk_measure", "budgets", "bounds", "max_weight", "budget"};
+const std::vector<std::string> kStrategyKeys = {"name",
+                                                "kind",
+                                                "asset",
+                                                "model",
+                                                "rebalance",
+                                                "fallback",
+                                                "cost_aware",
+                                                "risk_aversion",
+                                                "mu",
+                                                "cov",
+                                                "ewma_span",
+                                                "half_life",
+                                                "lambda",
+                                                "semicovariance_threshold",
+                                                "psd_repair",
+                                                "target_return",
+                                                "target_volatility",
+                                                "l2",
+                                                "linkage",
+                                                "clusters",
+                                                "views",
+                                                "alpha",
+                                                "max_risk",
+                                                "tau",
+                                                "posterior_model",
+                                                "risk_measure",
+                                                "budgets",
+                                                "bounds",
+                                                "max_weight",
+                                                "budget"};
 
 // One [[strategy]] or [[benchmark]] table.
-Result<Strategy> read_strategy(const toml::table& t, const toml::node& node, const std::string& path,
-                               const BacktestArgs& args, const std::vector<std::string>& assets,
-                               double periods_per_year, bool benchmark) {
+Result<Strategy> read_strategy(const toml::table& t, const toml::node& node,
+                               const std::string& path, const BacktestArgs& args,
+                               const std::vector<std::string>& assets, double periods_per_year,
+                               bool benchmark) {
   const std::string at = where(path, node);
   for (auto&& [key_view, value] : t) {
     const std::string key(key_view.str());
-    const bool known = std::find(kStrategyKeys.begin(), kStrategyKeys.end(), key) != kStrategyKeys.end() ||
-                       std::find(kConstraintSections.begin(), kConstraintSections.end(), key) !=
-                           kConstraintSections.end();
+    const bool known =
+        std::find(kStrategyKeys.begin(), kStrategyKeys.end(), key) != kStrategyKeys.end() ||
+        std::find(kConstraintSections.begin(), kConstraintSections.end(), key) !=
+            kConstraintSections.end();
     if (!known || key == "current_weights") {
       return Status::invalid(where(path, value) + ": unknown key '" + key + "' in a " +
                              (benchmark ? "[[benchmark]]" : "[[strategy]]") +
-                             (key == "current_weights" ? " (a backtest's current weights are its own drifted "
-                                                         "holdings)"
-                                                       : "; see `keel backtest --help`"));
+                             (key == "current_weights"
+                                  ? " (a backtest's current weights are its own drifted "
+                                    "holdings)"
+                                  : "; see `keel backtest --help`"));
     }
   }
   Strategy s;
@@ -166,7 +198,9 @@ Result<Strategy> read_strategy(const toml::table& t, const toml::node& node, con
   if (!name) return Status::invalid(at + ": every strategy needs name = \"...\"");
   s.name = *name;
   const std::string context = at + " (" + s.name + ")";
-  auto text = [&](const char* key, std::string fallback) { return t[key].value_or(std::move(fallback)); };
+  auto text = [&](const char* key, std::string fallback) {
+    return t[key].value_or(std::move(fallback));
+  };
   auto schedule = parse_rebalance_schedule(text("rebalance", args.rebalance));
   if (!schedule) return schedule.status().with_context(context);
   s.rebalance = *schedule;
@@ -183,8 +217,9 @@ Result<Strategy> read_strategy(const toml::table& t, const toml::node& node, con
     return s;
   }
   if (kind != "model") {
-    return Status::invalid(context + ": kind '" + kind + "' is unknown; use buy-and-hold, or "
-                                     "model = \"...\" for any allocation model");
+    return Status::invalid(context + ": kind '" + kind +
+                           "' is unknown; use buy-and-hold, or "
+                           "model = \"...\" for any allocation model");
   }
 
   EstimatorOptions estimator;
@@ -207,8 +242,9 @@ Result<Strategy> read_strategy(const toml::table& t, const toml::node& node, con
   ModelFlags flags;
   flags.model = text("model", "");
   if (flags.model.empty()) {
-    return Status::invalid(context + ": give model = \"...\" (e.g. max-sharpe, hrp, equal-weight) "
-                                     "or kind = \"buy-and-hold\"");
+    return Status::invalid(context +
+                           ": give model = \"...\" (e.g. max-sharpe, hrp, equal-weight) "
+                           "or kind = \"buy-and-hold\"");
   }
   flags.target_return = t["target_return"].value_or(std::nan(""));
   flags.target_volatility = t["target_volatility"].value_or(std::nan(""));
@@ -235,7 +271,8 @@ Result<Strategy> read_strategy(const toml::table& t, const toml::node& node, con
   auto spec = make_model_spec(flags, std::move(*setup), assets, s.views);
   if (!spec) return spec.status().with_context(context);
   s.model = std::move(*spec);
-  if (s.model.model == PortfolioModel::kMarketCap) s.model.market_cap.max_weight = t["max_weight"].value_or(1.0);
+  if (s.model.model == PortfolioModel::kMarketCap)
+    s.model.market_cap.max_weight = t["max_weight"].value_or(1.0);
 
   const std::string fallback = text("fallback", "equal-weight");
   if (fallback == "keep-previous") {
@@ -268,8 +305,9 @@ void print_summary(const BacktestResult& r, std::ostream& out) {
   for (const auto& s : r.strategies) {
     const auto& m = s.metrics;
     table.add_row({s.name + (s.is_benchmark ? " (benchmark)" : ""), format_percent(m.cagr),
-                   format_percent(m.volatility), format_fixed(m.sharpe, 2), format_fixed(m.sortino, 2),
-                   format_percent(m.max_drawdown), format_fixed(m.calmar, 2), format_percent(m.cvar_95),
+                   format_percent(m.volatility), format_fixed(m.sharpe, 2),
+                   format_fixed(m.sortino, 2), format_percent(m.max_drawdown),
+                   format_fixed(m.calmar, 2), format_percent(m.cvar_95),
                    format_fixed(m.turnover_annual, 2), format_percent(m.costs_fraction),
                    format_fixed(m.average_holdings, 1), std::to_string(m.rebalances),
                    std::to_string(m.fallbacks)});
@@ -280,7 +318,8 @@ void print_summary(const BacktestResult& r, std::ostream& out) {
     for (const auto& w : s.warnings) {
       if (shown++ < 3) out << "warning (" << s.name << "): " << w << "\n";
     }
-    if (s.warnings.size() > 3) out << "  ... " << s.warnings.size() - 3 << " more in the JSON result\n";
+    if (s.warnings.size() > 3)
+      out << "  ... " << s.warnings.size() - 3 << " more in the JSON result\n";
   }
 }
 
@@ -289,8 +328,9 @@ int run_backtest_verb(CLI::App& command, BacktestArgs& args) {
   if (!config) return report_error(config.status());
   if (const Status s = check_report_option(args.report); !s) return report_error(s);
   if (args.config.empty()) {
-    return report_error(Status::invalid("keel backtest needs --config strategy.toml with [[strategy]] "
-                                        "entries; see `keel backtest --help`"));
+    return report_error(
+        Status::invalid("keel backtest needs --config strategy.toml with [[strategy]] "
+                        "entries; see `keel backtest --help`"));
   }
   auto market = load_market(args.prices);
   if (!market) return report_error(market.status());
@@ -361,8 +401,9 @@ int run_backtest_verb(CLI::App& command, BacktestArgs& args) {
       auto tag = metadata->tag(asset, args.group_tag);
       if (!tag && args.group_tag != "sector" && args.group_tag != "chain" &&
           args.group_tag != "protocol" && args.group_tag != "stablecoin") {
-        return report_error(Status::invalid("--group-tag '" + args.group_tag +
-                                            "' is unknown; use sector, chain, protocol or stablecoin"));
+        return report_error(
+            Status::invalid("--group-tag '" + args.group_tag +
+                            "' is unknown; use sector, chain, protocol or stablecoin"));
       }
       options.groups.push_back(tag && !tag->empty() ? *tag : "unknown");
     }
@@ -379,7 +420,8 @@ int run_backtest_verb(CLI::App& command, BacktestArgs& args) {
     for (const auto& item : *list) {
       const toml::table* t = item.as_table();
       if (t == nullptr) {
-        return report_error(Status::invalid(where(args.config, item) + ": [[" + section + "]] entries are tables"));
+        return report_error(
+            Status::invalid(where(args.config, item) + ": [[" + section + "]] entries are tables"));
       }
       auto s = read_strategy(*t, item, args.config, args, panel.assets, ppy,
                              std::string(section) == "benchmark");
@@ -388,7 +430,8 @@ int run_backtest_verb(CLI::App& command, BacktestArgs& args) {
     }
   }
   if (strategies.empty()) {
-    return report_error(Status::invalid(args.config + ": no [[strategy]] or [[benchmark]] entries"));
+    return report_error(
+        Status::invalid(args.config + ": no [[strategy]] or [[benchmark]] entries"));
   }
 
   Context context;
@@ -399,7 +442,8 @@ int run_backtest_verb(CLI::App& command, BacktestArgs& args) {
     progress = [](double fraction) {
       const int width = 40;
       const int filled = static_cast<int>(fraction * width);
-      std::fprintf(stderr, "\rbacktest [%s%s] %3d%%", std::string(static_cast<std::size_t>(filled), '#').c_str(),
+      std::fprintf(stderr, "\rbacktest [%s%s] %3d%%",
+                   std::string(static_cast<std::size_t>(filled), '#').c_str(),
                    std::string(static_cast<std::size_t>(width - filled), '.').c_str(),
                    static_cast<int>(fraction * 100.0));
       std::fflush(stderr);
@@ -417,9 +461,11 @@ int run_backtest_verb(CLI::App& command, BacktestArgs& args) {
                      {"lag", args.lag},
                      {"initial_value", json_number(args.initial_value)},
                      {"risk_free", json_number(args.risk_free)},
-                     {"turnover_definition", "sum over assets of |w_after - w_before| at each execution (two-sided)"}};
+                     {"turnover_definition",
+                      "sum over assets of |w_after - w_before| at each execution (two-sided)"}};
   doc["diagnostics"] = {{"elapsed_ms", json_number(result->elapsed_ms)}};
-  const int written = emit(doc, [&](std::ostream& out) { print_summary(*result, out); }, args.output);
+  const int written = emit(
+      doc, [&](std::ostream& out) { print_summary(*result, out); }, args.output);
   if (written != 0 || args.report.empty()) return written;
   report::BacktestReportInput report_input;
   report_input.meta = report_meta(doc["inputs"]);
@@ -472,8 +518,10 @@ Use --missing ffill:N to carry prices over short gaps instead.)");
   cmd->add_flag("--expanding", args->expanding, "Use all history up to each decision");
   cmd->add_option("--min-history", args->min_history,
                   "Consecutive returns an asset needs to be eligible (default: the window)");
-  cmd->add_option("--lag", args->lag, "Periods from decision to execution (>= 1)")->capture_default_str();
-  cmd->add_option("--rebalance", args->rebalance, "Default schedule: every:K, weekly, monthly, drift:B, never")
+  cmd->add_option("--lag", args->lag, "Periods from decision to execution (>= 1)")
+      ->capture_default_str();
+  cmd->add_option("--rebalance", args->rebalance,
+                  "Default schedule: every:K, weekly, monthly, drift:B, never")
       ->capture_default_str();
   cmd->add_option("--initial-value", args->initial_value, "Starting capital (quote currency)")
       ->capture_default_str();
@@ -483,13 +531,15 @@ Use --missing ffill:N to carry prices over short gaps instead.)");
                   "CSV asset,market_cap (market-cap models): one static snapshot");
   cmd->add_option("--market-caps-history", args->market_caps_history,
                   "Point-in-time market caps: wide CSV date,ASSET1,... (used as of each decision)");
-  cmd->add_option("--group-tag", args->group_tag, "Metadata tag for group attribution: sector, chain, ...");
+  cmd->add_option("--group-tag", args->group_tag,
+                  "Metadata tag for group attribution: sector, chain, ...");
   cmd->add_option("--attribution-benchmark", args->attribution_benchmark,
                   "Benchmark strategy for Brinson-Fachler (default: the first benchmark)");
   cmd->add_option("--threads", args->threads, "Threads (0 = all cores)")->capture_default_str();
   cmd->add_flag("--quiet", args->quiet, "No progress bar");
   add_report_option(*cmd, args->report);
-  cmd->add_flag("--include-weights", args->include_weights, "Write the weights time series in the JSON");
+  cmd->add_flag("--include-weights", args->include_weights,
+                "Write the weights time series in the JSON");
   return {cmd, [cmd, args] { return run_backtest_verb(*cmd, *args); }};
 }
 

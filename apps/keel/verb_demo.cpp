@@ -51,8 +51,9 @@ struct DemoArgs {
 };
 
 constexpr PortfolioModel kDemoModels[] = {
-    PortfolioModel::kMinVariance, PortfolioModel::kMaxSharpe,      PortfolioModel::kMinCvar,
-    PortfolioModel::kRiskParity,  PortfolioModel::kHrp,            PortfolioModel::kBlackLitterman,
+    PortfolioModel::kMinVariance, PortfolioModel::kMaxSharpe,
+    PortfolioModel::kMinCvar,     PortfolioModel::kRiskParity,
+    PortfolioModel::kHrp,         PortfolioModel::kBlackLitterman,
     PortfolioModel::kEqualWeight, PortfolioModel::kInverseVolatility,
 };
 // The models whose report sections are shown in full: HRP (clustering, dendrogram) and the
@@ -69,7 +70,8 @@ std::string top_holdings(const PortfolioResult& r, std::size_t count) {
   std::string text;
   for (std::size_t i = 0; i < std::min(count, order.size()); ++i) {
     if (!text.empty()) text += " ";
-    text += r.assets[static_cast<std::size_t>(order[i])] + " " + format_percent(r.weights(order[i]), 0);
+    text +=
+        r.assets[static_cast<std::size_t>(order[i])] + " " + format_percent(r.weights(order[i]), 0);
   }
   return text;
 }
@@ -95,7 +97,8 @@ std::vector<StressWindow> crash_windows(const SimulatedMarket& market) {
     runs.emplace_back(static_cast<int>(t), static_cast<int>(end));
     t = end + 1;
   }
-  std::sort(runs.begin(), runs.end(), [](auto a, auto b) { return a.second - a.first > b.second - b.first; });
+  std::sort(runs.begin(), runs.end(),
+            [](auto a, auto b) { return a.second - a.first > b.second - b.first; });
   std::vector<StressWindow> out;
   const auto& ts = market.panel.timestamps;
   for (std::size_t k = 0; k < std::min<std::size_t>(3, runs.size()); ++k) {
@@ -132,7 +135,9 @@ Result<DemoData> demo_data(const DemoArgs& args, Json& doc) {
   KEEL_RETURN_IF_ERROR(write_wide_csv(market->panel, prices_path));
   KEEL_RETURN_IF_ERROR(write_long_csv(market->panel, (dir / "market.csv").string()));
   KEEL_RETURN_IF_ERROR(write_metadata(market->metadata, (dir / "metadata.csv").string()));
-  doc["simulation"] = {{"assets", args.assets}, {"periods", args.periods}, {"seed", args.seed},
+  doc["simulation"] = {{"assets", args.assets},
+                       {"periods", args.periods},
+                       {"seed", args.seed},
                        {"prices", prices_path}};
   data.crash_windows = crash_windows(*market);
   data.metadata = std::move(market->metadata);
@@ -146,7 +151,8 @@ Eigen::VectorXd market_caps(const std::optional<AssetMetadata>& metadata,
   if (!metadata) return {};
   Eigen::VectorXd caps = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(assets.size()));
   for (std::size_t i = 0; i < assets.size(); ++i) {
-    if (const AssetInfo* info = metadata->find(assets[i])) caps(static_cast<Eigen::Index>(i)) = info->market_cap;
+    if (const AssetInfo* info = metadata->find(assets[i]))
+      caps(static_cast<Eigen::Index>(i)) = info->market_cap;
   }
   return caps.sum() > 0.0 ? caps : Eigen::VectorXd();
 }
@@ -234,8 +240,8 @@ int run_demo(const DemoArgs& args) {
   const auto& assets = market->panel.assets;
   const Eigen::MatrixXd& R = market->returns.values;
   if (assets.size() < 3) {
-    return report_error(Status::invalid("the demo needs at least 3 assets after --missing " +
-                                        args.prices.missing));
+    return report_error(
+        Status::invalid("the demo needs at least 3 assets after --missing " + args.prices.missing));
   }
   ExpectedReturnOptions mu_options{.method = ExpectedReturnMethod::kMean, .periods_per_year = ppy};
   auto mu = estimate_expected_returns(R, mu_options);
@@ -268,7 +274,8 @@ int run_demo(const DemoArgs& args) {
     ModelSpec spec;
     spec.model = model;
     spec.risk_free_rate = args.risk_free;
-    if (is_mean_variance(model) || is_tail_risk(model)) spec.constraints.upper_bound = args.max_weight;
+    if (is_mean_variance(model) || is_tail_risk(model))
+      spec.constraints.upper_bound = args.max_weight;
     if (model == PortfolioModel::kBlackLitterman) {
       // The posterior optimised as a long-only max-Sharpe book with the same cap, as a manager
       // would use it (the closed-form implied weights are unconstrained and can be very levered).
@@ -279,23 +286,35 @@ int run_demo(const DemoArgs& args) {
   };
 
   // 3. Allocate, then the risk and stress of each portfolio.
-  const Eigen::MatrixXd spreads = market->panel.has_spreads() ? Eigen::MatrixXd(market->panel.spreads.bottomRows(R.rows()))
-                                                              : Eigen::MatrixXd();
-  const Eigen::MatrixXd volumes = market->panel.has_volumes() ? Eigen::MatrixXd(market->panel.volumes.bottomRows(R.rows()))
-                                                              : Eigen::MatrixXd();
+  const Eigen::MatrixXd spreads = market->panel.has_spreads()
+                                      ? Eigen::MatrixXd(market->panel.spreads.bottomRows(R.rows()))
+                                      : Eigen::MatrixXd();
+  const Eigen::MatrixXd volumes = market->panel.has_volumes()
+                                      ? Eigen::MatrixXd(market->panel.volumes.bottomRows(R.rows()))
+                                      : Eigen::MatrixXd();
   const double portfolio_value = 1e7;
   std::vector<ReplayRequest> windows;
   for (const auto& w : crypto_stress_windows()) windows.push_back({w, false});
   for (const auto& w : data->crash_windows) windows.push_back({w, false});
   ShockScenario crash_scenario{.name = "crypto crash: everything -50%, stablecoins -5%",
                                .description = "A broad crash with a mild stablecoin depeg",
-                               .shocks = {ShockSpec{.all = true, .assets = {}, .group = {}, .asset_return = -0.5, .price = {}, .source = "demo"}},
+                               .shocks = {ShockSpec{.all = true,
+                                                    .assets = {},
+                                                    .group = {},
+                                                    .asset_return = -0.5,
+                                                    .price = {},
+                                                    .source = "demo"}},
                                .source = "demo"};
   if (data->metadata) {
-    crash_scenario.shocks.push_back(ShockSpec{.all = false, .assets = {}, .group = "stablecoin",
-                                              .asset_return = -0.05, .price = {}, .source = "demo"});
+    crash_scenario.shocks.push_back(ShockSpec{.all = false,
+                                              .assets = {},
+                                              .group = "stablecoin",
+                                              .asset_return = -0.05,
+                                              .price = {},
+                                              .source = "demo"});
   }
-  const Eigen::VectorXd last_prices = market->panel.prices.row(market->panel.rows() - 1).transpose();
+  const Eigen::VectorXd last_prices =
+      market->panel.prices.row(market->panel.rows() - 1).transpose();
 
   Table table;
   for (const char* c : {"model", "status", "return", "vol", "Sharpe", "VaR95", "CVaR95", "max DD",
@@ -311,14 +330,15 @@ int run_demo(const DemoArgs& args) {
   int exit = 0;
   report::Report report{.title = "Keel demo", .meta = {}, .sections = {}};
   report::Section overview{.title = "Portfolios", .text = {}, .charts = {}, .tables = {}};
-  report::Table overview_table{.title = "Eight models on the same estimates",
-                               .columns = {"model", "status", "expected return", "volatility",
-                                           "Sharpe", "VaR 95%", "CVaR 95%", "max drawdown",
-                                           "worst stress P&L", "largest holdings"},
-                               .rows = {},
-                               .note = "In-sample, annualised; VaR/CVaR are historical one-period "
-                                       "losses; stress is the worst replayed crash window or "
-                                       "hypothetical shock."};
+  report::Table overview_table{
+      .title = "Eight models on the same estimates",
+      .columns = {"model", "status", "expected return", "volatility", "Sharpe", "VaR 95%",
+                  "CVaR 95%", "max drawdown", "worst stress P&L", "largest holdings"},
+      .rows = {},
+      .note =
+          "In-sample, annualised; VaR/CVaR are historical one-period "
+          "losses; stress is the worst replayed crash window or "
+          "hypothetical shock."};
   for (PortfolioModel model : kDemoModels) {
     auto result = optimize_portfolio(inputs, spec_for(model));
     if (!result) return report_error(result.status().with_context(std::string(to_string(model))));
@@ -328,14 +348,15 @@ int run_demo(const DemoArgs& args) {
     if (!r.is_usable()) {
       exit = std::max(exit, keel::exit_code(r.status));
     } else {
-      RiskProfileOptions risk_options{.periods_per_year = ppy,
-                                      .methods = {VarMethod::kHistorical, VarMethod::kGaussian,
-                                                  VarMethod::kCornishFisher},
-                                      .portfolio_value = portfolio_value,
-                                      .drawdown = DrawdownKind::kCompounded};
+      RiskProfileOptions risk_options{
+          .periods_per_year = ppy,
+          .methods = {VarMethod::kHistorical, VarMethod::kGaussian, VarMethod::kCornishFisher},
+          .portfolio_value = portfolio_value,
+          .drawdown = DrawdownKind::kCompounded};
       if (model == kFeaturedModel) risk_options.methods.push_back(VarMethod::kMonteCarlo);
       auto profile = risk_profile(R, r.weights, spreads, volumes, risk_options);
-      if (!profile) return report_error(profile.status().with_context(std::string(to_string(model))));
+      if (!profile)
+        return report_error(profile.status().with_context(std::string(to_string(model))));
       entry["risk"] = profile->to_json(assets, portfolio_value);
       var95 = format_percent(profile->estimates[0].var);
       cvar95 = format_percent(profile->estimates[0].es);
@@ -343,8 +364,9 @@ int run_demo(const DemoArgs& args) {
 
       auto replay = replay_stress_windows(market->panel, r.weights, windows);
       if (!replay) return report_error(replay.status());
-      auto shock = evaluate_shock_scenario(crash_scenario, assets, r.weights,
-                                           data->metadata ? &*data->metadata : nullptr, last_prices);
+      auto shock =
+          evaluate_shock_scenario(crash_scenario, assets, r.weights,
+                                  data->metadata ? &*data->metadata : nullptr, last_prices);
       if (!shock) return report_error(shock.status());
       auto correlation = portfolio_correlation_stress(R, r.weights);
       if (!correlation) return report_error(correlation.status());
@@ -370,28 +392,47 @@ int run_demo(const DemoArgs& args) {
         if (profile->spread_lvar) tail[0].lvar = profile->spread_lvar->lvar;
         std::vector<report::ContributionSet> sets;
         for (const auto& c : profile->contributions) {
-          sets.push_back({.measure = std::string(to_string(c.measure)), .total = c.total,
-                          .component = c.component, .percent = c.percent});
+          sets.push_back({.measure = std::string(to_string(c.measure)),
+                          .total = c.total,
+                          .component = c.component,
+                          .percent = c.percent});
         }
         report::RiskReportInput risk_input{
-            .meta = {}, .assets = assets, .weights = r.weights,
-            .timestamps = std::vector<Timestamp>(market->panel.timestamps.begin() + 1, market->panel.timestamps.end()),
-            .portfolio_returns = profile->portfolio_returns, .log_returns = false,
-            .periods_per_year = ppy, .confidence = 0.95, .horizon = 1, .tail_risk = tail,
-            .contributions = sets, .rolling_window = 0};
+            .meta = {},
+            .assets = assets,
+            .weights = r.weights,
+            .timestamps = std::vector<Timestamp>(market->panel.timestamps.begin() + 1,
+                                                 market->panel.timestamps.end()),
+            .portfolio_returns = profile->portfolio_returns,
+            .log_returns = false,
+            .periods_per_year = ppy,
+            .confidence = 0.95,
+            .horizon = 1,
+            .tail_risk = tail,
+            .contributions = sets,
+            .rolling_window = 0};
         append(report, report::risk_report(risk_input), "Risk of " + r.model, warnings);
-        report::StressReportInput stress_input{.meta = {}, .assets = assets, .weights = r.weights,
+        report::StressReportInput stress_input{.meta = {},
+                                               .assets = assets,
+                                               .weights = r.weights,
                                                .portfolio_value = portfolio_value,
-                                               .periods_per_year = ppy, .historical = *replay,
-                                               .hypothetical = {*shock}, .correlation = *correlation,
+                                               .periods_per_year = ppy,
+                                               .historical = *replay,
+                                               .hypothetical = {*shock},
+                                               .correlation = *correlation,
                                                .liquidity = *liquidity};
         append(report, report::stress_report(stress_input), "Stress of " + r.model, warnings);
       }
     }
-    std::vector<std::string> row = {r.model, std::string(to_string(r.status)),
+    std::vector<std::string> row = {r.model,
+                                    std::string(to_string(r.status)),
                                     format_percent(r.performance.expected_return),
                                     format_percent(r.performance.volatility),
-                                    format_fixed(r.performance.sharpe, 2), var95, cvar95, maxdd, worst,
+                                    format_fixed(r.performance.sharpe, 2),
+                                    var95,
+                                    cvar95,
+                                    maxdd,
+                                    worst,
                                     top_holdings(r, 3)};
     table.add_row(row);
     overview_table.rows.push_back(std::move(row));
@@ -402,8 +443,9 @@ int run_demo(const DemoArgs& args) {
 
   // 4. The exact frontier (CLA) with the same bounds as the mean-variance models.
   const auto n = static_cast<Eigen::Index>(assets.size());
-  auto frontier = critical_line(inputs.expected_returns, inputs.covariance, Eigen::VectorXd::Zero(n),
-                                Eigen::VectorXd::Constant(n, args.max_weight));
+  auto frontier =
+      critical_line(inputs.expected_returns, inputs.covariance, Eigen::VectorXd::Zero(n),
+                    Eigen::VectorXd::Constant(n, args.max_weight));
 
   // 5. Walk-forward backtest of the six headline models against benchmarks, on the raw prices
   //    (late listings enter after the window; collapsed assets are sold at their last price).
@@ -423,7 +465,8 @@ int run_demo(const DemoArgs& args) {
   }
   std::vector<Strategy> strategies;
   for (PortfolioModel model : kDemoModels) {
-    if (model == PortfolioModel::kEqualWeight || model == PortfolioModel::kInverseVolatility) continue;
+    if (model == PortfolioModel::kEqualWeight || model == PortfolioModel::kInverseVolatility)
+      continue;
     Strategy s;
     s.name = std::string(to_string(model));
     s.model = spec_for(model);
@@ -465,17 +508,23 @@ int run_demo(const DemoArgs& args) {
   auto backtest = run_backtest(raw, strategies, bt, context);
   if (!backtest) return report_error(backtest.status().with_context("backtest"));
   doc["backtest"] = backtest_to_json(*backtest, false);
-  doc["backtest"]["settings"] = {{"window", bt.window}, {"rebalance", "weekly"}, {"lag", 1},
-                                 {"fee_bps", bt.costs.fee_bps}, {"half_spread_bps", bt.costs.half_spread_bps},
+  doc["backtest"]["settings"] = {{"window", bt.window},
+                                 {"rebalance", "weekly"},
+                                 {"lag", 1},
+                                 {"fee_bps", bt.costs.fee_bps},
+                                 {"half_spread_bps", bt.costs.half_spread_bps},
                                  {"impact_coefficient", bt.costs.impact_coefficient}};
 
   // 6. The report: overview, frontier, clustered allocation, risk, stress, backtest.
   if (!args.no_report) {
     report.meta = report_meta(doc["inputs"]);
     report.meta.push_back("Mean returns and Ledoit–Wolf covariance (shrinkage " +
-                          format_fixed(cov->diagnostics.shrinkage, 3) + "); mean-variance and CVaR "
-                          "models long-only with weights ≤ " + format_percent(args.max_weight, 0) +
-                          "; Black–Litterman views: " + views.text + " (posterior optimised "
+                          format_fixed(cov->diagnostics.shrinkage, 3) +
+                          "); mean-variance and CVaR "
+                          "models long-only with weights ≤ " +
+                          format_percent(args.max_weight, 0) +
+                          "; Black–Litterman views: " + views.text +
+                          " (posterior optimised "
                           "for max Sharpe under the same limits).");
     overview.tables.push_back(std::move(overview_table));
     report.sections.insert(report.sections.begin(), std::move(overview));
@@ -483,8 +532,11 @@ int run_demo(const DemoArgs& args) {
     if (frontier && frontier->is_usable()) {
       auto sampled = frontier->sample(40);
       if (sampled) {
-        report::FrontierReportInput fi{.meta = {}, .assets = assets, .expected_returns = inputs.expected_returns,
-                                       .covariance = inputs.covariance, .risk_free_rate = args.risk_free,
+        report::FrontierReportInput fi{.meta = {},
+                                       .assets = assets,
+                                       .expected_returns = inputs.expected_returns,
+                                       .covariance = inputs.covariance,
+                                       .risk_free_rate = args.risk_free,
                                        .points = *sampled};
         report::Report part{.title = {}, .meta = {}, .sections = {}};
         append(part, report::frontier_report(*frontier, fi), "Efficient frontier", warnings);
@@ -493,7 +545,8 @@ int run_demo(const DemoArgs& args) {
     }
     for (const auto& r : results) {
       if (r.model != to_string(kClusteredModel) || !r.is_usable()) continue;
-      report::OptimizeReportInput oi{.meta = {}, .covariance = inputs.covariance,
+      report::OptimizeReportInput oi{.meta = {},
+                                     .covariance = inputs.covariance,
                                      .expected_returns = inputs.expected_returns,
                                      .risk_free_rate = args.risk_free,
                                      .groupings = groupings(data->metadata, assets)};
@@ -558,13 +611,16 @@ Verb register_demo(CLI::App& app) {
   args->prices.missing = "drop-assets:0.5";
   CLI::App* cmd = app.add_subcommand(
       "demo", "Run the pipeline end to end: estimate, allocate, risk, stress, backtest, report");
-  cmd->footer("Example:\n  keel demo\n  keel demo --seed 7 --sim-assets 50 --output-dir out\n"
-              "  keel demo --prices my_prices.csv --metadata my_metadata.csv --missing ffill:3\n"
-              "Writes results.json and report.html (open it in any browser, offline) into the "
-              "output folder.");
+  cmd->footer(
+      "Example:\n  keel demo\n  keel demo --seed 7 --sim-assets 50 --output-dir out\n"
+      "  keel demo --prices my_prices.csv --metadata my_metadata.csv --missing ffill:3\n"
+      "Writes results.json and report.html (open it in any browser, offline) into the "
+      "output folder.");
   add_price_options(*cmd, args->prices, /*prices_required=*/false);
-  cmd->add_option("--metadata", args->metadata, "Asset metadata CSV for your own prices (sector, market cap)");
-  cmd->add_option("--output-dir", args->output_dir, "Folder for the simulated data, results.json and report.html")
+  cmd->add_option("--metadata", args->metadata,
+                  "Asset metadata CSV for your own prices (sector, market cap)");
+  cmd->add_option("--output-dir", args->output_dir,
+                  "Folder for the simulated data, results.json and report.html")
       ->capture_default_str();
   cmd->add_option("--sim-assets", args->assets, "Simulated assets (without --prices)")
       ->check(CLI::Range(5, 2000))
@@ -574,10 +630,12 @@ Verb register_demo(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--seed", args->seed, "Simulation seed")->capture_default_str();
   cmd->add_option("--risk-free", args->risk_free, "Annual risk-free rate")->capture_default_str();
-  cmd->add_option("--max-weight", args->max_weight, "Weight cap for the mean-variance and CVaR models")
+  cmd->add_option("--max-weight", args->max_weight,
+                  "Weight cap for the mean-variance and CVaR models")
       ->check(CLI::Range(0.01, 1.0))
       ->capture_default_str();
-  cmd->add_option("--window", args->window, "Backtest estimation window (periods)")->capture_default_str();
+  cmd->add_option("--window", args->window, "Backtest estimation window (periods)")
+      ->capture_default_str();
   cmd->add_flag("--no-report", args->no_report, "Skip the HTML report");
   return {cmd, [args] { return run_demo(*args); }};
 }

@@ -18,14 +18,16 @@ std::vector<std::string> distinct_groups(const std::vector<std::string>& groups,
   names.erase(std::unique(names.begin(), names.end()), names.end());
   index.resize(groups.size());
   for (std::size_t i = 0; i < groups.size(); ++i) {
-    index[i] = static_cast<int>(std::lower_bound(names.begin(), names.end(), groups[i]) - names.begin());
+    index[i] =
+        static_cast<int>(std::lower_bound(names.begin(), names.end(), groups[i]) - names.begin());
   }
   return names;
 }
 
 Json by_name(const std::vector<std::string>& names, const Eigen::VectorXd& values) {
   Json j = Json::object();
-  for (std::size_t i = 0; i < names.size(); ++i) j[names[i]] = json_number(values(static_cast<Eigen::Index>(i)));
+  for (std::size_t i = 0; i < names.size(); ++i)
+    j[names[i]] = json_number(values(static_cast<Eigen::Index>(i)));
   return j;
 }
 
@@ -58,7 +60,8 @@ Result<ReturnAttribution> attribute_returns(Eigen::Ref<const Eigen::MatrixXd> we
     std::vector<int> index;
     out.groups = distinct_groups(groups, index);
     out.by_group = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(out.groups.size()));
-    for (Eigen::Index i = 0; i < n; ++i) out.by_group(index[static_cast<std::size_t>(i)]) += out.by_asset(i);
+    for (Eigen::Index i = 0; i < n; ++i)
+      out.by_group(index[static_cast<std::size_t>(i)]) += out.by_asset(i);
   }
   return out;
 }
@@ -71,7 +74,8 @@ Result<BrinsonFachler> brinson_fachler(Eigen::Ref<const Eigen::MatrixXd> portfol
   if (benchmark_weights.rows() != rows || benchmark_weights.cols() != n ||
       asset_returns.rows() != rows || asset_returns.cols() != n ||
       static_cast<Eigen::Index>(groups.size()) != n) {
-    return Status::invalid("Brinson–Fachler: portfolio, benchmark, returns and groups differ in shape");
+    return Status::invalid(
+        "Brinson–Fachler: portfolio, benchmark, returns and groups differ in shape");
   }
   BrinsonFachler out;
   std::vector<int> index;

@@ -1,15 +1,17 @@
 #include "keel/backtest/costs.hpp"
-#include "keel/core/result.hpp"
 
 #include <algorithm>
 #include <cmath>
+
+#include "keel/core/result.hpp"
 
 namespace keel {
 
 double RateSeries::at(Timestamp t) const {
   if (values.empty()) return 0.0;
   auto it = std::upper_bound(timestamps.begin(), timestamps.end(), t);
-  const std::size_t row = it == timestamps.begin() ? 0 : static_cast<std::size_t>(it - timestamps.begin()) - 1;
+  const std::size_t row =
+      it == timestamps.begin() ? 0 : static_cast<std::size_t>(it - timestamps.begin()) - 1;
   return scale * values[row];
 }
 
@@ -26,7 +28,8 @@ Status check_rate(const FinancingRate& rate, const char* name) {
   }
   const auto& s = rate.series;
   if (s.timestamps.size() != s.values.size()) {
-    return Status::invalid(std::string("costs: ") + name + " series has mismatched dates and values");
+    return Status::invalid(std::string("costs: ") + name +
+                           " series has mismatched dates and values");
   }
   if (!std::isfinite(s.scale)) {
     return Status::invalid(std::string("costs: ") + name + " series scale must be finite");

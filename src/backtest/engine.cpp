@@ -19,10 +19,14 @@ namespace keel {
 
 std::string_view to_string(RebalanceOutcome outcome) {
   switch (outcome) {
-    case RebalanceOutcome::kRebalanced: return "rebalanced";
-    case RebalanceOutcome::kFallback: return "fallback";
-    case RebalanceOutcome::kSkippedCost: return "skipped-cost";
-    case RebalanceOutcome::kNoAssets: return "no-eligible-assets";
+    case RebalanceOutcome::kRebalanced:
+      return "rebalanced";
+    case RebalanceOutcome::kFallback:
+      return "fallback";
+    case RebalanceOutcome::kSkippedCost:
+      return "skipped-cost";
+    case RebalanceOutcome::kNoAssets:
+      return "no-eligible-assets";
   }
   return "?";
 }
@@ -31,8 +35,9 @@ Status BacktestOptions::validate() const {
   if (window < 2) return Status::invalid("backtest: window must be ≥ 2 periods");
   if (min_history < 0) return Status::invalid("backtest: min_history must be ≥ 0 (0 = window)");
   if (lag < 1) {
-    return Status::invalid("backtest: lag must be ≥ 1 (a decision at a close cannot trade at that "
-                           "same close without look-ahead)");
+    return Status::invalid(
+        "backtest: lag must be ≥ 1 (a decision at a close cannot trade at that "
+        "same close without look-ahead)");
   }
   if (!(std::isfinite(initial_value) && initial_value > 0.0)) {
     return Status::invalid("backtest: initial_value must be > 0");
@@ -40,7 +45,8 @@ Status BacktestOptions::validate() const {
   if (!(std::isfinite(periods_per_year) && periods_per_year > 0.0)) {
     return Status::invalid("backtest: periods_per_year must be > 0");
   }
-  if (!std::isfinite(risk_free_rate)) return Status::invalid("backtest: risk_free_rate must be finite");
+  if (!std::isfinite(risk_free_rate))
+    return Status::invalid("backtest: risk_free_rate must be finite");
   return costs.validate();
 }
 
@@ -68,7 +74,7 @@ struct Pending {
 
 struct Decision {
   bool trade = false;
-  Eigen::VectorXd target;  // full universe
+  Eigen::VectorXd target;              // full universe
   Eigen::VectorXd risk_contributions;  // full universe, empty when not computed
   RebalanceRecord record;
 };
@@ -132,12 +138,15 @@ bool StrategyRunner::decision_due(Eigen::Index t) const {
   if (!allocated_) return true;  // keep trying until a first allocation is decided
   const auto& r = s_.rebalance;
   switch (r.kind) {
-    case RebalanceKind::kNever: return false;
-    case RebalanceKind::kEvery: return (t - m_.first) % r.every == 0;
+    case RebalanceKind::kNever:
+      return false;
+    case RebalanceKind::kEvery:
+      return (t - m_.first) % r.every == 0;
     case RebalanceKind::kWeekly:
     case RebalanceKind::kMonthly: {
       const auto& ts = m_.panel->timestamps;
-      return starts_new_period(r.kind, ts[static_cast<std::size_t>(t - 1)], ts[static_cast<std::size_t>(t)]);
+      return starts_new_period(r.kind, ts[static_cast<std::size_t>(t - 1)],
+                               ts[static_cast<std::size_t>(t)]);
     }
     case RebalanceKind::kDrift: {
       if (!pending_.empty() || last_target_.size() == 0) return false;
@@ -150,11 +159,16 @@ bool StrategyRunner::decision_due(Eigen::Index t) const {
 int StrategyRunner::periods_to_next_decision(Eigen::Index t) const {
   const double ppy = o_.periods_per_year;
   switch (s_.rebalance.kind) {
-    case RebalanceKind::kEvery: return s_.rebalance.every;
-    case RebalanceKind::kWeekly: return std::max(1, static_cast<int>(std::lround(ppy / 52.0)));
-    case RebalanceKind::kMonthly: return std::max(1, static_cast<int>(std::lround(ppy / 12.0)));
-    case RebalanceKind::kDrift: return std::max(1, static_cast<int>(std::lround(ppy / 12.0)));
-    case RebalanceKind::kNever: return static_cast<int>(std::max<Eigen::Index>(1, m_.last - t));
+    case RebalanceKind::kEvery:
+      return s_.rebalance.every;
+    case RebalanceKind::kWeekly:
+      return std::max(1, static_cast<int>(std::lround(ppy / 52.0)));
+    case RebalanceKind::kMonthly:
+      return std::max(1, static_cast<int>(std::lround(ppy / 12.0)));
+    case RebalanceKind::kDrift:
+      return std::max(1, static_cast<int>(std::lround(ppy / 12.0)));
+    case RebalanceKind::kNever:
+      return static_cast<int>(std::max<Eigen::Index>(1, m_.last - t));
   }
   return 1;
 }
@@ -270,8 +284,9 @@ bool StrategyRunner::model_target(Eigen::Index t, const std::vector<int>& eligib
   }
   status = result->status;
   if (!result->is_usable() || !result->weights.allFinite()) {
-    message += std::string(to_string(result->status)) +
-               (result->diagnostics.explanation.empty() ? "" : ": " + result->diagnostics.explanation);
+    message +=
+        std::string(to_string(result->status)) +
+        (result->diagnostics.explanation.empty() ? "" : ": " + result->diagnostics.explanation);
     return false;
   }
   target = Eigen::VectorXd::Zero(n_);
@@ -321,7 +336,8 @@ Decision StrategyRunner::decide(Eigen::Index t) {
   const auto m = static_cast<Eigen::Index>(eligible.size());
   Eigen::MatrixXd window(rows, m);
   for (Eigen::Index k = 0; k < m; ++k) {
-    window.col(k) = m_.returns.col(eligible[static_cast<std::size_t>(k)]).segment(t - rows + 1, rows);
+    window.col(k) =
+        m_.returns.col(eligible[static_cast<std::size_t>(k)]).segment(t - rows + 1, rows);
   }
 
   Eigen::VectorXd target;
@@ -411,7 +427,8 @@ void StrategyRunner::execute(Eigen::Index t, const Eigen::VectorXd& wanted, Reba
   for (Eigen::Index i = 0; i < n_; ++i) {
     if (target(i) != 0.0 && !std::isfinite(prices(t, i))) {
       target(i) = 0.0;
-      rec.message += (rec.message.empty() ? "" : "; ") + m_.panel->assets[static_cast<std::size_t>(i)] +
+      rec.message += (rec.message.empty() ? "" : "; ") +
+                     m_.panel->assets[static_cast<std::size_t>(i)] +
                      " has no price at execution: its target weight stays in cash";
     }
   }
@@ -485,7 +502,8 @@ StrategyResult StrategyRunner::run(const std::function<void()>& tick) {
       CostBreakdown financing;
       const double ppy = o_.periods_per_year;
       for (Eigen::Index i = 0; i < n_; ++i) {
-        if (holdings_(i) < 0.0) financing.financing += -holdings_(i) * o_.costs.short_rate.per_period(now, ppy);
+        if (holdings_(i) < 0.0)
+          financing.financing += -holdings_(i) * o_.costs.short_rate.per_period(now, ppy);
       }
       if (cash_ < 0.0) financing.financing += -cash_ * o_.costs.borrow_rate.per_period(now, ppy);
       if (cash_ > 0.0) financing.financing -= cash_ * o_.costs.cash_rate.per_period(now, ppy);
@@ -501,7 +519,8 @@ StrategyResult StrategyRunner::run(const std::function<void()>& tick) {
         DelistingEvent event{now, panel.assets[static_cast<std::size_t>(i)], holdings_(i)};
         TradeCostInputs last_facts;
         last_facts.half_spread = o_.costs.half_spread_bps * 1e-4;
-        if (o_.costs.use_data_spreads && panel.has_spreads() && std::isfinite(panel.spreads(t - 1, i))) {
+        if (o_.costs.use_data_spreads && panel.has_spreads() &&
+            std::isfinite(panel.spreads(t - 1, i))) {
           last_facts.half_spread = 0.5 * panel.spreads(t - 1, i);
         }
         CostBreakdown exit_cost = trade_cost(holdings_(i), last_facts, o_.costs);
@@ -573,14 +592,16 @@ StrategyResult StrategyRunner::run(const std::function<void()>& tick) {
     previous = v;
     if (tick) tick();
   }
-  result_.timestamps.assign(panel.timestamps.begin() + m_.first, panel.timestamps.begin() + m_.last + 1);
+  result_.timestamps.assign(panel.timestamps.begin() + m_.first,
+                            panel.timestamps.begin() + m_.last + 1);
   for (const auto& rec : result_.rebalances) {
     if (rec.execution_date != 0) ++result_.metrics.rebalances;
   }
   result_.risk_contributions.dates = rc_dates;
   result_.risk_contributions.contributions.resize(static_cast<Eigen::Index>(rc_rows.size()), n_);
   for (std::size_t k = 0; k < rc_rows.size(); ++k) {
-    result_.risk_contributions.contributions.row(static_cast<Eigen::Index>(k)) = rc_rows[k].transpose();
+    result_.risk_contributions.contributions.row(static_cast<Eigen::Index>(k)) =
+        rc_rows[k].transpose();
   }
   const int executed = result_.metrics.rebalances;
   int fallbacks = 0;
@@ -600,7 +621,8 @@ Result<Market> prepare_market(const PricePanel& panel, const BacktestOptions& op
   m.panel = &panel;
   const Eigen::Index rows = panel.rows(), n = panel.cols();
   if (rows < 3 || n < 1) {
-    return Status::invalid(panel.source + ": a backtest needs at least 3 price dates and one asset");
+    return Status::invalid(panel.source +
+                           ": a backtest needs at least 3 price dates and one asset");
   }
   m.returns = Eigen::MatrixXd::Constant(rows, n, std::numeric_limits<double>::quiet_NaN());
   m.run = Eigen::MatrixXi::Zero(rows, n);
@@ -609,10 +631,11 @@ Result<Market> prepare_market(const PricePanel& panel, const BacktestOptions& op
       const double p0 = panel.prices(t - 1, i), p1 = panel.prices(t, i);
       if (std::isfinite(p0) && std::isfinite(p1)) {
         if (!(p0 > 0.0 && p1 > 0.0)) {
-          return Status::invalid(panel.source + ": price of " + panel.assets[static_cast<std::size_t>(i)] +
-                                 " on " + format_timestamp(panel.timestamps[static_cast<std::size_t>(p0 > 0.0 ? t : t - 1)]) +
-                                 " is not positive; a backtest needs positive prices (hint: "
-                                 "--zero-as-missing treats zeros as missing quotes)");
+          return Status::invalid(
+              panel.source + ": price of " + panel.assets[static_cast<std::size_t>(i)] + " on " +
+              format_timestamp(panel.timestamps[static_cast<std::size_t>(p0 > 0.0 ? t : t - 1)]) +
+              " is not positive; a backtest needs positive prices (hint: "
+              "--zero-as-missing treats zeros as missing quotes)");
         }
         m.returns(t, i) = p1 / p0 - 1.0;
         m.run(t, i) = m.run(t - 1, i) + 1;
@@ -623,14 +646,16 @@ Result<Market> prepare_market(const PricePanel& panel, const BacktestOptions& op
   if (options.end != 0) {
     const auto it = std::upper_bound(panel.timestamps.begin(), panel.timestamps.end(), options.end);
     if (it == panel.timestamps.begin()) {
-      return Status::invalid("backtest: end " + format_timestamp(options.end) + " is before the data (" +
-                             format_timestamp(panel.timestamps.front()) + ")");
+      return Status::invalid("backtest: end " + format_timestamp(options.end) +
+                             " is before the data (" + format_timestamp(panel.timestamps.front()) +
+                             ")");
     }
     m.last = (it - panel.timestamps.begin()) - 1;
   }
   const int min_history = options.min_history > 0 ? options.min_history : options.window;
   if (options.start != 0) {
-    const auto it = std::lower_bound(panel.timestamps.begin(), panel.timestamps.end(), options.start);
+    const auto it =
+        std::lower_bound(panel.timestamps.begin(), panel.timestamps.end(), options.start);
     m.first = std::max<Eigen::Index>(1, it - panel.timestamps.begin());
   } else {
     m.first = -1;
@@ -645,16 +670,18 @@ Result<Market> prepare_market(const PricePanel& panel, const BacktestOptions& op
     }
   }
   if (m.last - m.first < 2) {
-    return Status::invalid("backtest: fewer than 3 dates between the first decision (" +
-                           format_timestamp(panel.timestamps[static_cast<std::size_t>(std::min(m.first, m.last))]) +
-                           ") and the end; give more data or a shorter window");
+    return Status::invalid(
+        "backtest: fewer than 3 dates between the first decision (" +
+        format_timestamp(panel.timestamps[static_cast<std::size_t>(std::min(m.first, m.last))]) +
+        ") and the end; give more data or a shorter window");
   }
   return m;
 }
 
 }  // namespace
 
-Result<BacktestResult> run_backtest(const PricePanel& panel, const std::vector<Strategy>& strategies,
+Result<BacktestResult> run_backtest(const PricePanel& panel,
+                                    const std::vector<Strategy>& strategies,
                                     const BacktestOptions& options, const Context& context,
                                     const ProgressCallback& progress) {
   const auto start = Clock::now();
@@ -662,7 +689,8 @@ Result<BacktestResult> run_backtest(const PricePanel& panel, const std::vector<S
   if (strategies.empty()) return Status::invalid("backtest: no strategy given");
   const auto n = panel.cols();
   if (options.costs.has_impact() && !panel.has_volumes()) {
-    return Status::invalid(panel.source + ": market impact (impact_coefficient > 0) needs traded "
+    return Status::invalid(panel.source +
+                           ": market impact (impact_coefficient > 0) needs traded "
                            "volumes; give a long CSV with a volume column, or set impact to 0");
   }
   if (options.market_caps.size() != 0 && options.market_caps.size() != n) {
@@ -672,8 +700,9 @@ Result<BacktestResult> run_backtest(const PricePanel& panel, const std::vector<S
     const auto& dates = options.market_cap_dates;
     if (options.market_cap_history.cols() != n ||
         options.market_cap_history.rows() != static_cast<Eigen::Index>(dates.size())) {
-      return Status::invalid("backtest: the market-cap history needs one row per date and one column "
-                             "per asset column");
+      return Status::invalid(
+          "backtest: the market-cap history needs one row per date and one column "
+          "per asset column");
     }
     for (std::size_t r = 1; r < dates.size(); ++r) {
       if (dates[r] <= dates[r - 1]) {
@@ -692,7 +721,8 @@ Result<BacktestResult> run_backtest(const PricePanel& panel, const std::vector<S
     const auto& s = strategies[k];
     KEEL_RETURN_IF_ERROR(s.validate());
     if (!names.insert(s.name).second) {
-      return Status::invalid("backtest: two strategies are named '" + s.name + "'; names must be unique");
+      return Status::invalid("backtest: two strategies are named '" + s.name +
+                             "'; names must be unique");
     }
     if (s.rule == StrategyRule::kBuyAndHold) {
       auto c = panel.asset_index(s.asset);
@@ -703,13 +733,16 @@ Result<BacktestResult> run_backtest(const PricePanel& panel, const std::vector<S
       hold_columns[k] = *c;
     }
     if (s.rule == StrategyRule::kModel) {
-      const bool wants_caps = s.model.model == PortfolioModel::kMarketCap ||
-                              s.estimation.expected_returns.method == ExpectedReturnMethod::kEquilibrium;
+      const bool wants_caps =
+          s.model.model == PortfolioModel::kMarketCap ||
+          s.estimation.expected_returns.method == ExpectedReturnMethod::kEquilibrium;
       if (wants_caps && !has_caps) {
-        return Status::invalid("strategy '" + s.name + "' needs market caps (metadata market_cap or "
+        return Status::invalid("strategy '" + s.name +
+                               "' needs market caps (metadata market_cap or "
                                "a market-caps file)");
       }
-      KEEL_RETURN_IF_ERROR(s.model.constraints.validate(static_cast<int>(n)).with_context("strategy '" + s.name + "'"));
+      KEEL_RETURN_IF_ERROR(s.model.constraints.validate(static_cast<int>(n))
+                               .with_context("strategy '" + s.name + "'"));
     }
   }
   auto market = prepare_market(panel, options);
@@ -742,7 +775,7 @@ Result<BacktestResult> run_backtest(const PricePanel& panel, const std::vector<S
     }
   };
   int threads = context.threads() == 0 ? static_cast<int>(std::thread::hardware_concurrency())
-                                        : context.threads();
+                                       : context.threads();
   threads = std::clamp(threads, 1, static_cast<int>(strategies.size()));
   if (threads == 1) {
     worker();
@@ -756,11 +789,12 @@ Result<BacktestResult> run_backtest(const PricePanel& panel, const std::vector<S
   // decision, since a snapshot taken after a decision date is information from the future.
   for (std::size_t k = 0; k < strategies.size(); ++k) {
     const auto& s = strategies[k];
-    const bool uses_caps = s.rule == StrategyRule::kModel && options.market_caps.size() > 0 &&
-                           options.market_cap_history.size() == 0 &&
-                           (s.model.model == PortfolioModel::kMarketCap ||
-                            s.model.model == PortfolioModel::kBlackLitterman ||
-                            s.estimation.expected_returns.method == ExpectedReturnMethod::kEquilibrium);
+    const bool uses_caps =
+        s.rule == StrategyRule::kModel && options.market_caps.size() > 0 &&
+        options.market_cap_history.size() == 0 &&
+        (s.model.model == PortfolioModel::kMarketCap ||
+         s.model.model == PortfolioModel::kBlackLitterman ||
+         s.estimation.expected_returns.method == ExpectedReturnMethod::kEquilibrium);
     if (uses_caps) {
       out.strategies[k].warnings.push_back(
           "market caps are one static snapshot, not point-in-time: decisions before the snapshot's "
@@ -774,7 +808,8 @@ Result<BacktestResult> run_backtest(const PricePanel& panel, const std::vector<S
   // Attribution, and Brinson–Fachler against the benchmark when groups are given.
   const StrategyResult* benchmark = nullptr;
   for (const auto& s : out.strategies) {
-    if (options.attribution_benchmark.empty() ? s.is_benchmark : s.name == options.attribution_benchmark) {
+    if (options.attribution_benchmark.empty() ? s.is_benchmark
+                                              : s.name == options.attribution_benchmark) {
       benchmark = &s;
       break;
     }
@@ -784,8 +819,8 @@ Result<BacktestResult> run_backtest(const PricePanel& panel, const std::vector<S
                            "' is not one of the strategies");
   }
   for (auto& s : out.strategies) {
-    auto attribution = attribute_returns(s.weights, out.asset_returns, s.cost_returns, out.assets,
-                                         options.groups);
+    auto attribution =
+        attribute_returns(s.weights, out.asset_returns, s.cost_returns, out.assets, options.groups);
     if (!attribution) return attribution.status();
     s.attribution = std::move(*attribution);
     if (!options.groups.empty() && benchmark != nullptr && benchmark != &s) {

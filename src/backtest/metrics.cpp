@@ -27,7 +27,8 @@ BacktestMetrics compute_metrics(Eigen::Ref<const Eigen::VectorXd> equity,
   const Eigen::Index n = rows - 1;  // evaluated periods (row 0 is the start)
   const double years = static_cast<double>(n) / periods_per_year;
   m.total_return = equity(rows - 1) / equity(0) - 1.0;
-  m.cagr = equity(rows - 1) > 0.0 ? std::pow(equity(rows - 1) / equity(0), 1.0 / years) - 1.0 : -1.0;
+  m.cagr =
+      equity(rows - 1) > 0.0 ? std::pow(equity(rows - 1) / equity(0), 1.0 / years) - 1.0 : -1.0;
   const Eigen::VectorXd r = net_returns.tail(n);
   const double mean = r.mean();
   if (n > 1) {
@@ -65,7 +66,8 @@ BacktestMetrics compute_metrics(Eigen::Ref<const Eigen::VectorXd> equity,
   // Historical CVaR at 95%: mean of the worst ⌈5% · n⌉ returns (at least one).
   std::vector<double> sorted(r.data(), r.data() + n);
   std::sort(sorted.begin(), sorted.end());
-  const auto tail = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(0.05 * static_cast<double>(n) - 1e-9)));
+  const auto tail = std::max<std::size_t>(
+      1, static_cast<std::size_t>(std::ceil(0.05 * static_cast<double>(n) - 1e-9)));
   double sum = 0.0;
   for (std::size_t i = 0; i < tail; ++i) sum += sorted[i];
   m.cvar_95 = -sum / static_cast<double>(tail);

@@ -18,15 +18,19 @@ Status RebalanceSchedule::validate() const {
 
 std::string RebalanceSchedule::to_string() const {
   switch (kind) {
-    case RebalanceKind::kEvery: return "every:" + std::to_string(every);
-    case RebalanceKind::kWeekly: return "weekly";
-    case RebalanceKind::kMonthly: return "monthly";
+    case RebalanceKind::kEvery:
+      return "every:" + std::to_string(every);
+    case RebalanceKind::kWeekly:
+      return "weekly";
+    case RebalanceKind::kMonthly:
+      return "monthly";
     case RebalanceKind::kDrift: {
       std::string band = std::to_string(drift_band);
       while (band.size() > 1 && band.back() == '0') band.pop_back();
       return "drift:" + band;
     }
-    case RebalanceKind::kNever: return "never";
+    case RebalanceKind::kNever:
+      return "never";
   }
   return "?";
 }
@@ -37,7 +41,8 @@ Result<RebalanceSchedule> parse_rebalance_schedule(std::string_view text) {
   RebalanceSchedule schedule;
   const auto colon = text.find(':');
   const std::string_view head = text.substr(0, colon);
-  const std::string_view arg = colon == std::string_view::npos ? std::string_view{} : text.substr(colon + 1);
+  const std::string_view arg =
+      colon == std::string_view::npos ? std::string_view{} : text.substr(colon + 1);
   if (head == "weekly" || head == "monthly" || head == "never") {
     if (colon != std::string_view::npos) {
       return Status::invalid("rebalance '" + std::string(text) + "' takes no argument; " + hint);

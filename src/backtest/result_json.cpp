@@ -31,16 +31,17 @@ Json strategy_json(const StrategyResult& s, const BacktestResult& all, bool incl
   j["costs"] = costs_json(s.costs);
   Json rebalances = Json::array();
   for (const auto& r : s.rebalances) {
-    Json rec = {{"decision_date", format_timestamp(r.decision_date)},
-                {"execution_date", r.execution_date ? Json(format_timestamp(r.execution_date)) : Json()},
-                {"outcome", to_string(r.outcome)},
-                {"model_status", to_string(r.model_status)},
-                {"message", r.message},
-                {"eligible_assets", r.eligible_assets},
-                {"window_rows", r.window_rows},
-                {"turnover", json_number(r.turnover)},
-                {"costs", costs_json(r.costs)},
-                {"solve_ms", json_number(r.solve_ms)}};
+    Json rec = {
+        {"decision_date", format_timestamp(r.decision_date)},
+        {"execution_date", r.execution_date ? Json(format_timestamp(r.execution_date)) : Json()},
+        {"outcome", to_string(r.outcome)},
+        {"model_status", to_string(r.model_status)},
+        {"message", r.message},
+        {"eligible_assets", r.eligible_assets},
+        {"window_rows", r.window_rows},
+        {"turnover", json_number(r.turnover)},
+        {"costs", costs_json(r.costs)},
+        {"solve_ms", json_number(r.solve_ms)}};
     if (r.outcome == RebalanceOutcome::kSkippedCost) {
       rec["expected_benefit"] = json_number(r.expected_benefit);
       rec["expected_cost"] = json_number(r.expected_cost);
@@ -52,7 +53,8 @@ Json strategy_json(const StrategyResult& s, const BacktestResult& all, bool incl
   j["rebalances"] = std::move(rebalances);
   Json delistings = Json::array();
   for (const auto& d : s.delistings) {
-    delistings.push_back({{"date", format_timestamp(d.date)}, {"asset", d.asset}, {"value", json_number(d.value)}});
+    delistings.push_back(
+        {{"date", format_timestamp(d.date)}, {"asset", d.asset}, {"value", json_number(d.value)}});
   }
   j["delistings"] = std::move(delistings);
   j["warnings"] = s.warnings;

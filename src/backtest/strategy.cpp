@@ -6,10 +6,14 @@ namespace keel {
 
 std::string FallbackPolicy::to_string() const {
   switch (kind) {
-    case FallbackKind::kKeepPrevious: return "keep-previous";
-    case FallbackKind::kEqualWeight: return "equal-weight";
-    case FallbackKind::kModel: return "model:" + std::string(keel::to_string(model.model));
-    case FallbackKind::kNone: return "none";
+    case FallbackKind::kKeepPrevious:
+      return "keep-previous";
+    case FallbackKind::kEqualWeight:
+      return "equal-weight";
+    case FallbackKind::kModel:
+      return "model:" + std::string(keel::to_string(model.model));
+    case FallbackKind::kNone:
+      return "none";
   }
   return "?";
 }
@@ -26,8 +30,9 @@ Status Strategy::validate() const {
   }
   if (fallback.kind == FallbackKind::kModel && fallback.model.model == model.model &&
       rule == StrategyRule::kModel) {
-    return Status::invalid(where + ": the fallback model is the strategy's own model; choose "
-                                   "another (e.g. min-variance) or equal-weight");
+    return Status::invalid(where +
+                           ": the fallback model is the strategy's own model; choose "
+                           "another (e.g. min-variance) or equal-weight");
   }
   return Status::ok();
 }

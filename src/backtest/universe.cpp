@@ -17,7 +17,8 @@ ModelSpec restrict_spec(const ModelSpec& full, const std::vector<int>& keep,
   c.upper_bounds = slice(full.constraints.upper_bounds, keep);
   c.current_weights = slice(current, keep);
   std::vector<int> position(static_cast<std::size_t>(current.size()), -1);
-  for (std::size_t k = 0; k < keep.size(); ++k) position[static_cast<std::size_t>(keep[k])] = static_cast<int>(k);
+  for (std::size_t k = 0; k < keep.size(); ++k)
+    position[static_cast<std::size_t>(keep[k])] = static_cast<int>(k);
   for (auto& group : c.groups) {
     std::vector<int> members;
     for (int m : group.members) {
@@ -49,7 +50,8 @@ BlackLittermanViews restrict_views(const BlackLittermanViews& views, const std::
   for (Eigen::Index v = 0; v < k; ++v) {
     bool expressible = true;
     for (Eigen::Index c = 0; c < views.picking.cols(); ++c) {
-      if (views.picking(v, c) != 0.0 && !kept_column[static_cast<std::size_t>(c)]) expressible = false;
+      if (views.picking(v, c) != 0.0 && !kept_column[static_cast<std::size_t>(c)])
+        expressible = false;
     }
     if (expressible) {
       rows.push_back(v);
@@ -62,7 +64,8 @@ BlackLittermanViews restrict_views(const BlackLittermanViews& views, const std::
   out.expected.resize(m);
   for (Eigen::Index r = 0; r < m; ++r) {
     for (std::size_t c = 0; c < keep.size(); ++c) {
-      out.picking(r, static_cast<Eigen::Index>(c)) = views.picking(rows[static_cast<std::size_t>(r)], keep[c]);
+      out.picking(r, static_cast<Eigen::Index>(c)) =
+          views.picking(rows[static_cast<std::size_t>(r)], keep[c]);
     }
     out.expected(r) = views.expected(rows[static_cast<std::size_t>(r)]);
   }
@@ -70,12 +73,14 @@ BlackLittermanViews restrict_views(const BlackLittermanViews& views, const std::
     Eigen::MatrixXd omega(m, m);
     for (Eigen::Index a = 0; a < m; ++a)
       for (Eigen::Index b = 0; b < m; ++b)
-        omega(a, b) = options.omega(rows[static_cast<std::size_t>(a)], rows[static_cast<std::size_t>(b)]);
+        omega(a, b) =
+            options.omega(rows[static_cast<std::size_t>(a)], rows[static_cast<std::size_t>(b)]);
     options.omega = omega;
   }
   if (options.view_confidences.size() > 0) {
     Eigen::VectorXd conf(m);
-    for (Eigen::Index a = 0; a < m; ++a) conf(a) = options.view_confidences(rows[static_cast<std::size_t>(a)]);
+    for (Eigen::Index a = 0; a < m; ++a)
+      conf(a) = options.view_confidences(rows[static_cast<std::size_t>(a)]);
     options.view_confidences = conf;
   }
   return out;

@@ -36,12 +36,13 @@ TimeSeries strategy_series(const BacktestResult& r,
 Table metrics_table(const BacktestResult& r) {
   Table t{.title = "Strategies and benchmarks",
           .columns = {"strategy", "CAGR", "volatility", "Sharpe", "Sortino", "max drawdown",
-                      "longest drawdown (days)", "Calmar", "CVaR 95%", "turnover / year",
-                      "costs", "avg holdings", "rebalances", "fallbacks"},
+                      "longest drawdown (days)", "Calmar", "CVaR 95%", "turnover / year", "costs",
+                      "avg holdings", "rebalances", "fallbacks"},
           .rows = {},
-          .note = "Net of every cost. Sharpe and Sortino use the arithmetic annualised mean; "
-                  "turnover is two-sided (Σ|Δw| per rebalance); costs are a fraction of the "
-                  "initial value; CVaR is the mean of the worst 5% of period returns."};
+          .note =
+              "Net of every cost. Sharpe and Sortino use the arithmetic annualised mean; "
+              "turnover is two-sided (Σ|Δw| per rebalance); costs are a fraction of the "
+              "initial value; CVaR is the mean of the worst 5% of period returns."};
   for (const auto& s : r.strategies) {
     const auto& m = s.metrics;
     t.rows.push_back({s.name + (s.is_benchmark ? " (benchmark)" : ""), format_percent(m.cagr),
@@ -61,8 +62,9 @@ Result<Section> strategy_section(const BacktestResult& r, const StrategyResult& 
   weights.timestamps = r.timestamps;
   weights.names = r.assets;
   weights.values = s.weights;
-  auto w = weights_over_time_chart(weights, 12,
-                                   {.title = "Weights over time: " + s.name, .y_title = {}, .max_points = kAreaPoints});
+  auto w = weights_over_time_chart(
+      weights, 12,
+      {.title = "Weights over time: " + s.name, .y_title = {}, .max_points = kAreaPoints});
   if (!w) return w.status();
   section.charts.push_back({.title = "Weights over time: " + s.name,
                             .spec = *w,
@@ -86,26 +88,29 @@ Result<Section> strategy_section(const BacktestResult& r, const StrategyResult& 
                                          "portfolio with the window's covariance estimate.",
                               .wide = true});
   }
-  Table costs{.title = "Costs of " + s.name,
-              .columns = {"fees", "spread", "impact", "financing", "total", "total / initial value"},
-              .rows = {{format_fixed(s.costs.fees, 0), format_fixed(s.costs.spread, 0),
-                        format_fixed(s.costs.impact, 0), format_fixed(s.costs.financing, 0),
-                        format_fixed(s.costs.total(), 0),
-                        format_percent(s.metrics.costs_fraction)}},
-              .note = "In quote currency. Financing nets interest on cash against short and "
-                      "leverage financing."};
+  Table costs{
+      .title = "Costs of " + s.name,
+      .columns = {"fees", "spread", "impact", "financing", "total", "total / initial value"},
+      .rows = {{format_fixed(s.costs.fees, 0), format_fixed(s.costs.spread, 0),
+                format_fixed(s.costs.impact, 0), format_fixed(s.costs.financing, 0),
+                format_fixed(s.costs.total(), 0), format_percent(s.metrics.costs_fraction)}},
+      .note =
+          "In quote currency. Financing nets interest on cash against short and "
+          "leverage financing."};
   section.tables.push_back(std::move(costs));
 
   const auto& a = s.attribution;
   Table attribution{.title = "Return attribution of " + s.name,
                     .columns = {"", "contribution"},
                     .rows = {},
-                    .note = "Arithmetic: Σ over periods of w[t−1]·r[t]; the contributions less "
-                            "costs add up to the sum of net period returns."};
+                    .note =
+                        "Arithmetic: Σ over periods of w[t−1]·r[t]; the contributions less "
+                        "costs add up to the sum of net period returns."};
   if (!a.groups.empty()) {
     attribution.columns[0] = "group";
     for (std::size_t g = 0; g < a.groups.size(); ++g) {
-      attribution.rows.push_back({a.groups[g], format_percent(a.by_group(static_cast<Eigen::Index>(g)))});
+      attribution.rows.push_back(
+          {a.groups[g], format_percent(a.by_group(static_cast<Eigen::Index>(g)))});
     }
   } else {
     attribution.columns[0] = "asset (largest 10 by |contribution|)";
@@ -115,7 +120,8 @@ Result<Section> strategy_section(const BacktestResult& r, const StrategyResult& 
       return std::abs(a.by_asset(x)) > std::abs(a.by_asset(y));
     });
     for (std::size_t k = 0; k < std::min<std::size_t>(10, order.size()); ++k) {
-      attribution.rows.push_back({a.assets[static_cast<std::size_t>(order[k])], format_percent(a.by_asset(order[k]))});
+      attribution.rows.push_back(
+          {a.assets[static_cast<std::size_t>(order[k])], format_percent(a.by_asset(order[k]))});
     }
   }
   attribution.rows.push_back({"costs", format_percent(-a.costs)});
@@ -131,8 +137,8 @@ Result<Section> strategy_section(const BacktestResult& r, const StrategyResult& 
                     format_percent(bf.active_return) + "."};
     for (std::size_t g = 0; g < bf.groups.size(); ++g) {
       const auto i = static_cast<Eigen::Index>(g);
-      t.rows.push_back({bf.groups[g], format_percent(bf.allocation(i)), format_percent(bf.selection(i)),
-                        format_percent(bf.interaction(i))});
+      t.rows.push_back({bf.groups[g], format_percent(bf.allocation(i)),
+                        format_percent(bf.selection(i)), format_percent(bf.interaction(i))});
     }
     section.tables.push_back(std::move(t));
   }
@@ -144,11 +150,13 @@ Result<Section> strategy_section(const BacktestResult& r, const StrategyResult& 
   for (const auto& rec : s.rebalances) {
     if (rec.outcome == RebalanceOutcome::kRebalanced) continue;
     if (events.rows.size() >= 25) break;
-    events.rows.push_back({format_timestamp(rec.decision_date), std::string(to_string(rec.outcome)), rec.message});
+    events.rows.push_back(
+        {format_timestamp(rec.decision_date), std::string(to_string(rec.outcome)), rec.message});
   }
   for (const auto& d : s.delistings) {
-    events.rows.push_back({format_timestamp(d.date), "delisting", d.asset + " exited at its last price (" +
-                                                                      format_fixed(d.value, 0) + ")"});
+    events.rows.push_back(
+        {format_timestamp(d.date), "delisting",
+         d.asset + " exited at its last price (" + format_fixed(d.value, 0) + ")"});
   }
   if (!events.rows.empty()) section.tables.push_back(std::move(events));
   return section;
@@ -156,38 +164,45 @@ Result<Section> strategy_section(const BacktestResult& r, const StrategyResult& 
 
 }  // namespace
 
-Result<std::vector<Section>> backtest_sections(const BacktestResult& r, const BacktestReportInput& input) {
+Result<std::vector<Section>> backtest_sections(const BacktestResult& r,
+                                               const BacktestReportInput& input) {
   if (r.strategies.empty() || r.timestamps.size() < 2) {
     return Status::invalid("backtest report: the result has no strategies or dates");
   }
-  if (input.volatility_window < 2) return Status::invalid("backtest report: volatility_window must be ≥ 2");
+  if (input.volatility_window < 2)
+    return Status::invalid("backtest report: volatility_window must be ≥ 2");
   std::vector<Section> sections;
   Section overview{.title = "Backtest: strategies against benchmarks",
                    .text = "Walk-forward from " + format_timestamp(r.timestamps.front()) + " to " +
                            format_timestamp(r.timestamps.back()) + " (" +
                            std::to_string(r.timestamps.size() - 1) + " periods, " +
-                           std::to_string(r.assets.size()) + " assets). Decisions use data up to "
+                           std::to_string(r.assets.size()) +
+                           " assets). Decisions use data up to "
                            "each decision close and trade at a later close; every cost is "
                            "counted.",
                    .charts = {},
                    .tables = {metrics_table(r)}};
 
   // A ruined strategy's curve stops where its equity reached zero (a log scale has no zero).
-  auto equity = equity_curves_chart(strategy_series(r, [](const StrategyResult& s) -> Eigen::VectorXd {
-    Eigen::VectorXd g = s.equity / s.equity(0);
-    for (Eigen::Index t = 0; t < g.size(); ++t) {
-      if (!(g(t) > 0.0)) g(t) = kNaN;
-    }
-    return g;
-  }), {.title = {}, .y_title = {}, .max_points = kLinePoints});
+  auto equity = equity_curves_chart(strategy_series(r,
+                                                    [](const StrategyResult& s) -> Eigen::VectorXd {
+                                                      Eigen::VectorXd g = s.equity / s.equity(0);
+                                                      for (Eigen::Index t = 0; t < g.size(); ++t) {
+                                                        if (!(g(t) > 0.0)) g(t) = kNaN;
+                                                      }
+                                                      return g;
+                                                    }),
+                                    {.title = {}, .y_title = {}, .max_points = kLinePoints});
   if (!equity) return equity.status();
   overview.charts.push_back({.title = "Equity curves (log scale)",
                              .spec = *equity,
-                             .caption = "Growth of 1 net of costs, strategies and benchmarks (a "
-                                        "curve that ends early marks a strategy ruined by its losses).",
+                             .caption =
+                                 "Growth of 1 net of costs, strategies and benchmarks (a "
+                                 "curve that ends early marks a strategy ruined by its losses).",
                              .wide = true});
-  auto dd = drawdown_chart(strategy_series(r, [](const StrategyResult& s) { return drawdown_path(s.equity); }),
-                           {.title = {}, .y_title = {}, .max_points = kLinePoints});
+  auto dd = drawdown_chart(
+      strategy_series(r, [](const StrategyResult& s) { return drawdown_path(s.equity); }),
+      {.title = {}, .y_title = {}, .max_points = kLinePoints});
   if (!dd) return dd.status();
   overview.charts.push_back({.title = "Drawdowns",
                              .spec = *dd,
@@ -195,21 +210,27 @@ Result<std::vector<Section>> backtest_sections(const BacktestResult& r, const Ba
                              .wide = true});
   const int window = input.volatility_window;
   const double ppy = r.periods_per_year;
-  auto vol = rolling_volatility_chart(strategy_series(r, [&](const StrategyResult& s) {
-    Eigen::VectorXd v = Eigen::VectorXd::Constant(s.net_returns.size(), kNaN);
-    for (Eigen::Index t = window; t < s.net_returns.size(); ++t) {
-      const auto seg = s.net_returns.segment(t - window + 1, window);
-      const double mean = seg.mean();
-      v(t) = std::sqrt((seg.array() - mean).square().sum() / (window - 1) * ppy);
-    }
-    return v;
-  }), {.title = "Rolling volatility (" + std::to_string(window) + " periods)", .y_title = {},
-        .max_points = kLinePoints});
+  auto vol = rolling_volatility_chart(
+      strategy_series(r,
+                      [&](const StrategyResult& s) {
+                        Eigen::VectorXd v = Eigen::VectorXd::Constant(s.net_returns.size(), kNaN);
+                        for (Eigen::Index t = window; t < s.net_returns.size(); ++t) {
+                          const auto seg = s.net_returns.segment(t - window + 1, window);
+                          const double mean = seg.mean();
+                          v(t) =
+                              std::sqrt((seg.array() - mean).square().sum() / (window - 1) * ppy);
+                        }
+                        return v;
+                      }),
+      {.title = "Rolling volatility (" + std::to_string(window) + " periods)",
+       .y_title = {},
+       .max_points = kLinePoints});
   if (!vol) return vol.status();
-  overview.charts.push_back({.title = "Rolling volatility (" + std::to_string(window) + " periods)",
-                             .spec = *vol,
-                             .caption = "Annualised standard deviation of net returns over a trailing window.",
-                             .wide = true});
+  overview.charts.push_back(
+      {.title = "Rolling volatility (" + std::to_string(window) + " periods)",
+       .spec = *vol,
+       .caption = "Annualised standard deviation of net returns over a trailing window.",
+       .wide = true});
   sections.push_back(std::move(overview));
 
   int details = 0;

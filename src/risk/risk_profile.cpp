@@ -18,7 +18,8 @@ Status RiskProfileOptions::validate() const {
   if (methods.empty()) return Status::invalid("risk profile: no VaR method requested");
   for (VarMethod m : methods) {
     if (m == VarMethod::kMonteCarlo && horizon != 1) {
-      return Status::invalid("Monte Carlo VaR simulates one period: use horizon 1 or another method");
+      return Status::invalid(
+          "Monte Carlo VaR simulates one period: use horizon 1 or another method");
     }
   }
   if (scenarios < 100) return Status::invalid("risk profile: at least 100 Monte Carlo scenarios");
@@ -61,14 +62,15 @@ Result<RiskProfile> risk_profile(Eigen::Ref<const Eigen::MatrixXd> returns,
     p.estimates.push_back(std::move(*estimate));
   }
   if (!historical) {
-    auto h = value_at_risk(p.portfolio_returns,
-                           VarOptions{.confidence = options.confidence, .horizon = options.horizon});
+    auto h = value_at_risk(p.portfolio_returns, VarOptions{.confidence = options.confidence,
+                                                           .horizon = options.horizon});
     if (!h) return h.status();
     historical = h->var;
   }
   p.historical_var = *historical;
 
-  auto dd = drawdowns(p.portfolio_returns, DrawdownOptions{.kind = options.drawdown, .confidence = options.confidence});
+  auto dd = drawdowns(p.portfolio_returns,
+                      DrawdownOptions{.kind = options.drawdown, .confidence = options.confidence});
   if (!dd) return dd.status();
   p.drawdown = std::move(*dd);
 
@@ -82,21 +84,24 @@ Result<RiskProfile> risk_profile(Eigen::Ref<const Eigen::MatrixXd> returns,
   if (volumes.size() > 0 && options.portfolio_value > 0.0) {
     auto daily = daily_liquidity(returns, volumes, options.periods_per_year);
     if (!daily) return daily.status();
-    auto l = endogenous_impact_lvar(p.historical_var, weights, daily->daily_volatility,
-                                    daily->average_daily_volume,
-                                    EndogenousImpactOptions{.portfolio_value = options.portfolio_value});
+    auto l = endogenous_impact_lvar(
+        p.historical_var, weights, daily->daily_volatility, daily->average_daily_volume,
+        EndogenousImpactOptions{.portfolio_value = options.portfolio_value});
     if (!l) return l.status();
     p.impact_lvar = std::move(*l);
   }
   if (!p.spread_lvar && !p.impact_lvar) {
-    p.liquidity_note = "no spreads or volumes in the price file (use a long CSV with spread/volume "
-                       "columns, e.g. from keel simulate) and a portfolio value for the impact model";
+    p.liquidity_note =
+        "no spreads or volumes in the price file (use a long CSV with spread/volume "
+        "columns, e.g. from keel simulate) and a portfolio value for the impact model";
   }
 
-  for (ContributionMeasure measure : {ContributionMeasure::kVolatility, ContributionMeasure::kHistoricalCvar,
-                                      ContributionMeasure::kModifiedVar}) {
-    auto c = risk_contributions(returns, weights,
-                                ContributionOptions{.measure = measure, .confidence = options.confidence});
+  for (ContributionMeasure measure :
+       {ContributionMeasure::kVolatility, ContributionMeasure::kHistoricalCvar,
+        ContributionMeasure::kModifiedVar}) {
+    auto c = risk_contributions(
+        returns, weights,
+        ContributionOptions{.measure = measure, .confidence = options.confidence});
     if (!c) return c.status().with_context(std::string(to_string(measure)));
     p.contributions.push_back(std::move(*c));
   }
@@ -107,7 +112,8 @@ namespace {
 
 Json by_asset(const std::vector<std::string>& assets, const Eigen::VectorXd& v) {
   Json out = Json::object();
-  for (std::size_t i = 0; i < assets.size(); ++i) out[assets[i]] = json_number(v(static_cast<Eigen::Index>(i)));
+  for (std::size_t i = 0; i < assets.size(); ++i)
+    out[assets[i]] = json_number(v(static_cast<Eigen::Index>(i)));
   return out;
 }
 
@@ -152,8 +158,8 @@ Json RiskProfile::to_json(const std::vector<std::string>& assets, double portfol
                        : c.measure == ContributionMeasure::kHistoricalCvar ? "historical_cvar"
                                                                            : "modified_var";
     by_measure[name] = {{"total", json_number(c.total)},
-                           {"component", by_asset(assets, c.component)},
-                           {"percent", by_asset(assets, c.percent)}};
+                        {"component", by_asset(assets, c.component)},
+                        {"percent", by_asset(assets, c.percent)}};
   }
   doc["contributions"] = std::move(by_measure);
   return doc;

@@ -16,17 +16,21 @@ namespace keel {
 namespace {
 
 TEST(BacktestReference, MonthlyEqualWeightMatchesNumpy) {
-  std::ifstream in(std::string(KEEL_SOURCE_DIR) + "/tests/reference/backtest/equal_weight_monthly.json");
+  std::ifstream in(std::string(KEEL_SOURCE_DIR) +
+                   "/tests/reference/backtest/equal_weight_monthly.json");
   ASSERT_TRUE(in) << "fixture missing";
   const auto fixture = nlohmann::json::parse(in);
-  const std::string path = std::string(KEEL_SHARED_DATA_DIR) + "/" + fixture["source"].get<std::string>();
+  const std::string path =
+      std::string(KEEL_SHARED_DATA_DIR) + "/" + fixture["source"].get<std::string>();
   if (!std::filesystem::exists(path)) GTEST_SKIP() << "shared data not present: " << path;
 
   auto panel = read_prices(path);
   ASSERT_TRUE(panel) << panel.status().message();
   std::string assets;
-  for (const auto& a : fixture["assets"]) assets += (assets.empty() ? "" : ",") + a.get<std::string>();
-  auto selection = parse_selection(fixture["start"].get<std::string>(), fixture["end"].get<std::string>(), assets);
+  for (const auto& a : fixture["assets"])
+    assets += (assets.empty() ? "" : ",") + a.get<std::string>();
+  auto selection = parse_selection(fixture["start"].get<std::string>(),
+                                   fixture["end"].get<std::string>(), assets);
   ASSERT_TRUE(selection);
   auto narrowed = select(*panel, *selection);
   ASSERT_TRUE(narrowed) << narrowed.status().message();

@@ -1,11 +1,11 @@
 // Walk-forward engine: timing, costs, universe changes, fallbacks and the no-look-ahead property,
 // each checked against a computation written out in the test.
+#include "keel/backtest/engine.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
-
-#include "keel/backtest/engine.hpp"
 
 namespace keel {
 namespace {
@@ -17,7 +17,8 @@ PricePanel make_panel(const std::vector<std::vector<double>>& rows,
   PricePanel p;
   p.assets = std::move(assets);
   p.source = "test-panel";
-  p.prices.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(p.assets.size()));
+  p.prices.resize(static_cast<Eigen::Index>(rows.size()),
+                  static_cast<Eigen::Index>(p.assets.size()));
   const Timestamp start = days_from_civil({2024, 1, 1}) * kSecondsPerDay;
   for (std::size_t t = 0; t < rows.size(); ++t) {
     p.timestamps.push_back(start + static_cast<Timestamp>(t) * kSecondsPerDay);
@@ -32,13 +33,17 @@ PricePanel make_panel(const std::vector<std::vector<double>>& rows,
 PricePanel random_panel(int rows, int assets, unsigned seed) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> z(0.0, 1.0);
-  std::vector<std::vector<double>> data(static_cast<std::size_t>(rows), std::vector<double>(static_cast<std::size_t>(assets)));
+  std::vector<std::vector<double>> data(static_cast<std::size_t>(rows),
+                                        std::vector<double>(static_cast<std::size_t>(assets)));
   std::vector<double> level(static_cast<std::size_t>(assets), 100.0);
   for (int t = 0; t < rows; ++t) {
     const double market = 0.02 * z(rng);
     for (int i = 0; i < assets; ++i) {
-      if (t > 0) level[static_cast<std::size_t>(i)] *= std::exp(0.0005 + market + (0.01 + 0.005 * i) * z(rng));
-      data[static_cast<std::size_t>(t)][static_cast<std::size_t>(i)] = level[static_cast<std::size_t>(i)];
+      if (t > 0)
+        level[static_cast<std::size_t>(i)] *=
+            std::exp(0.0005 + market + (0.01 + 0.005 * i) * z(rng));
+      data[static_cast<std::size_t>(t)][static_cast<std::size_t>(i)] =
+          level[static_cast<std::size_t>(i)];
     }
   }
   std::vector<std::string> names;
@@ -46,7 +51,8 @@ PricePanel random_panel(int rows, int assets, unsigned seed) {
   return make_panel(data, names);
 }
 
-Strategy model_strategy(const std::string& name, PortfolioModel model, const std::string& rebalance) {
+Strategy model_strategy(const std::string& name, PortfolioModel model,
+                        const std::string& rebalance) {
   Strategy s;
   s.name = name;
   s.model.model = model;
@@ -137,10 +143,12 @@ TEST(Backtest, CostAccountingIdentityAndAttribution) {
   double cost_sum = 0.0;
   for (Eigen::Index t = 1; t < res.equity.size(); ++t) {
     EXPECT_EQ(res.gross_returns(t) - res.cost_returns(t), res.net_returns(t));
-    EXPECT_NEAR(res.equity(t), res.equity(t - 1) * (1.0 + res.net_returns(t)), 1e-9 * res.equity(t));
+    EXPECT_NEAR(res.equity(t), res.equity(t - 1) * (1.0 + res.net_returns(t)),
+                1e-9 * res.equity(t));
     // Gross return = Σ w_{t−1} r_t: trades only swap holdings and cash.
     double contribution = 0.0;
-    for (Eigen::Index i = 0; i < 4; ++i) contribution += res.weights(t - 1, i) * r->asset_returns(t, i);
+    for (Eigen::Index i = 0; i < 4; ++i)
+      contribution += res.weights(t - 1, i) * r->asset_returns(t, i);
     EXPECT_NEAR(res.gross_returns(t), contribution, 1e-14);
     cost_sum += res.cost_returns(t) * res.equity(t - 1);
   }
@@ -173,7 +181,8 @@ TEST(Backtest, NoLookAhead) {
     for (std::size_t k = 0; k < 2; ++k) {
       const auto& a = r0->strategies[k];
       const auto& b = r1->strategies[k];
-      for (std::size_t j = 0; j < a.rebalances.size() && a.rebalances[j].decision_date <= cut_date; ++j) {
+      for (std::size_t j = 0; j < a.rebalances.size() && a.rebalances[j].decision_date <= cut_date;
+           ++j) {
         ASSERT_LT(j, b.rebalances.size());
         EXPECT_EQ(a.rebalances[j].decision_date, b.rebalances[j].decision_date);
         EXPECT_EQ(a.rebalances[j].target, b.rebalances[j].target) << a.name << " decision " << j;
@@ -250,8 +259,9 @@ TEST(Backtest, DriftBandRebalancesOnlyWhenABandIsLeft) {
   const auto& res = r->strategies[0];
   ASSERT_GT(res.rebalances.size(), 2u);
   for (std::size_t k = 1; k < res.rebalances.size(); ++k) {
-    const auto row = std::find(res.timestamps.begin(), res.timestamps.end(), res.rebalances[k].decision_date) -
-                     res.timestamps.begin();
+    const auto row =
+        std::find(res.timestamps.begin(), res.timestamps.end(), res.rebalances[k].decision_date) -
+        res.timestamps.begin();
     EXPECT_GT(std::abs(res.weights(row, 0) - 0.5), 0.01);
   }
 }
@@ -342,8 +352,9 @@ namespace {
 TEST(Backtest, TurnoverIsTwoSidedSumOfWeightChanges) {
   // Two assets, equal weight every 2 rows, no costs: turnover at each execution is Σ|w_target −
   // w_drifted| with the drifted weights of that close, the first one from cash: Σ|w| = 1.
-  const auto panel = make_panel(
-      {{100, 100}, {100, 100}, {100, 100}, {110, 100}, {115, 95}, {121, 90}, {121, 99}}, {"A", "B"});
+  const auto panel =
+      make_panel({{100, 100}, {100, 100}, {100, 100}, {110, 100}, {115, 95}, {121, 90}, {121, 99}},
+                 {"A", "B"});
   Strategy s;
   s.name = "ew";
   s.model.model = PortfolioModel::kEqualWeight;
@@ -376,7 +387,8 @@ TEST(Attribution, BrinsonFachlerByHand) {
   EXPECT_NEAR(bf->allocation(0), (0.3 - 0.5) * (-0.05 - 0.025), 1e-15);
   EXPECT_NEAR(bf->selection.cwiseAbs().sum(), 0.0, 1e-15);  // one asset per group
   EXPECT_NEAR(bf->active_return, (0.7 * 0.10 + 0.3 * -0.05) - 0.025, 1e-15);
-  EXPECT_NEAR(bf->allocation.sum() + bf->selection.sum() + bf->interaction.sum(), bf->active_return, 1e-15);
+  EXPECT_NEAR(bf->allocation.sum() + bf->selection.sum() + bf->interaction.sum(), bf->active_return,
+              1e-15);
 
   // Two assets in one group with different weights inside it: selection appears.
   Eigen::MatrixXd wp2(2, 2), wb2(2, 2);
@@ -433,8 +445,9 @@ namespace {
 
 TEST(Backtest, RuinStopsTradingAndKeepsTheLoss) {
   // A 3× leveraged long in A (short B as funding) when A falls 50%: equity goes below zero.
-  const auto panel = make_panel({{100, 100}, {100, 100}, {100, 100}, {100, 100}, {50, 100}, {60, 100}, {70, 100}},
-                                {"A", "B"});
+  const auto panel =
+      make_panel({{100, 100}, {100, 100}, {100, 100}, {100, 100}, {50, 100}, {60, 100}, {70, 100}},
+                 {"A", "B"});
   Strategy s;
   s.name = "levered";
   s.model.model = PortfolioModel::kMinVariance;

@@ -116,7 +116,8 @@ rebalance = "weekly"
 [trading]
 fee_bps = 5
 impact_coefficient = 0.5
-short_rate = { file = ")" + dir_.file("funding.csv") + R"(", column = "funding_mean", scale = 3 }
+short_rate = { file = ")" +
+                      dir_.file("funding.csv") + R"(", column = "funding_mean", scale = 3 }
 [[strategy]]
 name = "ls"
 model = "min-variance"
@@ -164,7 +165,8 @@ TEST_F(CliBacktest, BadConfigurationsAreLocatedErrors) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("fortnightly"), std::string::npos) << r.err;
 
-  r = backtest("[trading]\nimpact_coefficient = 0.2\n[[strategy]]\nname = \"x\"\nmodel = \"hrp\"\n");
+  r = backtest(
+      "[trading]\nimpact_coefficient = 0.2\n[[strategy]]\nname = \"x\"\nmodel = \"hrp\"\n");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("volume"), std::string::npos) << r.err;
 

@@ -1,11 +1,11 @@
 // The risk profile is the composition `keel risk` and the demo report: each figure must equal the
 // function it comes from, and the liquidity inputs must scale per-period data to days.
+#include "keel/risk/risk_profile.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
-
-#include "keel/risk/risk_profile.hpp"
 
 namespace keel {
 namespace {

@@ -27,18 +27,18 @@ namespace keel {
 
 struct ReturnAttribution {
   std::vector<std::string> assets;
-  Eigen::VectorXd by_asset;             // Σ_t w_{t−1,i} r_{t,i}
-  std::vector<std::string> groups;      // distinct tags, sorted; empty without tags
-  Eigen::VectorXd by_group;             // Σ of by_asset over members
-  double costs = 0.0;                   // Σ_t cost fraction
-  double net = 0.0;                     // Σ_t net return = Σ by_asset − costs
+  Eigen::VectorXd by_asset;         // Σ_t w_{t−1,i} r_{t,i}
+  std::vector<std::string> groups;  // distinct tags, sorted; empty without tags
+  Eigen::VectorXd by_group;         // Σ of by_asset over members
+  double costs = 0.0;               // Σ_t cost fraction
+  double net = 0.0;                 // Σ_t net return = Σ by_asset − costs
   Json to_json() const;
 };
 
 struct BrinsonFachler {
   std::vector<std::string> groups;
   Eigen::VectorXd allocation, selection, interaction;  // per group, summed over periods
-  double active_return = 0.0;  // Σ_t (Σ_g W_g Rp_g − Rb)
+  double active_return = 0.0;                          // Σ_t (Σ_g W_g Rp_g − Rb)
   Json to_json() const;
 };
 

@@ -8,9 +8,9 @@
 //   spread  |Δ| · s_it / 2,   s_it the relative bid-ask spread from the data when the panel has one
 //                              (and use_data_spreads), else 2 · half_spread_bps / 10⁴
 //   impact  k · σ_i · |Δ| · (|Δ| / ADV_i)^β   (power law of participation; β = ½ is the square-root
-//           law). σ_i is the asset's per-period return volatility and ADV_i its average traded volume
-//           (quote currency) over the `adv_window` periods up to the trade, both from data known at
-//           the trade date.
+//           law). σ_i is the asset's per-period return volatility and ADV_i its average traded
+//           volume (quote currency) over the `adv_window` periods up to the trade, both from data
+//           known at the trade date.
 // Trades with |Δ| below min_trade_value are not executed (the weight stays where it drifted).
 //
 // Financing, charged each period on the positions held over it (value at the previous close):
@@ -49,9 +49,9 @@ struct FinancingRate {
 };
 
 struct CostModel {
-  double fee_bps = 0.0;          // ≥ 0, maker/taker fee per unit traded
-  double half_spread_bps = 0.0;  // ≥ 0, used when the data has no spread for the cell
-  bool use_data_spreads = true;  // take s_it from the panel's spreads when present
+  double fee_bps = 0.0;             // ≥ 0, maker/taker fee per unit traded
+  double half_spread_bps = 0.0;     // ≥ 0, used when the data has no spread for the cell
+  bool use_data_spreads = true;     // take s_it from the panel's spreads when present
   double impact_coefficient = 0.0;  // k ≥ 0; > 0 needs volumes in the panel
   double impact_exponent = 0.5;     // β in (0, 2]
   int adv_window = 30;              // periods for ADV_i and σ_i, ≥ 2

@@ -34,10 +34,10 @@
 namespace keel {
 
 struct BacktestOptions {
-  int window = 365;         // rows of the estimation window, ≥ 2
-  bool expanding = false;   // all available rows instead of a rolling window
-  int min_history = 0;      // consecutive finite returns needed to be eligible; 0 = window
-  int lag = 1;              // periods from decision to execution, ≥ 1
+  int window = 365;        // rows of the estimation window, ≥ 2
+  bool expanding = false;  // all available rows instead of a rolling window
+  int min_history = 0;     // consecutive finite returns needed to be eligible; 0 = window
+  int lag = 1;             // periods from decision to execution, ≥ 1
   double initial_value = 1'000'000.0;  // quote currency (matters for impact and min trade size)
   double periods_per_year = 0.0;       // > 0 (infer it from the panel before calling)
   double risk_free_rate = 0.0;         // annual, for Sharpe/Sortino
@@ -60,10 +60,10 @@ struct BacktestOptions {
 };
 
 enum class RebalanceOutcome {
-  kRebalanced,    // the model's target was traded
-  kFallback,      // the model failed; the fallback's target was traded (or nothing, keep-previous)
-  kSkippedCost,   // cost-aware: benefit below cost, nothing traded
-  kNoAssets,      // no eligible asset: nothing traded
+  kRebalanced,   // the model's target was traded
+  kFallback,     // the model failed; the fallback's target was traded (or nothing, keep-previous)
+  kSkippedCost,  // cost-aware: benefit below cost, nothing traded
+  kNoAssets,     // no eligible asset: nothing traded
 };
 std::string_view to_string(RebalanceOutcome outcome);
 
@@ -72,12 +72,12 @@ struct RebalanceRecord {
   Timestamp execution_date = 0;  // 0 when nothing was executed
   RebalanceOutcome outcome = RebalanceOutcome::kRebalanced;
   SolveStatus model_status = SolveStatus::kOptimal;
-  std::string message;        // why a fallback or skip happened
-  Eigen::VectorXd target;     // decided weights over all columns (empty when nothing to trade)
+  std::string message;     // why a fallback or skip happened
+  Eigen::VectorXd target;  // decided weights over all columns (empty when nothing to trade)
   int eligible_assets = 0;
   int window_rows = 0;
-  double turnover = 0.0;      // Σ|w_after − w_before| at execution (two-sided)
-  CostBreakdown costs;        // trading costs of this rebalance (quote currency)
+  double turnover = 0.0;  // Σ|w_after − w_before| at execution (two-sided)
+  CostBreakdown costs;    // trading costs of this rebalance (quote currency)
   double solve_ms = 0.0;
   double expected_benefit = 0.0;  // cost-aware only
   double expected_cost = 0.0;     // cost-aware only
@@ -132,7 +132,8 @@ using ProgressCallback = std::function<void(double fraction)>;
 // Runs every strategy over the panel, in parallel threads (context.threads(), 0 = all cores).
 // Call errors (bad options, a strategy naming an unknown asset, impact without volumes) are a
 // Status; per-date model failures are handled by each strategy's fallback and recorded.
-Result<BacktestResult> run_backtest(const PricePanel& panel, const std::vector<Strategy>& strategies,
+Result<BacktestResult> run_backtest(const PricePanel& panel,
+                                    const std::vector<Strategy>& strategies,
                                     const BacktestOptions& options, const Context& context = {},
                                     const ProgressCallback& progress = {});
 

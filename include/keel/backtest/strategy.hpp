@@ -43,8 +43,8 @@ struct FallbackPolicy {
 struct Strategy {
   std::string name;
   StrategyRule rule = StrategyRule::kModel;
-  ModelSpec model{};   // kModel: model, constraints (over the full universe, by column), options
-  std::string asset;   // kBuyAndHold: the asset's column name
+  ModelSpec model{};  // kModel: model, constraints (over the full universe, by column), options
+  std::string asset;  // kBuyAndHold: the asset's column name
   BlackLittermanViews views{};  // black-litterman: P over the full universe's columns
   EstimationSettings estimation{};
   RebalanceSchedule rebalance{};

@@ -45,8 +45,8 @@ struct RiskProfile {
   DrawdownSummary drawdown;
   std::optional<LiquidityAdjustedVar> spread_lvar;  // exogenous spread model
   std::optional<LiquidityAdjustedVar> impact_lvar;  // endogenous impact model
-  std::string liquidity_note;  // why an LVaR model was not computed
-  std::vector<RiskContributions> contributions;  // volatility, historical CVaR, modified VaR
+  std::string liquidity_note;                       // why an LVaR model was not computed
+  std::vector<RiskContributions> contributions;     // volatility, historical CVaR, modified VaR
   // Keys of `keel risk`'s JSON: volatility, var, cvar, max_drawdown, average_drawdown, cdar,
   // ulcer_index, lvar, contributions (by asset name).
   Json to_json(const std::vector<std::string>& assets, double portfolio_value = 0.0) const;
