@@ -1,7 +1,5 @@
 #include "lp_model.hpp"
 
-#include <fmt/format.h>
-
 #include <CoinFinite.hpp>
 #include <CoinPackedMatrix.hpp>
 #include <cmath>
@@ -13,13 +11,6 @@ double to_coin(double value) {
   if (value == std::numeric_limits<double>::infinity()) return COIN_DBL_MAX;
   if (value == -std::numeric_limits<double>::infinity()) return -COIN_DBL_MAX;
   return value;
-}
-
-ConstraintMask full_mask(const PortfolioConstraints& constraints) {
-  ConstraintMask mask;
-  mask.groups.assign(constraints.groups.size(), true);
-  mask.linear.assign(constraints.linear.size(), true);
-  return mask;
 }
 
 int Model::add_column(double lower, double upper, double cost) {
@@ -82,21 +73,6 @@ void add_dense(Model& model, const Eigen::VectorXd& coefficients, double lower, 
   model.add_row(columns, values, lower, upper);
 }
 
-void add_sense(Model& model, const Eigen::VectorXd& coefficients, ConstraintSense sense,
-               double rhs) {
-  switch (sense) {
-    case ConstraintSense::kEqual:
-      add_dense(model, coefficients, rhs, rhs);
-      break;
-    case ConstraintSense::kLessEqual:
-      add_dense(model, coefficients, -kInfinity, rhs);
-      break;
-    case ConstraintSense::kGreaterEqual:
-      add_dense(model, coefficients, rhs, kInfinity);
-      break;
-  }
-}
-
 }  // namespace
 
 WeightLayout add_weight_block(Model& model, const PortfolioConstraints& c, int n,
@@ -125,28 +101,10 @@ WeightLayout add_weight_block(Model& model, const PortfolioConstraints& c, int n
     for (int i = 0; i < 2 * n; ++i) model.add_column(0.0, kInfinity, 0.0);
     layout.v = layout.u + n;
   }
-  const Eigen::VectorXd ones = Eigen::VectorXd::Ones(n);
-  if (mask.total) {
-    if (c.budget) {
-      add_dense(model, ones, *c.budget, *c.budget);
-    } else if (std::isfinite(c.net_exposure_min) || std::isfinite(c.net_exposure_max)) {
-      add_dense(model, ones, c.net_exposure_min, c.net_exposure_max);
-    }
-  }
-  for (std::size_t g = 0; g < c.groups.size(); ++g) {
-    if (!mask.groups[g]) continue;
-    const auto& group = c.groups[g];
-    Eigen::VectorXd row = Eigen::VectorXd::Zero(n);
-    for (int i : group.members) row[i] = 1.0;
-    add_dense(model, row, group.min, group.max);
-  }
-  for (std::size_t k = 0; k < c.linear.size(); ++k) {
-    if (!mask.linear[k]) continue;
-    add_sense(model, c.linear[k].coefficients, c.linear[k].sense, c.linear[k].rhs);
-  }
-  if (mask.target && target_row.size() == n) {
-    add_dense(model, target_row, target_rhs, kInfinity);
-  }
+  // The LP keeps each range as one row (Clp takes row bounds on both sides).
+  detail::for_each_weight_row(c, n, mask, target_row, target_rhs, /*target_equality=*/false,
+                              [&](const Eigen::VectorXd& row, double row_lower, double row_upper,
+                                  bool) { add_dense(model, row, row_lower, row_upper); });
   if (leverage) {
     // w − p + m = 0 and Σ(p + m) ≤ L.
     for (int i = 0; i < n; ++i) {
@@ -168,28 +126,6 @@ WeightLayout add_weight_block(Model& model, const PortfolioConstraints& c, int n
     model.add_row(columns, std::vector<double>(columns.size(), 1.0), -kInfinity, c.max_turnover);
   }
   return layout;
-}
-
-std::vector<std::string> mask_names(const PortfolioConstraints& c, const ConstraintMask& mask) {
-  std::vector<std::string> names;
-  if (mask.target) names.emplace_back("target-return");
-  if (mask.total) names.emplace_back(c.budget ? "budget" : "net-exposure");
-  if (mask.bounds) names.emplace_back("bounds");
-  if (mask.leverage) names.emplace_back("gross-leverage");
-  if (mask.turnover) names.emplace_back("turnover");
-  for (std::size_t g = 0; g < mask.groups.size(); ++g) {
-    if (mask.groups[g]) {
-      names.push_back(c.groups[g].name.empty() ? fmt::format("group[{}]", g)
-                                               : fmt::format("group[{}]", c.groups[g].name));
-    }
-  }
-  for (std::size_t k = 0; k < mask.linear.size(); ++k) {
-    if (mask.linear[k]) {
-      names.push_back(c.linear[k].name.empty() ? fmt::format("linear[{}]", k)
-                                               : fmt::format("linear[{}]", c.linear[k].name));
-    }
-  }
-  return names;
 }
 
 SolveStatus map_status(const ClpSimplex& clp, bool hit_time_limit) {

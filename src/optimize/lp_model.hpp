@@ -9,20 +9,11 @@
 
 #include "keel/core/solve_status.hpp"
 #include "keel/optimize/constraints.hpp"
+#include "optimize/constraint_rows.hpp"
 
 namespace keel::lp {
 
-// Which user constraints the LP includes; the infeasibility diagnosis switches them off.
-struct ConstraintMask {
-  bool total = true;     // budget or net exposure
-  bool bounds = true;    // per-asset bounds and max short
-  bool leverage = true;  // gross leverage
-  bool turnover = true;
-  bool target = true;  // the model's target-return row
-  std::vector<bool> groups;
-  std::vector<bool> linear;
-};
-ConstraintMask full_mask(const PortfolioConstraints& constraints);
+using detail::ConstraintMask;
 
 class Model {
  public:
@@ -58,10 +49,6 @@ struct WeightLayout {
 WeightLayout add_weight_block(Model& model, const PortfolioConstraints& constraints, int n,
                               const ConstraintMask& mask, const Eigen::VectorXd& target_row,
                               double target_rhs);
-
-// Names of the constraints switched on in `mask` (as in mean_variance.cpp's diagnosis).
-std::vector<std::string> mask_names(const PortfolioConstraints& constraints,
-                                    const ConstraintMask& mask);
 
 // Clp's outcome mapped onto SolveStatus (0 optimal, 1 infeasible, 2 unbounded, 3 limit, else
 // numerical error). `hit_time_limit` distinguishes the two limits.

@@ -11,6 +11,8 @@
 #include <set>
 
 #include "keel/optimize/verify.hpp"
+#include "optimize/constraint_conflicts.hpp"
+#include "optimize/constraint_rows.hpp"
 
 namespace keel {
 
@@ -47,16 +49,7 @@ bool needs_expected_returns(Objective objective) {
          objective == Objective::kMaxReturnTrackingError;
 }
 
-// Which user constraints a QP includes; the infeasibility diagnosis switches them off one by one.
-struct ConstraintMask {
-  bool total = true;     // budget or net exposure
-  bool bounds = true;    // per-asset bounds and max short
-  bool leverage = true;  // gross leverage
-  bool turnover = true;
-  bool target = true;  // the model's own row (target return)
-  std::vector<bool> groups;
-  std::vector<bool> linear;
-};
+using detail::ConstraintMask;
 
 // One QP of the family, over x = [w | p m (leverage) | u v (trades) | κ (homogenised)]:
 //   min α (w − a)ᵀΣ(w − a) + γ‖w‖² + linearᵀw + cᵀ(u + v)
@@ -156,38 +149,18 @@ class Builder {
         }
       }
     }
-    const Eigen::VectorXd ones = Eigen::VectorXd::Ones(n);
-    if (mask_.total) {
-      if (c.budget) {
-        add_row_on_w(ones, ConstraintSense::kEqual, *c.budget);
-      } else {
-        if (std::isfinite(c.net_exposure_min))
-          add_row_on_w(ones, ConstraintSense::kGreaterEqual, c.net_exposure_min);
-        if (std::isfinite(c.net_exposure_max))
-          add_row_on_w(ones, ConstraintSense::kLessEqual, c.net_exposure_max);
-      }
-    }
-    for (std::size_t g = 0; g < c.groups.size(); ++g) {
-      if (!mask_.groups[g]) continue;
-      const auto& group = c.groups[g];
-      Eigen::VectorXd row = Eigen::VectorXd::Zero(n);
-      for (int i : group.members) row[i] = 1.0;
-      if (group.min == group.max) {
-        add_row_on_w(row, ConstraintSense::kEqual, group.min);
-        continue;
-      }
-      if (std::isfinite(group.min)) add_row_on_w(row, ConstraintSense::kGreaterEqual, group.min);
-      if (std::isfinite(group.max)) add_row_on_w(row, ConstraintSense::kLessEqual, group.max);
-    }
-    for (std::size_t k = 0; k < c.linear.size(); ++k) {
-      if (!mask_.linear[k]) continue;
-      add_row_on_w(c.linear[k].coefficients, c.linear[k].sense, c.linear[k].rhs);
-    }
-    if (mask_.target && spec_.target_row.size() == n) {
-      add_row_on_w(spec_.target_row,
-                   spec_.target_equality ? ConstraintSense::kEqual : ConstraintSense::kGreaterEqual,
-                   spec_.target_rhs);
-    }
+    // A QP row is one-sided: ranges become a ≥ row and a ≤ row (finite sides only).
+    detail::for_each_weight_row(
+        c, n, mask_, spec_.target_row, spec_.target_rhs, spec_.target_equality,
+        [&](const Eigen::VectorXd& row, double row_lower, double row_upper, bool equality) {
+          if (equality) {
+            add_row_on_w(row, ConstraintSense::kEqual, row_lower);
+            return;
+          }
+          if (std::isfinite(row_lower))
+            add_row_on_w(row, ConstraintSense::kGreaterEqual, row_lower);
+          if (std::isfinite(row_upper)) add_row_on_w(row, ConstraintSense::kLessEqual, row_upper);
+        });
     if (layout_.p >= 0) {
       // w − p + m = 0 and Σ(p + m) ≤ L (κL when homogenised).
       for (int i = 0; i < n; ++i) {
@@ -282,12 +255,7 @@ class Builder {
   std::vector<double> in_rhs_;
 };
 
-ConstraintMask full_mask(const PortfolioConstraints& c) {
-  ConstraintMask mask;
-  mask.groups.assign(c.groups.size(), true);
-  mask.linear.assign(c.linear.size(), true);
-  return mask;
-}
+using detail::full_mask;
 
 // Runs the model QPs and keeps the bookkeeping (iterations, solves, warm starts) in one place.
 class Engine {
@@ -355,67 +323,19 @@ class Engine {
     }
   }
 
-  // Deletion filter (Chinneck & Dravnieks 1991): drops constraints one at a time while the rest
-  // stays infeasible; what remains is an irreducible infeasible subset, named.
+  // Deletion filter on feasibility QPs (min ‖w‖², bounded below, so only feasibility matters)
+  // over the user constraints and the model's target row.
   std::vector<std::string> conflicting_constraints(const ModelSpec& spec) {
-    const auto& c = problem_.constraints;
     ModelSpec feasibility;
     feasibility.risk_weight = 0.0;
-    feasibility.gamma = 1.0;  // min ‖w‖²: bounded below, so only feasibility matters
+    feasibility.gamma = 1.0;
     feasibility.target_row = spec.target_row;
     feasibility.target_rhs = spec.target_rhs;
     feasibility.target_equality = spec.target_equality;
-    ConstraintMask mask = full_mask(c);
-    mask.leverage = c.has_leverage_cap();
-    mask.turnover = c.has_turnover_cap();
-    mask.target = spec.target_row.size() > 0;
-    mask.total = c.budget || std::isfinite(c.net_exposure_min) || std::isfinite(c.net_exposure_max);
-    const auto infeasible = [&](const ConstraintMask& trial) {
-      const Outcome outcome = solve(feasibility, trial);
-      return outcome.solution.status == SolveStatus::kInfeasible;
-    };
-    if (!infeasible(mask)) return {};
-    const auto try_drop = [&](bool& flag) {
-      if (!flag) return;
-      flag = false;
-      if (!infeasible(mask)) flag = true;
-    };
-    std::vector<bool> groups = mask.groups;
-    std::vector<bool> linear = mask.linear;
-    try_drop(mask.target);
-    try_drop(mask.turnover);
-    try_drop(mask.leverage);
-    for (std::size_t k = 0; k < mask.linear.size(); ++k) {
-      bool flag = mask.linear[k];
-      mask.linear[k] = false;
-      if (flag && !infeasible(mask)) mask.linear[k] = true;
-    }
-    for (std::size_t g = 0; g < mask.groups.size(); ++g) {
-      bool flag = mask.groups[g];
-      mask.groups[g] = false;
-      if (flag && !infeasible(mask)) mask.groups[g] = true;
-    }
-    try_drop(mask.bounds);
-    try_drop(mask.total);
-    std::vector<std::string> names;
-    if (mask.target) names.emplace_back("target-return");
-    if (mask.total) names.emplace_back(c.budget ? "budget" : "net-exposure");
-    if (mask.bounds) names.emplace_back("bounds");
-    if (mask.leverage) names.emplace_back("gross-leverage");
-    if (mask.turnover) names.emplace_back("turnover");
-    for (std::size_t g = 0; g < mask.groups.size(); ++g) {
-      if (mask.groups[g]) {
-        names.push_back(c.groups[g].name.empty() ? fmt::format("group[{}]", g)
-                                                 : fmt::format("group[{}]", c.groups[g].name));
-      }
-    }
-    for (std::size_t k = 0; k < mask.linear.size(); ++k) {
-      if (mask.linear[k]) {
-        names.push_back(c.linear[k].name.empty() ? fmt::format("linear[{}]", k)
-                                                 : fmt::format("linear[{}]", c.linear[k].name));
-      }
-    }
-    return names;
+    return detail::conflicting_constraints(
+        problem_.constraints, spec.target_row.size() > 0, [&](const ConstraintMask& trial) {
+          return solve(feasibility, trial).solution.status == SolveStatus::kInfeasible;
+        });
   }
 
  private:
@@ -426,13 +346,7 @@ class Engine {
   Eigen::VectorXd last_x_;
 };
 
-void set_infeasible(PortfolioResult& result, std::vector<std::string> culprits,
-                    std::string explanation) {
-  result.status = SolveStatus::kInfeasible;
-  result.weights.resize(0);
-  result.diagnostics.conflicting_constraints = std::move(culprits);
-  result.diagnostics.explanation = std::move(explanation);
-}
+using detail::set_infeasible;
 
 // Maps a QP that did not produce usable weights onto the result, with names and an explanation.
 void set_failed(PortfolioResult& result, Engine& engine, const ModelSpec& spec,
@@ -895,15 +809,8 @@ Result<PortfolioResult> optimize_mean_variance(const MeanVarianceProblem& proble
 
   const auto conflicts = precheck_constraints(c, problem.assets);
   if (!conflicts.empty()) {
-    std::vector<std::string> names;
-    std::vector<std::string> explanations;
-    for (const auto& conflict : conflicts) {
-      for (const auto& name : conflict.constraints) {
-        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-      }
-      explanations.push_back(conflict.explanation);
-    }
-    set_infeasible(result, names, fmt::format("{}", fmt::join(explanations, "; ")));
+    detail::MergedConflicts merged = detail::merge_conflicts(conflicts);
+    set_infeasible(result, std::move(merged.names), std::move(merged.explanation));
     return finish();
   }
 

@@ -12,6 +12,7 @@
 
 #include "optimize/qp_interior_point.hpp"
 #include "optimize/qp_internal.hpp"
+#include "optimize/qp_primal_dual.hpp"
 
 namespace keel::qp_detail {
 
@@ -66,6 +67,9 @@ class ActiveSetSolver {
 
   Outcome run(std::chrono::steady_clock::time_point start, std::string* note);
 
+  // Takes over an optimum found by the primal-dual method (x, equality multipliers, P x + q and
+  // the bound states), so that export_solution reports it like one of its own.
+  void adopt(const PrimalDualOutcome& optimum);
   // Fills x, multipliers and active sets of `out` (after kOptimal).
   void export_solution(QpSolution* out) const;
   int iterations() const { return iterations_; }
@@ -78,6 +82,7 @@ class ActiveSetSolver {
   bool add_free(int j);       // Cholesky append; false when P_FF stops being positive definite
   void remove_free(int pos);  // Cholesky delete of the free variable at position pos
   bool solve_subproblem();    // step_ (free part) and multipliers lambda_
+  void refresh_gradient();    // g_ = P x_ + q afresh
 
   const QpProblem& p_;
   const QpOptions& opt_;
@@ -107,6 +112,22 @@ bool ActiveSetSolver::feasible(const VectorXd& x, double tol) const {
   if (me_ > 0 && (p_.A * x - p_.b).cwiseAbs().maxCoeff() > t) return false;
   if (mg_ > 0 && (p_.G * x - p_.h).maxCoeff() > t) return false;
   return true;
+}
+
+void ActiveSetSolver::refresh_gradient() {
+  // Long-only books hold few assets and the rest sit at a zero bound: summing the columns of the
+  // nonzero weights costs O(n · nonzeros) where P x costs O(n²), once per working-set change.
+  Index nonzero = 0;
+  for (Index i = 0; i < n_; ++i) nonzero += x_[i] != 0.0 ? 1 : 0;
+  if (2 * nonzero >= n_) {
+    g_.noalias() = p_.P * x_;
+    g_ += p_.q;
+    return;
+  }
+  g_ = p_.q;
+  for (Index i = 0; i < n_; ++i) {
+    if (x_[i] != 0.0) g_.noalias() += x_[i] * p_.P.col(i);
+  }
 }
 
 bool ActiveSetSolver::add_free(int j) {
@@ -209,8 +230,7 @@ bool ActiveSetSolver::start_from(const VectorXd& x, const std::vector<int>& at_l
   for (Index i = 0; i < n_; ++i) {
     if (state_[i] == VarState::kFree && !add_free(static_cast<int>(i))) return false;
   }
-  g_.noalias() = p_.P * x_;
-  g_ += p_.q;
+  refresh_gradient();
   return true;
 }
 
@@ -297,8 +317,7 @@ Outcome ActiveSetSolver::run(std::chrono::steady_clock::time_point start, std::s
       for (Index i = 0; i < k; ++i) x_[free_[i]] += pf_[i];
       if (!refreshed) {
         // Refresh the gradient once to clear accumulated rounding, then re-solve.
-        g_.noalias() = p_.P * x_;
-        g_ += p_.q;
+        refresh_gradient();
         refreshed = true;
         --iterations_;
         continue;
@@ -399,6 +418,26 @@ Outcome ActiveSetSolver::run(std::chrono::steady_clock::time_point start, std::s
   return Outcome::kIterationLimit;
 }
 
+void ActiveSetSolver::adopt(const PrimalDualOutcome& optimum) {
+  x_ = optimum.x;
+  g_ = optimum.gradient;
+  lambda_ = optimum.y;
+  rows_.clear();
+  for (Index i = 0; i < n_; ++i) {
+    switch (optimum.state[static_cast<std::size_t>(i)]) {
+      case BoundState::kFree:
+        state_[i] = VarState::kFree;
+        break;
+      case BoundState::kAtLower:
+        state_[i] = VarState::kAtLower;
+        break;
+      case BoundState::kAtUpper:
+        state_[i] = VarState::kAtUpper;
+        break;
+    }
+  }
+}
+
 void ActiveSetSolver::export_solution(QpSolution* out) const {
   out->x = x_;
   out->y = lambda_.head(me_);
@@ -429,16 +468,76 @@ void ActiveSetSolver::export_solution(QpSolution* out) const {
   }
 }
 
+// Whether few variables will be free at the optimum of a cold budget-and-bounds problem, judged
+// from the separable problem in which P is replaced by its diagonal: min Σ ½P_ii x_i² + q_i x_i
+// subject to the one equality row and the bounds, solved by bisection on its multiplier. A
+// strong linear term (a high risk tolerance) pushes most of those weights onto their bounds, as
+// it does for the full problem; there the primal active set from a vertex needs few cheap
+// changes, while the primal-dual rounds would pay a factorisation of all of P and oscillate.
+// Correlations, which the guess ignores, can also leave few assets free (a dominant market
+// factor): the primal-dual rounds solve those well enough.
+bool few_free_expected(const QpProblem& p) {
+  const Index n = p.variables();
+  // Below a few hundred variables both methods take tens of microseconds: not worth the guess.
+  if (p.A.rows() != 1 || n < 150) return false;
+  VectorXd centre(n), slope(n), lo(n), up(n);
+  for (Index i = 0; i < n; ++i) {
+    const double d = p.P(i, i);
+    if (!(d > 0.0)) return false;
+    centre[i] = -p.q[i] / d;  // x_i(y) = clamp(centre_i − y slope_i, lo_i, up_i)
+    slope[i] = p.A(0, i) / d;
+    lo[i] = lower_bound(p, i);
+    up[i] = upper_bound(p, i);
+  }
+  const auto row = p.A.row(0).transpose();
+  // Σ a_i x_i(y) does not increase with y: bracket the root, then bisect (to a relative
+  // precision far finer than the count below needs).
+  const auto total = [&](double y) {
+    return row.dot((centre - y * slope).cwiseMax(lo).cwiseMin(up));
+  };
+  const double target = p.b[0];
+  double below = -1.0, above = 1.0;
+  for (int k = 0; k < 200 && !(total(below) >= target); ++k) below *= 2.0;
+  for (int k = 0; k < 200 && !(total(above) <= target); ++k) above *= 2.0;
+  if (!(total(below) >= target && total(above) <= target)) return false;
+  for (int k = 0; k < 40; ++k) {
+    const double mid = 0.5 * (below + above);
+    (total(mid) > target ? below : above) = mid;
+  }
+  const VectorXd x = centre - 0.5 * (below + above) * slope;
+  const Index free = ((x.array() > lo.array()) && (x.array() < up.array())).count();
+  return 10 * free <= n;
+}
+
 }  // namespace
 
 QpSolution solve_active_set(const QpProblem& problem, const QpOptions& options, bool auto_mode) {
   const auto start = std::chrono::steady_clock::now();
   ActiveSetSolver solver(problem, options);
-  std::string note;
-  const Outcome outcome = solver.run(start, &note);
   QpSolution out;
   out.solver = "active-set";
-  out.iterations = solver.iterations();
+  // Bounds are the only inequalities: the primal-dual rounds usually finish in a few
+  // factorisations; when they give up, or when few variables are expected free, the primal
+  // active set below solves the problem.
+  int primal_dual_changes = 0;
+  const bool cold = options.warm_active_lower.empty() && options.warm_active_upper.empty() &&
+                    options.warm_x.size() == 0;
+  if (problem.G.rows() == 0 && !(cold && few_free_expected(problem))) {
+    const PrimalDualOutcome fast = solve_bounds_primal_dual(problem, options, start);
+    if (fast.optimal) {
+      out.status = SolveStatus::kOptimal;
+      out.iterations = fast.changes;
+      solver.adopt(fast);
+      solver.export_solution(&out);
+      compute_residuals(problem, &out);
+      out.solve_ms = elapsed_ms(start);
+      return out;
+    }
+    primal_dual_changes = fast.changes;
+  }
+  std::string note;
+  const Outcome outcome = solver.run(start, &note);
+  out.iterations = solver.iterations() + primal_dual_changes;
   switch (outcome) {
     case Outcome::kOptimal:
       out.status = SolveStatus::kOptimal;

@@ -11,6 +11,7 @@
 #include "keel/risk/drawdown.hpp"
 #include "keel/risk/var.hpp"
 #include "lp_model.hpp"
+#include "optimize/constraint_conflicts.hpp"
 
 namespace keel {
 
@@ -338,7 +339,7 @@ double expression_value(const RiskExpression& expression, const double* x) {
 LpAnswer solve_full(const Data& data, TailRiskObjective objective) {
   const auto& c = data.problem.constraints;
   lp::Model model;
-  lp::add_weight_block(model, c, data.n, lp::full_mask(c), target_row(data, objective),
+  lp::add_weight_block(model, c, data.n, detail::full_mask(c), target_row(data, objective),
                        data.options.target_return);
   const RiskExpression expression = add_measure(model, data);
   set_objective(model, data, expression, objective == TailRiskObjective::kEfficientRisk);
@@ -361,7 +362,7 @@ LpAnswer solve_cvar_cuts(const Data& data, TailRiskObjective objective) {
   const Eigen::MatrixXd& r = data.problem.scenarios;
   const bool efficient_risk = objective == TailRiskObjective::kEfficientRisk;
   lp::Model model;
-  lp::add_weight_block(model, c, data.n, lp::full_mask(c), target_row(data, objective),
+  lp::add_weight_block(model, c, data.n, detail::full_mask(c), target_row(data, objective),
                        data.options.target_return);
   const int theta =
       model.add_column(-kInfinity, efficient_risk ? data.options.target_risk : kInfinity,
@@ -470,44 +471,20 @@ std::vector<std::string> conflicting_constraints(const Data& data, TailRiskObjec
                                                  int& solves) {
   const auto& c = data.problem.constraints;
   const Eigen::VectorXd row = target_row(data, objective);
-  const auto infeasible = [&](const lp::ConstraintMask& mask) {
-    lp::Model model;
-    lp::add_weight_block(model, c, data.n, mask, row, data.options.target_return);
-    ClpSimplex clp;
-    model.load(clp);
-    clp.setMaximumSeconds(remaining_s(data));
-    clp.dual();
-    ++solves;
-    return clp.status() == 1;
-  };
-  lp::ConstraintMask mask = lp::full_mask(c);
-  mask.leverage = c.has_leverage_cap();
-  mask.turnover = c.has_turnover_cap();
-  mask.target = row.size() > 0;
-  mask.total = c.budget || std::isfinite(c.net_exposure_min) || std::isfinite(c.net_exposure_max);
-  if (!infeasible(mask)) return {};
-  const auto try_drop = [&](auto&& flag) {
-    if (!flag) return;
-    flag = false;
-    if (!infeasible(mask)) flag = true;
-  };
-  try_drop(mask.target);
-  try_drop(mask.turnover);
-  try_drop(mask.leverage);
-  for (std::size_t j = 0; j < mask.linear.size(); ++j) try_drop(mask.linear[j]);
-  for (std::size_t g = 0; g < mask.groups.size(); ++g) try_drop(mask.groups[g]);
-  try_drop(mask.bounds);
-  try_drop(mask.total);
-  return lp::mask_names(c, mask);
+  return detail::conflicting_constraints(
+      c, row.size() > 0, [&](const detail::ConstraintMask& mask) {
+        lp::Model model;
+        lp::add_weight_block(model, c, data.n, mask, row, data.options.target_return);
+        ClpSimplex clp;
+        model.load(clp);
+        clp.setMaximumSeconds(remaining_s(data));
+        clp.dual();
+        ++solves;
+        return clp.status() == 1;
+      });
 }
 
-void set_infeasible(PortfolioResult& result, std::vector<std::string> culprits,
-                    std::string explanation) {
-  result.status = SolveStatus::kInfeasible;
-  result.weights.resize(0);
-  result.diagnostics.conflicting_constraints = std::move(culprits);
-  result.diagnostics.explanation = std::move(explanation);
-}
+using detail::set_infeasible;
 
 void record(PortfolioResult& result, const LpAnswer& answer) {
   result.diagnostics.iterations += answer.iterations;
@@ -598,15 +575,8 @@ Result<TailRiskResult> optimize_tail_risk(const TailRiskProblem& problem,
 
   const auto conflicts = precheck_constraints(c, problem.assets);
   if (!conflicts.empty()) {
-    std::vector<std::string> names;
-    std::vector<std::string> explanations;
-    for (const auto& conflict : conflicts) {
-      for (const auto& name : conflict.constraints) {
-        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-      }
-      explanations.push_back(conflict.explanation);
-    }
-    set_infeasible(result, names, fmt::format("{}", fmt::join(explanations, "; ")));
+    detail::MergedConflicts merged = detail::merge_conflicts(conflicts);
+    set_infeasible(result, std::move(merged.names), std::move(merged.explanation));
     return finish();
   }
 

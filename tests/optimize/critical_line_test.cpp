@@ -1,6 +1,7 @@
 // The critical line algorithm against independent solves of the same problems by solve_qp
 // (parametric QP at many λ, target-return and risk-aversion QPs, the homogenised max-Sharpe QP, a
-// bisection on λ for target volatility), on seeded random problems with n from 2 to 200.
+// bisection on λ for target volatility), on seeded random problems with n from 2 to 200, and a
+// 400-asset walk against the active set.
 
 #include "keel/optimize/critical_line.hpp"
 
@@ -269,6 +270,36 @@ TEST_P(RandomFrontiers, TargetVolatilityMatchesBisectionOnLambda) {
 INSTANTIATE_TEST_SUITE_P(Sizes, RandomFrontiers,
                          ::testing::Combine(::testing::Values(2, 3, 5, 8, 13, 30, 64, 120, 200),
                                             ::testing::Bool()));
+
+// A long walk (hundreds of events, so the incrementally updated solutions go through several
+// refreshes) against the parametric QP solved by the active set at turning points and between.
+TEST(CriticalLine, FourHundredAssetsMatchParametricQp) {
+  for (const bool box : {false, true}) {
+    std::mt19937_64 rng(4000 + (box ? 1 : 0));
+    const Problem p = random_problem(400, box, rng);
+    const EfficientFrontier f = frontier_of(p);
+    EXPECT_GT(f.turning_points.size(), 100u);
+    EXPECT_LE(f.kkt_residual, 1e-12);
+    const std::size_t stride = f.turning_points.size() / 15;
+    for (std::size_t t = 0; t + 1 < f.turning_points.size(); t += stride) {
+      const double hi = f.turning_points[t].lambda;
+      const double lo = f.turning_points[t + 1].lambda;
+      for (const double lambda : {hi, 0.5 * (hi + lo)}) {
+        const Result<FrontierPoint> point = f.at_lambda(lambda);
+        ASSERT_TRUE(point.is_ok()) << point.status().message();
+        expect_portfolio(*point, p);
+        const QpSolution qp =
+            solve_qp(parametric_qp(p, lambda), {.algorithm = QpAlgorithm::kActiveSet});
+        ASSERT_EQ(qp.status, SolveStatus::kOptimal) << qp.message;
+        EXPECT_LE((point->weights - qp.x).cwiseAbs().maxCoeff(), 1e-8)
+            << "box " << box << ", λ = " << lambda;
+      }
+    }
+    const QpSolution gmv = solve_qp(parametric_qp(p, 0.0), {.algorithm = QpAlgorithm::kActiveSet});
+    ASSERT_EQ(gmv.status, SolveStatus::kOptimal) << gmv.message;
+    EXPECT_LE((f.turning_points.back().weights - gmv.x).cwiseAbs().maxCoeff(), 1e-8);
+  }
+}
 
 TEST(CriticalLine, TwoAssetsClosedForm) {
   // Two assets, long-only: the frontier runs from 100% in asset 0 (higher return) down to the

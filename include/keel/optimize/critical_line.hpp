@@ -16,8 +16,10 @@
 // at the maximum-return corner (λ → ∞) and walks λ down to 0, the global minimum-variance
 // portfolio, stopping at each turning point where an asset reaches a bound or leaves one. It keeps
 // a Cholesky factor of Σ restricted to the free assets, updated by one row/column per turning
-// point (O(n²) work per turning point, O(n³) in all), so the whole frontier costs about as much as
-// a few QP solves, and every point on it is then exact (no grid, no re-solve).
+// point, and the solutions Σ_FF⁻¹[1, μ_F, s_F] the segments are made of, updated by the
+// rank-one (bordering) identities and recomputed every 50 events (O(n²) work per turning point,
+// O(n³) in all), so the whole frontier costs about as much as a few QP solves, and every point
+// on it is then exact (no grid, no re-solve).
 //
 // Ties in μ at the start (several assets sharing the marginal expected return, where the
 // maximum-return portfolio is not unique) are resolved by taking the limit λ → ∞: among the

@@ -25,6 +25,17 @@
 //   (strictly convex); it starts from a feasible point (the previous solution `warm_x` with the
 //   warm active sets, a one-asset vertex for budget-and-bounds problems, or a phase-1 LP vertex)
 //   and is exact and very fast when few variables are free, as in long-only portfolios.
+//   When G has no rows (equalities and bounds only, e.g. budget-and-bounds books) it first runs
+//   primal-dual active-set rounds (Hintermüller, Ito & Kunisch 2002): from every variable free
+//   (the equality-constrained closed form), or from the warm active sets, each round moves every
+//   free variable that violates a bound onto it and frees every bound variable whose multiplier
+//   has the wrong sign, on one Cholesky factor of P with the bound rows in a small Schur
+//   complement (the factor is rebuilt on the free set when most variables are at a bound). A
+//   few rounds, about one factorisation of P, solve a book whose assets are mostly held; the
+//   answer is checked against the KKT conditions with a freshly computed gradient before it is
+//   returned. When the rounds cycle or stall (possible on some problems where most variables
+//   sit at a bound) the primal method above takes over; `iterations` counts the working-set
+//   changes of both.
 
 #include <Eigen/Core>
 #include <string>
@@ -82,6 +93,8 @@ struct QpOptions {
   // Optional starting point for the active set (size n or empty, default empty), typically the
   // previous QpSolution::x. Used only when it satisfies this problem's constraints to within
   // 1e-9 · (1 + scale); otherwise the solver starts cold (and says nothing: that is not an error).
+  // Problems without general inequality rows start from the warm active sets alone (the
+  // primal-dual rounds need no feasible point); warm_x then serves only the primal fallback.
   Eigen::VectorXd warm_x = {};
 
   // tolerance in (0, 1e-2], max_iterations ≥ 1, time_limit_s ≥ 0 and finite.
