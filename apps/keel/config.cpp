@@ -38,19 +38,24 @@ bool scalar_text(const toml::node& node, std::string& text) {
 
 }  // namespace
 
-Result<toml::table> apply_config(CLI::App& command, const std::string& path,
-                                 const std::vector<std::string>& sections) {
-  if (path.empty()) return toml::table{};
-  toml::table table;
+Result<toml::table> read_toml_file(const std::string& path, const std::string& what) {
   try {
-    table = toml::parse_file(path);
+    return toml::parse_file(path);
   } catch (const toml::parse_error& e) {
     std::ostringstream msg;
     msg << path << ":" << e.source().begin.line << ": not valid TOML: " << e.description();
     return Status::invalid(msg.str());
   } catch (const std::exception& e) {
-    return Status::invalid(path + ": cannot read the config file (" + e.what() + ")");
+    return Status::invalid(path + ": cannot read the " + what + " (" + e.what() + ")");
   }
+}
+
+Result<toml::table> apply_config(CLI::App& command, const std::string& path,
+                                 const std::vector<std::string>& sections) {
+  if (path.empty()) return toml::table{};
+  auto parsed = read_toml_file(path, "config file");
+  if (!parsed) return parsed.status();
+  toml::table table = std::move(*parsed);
   for (auto&& [key_view, node] : table) {
     const std::string key(key_view.str());
     if (std::find(sections.begin(), sections.end(), key) != sections.end()) continue;

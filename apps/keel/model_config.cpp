@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "config.hpp"
 #include "keel/data/labeled_csv.hpp"
 
 namespace keel::cli {
@@ -14,15 +15,9 @@ namespace {
 // `confidence` (0..1) on every view selects Idzorek's method; on none, He–Litterman's Ω.
 Status read_views(const std::string& path, const std::vector<std::string>& assets,
                   BlackLittermanViews& views, BlackLittermanOptions& options) {
-  toml::table table;
-  try {
-    table = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    return Status::invalid(path + ":" + std::to_string(e.source().begin.line) +
-                           ": not valid TOML: " + std::string(e.description()));
-  } catch (const std::exception& e) {
-    return Status::invalid(path + ": cannot read the views file (" + e.what() + ")");
-  }
+  auto parsed = read_toml_file(path, "views file");
+  if (!parsed) return parsed.status();
+  const toml::table& table = *parsed;
   const toml::array* list = table["views"].as_array();
   if (list == nullptr || list->empty()) {
     return Status::invalid(path + ": no [[views]] entries; see `keel optimize --help`");

@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "config.hpp"
+
 namespace keel::cli {
 
 namespace {
@@ -138,17 +140,9 @@ Result<std::vector<ShockScenario>> read_shock_file(const std::string& path) {
   if (!std::ifstream(path)) {
     return Status::invalid("cannot open the shocks file '" + path + "'; check the path");
   }
-  toml::table table;
-  try {
-    table = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream msg;
-    msg << path << ":" << e.source().begin.line << ": not valid TOML: " << e.description();
-    return Status::invalid(msg.str());
-  } catch (const std::exception& e) {
-    return Status::invalid(path + ": cannot read the shocks file (" + e.what() + ")");
-  }
-  return read_shock_scenarios(table, path, /*whole_file=*/true);
+  auto table = read_toml_file(path, "shocks file");
+  if (!table) return table.status();
+  return read_shock_scenarios(*table, path, /*whole_file=*/true);
 }
 
 }  // namespace keel::cli
