@@ -38,6 +38,18 @@ run optimize "${data[@]}" --model max-sharpe --max-weight 0.3 --metadata prices_
 run frontier "${data[@]}" --points 25 --report frontier.html
 run risk --prices prices_market.csv --missing drop-assets:0.5 --weights max-sharpe.json \
   --portfolio-value 1e7 --report risk.html
+cat > shocks.toml <<'TOML'
+[[scenario]]
+name = "broad crash"
+[[scenario.shock]]
+all = true
+return = -0.4
+[[scenario.shock]]
+group = "stablecoin"
+return = -0.05
+TOML
+run stress --prices prices_market.csv --missing drop-assets:0.5 --weights max-sharpe.json \
+  --shocks shocks.toml --metadata prices_metadata.csv --portfolio-value 1e7 --report stress.html
 cat > strategies.toml <<'TOML'
 window = 180
 rebalance = "weekly"
