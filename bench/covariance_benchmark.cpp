@@ -37,10 +37,12 @@ void BM_EigenGemmCentred(benchmark::State& state) {
   }
 }
 
-void run_method(benchmark::State& state, keel::CovarianceMethod method, bool spectrum) {
+void run_method(benchmark::State& state, keel::CovarianceMethod method, bool spectrum,
+                int threads = 1) {
   const Eigen::MatrixXd x =
       returns(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
-  keel::CovarianceOptions options{.method = method, .compute_spectrum = spectrum};
+  keel::CovarianceOptions options{
+      .method = method, .threads = threads, .compute_spectrum = spectrum};
   for (auto _ : state) {
     auto est = keel::estimate_covariance(x, options);
     if (!est.is_ok()) state.SkipWithError(est.status().message().c_str());
@@ -55,6 +57,16 @@ void BM_LedoitWolf(benchmark::State& s) {
   run_method(s, keel::CovarianceMethod::kLedoitWolf, false);
 }
 void BM_Oas(benchmark::State& s) { run_method(s, keel::CovarianceMethod::kOas, false); }
+// The same on both cores of the machine (CovarianceOptions::threads = 2): wall time is the figure.
+void BM_SampleCovarianceTwoThreads(benchmark::State& s) {
+  run_method(s, keel::CovarianceMethod::kSample, false, 2);
+}
+void BM_LedoitWolfTwoThreads(benchmark::State& s) {
+  run_method(s, keel::CovarianceMethod::kLedoitWolf, false, 2);
+}
+void BM_OasTwoThreads(benchmark::State& s) {
+  run_method(s, keel::CovarianceMethod::kOas, false, 2);
+}
 void BM_LedoitWolfConstantCorrelation(benchmark::State& s) {
   run_method(s, keel::CovarianceMethod::kLedoitWolfConstantCorrelation, false);
 }
@@ -73,6 +85,9 @@ BENCHMARK(BM_EigenGemmCentred)->KEEL_SHAPES;
 BENCHMARK(BM_SampleCovariance)->KEEL_SHAPES;
 BENCHMARK(BM_LedoitWolf)->KEEL_SHAPES;
 BENCHMARK(BM_Oas)->KEEL_SHAPES;
+BENCHMARK(BM_SampleCovarianceTwoThreads)->KEEL_SHAPES->UseRealTime();
+BENCHMARK(BM_LedoitWolfTwoThreads)->KEEL_SHAPES->UseRealTime();
+BENCHMARK(BM_OasTwoThreads)->KEEL_SHAPES->UseRealTime();
 BENCHMARK(BM_LedoitWolfConstantCorrelation)->KEEL_SHAPES;
 BENCHMARK(BM_LedoitWolfSingleFactor)->KEEL_SHAPES;
 BENCHMARK(BM_NonlinearShrinkage)->KEEL_SHAPES;

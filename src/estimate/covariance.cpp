@@ -1,8 +1,5 @@
 #include "keel/estimate/covariance.hpp"
 
-#include "keel/core/name_table.hpp"
-#include "keel/estimate/dcc.hpp"
-
 #include <fmt/format.h>
 
 #include <Eigen/Eigenvalues>
@@ -11,9 +8,12 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <thread>
 #include <utility>
 
 #include "estimate/returns_checks.hpp"
+#include "keel/core/name_table.hpp"
+#include "keel/estimate/dcc.hpp"
 
 namespace keel {
 namespace {
@@ -40,12 +40,39 @@ Eigen::MatrixXd centred(Eigen::Ref<const Eigen::MatrixXd> x) {
   return x.rowwise() - mean;
 }
 
+// Whether gram() splits its product over two threads: asked for, at least two cores, and large
+// enough (≥ 2·10⁷ multiply-adds) for the thread start to be noise.
+bool split_gram(const Eigen::MatrixXd& x, int threads) {
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  const int allowed = threads == 0 ? cores : std::min(threads, std::max(cores, 1));
+  return allowed >= 2 && x.cols() >= 64 &&
+         static_cast<double>(x.cols()) * static_cast<double>(x.cols()) *
+                 static_cast<double>(x.rows()) >=
+             2e7;
+}
+
 // scale · XᵀX through the symmetric rank-k update (half the flops of a GEMM), mirrored to a full
-// matrix.
-Eigen::MatrixXd gram(const Eigen::MatrixXd& x, double scale) {
+// matrix. Split over two threads (split_gram), the columns are halved [X₁ X₂]: a worker forms the
+// cross block X₂ᵀX₁ (a GEMM) while this thread forms X₁ᵀX₁ and X₂ᵀX₂ (two rank-k updates) — equal
+// work on each side. Each entry is still one dot product over the rows.
+Eigen::MatrixXd gram(const Eigen::MatrixXd& x, double scale, int threads = 1) {
   const Eigen::Index n = x.cols();
   Eigen::MatrixXd s = Eigen::MatrixXd::Zero(n, n);
-  s.selfadjointView<Eigen::Lower>().rankUpdate(x.transpose(), scale);
+  if (!split_gram(x, threads)) {
+    s.selfadjointView<Eigen::Lower>().rankUpdate(x.transpose(), scale);
+  } else {
+    const Eigen::Index h = n / 2;
+    std::thread worker([&] {
+      s.bottomLeftCorner(n - h, h).noalias() =
+          scale * (x.rightCols(n - h).transpose() * x.leftCols(h));
+    });
+    s.topLeftCorner(h, h).selfadjointView<Eigen::Lower>().rankUpdate(x.leftCols(h).transpose(),
+                                                                     scale);
+    s.bottomRightCorner(n - h, n - h)
+        .selfadjointView<Eigen::Lower>()
+        .rankUpdate(x.rightCols(n - h).transpose(), scale);
+    worker.join();
+  }
   for (Eigen::Index j = 1; j < n; ++j) {
     for (Eigen::Index i = 0; i < j; ++i) s(i, j) = s(j, i);
   }
@@ -68,8 +95,8 @@ void fill_spectrum(const Eigen::MatrixXd& covariance, CovarianceDiagnostics& dia
   fill_spectrum_from_eigenvalues(solver.eigenvalues(), diagnostics);
 }
 
-Result<Eigen::MatrixXd> sample_full(Eigen::Ref<const Eigen::MatrixXd> x) {
-  return gram(centred(x), 1.0 / static_cast<double>(x.rows() - 1));
+Result<Eigen::MatrixXd> sample_full(Eigen::Ref<const Eigen::MatrixXd> x, int threads = 1) {
+  return gram(centred(x), 1.0 / static_cast<double>(x.rows() - 1), threads);
 }
 
 // pandas DataFrame.cov(): every pair over the rows where both are observed.
@@ -146,17 +173,17 @@ Eigen::MatrixXd ewma_covariance(Eigen::Ref<const Eigen::MatrixXd> x, const Covar
   return s;
 }
 
-Eigen::MatrixXd semicovariance(Eigen::Ref<const Eigen::MatrixXd> x, double benchmark) {
+Eigen::MatrixXd semicovariance(Eigen::Ref<const Eigen::MatrixXd> x, double benchmark, int threads) {
   const Eigen::MatrixXd drops = (x.array() - benchmark).min(0.0).matrix();
-  return gram(drops, 1.0 / static_cast<double>(x.rows()));
+  return gram(drops, 1.0 / static_cast<double>(x.rows()), threads);
 }
 
 // scikit-learn ledoit_wolf_shrinkage / ledoit_wolf with assume_centered=False.
-std::pair<Eigen::MatrixXd, double> ledoit_wolf(Eigen::Ref<const Eigen::MatrixXd> x) {
+std::pair<Eigen::MatrixXd, double> ledoit_wolf(Eigen::Ref<const Eigen::MatrixXd> x, int threads) {
   const Eigen::MatrixXd xc = centred(x);
   const double t = static_cast<double>(x.rows());
   const double p = static_cast<double>(x.cols());
-  Eigen::MatrixXd s = gram(xc, 1.0 / t);
+  Eigen::MatrixXd s = gram(xc, 1.0 / t, threads);
   if (x.cols() == 1) return {std::move(s), 0.0};
   const double mu = s.trace() / p;
   // Σ_ij (X²ᵀX²)_ij = Σ_t (Σ_i x_ti²)², computed in O(TN) instead of a GEMM.
@@ -172,10 +199,10 @@ std::pair<Eigen::MatrixXd, double> ledoit_wolf(Eigen::Ref<const Eigen::MatrixXd>
 }
 
 // scikit-learn oas with assume_centered=False.
-std::pair<Eigen::MatrixXd, double> oas(Eigen::Ref<const Eigen::MatrixXd> x) {
+std::pair<Eigen::MatrixXd, double> oas(Eigen::Ref<const Eigen::MatrixXd> x, int threads) {
   const double t = static_cast<double>(x.rows());
   const double p = static_cast<double>(x.cols());
-  Eigen::MatrixXd s = gram(centred(x), 1.0 / t);
+  Eigen::MatrixXd s = gram(centred(x), 1.0 / t, threads);
   if (x.cols() == 1) return {std::move(s), 0.0};
   const double mu = s.trace() / p;
   const double alpha = s.squaredNorm() / (p * p);
@@ -499,7 +526,7 @@ Result<CovarianceEstimate> estimate_impl(Eigen::Ref<const Eigen::MatrixXd> x,
           diag.repairs.push_back("sample (pairwise): " + repaired->repair);
         if (!repaired->warning.empty()) diag.warnings.push_back(repaired->warning);
       } else {
-        auto s = sample_full(x);
+        auto s = sample_full(x, o.threads);
         if (!s) return s.status();
         est.covariance = std::move(*s);
       }
@@ -515,16 +542,16 @@ Result<CovarianceEstimate> estimate_impl(Eigen::Ref<const Eigen::MatrixXd> x,
       est.covariance = ewma_covariance(x, o);
       break;
     case CovarianceMethod::kSemicovariance:
-      est.covariance = semicovariance(x, o.semicovariance_benchmark);
+      est.covariance = semicovariance(x, o.semicovariance_benchmark, o.threads);
       break;
     case CovarianceMethod::kLedoitWolf: {
-      auto [s, k] = ledoit_wolf(x);
+      auto [s, k] = ledoit_wolf(x, o.threads);
       est.covariance = std::move(s);
       diag.shrinkage = k;
       break;
     }
     case CovarianceMethod::kOas: {
-      auto [s, k] = oas(x);
+      auto [s, k] = oas(x, o.threads);
       est.covariance = std::move(s);
       diag.shrinkage = k;
       break;
@@ -566,9 +593,9 @@ Result<CovarianceEstimate> estimate_impl(Eigen::Ref<const Eigen::MatrixXd> x,
       }
       est.covariance = std::move(r->covariance);
       diag.warnings.insert(diag.warnings.end(), r->warnings.begin(), r->warnings.end());
-      diag.warnings.push_back(fmt::format(
-          "garch-dcc: a = {:.4g}, b = {:.4g}, log-likelihood {:.6g} (CCC {:.6g})", r->a, r->b,
-          r->log_likelihood, r->log_likelihood_ccc));
+      diag.warnings.push_back(
+          fmt::format("garch-dcc: a = {:.4g}, b = {:.4g}, log-likelihood {:.6g} (CCC {:.6g})", r->a,
+                      r->b, r->log_likelihood, r->log_likelihood_ccc));
       break;
     }
   }
@@ -603,6 +630,7 @@ Result<CovarianceMethod> parse_covariance_method(std::string_view name) {
 }
 
 Status CovarianceOptions::validate() const {
+  if (threads < 0) return Status::invalid("covariance: threads must be ≥ 0 (0 = every core)");
   if (pairwise && method != CovarianceMethod::kSample) {
     return Status::invalid(fmt::format(
         "covariance: pairwise = true is only supported by the sample method, not '{}'; choose a "

@@ -54,6 +54,29 @@ double min_eigenvalue(const Eigen::MatrixXd& m) {
   return Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(m, Eigen::EigenvaluesOnly).eigenvalues()(0);
 }
 
+TEST(CovarianceThreads, TwoThreadsGiveTheOneThreadAnswer) {
+  // 2000 × 101 (odd, so the column halves differ in size) is above the split threshold.
+  const Eigen::MatrixXd x = factor_returns(2000, 101, 17);
+  for (CovarianceMethod m : {CovarianceMethod::kSample, CovarianceMethod::kSemicovariance,
+                             CovarianceMethod::kLedoitWolf, CovarianceMethod::kOas}) {
+    CovarianceOptions one{.method = m};
+    CovarianceOptions two{.method = m, .threads = 2};
+    auto a = estimate_covariance(x, one);
+    auto b = estimate_covariance(x, two);
+    ASSERT_TRUE(a.is_ok() && b.is_ok());
+    const double scale = a->covariance.cwiseAbs().maxCoeff();
+    EXPECT_LT((a->covariance - b->covariance).cwiseAbs().maxCoeff(), 1e-14 * scale) << to_string(m);
+    EXPECT_EQ(b->covariance, b->covariance.transpose()) << to_string(m);
+    if (std::isnan(a->diagnostics.shrinkage)) {
+      EXPECT_TRUE(std::isnan(b->diagnostics.shrinkage)) << to_string(m);  // no shrinkage here
+    } else {
+      EXPECT_NEAR(a->diagnostics.shrinkage, b->diagnostics.shrinkage, 1e-14) << to_string(m);
+    }
+  }
+  CovarianceOptions bad{.threads = -1};
+  EXPECT_FALSE(estimate_covariance(x, bad).is_ok());
+}
+
 TEST(CovarianceMethodNames, RoundTripAndRejectUnknown) {
   for (CovarianceMethod m : kAll) {
     auto parsed = parse_covariance_method(to_string(m));

@@ -106,6 +106,13 @@ struct DenoiseOptions {
 struct CovarianceOptions {
   CovarianceMethod method = CovarianceMethod::kSample;
 
+  // Threads for the XᵀX product of the sample, semicovariance, Ledoit–Wolf (scaled identity) and
+  // OAS estimators: 1 = the caller's thread (default; the backtest already runs strategies in
+  // parallel), 0 = every core, k = at most k (two are used: the column halves' cross block on one
+  // thread, their two symmetric blocks on the other). Results equal the one-thread ones to
+  // rounding. Range ≥ 0.
+  int threads = 1;
+
   // --- sample ---
   // Pairwise-complete covariance (pandas `cov()`, PyPortfolioOpt `sample_cov`): NaN cells allowed.
   bool pairwise = false;
