@@ -46,6 +46,17 @@ std::vector<std::string> conflicting_constraints(
   return mask_names(c, mask);
 }
 
+std::string infeasibility_explanation(const std::vector<std::string>& culprits,
+                                      const std::string& solver) {
+  if (culprits.empty()) {
+    return solver +
+           " reports no feasible portfolio, but no conflicting subset of the "
+           "constraints was found; loosen the constraints or report the inputs";
+  }
+  return fmt::format("no portfolio satisfies {} together; loosen one of them",
+                     fmt::join(culprits, ", "));
+}
+
 void set_infeasible(PortfolioResult& result, std::vector<std::string> culprits,
                     std::string explanation) {
   result.status = SolveStatus::kInfeasible;

@@ -32,6 +32,12 @@ std::vector<std::string> conflicting_constraints(
     const PortfolioConstraints& constraints, bool has_target,
     const std::function<bool(const ConstraintMask&)>& infeasible);
 
+// "no portfolio satisfies A, B together; loosen one of them" for the constraints the deletion
+// filter named, or, when it named none, that `solver` reports infeasibility without a
+// conflicting subset.
+std::string infeasibility_explanation(const std::vector<std::string>& culprits,
+                                      const std::string& solver);
+
 // Marks `result` infeasible: no weights, the conflicting constraints and the explanation.
 void set_infeasible(PortfolioResult& result, std::vector<std::string> culprits,
                     std::string explanation);

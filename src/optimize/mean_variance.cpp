@@ -359,11 +359,7 @@ void set_failed(PortfolioResult& result, Engine& engine, const ModelSpec& spec,
       auto culprits = engine.conflicting_constraints(spec);
       result.status = SolveStatus::kInfeasible;
       result.diagnostics.explanation =
-          culprits.empty()
-              ? "the QP solver reports no feasible portfolio, but no conflicting subset of the "
-                "constraints was found; loosen the constraints or report the inputs"
-              : fmt::format("no portfolio satisfies {} together; loosen one of them",
-                            fmt::join(culprits, ", "));
+          detail::infeasibility_explanation(culprits, "the QP solver");
       result.diagnostics.conflicting_constraints = std::move(culprits);
       break;
     }

@@ -502,13 +502,7 @@ void set_failed(PortfolioResult& result, const Data& data, TailRiskObjective obj
   switch (answer.status) {
     case SolveStatus::kInfeasible: {
       auto culprits = conflicting_constraints(data, objective, result.diagnostics.solves);
-      result.diagnostics.explanation =
-          culprits.empty()
-              ? std::string(
-                    "Clp reports no feasible portfolio, but no conflicting subset of the "
-                    "constraints was found; loosen the constraints or report the inputs")
-              : fmt::format("no portfolio satisfies {} together; loosen one of them",
-                            fmt::join(culprits, ", "));
+      result.diagnostics.explanation = detail::infeasibility_explanation(culprits, "Clp");
       result.diagnostics.conflicting_constraints = std::move(culprits);
       break;
     }
