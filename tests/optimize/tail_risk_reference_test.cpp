@@ -93,22 +93,29 @@ TailRiskOptions options_from(const Json& json) {
   return options;
 }
 
+// A fixture case's scenarios, expected returns and constraints as a TailRiskProblem; assets are
+// named prefix0, prefix1, ...
+TailRiskProblem problem_from(const Json& test_case, const std::string& prefix) {
+  TailRiskProblem problem;
+  const auto& rows = test_case["scenarios"];
+  const int periods = static_cast<int>(rows.size());
+  const int n = static_cast<int>(rows[0].size());
+  problem.scenarios.resize(periods, n);
+  for (int t = 0; t < periods; ++t) {
+    for (int i = 0; i < n; ++i) problem.scenarios(t, i) = rows[t][i];
+  }
+  for (int i = 0; i < n; ++i) problem.assets.push_back(prefix + std::to_string(i));
+  problem.expected_returns = vector(test_case["expected_returns"]);
+  problem.constraints = constraints_from(test_case["constraints"], n);
+  return problem;
+}
+
 TEST(TailRiskReference, SeededRandomLpsMatchCvxopt) {
   const Json doc = load("random.json");
   ASSERT_GE(doc["cases"].size(), 60u);
   for (const auto& test_case : doc["cases"]) {
     SCOPED_TRACE(test_case["name"].get<std::string>());
-    TailRiskProblem problem;
-    const auto& rows = test_case["scenarios"];
-    const int periods = static_cast<int>(rows.size());
-    const int n = static_cast<int>(rows[0].size());
-    problem.scenarios.resize(periods, n);
-    for (int t = 0; t < periods; ++t) {
-      for (int i = 0; i < n; ++i) problem.scenarios(t, i) = rows[t][i];
-    }
-    for (int i = 0; i < n; ++i) problem.assets.push_back("A" + std::to_string(i));
-    problem.expected_returns = vector(test_case["expected_returns"]);
-    problem.constraints = constraints_from(test_case["constraints"], n);
+    TailRiskProblem problem = problem_from(test_case, "A");
     TailRiskOptions options = options_from(test_case);
     std::vector<CvarAlgorithm> algorithms{CvarAlgorithm::kFullLp};
     if (options.measure == TailRiskMeasure::kCvar)
@@ -148,17 +155,7 @@ TEST(TailRiskReference, SeededRandomLpsMatchRglpk) {
   int checked = 0;
   for (const auto& test_case : doc["cases"]) {
     SCOPED_TRACE(test_case["name"].get<std::string>());
-    TailRiskProblem problem;
-    const auto& rows = test_case["scenarios"];
-    const int periods = static_cast<int>(rows.size());
-    const int n = static_cast<int>(rows[0].size());
-    problem.scenarios.resize(periods, n);
-    for (int t = 0; t < periods; ++t) {
-      for (int i = 0; i < n; ++i) problem.scenarios(t, i) = rows[t][i];
-    }
-    for (int i = 0; i < n; ++i) problem.assets.push_back("R" + std::to_string(i));
-    problem.expected_returns = vector(test_case["expected_returns"]);
-    problem.constraints = constraints_from(test_case["constraints"], n);
+    TailRiskProblem problem = problem_from(test_case, "R");
     TailRiskOptions options;
     const std::string measure = test_case["measure"];
     options.measure = measure == "cvar"   ? TailRiskMeasure::kCvar
