@@ -55,6 +55,13 @@ using detail::ConstraintMask;
 //   min α (w − a)ᵀΣ(w − a) + γ‖w‖² + linearᵀw + cᵀ(u + v)
 // with the user constraints, homogenised by κ when `homogeneous` (then w stands for y = κw and
 // the normalisation row excessᵀy − cᵀ(u + v) = 1 is added).
+//
+// Homogenised with a fixed budget b > 0, the budget row 1ᵀy = bκ defines κ, so κ is eliminated:
+// every right-hand side r of a row becomes the term −(r/b)·1ᵀy, the budget row disappears and
+// κ ≥ 0 becomes the row 1ᵀy ≥ 0 (implied, and dropped, when y ≥ 0). Without κ — a variable with
+// no curvature — P keeps the positive definite block 2Σ, so a long-only max-Sharpe book is a
+// strictly convex QP with one equality and bounds that the active set solves exactly in about
+// one factorisation of Σ, instead of an interior point on a singular P.
 struct ModelSpec {
   double risk_weight = 1.0;  // α
   Eigen::VectorXd anchor;    // a (empty = 0)
@@ -73,6 +80,9 @@ struct Layout {
   int n = 0;
   int p = -1, m = -1, u = -1, v = -1, kappa = -1;
   int total = 0;
+  // Homogenised with κ eliminated: κ = 1ᵀy / budget.
+  bool kappa_eliminated = false;
+  double budget = 1.0;
 };
 
 class Builder {
@@ -93,7 +103,14 @@ class Builder {
       layout_.v = next + layout_.n;
       next += 2 * layout_.n;
     }
-    if (spec.homogeneous) layout_.kappa = next++;
+    if (spec.homogeneous) {
+      if (mask.total && c.budget && *c.budget > 0) {
+        layout_.kappa_eliminated = true;
+        layout_.budget = *c.budget;
+      } else {
+        layout_.kappa = next++;
+      }
+    }
     layout_.total = next;
   }
 
@@ -190,6 +207,9 @@ class Builder {
         add_row(row, ConstraintSense::kLessEqual, c.max_turnover);
       }
     }
+    if (layout_.kappa_eliminated && qp.lower.head(n).minCoeff() < 0) {
+      add_row_on_w(Eigen::VectorXd::Ones(n), ConstraintSense::kGreaterEqual, 0.0);  // κ ≥ 0
+    }
     if (spec_.homogeneous) {
       Eigen::VectorXd row = Eigen::VectorXd::Zero(total);
       row.head(n) = spec_.excess;
@@ -223,9 +243,14 @@ class Builder {
     row.head(layout_.n) = coefficients;
     add_row(row, sense, rhs);
   }
-  // Adds row·x (sense) rhs; homogenised, the right-hand side moves onto κ: row·x − rhs κ (sense) 0.
+  // Adds row·x (sense) rhs; homogenised, the right-hand side moves onto κ: row·x − rhs κ (sense) 0,
+  // with κ = 1ᵀy / b when it is eliminated (a row that vanishes, the budget's, is dropped).
   void add_row(Eigen::VectorXd row, ConstraintSense sense, double rhs) {
-    if (spec_.homogeneous) {
+    if (layout_.kappa_eliminated) {
+      row.head(layout_.n).array() -= rhs / layout_.budget;
+      rhs = 0.0;
+      if (row.lpNorm<Eigen::Infinity>() == 0.0) return;
+    } else if (spec_.homogeneous) {
       row[layout_.kappa] -= rhs;
       rhs = 0.0;
     }
@@ -303,8 +328,9 @@ class Engine {
     last_x_ = s.x;
     const Layout& layout = builder.layout();
     outcome.weights = s.x.head(layout.n);
-    if (layout.kappa >= 0) {
-      outcome.kappa = s.x[layout.kappa];
+    if (layout.kappa >= 0 || layout.kappa_eliminated) {
+      outcome.kappa = layout.kappa_eliminated ? outcome.weights.sum() / layout.budget
+                                              : s.x[layout.kappa];
       outcome.weights /= outcome.kappa;
     }
     return outcome;

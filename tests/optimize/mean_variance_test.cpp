@@ -452,6 +452,51 @@ TEST(MeanVarianceRandom, MaxSharpeDominatesOtherFeasiblePortfolios) {
   EXPECT_NEAR(er.performance.volatility, sharpe.performance.volatility, 1e-7);
 }
 
+// Long-only max Sharpe with budget 1 and no binding caps: the homogenised QP with κ eliminated
+// is strictly convex with one equality and bounds, so the active set answers it exactly. The
+// tangency conditions hold to rounding: with λ = (μ − rf)ᵀw / wᵀΣw, (μ − rf − λΣw)_i = 0 for the
+// held assets and ≤ 0 for the others (the budget multiplier vanishes because the Sharpe ratio is
+// scale-invariant).
+TEST(MeanVarianceMaxSharpe, LongOnlyIsExactAndSolvedByTheActiveSet) {
+  std::mt19937_64 rng(2024);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  const int n = 150;
+  MeanVarianceProblem p;
+  p.assets = names(n);
+  p.covariance = random_covariance(n, rng);
+  p.expected_returns = Eigen::VectorXd(n);
+  for (int i = 0; i < n; ++i) p.expected_returns[i] = 0.02 + 0.1 * uniform(rng);
+  const double rf = 0.03;
+  const auto exact = solve(p, {.objective = Objective::kMaxSharpe, .risk_free_rate = rf});
+  ASSERT_EQ(exact.status, SolveStatus::kOptimal) << exact.diagnostics.explanation;
+  EXPECT_EQ(exact.diagnostics.solver, "active-set");
+  const Eigen::VectorXd& w = exact.weights;
+  EXPECT_NEAR(w.sum(), 1.0, 1e-14);
+  const Eigen::VectorXd excess = p.expected_returns.array() - rf;
+  const Eigen::VectorXd sigma_w = p.covariance * w;
+  const double lambda = excess.dot(w) / w.dot(sigma_w);
+  const Eigen::VectorXd gap = excess - lambda * sigma_w;
+  int held = 0;
+  for (int i = 0; i < n; ++i) {
+    ASSERT_GE(w[i], 0.0);
+    if (w[i] > 0) {
+      ++held;
+      EXPECT_NEAR(gap[i], 0.0, 1e-12) << p.assets[static_cast<std::size_t>(i)];
+    } else {
+      EXPECT_LE(gap[i], 1e-12) << p.assets[static_cast<std::size_t>(i)];
+    }
+  }
+  EXPECT_GT(held, 3);
+  EXPECT_LT(held, n);  // some bounds bind, so the test exercises the active set
+  // The interior point on the same homogenised problem agrees to its tolerance.
+  MeanVarianceOptions ipm{.objective = Objective::kMaxSharpe, .risk_free_rate = rf};
+  ipm.qp.algorithm = QpAlgorithm::kInteriorPoint;
+  const auto approx = solve(p, ipm);
+  ASSERT_TRUE(approx.is_usable());
+  EXPECT_LE((approx.weights - w).cwiseAbs().maxCoeff(), 1e-6);
+  EXPECT_LE(approx.performance.sharpe, exact.performance.sharpe + 1e-12);
+}
+
 TEST(MeanVarianceInvariants, PermutingAssetsPermutesWeightsAndScalingCovarianceScalesVariance) {
   std::mt19937_64 rng(5);
   const int n = 8;
