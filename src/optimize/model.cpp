@@ -104,6 +104,9 @@ PortfolioResult from_risk_budgeting(const ModelInputs& inputs, PortfolioModel mo
   r.details["budgets"] = by_asset(inputs.assets, rb.budgets);
   r.details["risk_contributions"] = by_asset(inputs.assets, rb.relative_risk_contributions);
   r.details["max_relative_deviation"] = json_number(rb.max_relative_deviation);
+  if (!rb.formulation.empty()) r.details["formulation"] = rb.formulation;
+  if (rb.lambda > 0) r.details["lambda"] = json_number(rb.lambda);
+  if (!rb.binding_constraints.empty()) r.details["binding_constraints"] = rb.binding_constraints;
   return r;
 }
 
@@ -294,8 +297,18 @@ Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& sp
         if (!rb) return rb.status();
         return from_cvar_risk_budgeting(inputs, model, std::move(*rb), options.alpha);
       }
-      KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, true));
+      // Group limits and linear constraints go to the barrier method (risk_budgeting.hpp);
+      // leverage, turnover and other budgets still cannot be honoured.
+      PortfolioConstraints plain = spec.constraints;
+      plain.groups.clear();
+      plain.linear.clear();
+      KEEL_RETURN_IF_ERROR(require_plain_constraints(model, plain, true));
       RiskBudgetingOptions options = spec.risk_budgeting;
+      if (!spec.constraints.groups.empty() || !spec.constraints.linear.empty()) {
+        options.method = RiskBudgetingMethod::kBarrier;
+        options.groups = spec.constraints.groups;
+        options.linear = spec.constraints.linear;
+      }
       if (model == PortfolioModel::kRiskParity) options.budgets.resize(0);
       if (model == PortfolioModel::kRiskBudget && options.budgets.size() == 0) {
         return Status::invalid("model risk-budget needs budgets (--budgets FILE with asset,budget)");

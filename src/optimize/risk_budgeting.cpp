@@ -9,6 +9,8 @@
 #include <limits>
 #include <numeric>
 
+#include "optimize/risk_budgeting_barrier.hpp"
+
 namespace keel {
 namespace {
 
@@ -314,6 +316,7 @@ void solve_ccd_bounded(Eigen::Ref<const Eigen::MatrixXd> covariance,
     result.weights = x;
     return;
   }
+  result.lambda = std::exp(log_lambda);
   result.status = outcome.converged ? SolveStatus::kOptimal : SolveStatus::kIterationLimit;
   if (!outcome.converged) {
     result.message = fmt::format("no convergence in {} coordinate-descent sweeps at the final λ",
@@ -347,12 +350,24 @@ Status RiskBudgetingOptions::validate(Eigen::Index assets) const {
   if (max_iterations < 1) {
     return Status::invalid("risk budgeting: max_iterations must be at least 1");
   }
+  if ((!groups.empty() || !linear.empty()) && method != RiskBudgetingMethod::kBarrier) {
+    return Status::invalid(
+        "risk budgeting: group limits and linear constraints need method = barrier (the "
+        "coordinate descent and the unconstrained Newton solver handle bounds at most)");
+  }
+  if (!groups.empty() || !linear.empty()) {
+    PortfolioConstraints rows;
+    rows.groups = groups;
+    rows.linear = linear;
+    KEEL_RETURN_IF_ERROR(
+        rows.validate(static_cast<int>(assets)).with_context("risk budgeting constraints"));
+  }
   const bool bounded = lower.size() > 0 || upper.size() > 0;
   if (!bounded) return Status::ok();
   if (method == RiskBudgetingMethod::kNewton) {
     return Status::invalid(
-        "risk budgeting: bounds need method = coordinate-descent (the Newton solver handles only "
-        "the long-only budget problem)");
+        "risk budgeting: bounds need method = coordinate-descent or barrier (the Newton solver "
+        "handles only the long-only budget problem)");
   }
   for (const auto* v : {&lower, &upper}) {
     if (v->size() != 0 && v->size() != assets) {
@@ -393,14 +408,16 @@ Result<RiskBudgetingResult> risk_budgeting(Eigen::Ref<const Eigen::MatrixXd> cov
   result.budgets = Eigen::VectorXd::Constant(n, 1.0 / static_cast<double>(n));
   if (options.budgets.size() > 0) result.budgets = options.budgets;
   const bool bounded = options.lower.size() > 0 || options.upper.size() > 0;
-  if (options.method == RiskBudgetingMethod::kNewton) {
+  if (options.method == RiskBudgetingMethod::kBarrier) {
+    rb_detail::solve_barrier(covariance, options, result);
+  } else if (options.method == RiskBudgetingMethod::kNewton) {
     solve_newton(covariance, options, result);
   } else if (bounded) {
     solve_ccd_bounded(covariance, options, result);
   } else {
     solve_ccd_unbounded(covariance, options, result);
   }
-  if (result.weights.allFinite()) finish(covariance, result);
+  if (result.weights.size() == n && result.weights.allFinite()) finish(covariance, result);
   result.solve_ms = elapsed_ms(start);
   return result;
 }

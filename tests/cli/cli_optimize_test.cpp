@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_runner.hpp"
@@ -119,6 +121,54 @@ TEST_F(CliOptimize, ConfigFileConstraintsHoldAndFlagsOverrideIt) {
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("bad.toml:1"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("modle"), std::string::npos) << bad.err;
+}
+
+// Risk parity under a group limit (at most 50% in stablecoins, which ERC would overweight): the
+// barrier method, the group held exactly, the binding constraint named, and every asset outside
+// the group keeps the same relative risk contribution (equal budgets, untouched by the limit).
+TEST_F(CliOptimize, RiskParityHonoursGroupLimits) {
+  std::set<std::string> stablecoins;
+  {
+    std::ifstream meta(dir_.file("prices_metadata.csv"));
+    std::string line;
+    std::getline(meta, line);
+    while (std::getline(meta, line)) {
+      std::vector<std::string> cells;
+      std::stringstream ss(line);
+      for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
+      if (cells.size() > 4 && cells[4] == "true") stablecoins.insert(cells[0]);
+    }
+  }
+  ASSERT_FALSE(stablecoins.empty());
+  write("rp.toml", "[[groups]]\nname = \"stables\"\ntag = \"stablecoin\"\nvalue = true\nmax = 0.5\n");
+  const auto r = run_keel("optimize " + prices_args() + " --metadata '" +
+                              dir_.file("prices_metadata.csv") + "' --model risk-parity --config '" +
+                              dir_.file("rp.toml") + "' --format json",
+                          dir_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["diagnostics"]["solver"], "barrier-newton");
+  EXPECT_EQ(doc["formulation"], "richard-roncalli");
+  EXPECT_NEAR(weight_sum(doc["weights"]), 1.0, 1e-12);
+  double in_group = 0.0;
+  for (const auto& [a, w] : doc["weights"].items()) {
+    if (stablecoins.count(a)) in_group += w.get<double>();
+  }
+  EXPECT_NEAR(in_group, 0.5, 1e-12);
+  ASSERT_EQ(doc["binding_constraints"].size(), 1u) << doc["binding_constraints"].dump();
+  double common = -1.0;
+  for (const auto& [a, c] : doc["risk_contributions"].items()) {
+    if (stablecoins.count(a)) continue;
+    if (common < 0) common = c.get<double>();
+    EXPECT_NEAR(c.get<double>(), common, 1e-10) << a;
+  }
+  // Leverage is still refused, loudly.
+  write("lev.toml", "[constraints]\nmax_gross_leverage = 1.5\n");
+  const auto lev = run_keel("optimize " + prices_args() + " --model risk-parity --config '" +
+                                dir_.file("lev.toml") + "'",
+                            dir_);
+  EXPECT_EQ(lev.exit_code, 2);
+  EXPECT_NE(lev.err.find("gross leverage"), std::string::npos) << lev.err;
 }
 
 TEST_F(CliOptimize, NoUsableAnswerExitsThree) {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <Eigen/LU>
 #include <random>
 
 #include "optimize/rp_fixtures.hpp"
@@ -38,6 +39,11 @@ Eigen::MatrixXd random_covariance(int n, unsigned seed) {
   Eigen::MatrixXd cov = f * f.transpose();
   for (int i = 0; i < n; ++i) cov(i, i) += uniform(gen);
   return cov;
+}
+
+Eigen::VectorXd erc_weights(const Eigen::MatrixXd& cov) {
+  auto r = risk_budgeting(cov);
+  return r.is_ok() ? r->weights : Eigen::VectorXd();
 }
 
 TEST(RiskBudgeting, ErcRoncalliEightAssetsBothMethods) {
@@ -192,6 +198,206 @@ TEST(RiskBudgeting, CallErrorsNameTheProblem) {
   nan_cov(2, 3) = std::numeric_limits<double>::quiet_NaN();
   EXPECT_FALSE(risk_budgeting(nan_cov).is_ok());
   EXPECT_FALSE(risk_budgeting(Eigen::MatrixXd(3, 4)).is_ok());
+}
+
+// --- constrained risk budgeting: the barrier Newton method -------------------------------------
+
+RiskBudgetingOptions barrier(RiskBudgetingOptions options = {}) {
+  options.method = RiskBudgetingMethod::kBarrier;
+  return options;
+}
+
+// Relative risk contributions divided by the budgets.
+Eigen::VectorXd contribution_ratios(const RiskBudgetingResult& r) {
+  return r.relative_risk_contributions.cwiseQuotient(r.budgets);
+}
+
+TEST(RiskBudgetingBarrier, WithoutConstraintsItIsTheRiskBudgetingPortfolio) {
+  const Eigen::MatrixXd cov = random_covariance(40, 5);
+  Eigen::VectorXd b = Eigen::VectorXd::LinSpaced(40, 1.0, 3.0);
+  b /= b.sum();
+  auto newton = risk_budgeting(cov, {.method = RiskBudgetingMethod::kNewton, .budgets = b});
+  auto bar = risk_budgeting(cov, barrier({.budgets = b}));
+  ASSERT_TRUE(newton.is_ok() && bar.is_ok());
+  ASSERT_EQ(bar->status, SolveStatus::kOptimal) << bar->message;
+  EXPECT_EQ(bar->solver, "barrier-newton");
+  EXPECT_LT((bar->weights - newton->weights).cwiseAbs().maxCoeff(), 1e-10);
+  EXPECT_LT(bar->max_relative_deviation, 1e-9);
+  // λ* = x*ᵀΣx* when nothing binds (multiply the first-order conditions by x and sum).
+  EXPECT_NEAR(bar->lambda, bar->variance, 1e-12 * bar->variance);
+  EXPECT_TRUE(bar->warnings.empty());
+}
+
+TEST(RiskBudgetingBarrier, BoundsAloneAgreeWithTheCoordinateDescent) {
+  // pyrb's constrained example (see BoundsFollowRichardRoncalliFixture) and a random book with
+  // caps that bind.
+  Eigen::MatrixXd corr(5, 5);
+  corr << 1, 0.1, 0.4, 0.5, 0.5, 0.1, 1, 0.7, 0.4, 0.4, 0.4, 0.7, 1, 0.8, 0.05, 0.5, 0.4, 0.8, 1,
+      0.1, 0.5, 0.4, 0.05, 0.1, 1;
+  Eigen::VectorXd vol(5), b(5), lo(5), hi(5);
+  vol << 0.15, 0.20, 0.25, 0.3, 0.1;
+  b << 0.2, 0.2, 0.3, 0.1, 0.2;
+  lo << 0.2, 0.2, 0.05, 0.05, 0.25;
+  hi << 0.3, 0.3, 0.15, 0.15, 0.35;
+  const Eigen::MatrixXd cov5 = corr.cwiseProduct(vol * vol.transpose());
+  const RiskBudgetingOptions boxed{.budgets = b, .lower = lo, .upper = hi, .tolerance = 1e-13};
+  auto ccd = risk_budgeting(cov5, boxed);
+  auto bar = risk_budgeting(cov5, barrier(boxed));
+  ASSERT_TRUE(ccd.is_ok() && bar.is_ok());
+  ASSERT_EQ(bar->status, SolveStatus::kOptimal) << bar->message;
+  EXPECT_LT((bar->weights - ccd->weights).cwiseAbs().maxCoeff(), 1e-10);
+  EXPECT_NEAR(bar->lambda, ccd->lambda, 1e-8 * ccd->lambda);
+  EXPECT_EQ(bar->lower_active, ccd->lower_active);
+  EXPECT_EQ(bar->upper_active, ccd->upper_active);
+
+  const int n = 60;
+  const Eigen::MatrixXd cov = random_covariance(n, 11);
+  const RiskBudgetingOptions capped{.lower = Eigen::VectorXd::Constant(n, 0.005),
+                                    .upper = Eigen::VectorXd::Constant(n, 0.02),
+                                    .tolerance = 1e-13};
+  auto ccd2 = risk_budgeting(cov, capped);
+  auto bar2 = risk_budgeting(cov, barrier(capped));
+  ASSERT_TRUE(ccd2.is_ok() && bar2.is_ok());
+  ASSERT_EQ(bar2->status, SolveStatus::kOptimal) << bar2->message;
+  EXPECT_FALSE(bar2->upper_active.empty());
+  EXPECT_LT((bar2->weights - ccd2->weights).cwiseAbs().maxCoeff(), 1e-10);
+  // The polish puts the capped assets exactly on their bound.
+  for (int i : bar2->upper_active) EXPECT_NEAR(bar2->weights[i], 0.02, 1e-16) << i;
+}
+
+TEST(RiskBudgetingBarrier, BindingGroupsMeetTheFirstOrderConditions) {
+  const int n = 12;
+  const Eigen::MatrixXd cov = random_covariance(n, 3);
+  auto erc = risk_budgeting(cov);
+  ASSERT_TRUE(erc.is_ok());
+  // Cap the first four assets below their ERC share and floor the last four above theirs.
+  const double first = erc->weights.head(4).sum();
+  const double last = erc->weights.tail(4).sum();
+  RiskBudgetingOptions options = barrier();
+  options.groups.push_back({"head", {0, 1, 2, 3}, -kInfinity, 0.8 * first});
+  options.groups.push_back({"tail", {8, 9, 10, 11}, std::min(0.95, 1.2 * last), kInfinity});
+  auto r = risk_budgeting(cov, options);
+  ASSERT_TRUE(r.is_ok()) << r.status().message();
+  ASSERT_EQ(r->status, SolveStatus::kOptimal) << r->message;
+  EXPECT_NEAR(r->weights.sum(), 1.0, 1e-14);
+  EXPECT_NEAR(r->weights.head(4).sum(), 0.8 * first, 1e-14);
+  EXPECT_NEAR(r->weights.tail(4).sum(), std::min(0.95, 1.2 * last), 1e-14);
+  EXPECT_EQ(r->binding_constraints, (std::vector<std::string>{"group[head]", "group[tail]"}));
+  ASSERT_FALSE(r->warnings.empty());
+  // Stationarity: Σx − λ b/x + π_head 1_head − π_tail 1_tail = 0 with π ≥ 0, so the untouched
+  // assets 4..7 keep x_i (Σx)_i = λ b_i, and λ b_i/x_i − (Σx)_i is +π_head on the head and
+  // −π_tail on the tail.
+  const Eigen::VectorXd x = r->weights;
+  const Eigen::VectorXd sx = cov * x;
+  const double lambda = r->lambda;
+  for (int i = 4; i < 8; ++i) EXPECT_NEAR(x[i] * sx[i], lambda * r->budgets[i], 1e-12 * lambda);
+  const Eigen::VectorXd pi = (lambda * r->budgets.array() / x.array() - sx.array()).matrix();
+  for (int i = 1; i < 4; ++i) EXPECT_NEAR(pi[i], pi[0], 1e-10 * std::abs(pi[0]));
+  for (int i = 9; i < 12; ++i) EXPECT_NEAR(pi[i], pi[8], 1e-10 * std::abs(pi[8]));
+  EXPECT_GT(pi[0], 0.0);  // the cap holds the head down
+  EXPECT_LT(pi[8], 0.0);  // the floor holds the tail up
+  // Relative contributions of the untouched assets stay proportional to their budgets.
+  const Eigen::VectorXd ratio = contribution_ratios(*r);
+  for (int i = 5; i < 8; ++i) EXPECT_NEAR(ratio[i], ratio[4], 1e-11);
+}
+
+RiskBudgetingOptions beta_and_pair(int n, ConstraintSense sense, double beta_limit) {
+  RiskBudgetingOptions options = barrier();
+  options.linear.push_back({"beta", Eigen::VectorXd::LinSpaced(n, 0.5, 1.5), sense, beta_limit});
+  Eigen::VectorXd pair = Eigen::VectorXd::Zero(n);
+  pair[0] = pair[1] = 1.0;
+  options.linear.push_back({"pair", pair, ConstraintSense::kEqual, 0.3});
+  return options;
+}
+
+TEST(RiskBudgetingBarrier, LinearEqualityAndInequalityRows) {
+  const int n = 10;
+  const Eigen::MatrixXd cov = random_covariance(n, 21);
+  const RiskBudgetingOptions options = beta_and_pair(n, ConstraintSense::kLessEqual, 0.91);
+  const Eigen::VectorXd beta = options.linear[0].coefficients;
+  EXPECT_GT(beta.dot(erc_weights(cov)), 0.91);  // the beta cap binds
+  auto r = risk_budgeting(cov, options);
+  ASSERT_TRUE(r.is_ok()) << r.status().message();
+  ASSERT_EQ(r->status, SolveStatus::kOptimal) << r->message;
+  EXPECT_NEAR(r->weights[0] + r->weights[1], 0.3, 1e-14);
+  EXPECT_NEAR(beta.dot(r->weights), 0.91, 1e-14);
+  EXPECT_EQ(r->binding_constraints, (std::vector<std::string>{"linear[beta]", "linear[pair]"}));
+  // Stationarity: λ b/x − Σx = π_beta β + ν_pair (e_0 + e_1) with π_beta ≥ 0: outside the pair
+  // the gap is exactly proportional to β.
+  const Eigen::VectorXd gap =
+      (r->lambda * r->budgets.array() / r->weights.array() - (cov * r->weights).array()).matrix();
+  const double pi = (gap[3] - gap[2]) / (beta[3] - beta[2]);
+  for (int i = 2; i < n; ++i) EXPECT_NEAR(gap[i], pi * beta[i], 1e-10 * r->lambda) << i;
+  EXPECT_GT(pi, 0.0);
+}
+
+// With linear rows Σx(λ) need not reach 1: with a beta floor x(λ) tends, as λ → 0, to the
+// least-variance x with βᵀx ≥ 1.05, whose weights already sum to more than one, and the sum only
+// grows with λ. Fully invested portfolios within the limits exist, but no risk budgeting
+// portfolio in Richard & Roncalli's sense: the scale-invariant formulation is returned and named.
+// Its first-order conditions: Σy − b/y − π (β − 1.05·1) + ν (e_0 + e_1 − 0.3·1) = 0, y = w/σ(w)…
+// checked through their consequence for the weights: the gap b/w − Σw/σ² is a combination of
+// the two constraint rows.
+TEST(RiskBudgetingBarrier, WithoutALambdaTheScaleInvariantFormulationIsReturned) {
+  const int n = 10;
+  const Eigen::MatrixXd cov = random_covariance(n, 21);
+  const RiskBudgetingOptions options = beta_and_pair(n, ConstraintSense::kGreaterEqual, 1.05);
+  auto r = risk_budgeting(cov, options);
+  ASSERT_TRUE(r.is_ok()) << r.status().message();
+  ASSERT_EQ(r->status, SolveStatus::kOptimal) << r->message;
+  EXPECT_EQ(r->formulation, "scale-invariant");
+  ASSERT_FALSE(r->warnings.empty());
+  EXPECT_NE(r->warnings.front().find("no constrained risk budgeting portfolio exists"),
+            std::string::npos)
+      << r->warnings.front();
+  const Eigen::VectorXd& w = r->weights;
+  const Eigen::VectorXd beta = options.linear[0].coefficients;
+  EXPECT_NEAR(w.sum(), 1.0, 1e-14);
+  EXPECT_NEAR(beta.dot(w), 1.05, 1e-13);
+  EXPECT_NEAR(w[0] + w[1], 0.3, 1e-14);
+  // b/w − Σw/σ² = −π (β − 1.05) + ν (e_0 + e_1 − 0.3): fit π and ν on assets 2, 3 (outside the
+  // pair) and check every other asset.
+  const double variance = w.dot(cov * w);
+  const Eigen::VectorXd gap =
+      (r->budgets.array() / w.array() - (cov * w).array() / variance).matrix();
+  const Eigen::VectorXd a = beta.array() - 1.05;
+  Eigen::VectorXd e = Eigen::VectorXd::Constant(n, -0.3);
+  e[0] += 1.0;
+  e[1] += 1.0;
+  Eigen::Matrix2d m;
+  m << -a[2], e[2], -a[3], e[3];
+  const Eigen::Vector2d coef = m.fullPivLu().solve(Eigen::Vector2d(gap[2], gap[3]));
+  for (int i = 0; i < n; ++i) {
+    EXPECT_NEAR(gap[i], -coef[0] * a[i] + coef[1] * e[i], 1e-9 * gap.cwiseAbs().maxCoeff()) << i;
+  }
+  EXPECT_GT(coef[0], 0.0);  // the floor's multiplier
+}
+
+TEST(RiskBudgetingBarrier, InfeasibleAndDegenerateConstraintsAreReported) {
+  const Eigen::MatrixXd cov = random_covariance(6, 2);
+  RiskBudgetingOptions options = barrier();
+  options.groups.push_back({"a", {0, 1, 2}, 0.7, kInfinity});
+  options.groups.push_back({"b", {3, 4, 5}, 0.4, kInfinity});
+  auto r = risk_budgeting(cov, options);
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(r->status, SolveStatus::kInfeasible);
+  EXPECT_NE(r->message.find("loosen"), std::string::npos);
+  // A group that can only hold at zero leaves no strictly positive portfolio.
+  RiskBudgetingOptions zero = barrier();
+  zero.groups.push_back({"none", {0, 1}, -kInfinity, 0.0});
+  auto z = risk_budgeting(cov, zero);
+  ASSERT_TRUE(z.is_ok());
+  EXPECT_EQ(z->status, SolveStatus::kInfeasible);
+  EXPECT_NE(z->message.find("strictly positive"), std::string::npos);
+  // Groups need the barrier method; bad members are call errors.
+  RiskBudgetingOptions ccd;
+  ccd.groups.push_back({"a", {0, 1}, 0.1, 0.5});
+  auto e = risk_budgeting(cov, ccd);
+  ASSERT_FALSE(e.is_ok());
+  EXPECT_NE(e.status().message().find("barrier"), std::string::npos);
+  RiskBudgetingOptions bad = barrier();
+  bad.groups.push_back({"a", {0, 9}, 0.1, 0.5});
+  EXPECT_FALSE(risk_budgeting(cov, bad).is_ok());
 }
 
 // CVaR risk budgeting on seeded fat-tailed scenarios.

@@ -28,8 +28,35 @@
 // (exact for a one-dimensional convex problem), and Σ_i x_i(λ) is nondecreasing in λ, so λ is found
 // by bisection on ln λ with warm-started coordinate descent. Where a bound is active the asset's
 // risk contribution differs from its budget; the result lists those assets in `warnings` and
-// reports the deviation. Bounds are only supported with kCoordinateDescent (kNewton with bounds is
-// rejected by validate()). General linear constraints are not supported here.
+// reports the deviation. kNewton does not take bounds (validate() rejects them).
+//
+// Linear constraints (groups g_min ≤ Σ_{i∈g} x_i ≤ g_max and rows aᵀx ≤, ≥, = c, beside the
+// bounds) keep the same definition with x(λ) = argmin ½ xᵀΣx − λ Σ b_i ln x_i over the convex set
+// Ω they cut out — Richard & Roncalli's formulation for a general Ω. Constraints are on x; at λ*
+// Σx = 1, so they hold for the weights. Only kBarrier handles them: a log-barrier path on the
+// inequalities (barrier weight μ decreased tenfold per stage) in which each stage solves the
+// first-order conditions of the barrier problem *together with* Σx = 1 for (x, λ, equality
+// multipliers) by damped Newton, from a strictly feasible start (a phase-1 LP maximising the
+// smallest slack); every Newton system is a Cholesky factorisation of Σ + λ diag(b/x²) + barrier
+// terms and a small Schur complement. At the end the constraints whose slack vanished are made
+// equalities and the same Newton system is solved without barrier (an active-set polish): when
+// their multipliers have the right sign and the other constraints hold, that point is the exact
+// optimum, otherwise the last barrier point (accurate to the final μ) is returned. Where a
+// constraint binds, the risk contributions of the assets it involves differ from their budgets;
+// the result names the binding constraints. kBarrier also accepts bounds alone (it then agrees
+// with the coordinate descent) and no constraints (the plain risk budgeting portfolio).
+//
+// With linear rows Σx(λ) need not be monotone and need not reach 1 (e.g. a beta floor βᵀx ≥ 1.05
+// keeps Σx(λ) > 1 for every λ): no Richard–Roncalli portfolio exists although fully invested
+// portfolios within the limits do. When the joint Newton iteration fails, Σx(λ) is scanned over
+// eight orders of magnitude of λ; a sign change is bisected and the iteration restarted there.
+// Without one, kBarrier returns the scale-invariant formulation instead, and says so in
+// `warnings` and `formulation`: the limits on w = y/Σy become cones (c − d·1)ᵀy ≤ 0 and
+//   y* = argmin ½ yᵀΣy − Σ_i b_i ln y_i  over that cone,   w = y*/Σy*,
+// i.e. w maximises Σ b_i ln w_i − ln σ(w) under the limits (Maillard, Roncalli & Teiletche 2010
+// with constraints); it exists whenever a strictly positive portfolio meets the limits strictly,
+// equals the risk budgeting portfolio when no limit binds, and otherwise lets every asset's
+// contribution deviate a little instead of only those of the constrained assets.
 //
 // CVaR risk measure (cvar_risk_budgeting below). For scenario returns R (T × n) and level α, the
 // portfolio CVaR_α(w) (Rockafellar & Uryasev 2000: mean loss in the worst (1 − α) tail) is convex
@@ -53,12 +80,14 @@
 #include "keel/core/result.hpp"
 #include "keel/core/solve_status.hpp"
 #include "keel/core/status.hpp"
+#include "keel/optimize/constraints.hpp"
 
 namespace keel {
 
 enum class RiskBudgetingMethod {
   kCoordinateDescent,  // cyclical coordinate descent (Griveau-Billion, Richard & Roncalli 2013)
   kNewton,             // damped Newton on Spinu's (2013) convex function; no bounds
+  kBarrier,            // barrier Newton with active-set polish: bounds, groups, linear rows
 };
 
 struct RiskBudgetingOptions {
@@ -70,6 +99,10 @@ struct RiskBudgetingOptions {
   // Σ lower ≤ 1 ≤ Σ upper; an asset with upper = 0 is not allowed (drop it instead).
   Eigen::VectorXd lower{};
   Eigen::VectorXd upper{};
+  // Group limits and linear constraints on the weights (keel/optimize/constraints.hpp; member
+  // indices and coefficient vectors over the n assets). Need method = kBarrier.
+  std::vector<GroupConstraint> groups{};
+  std::vector<LinearConstraint> linear{};
   // Convergence: stop when max_i |y_i (Σy)_i − λ b_i| / (λ b_i) ≤ tolerance over the free assets,
   // i.e. the relative error of each risk contribution against its budget. Range [1e-15, 1e-2].
   double tolerance = 1e-11;
@@ -92,11 +125,19 @@ struct RiskBudgetingResult {
   int iterations = 0;         // Newton iterations or coordinate sweeps (summed over the λ search)
   int lambda_iterations = 0;  // bisection steps on λ (0 without bounds)
   double solve_ms = 0.0;
-  std::string solver{};                 // "newton", "coordinate-descent"
+  std::string solver{};                 // "newton", "coordinate-descent", "barrier-newton"
   std::string message{};                // why it stopped, when not optimal
   std::vector<std::string> warnings{};  // e.g. which bounds are active
   std::vector<int> lower_active{};      // assets at their lower bound
   std::vector<int> upper_active{};      // assets at their upper bound
+  // Groups and linear constraints that bind at the answer, by name (kBarrier).
+  std::vector<std::string> binding_constraints{};
+  // Which definition the weights follow (kBarrier): "richard-roncalli" (x(λ*) with Σx(λ*) = 1) or,
+  // when no such λ* exists, "scale-invariant" (see the header comment).
+  std::string formulation{};
+  // λ* of the constrained formulation (Σx(λ*) = 1): kBarrier and the bounded coordinate descent;
+  // 0 otherwise.
+  double lambda = 0.0;
 
   bool is_usable() const { return keel::is_usable(status); }
 };
