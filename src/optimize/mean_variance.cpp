@@ -323,6 +323,11 @@ class Engine {
     if (!s.message.empty() && is_usable(s.status) && s.status != SolveStatus::kOptimal) {
       add_warning(s.message);
     }
+    // A full Cholesky factor of P = 2αΣ (α > 0, no ridge, no auxiliary variables) proves Σ PD.
+    if (s.p_positive_definite && spec.risk_weight > 0 && spec.gamma == 0 &&
+        builder.layout().total == builder.layout().n) {
+      covariance_pd_ = true;
+    }
     if (!is_usable(s.status) || s.x.size() != qp.variables()) return outcome;
     last_ = s;
     last_x_ = s.x;
@@ -335,6 +340,8 @@ class Engine {
     }
     return outcome;
   }
+
+  bool covariance_proven_positive_definite() const { return covariance_pd_; }
 
   void record_residuals(const QpSolution& s) {
     result_.diagnostics.primal_residual = s.primal_residual;
@@ -370,6 +377,7 @@ class Engine {
   PortfolioResult& result_;
   QpSolution last_;
   Eigen::VectorXd last_x_;
+  bool covariance_pd_ = false;
 };
 
 using detail::set_infeasible;
@@ -797,9 +805,6 @@ Result<PortfolioResult> optimize_mean_variance(const MeanVarianceProblem& proble
                                                const MeanVarianceOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   KEEL_RETURN_IF_ERROR(options.validate(problem));
-  bool singular = false;
-  KEEL_RETURN_IF_ERROR(
-      check_covariance(problem.covariance, singular).with_context(to_string(options.objective)));
 
   PortfolioResult result;
   result.model = std::string(to_string(options.objective));
@@ -807,7 +812,26 @@ Result<PortfolioResult> optimize_mean_variance(const MeanVarianceProblem& proble
   const auto& c = problem.constraints;
   const int n = static_cast<int>(problem.assets.size());
   Engine engine(problem, options, result);
+  // Σ must be positive semidefinite. Checking it costs a Cholesky factorisation — as much as the
+  // whole active-set solve of a long-only book — and the primal-dual rounds factor Σ themselves,
+  // so the check runs after the solve and only when no solve proved Σ positive definite. An
+  // indefinite Σ is then an error whatever the solver returned; a singular one a warning.
   const auto finish = [&]() -> Result<PortfolioResult> {
+    if (!engine.covariance_proven_positive_definite()) {
+      bool singular = false;
+      KEEL_RETURN_IF_ERROR(check_covariance(problem.covariance, singular)
+                               .with_context(to_string(options.objective)));
+      if (singular) {
+        const auto pairs = duplicate_pairs(problem);
+        engine.add_warning(
+            pairs.empty()
+                ? std::string("covariance is singular: some portfolio has zero variance; the "
+                              "weights may not be unique (variance and return are)")
+                : fmt::format("covariance is singular; perfectly correlated assets {}: the split "
+                              "between them is not unique (variance and return are)",
+                              fmt::join(pairs, ", ")));
+      }
+    }
     if (result.weights.size() == n) {
       result.performance = compute_performance(result.weights, problem.expected_returns,
                                                problem.covariance, options.risk_free_rate);
@@ -817,17 +841,6 @@ Result<PortfolioResult> optimize_mean_variance(const MeanVarianceProblem& proble
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return result;
   };
-
-  if (singular) {
-    const auto pairs = duplicate_pairs(problem);
-    engine.add_warning(
-        pairs.empty()
-            ? std::string("covariance is singular: some portfolio has zero variance; the weights "
-                          "may not be unique (variance and return are)")
-            : fmt::format("covariance is singular; perfectly correlated assets {}: the split "
-                          "between them is not unique (variance and return are)",
-                          fmt::join(pairs, ", ")));
-  }
 
   const auto conflicts = precheck_constraints(c, problem.assets);
   if (!conflicts.empty()) {

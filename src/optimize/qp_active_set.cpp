@@ -524,6 +524,7 @@ QpSolution solve_active_set(const QpProblem& problem, const QpOptions& options, 
                     options.warm_x.size() == 0;
   if (problem.G.rows() == 0 && !(cold && few_free_expected(problem))) {
     const PrimalDualOutcome fast = solve_bounds_primal_dual(problem, options, start);
+    out.p_positive_definite = fast.full_factor;
     if (fast.optimal) {
       out.status = SolveStatus::kOptimal;
       out.iterations = fast.changes;

@@ -362,6 +362,7 @@ PrimalDualOutcome PrimalDual::run(std::chrono::steady_clock::time_point start) {
     out.reason = "P restricted to the free variables is not positive definite";
     return out;
   }
+  out.full_factor = static_cast<Index>(base_.size()) == n_;
   VectorXd gradient(n_), aty(n_);
   std::vector<int> fix, release, outside;
   bool refined = false;

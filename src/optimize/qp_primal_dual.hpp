@@ -39,6 +39,7 @@ enum class BoundState : signed char { kFree, kAtLower, kAtUpper };
 struct PrimalDualOutcome {
   bool optimal = false;
   bool time_limit = false;        // stopped at QpOptions::time_limit_s
+  bool full_factor = false;       // a Cholesky factor of all of P succeeded (P is PD)
   Eigen::VectorXd x;              // n, when optimal
   Eigen::VectorXd y;              // multipliers of A x = b, when optimal
   Eigen::VectorXd gradient;       // P x + q at x, when optimal

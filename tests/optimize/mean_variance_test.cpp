@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
+#include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -345,6 +346,31 @@ TEST(MeanVarianceFailures, TargetVolatilityBelowMinimum) {
   const auto r = solve(p, {.objective = Objective::kEfficientRisk, .target_volatility = 0.1});
   EXPECT_EQ(r.status, SolveStatus::kInfeasible);
   EXPECT_TRUE(contains(r.diagnostics.conflicting_constraints, "target-volatility"));
+}
+
+// The PSD check of Σ runs after the solve unless a solve proved Σ positive definite; an
+// indefinite Σ must be an error for every objective, whatever path the solver took.
+TEST(MeanVarianceFailures, IndefiniteCovarianceIsAnErrorForEveryObjective) {
+  std::mt19937_64 rng(5);
+  const int n = 60;
+  MeanVarianceProblem p;
+  p.assets = names(n);
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(random_covariance(n, rng));
+  Eigen::VectorXd values = eigen.eigenvalues();
+  values[0] = -1e-3 * values[n - 1];  // one clearly negative direction, diagonal still > 0
+  p.covariance = eigen.eigenvectors() * values.asDiagonal() * eigen.eigenvectors().transpose();
+  p.covariance = 0.5 * (p.covariance + p.covariance.transpose()).eval();
+  p.expected_returns = Eigen::VectorXd::LinSpaced(n, 0.05, 0.3);
+  for (const MeanVarianceOptions& options :
+       {MeanVarianceOptions{.objective = Objective::kMinVariance},
+        MeanVarianceOptions{.objective = Objective::kMaxSharpe},
+        MeanVarianceOptions{.objective = Objective::kMaxUtility},
+        MeanVarianceOptions{.objective = Objective::kEfficientReturn, .target_return = 0.2}}) {
+    const auto r = optimize_mean_variance(p, options);
+    ASSERT_FALSE(r.is_ok()) << to_string(options.objective);
+    EXPECT_NE(r.status().message().find("positive semidefinite"), std::string::npos)
+        << r.status().message();
+  }
 }
 
 TEST(MeanVarianceFailures, CallErrorsAreStatuses) {

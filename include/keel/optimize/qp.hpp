@@ -114,14 +114,19 @@ struct QpSolution {
   double dual_residual = 0.0;    // ‖P x + q + Aᵀy + Gᵀz − z_lower + z_upper‖∞
   double complementarity = 0.0;  // max |multiplier × slack|
   double solve_ms = 0.0;         // wall-clock time of the solve, milliseconds
-  std::string solver;            // "interior-point", "active-set"
+  std::string solver;            // "interior-point", "interior-point+polish", "active-set"
   std::string message;           // why it stopped, when not optimal; notes such as a fallback
   // Final active sets, to warm-start the next related solve. The active set reports its working
-  // set; the interior point reports constraints whose multiplier exceeds their slack.
+  // set; the interior point reports constraints whose multiplier exceeds their slack (after an
+  // accepted polish: the face it was polished on, whose members hold with equality).
   // Variables with lower == upper are reported in both active_lower and active_upper.
   std::vector<int> active_lower;
   std::vector<int> active_upper;
   std::vector<int> active_rows;
+  // True when the solver factored all of P by Cholesky on the way (the active set's primal-dual
+  // rounds from the all-free start do): P is then proven positive definite, and a caller that
+  // would factor it only to check that (the mean-variance model) can skip its own factorisation.
+  bool p_positive_definite = false;
 
   bool is_usable() const { return keel::is_usable(status); }
 };
