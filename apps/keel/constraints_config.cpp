@@ -77,8 +77,9 @@ Status read_groups(const toml::array& groups, const std::string& path,
     }
     auto tag = (*g)["tag"].value<std::string>();
     if (!tag) {
-      return Status::invalid(where + ": a group needs members = [...] or tag = \"sector\"|\"chain\"|"
-                                     "\"protocol\"|\"stablecoin\"");
+      return Status::invalid(where +
+                             ": a group needs members = [...] or tag = \"sector\"|\"chain\"|"
+                             "\"protocol\"|\"stablecoin\"");
     }
     if (metadata == nullptr) {
       return Status::invalid(where + ": group by tag '" + *tag +
@@ -151,6 +152,15 @@ Status read_linear(const toml::array& rows, const std::string& path,
 
 }  // namespace
 
+void add_constraint_options(CLI::App& command, ConstraintFlags& flags) {
+  command.add_option("--bounds", flags.bounds,
+                     "Weight bounds for every asset: LO,HI (e.g. -1,1) or none");
+  command.add_option("--budget", flags.budget, "Sum of weights (1; 0 for market-neutral)");
+  command.add_option("--max-weight", flags.max_weight, "Cap on every weight");
+  command.add_option("--metadata", flags.metadata,
+                     "Asset metadata CSV (sector, chain, ...) for [[groups]] by tag");
+}
+
 Result<ConstraintSetup> build_constraints(const ConstraintFlags& flags, const toml::table& config,
                                           const std::string& path,
                                           const std::vector<std::string>& assets) {
@@ -222,7 +232,8 @@ Result<ConstraintSetup> build_constraints(const ConstraintFlags& flags, const to
   }
   if (const toml::table* t = config["costs"].as_table()) {
     setup.transaction_costs = Eigen::VectorXd::Zero(n);
-    if (auto d = (*t)["default_bps"].value<double>()) setup.transaction_costs.setConstant(*d * 1e-4);
+    if (auto d = (*t)["default_bps"].value<double>())
+      setup.transaction_costs.setConstant(*d * 1e-4);
     for (auto&& [key, node] : *t) {
       if (key.str() == "default_bps") continue;
       auto idx = asset_index(index, std::string(key.str()), at(path, node));
@@ -240,8 +251,8 @@ Result<ConstraintSetup> build_constraints(const ConstraintFlags& flags, const to
     metadata = std::move(*m);
   }
   if (const toml::array* groups = config["groups"].as_array()) {
-    KEEL_RETURN_IF_ERROR(read_groups(*groups, path, index, assets,
-                                     metadata ? &*metadata : nullptr, c));
+    KEEL_RETURN_IF_ERROR(
+        read_groups(*groups, path, index, assets, metadata ? &*metadata : nullptr, c));
   }
   if (const toml::array* rows = config["linear"].as_array()) {
     KEEL_RETURN_IF_ERROR(read_linear(*rows, path, index, n, c));

@@ -14,9 +14,11 @@
 //
 // Every error names the file, line and the asset, tag or key at fault.
 
+#include <toml++/toml.h>
+
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
-#include <toml++/toml.h>
 #include <vector>
 
 #include "keel/core/result.hpp"
@@ -31,6 +33,9 @@ struct ConstraintFlags {
   std::optional<double> max_weight;  // --max-weight
   std::string metadata;              // --metadata FILE for group tags
 };
+
+// --bounds, --budget, --max-weight and --metadata, as `optimize` and `frontier` take them.
+void add_constraint_options(CLI::App& command, ConstraintFlags& flags);
 
 inline const std::vector<std::string> kConstraintSections = {
     "constraints", "asset_bounds", "current_weights", "costs", "groups", "linear"};

@@ -212,12 +212,7 @@ Verb register_optimize(CLI::App& app) {
                   "Annualised covariance CSV with asset names in the header and first column");
   cmd->add_option("--expected-returns", args->expected_returns_file,
                   "Annualised expected returns CSV asset,value (with --covariance)");
-  cmd->add_option("--bounds", args->constraints.bounds,
-                  "Weight bounds for every asset: LO,HI (e.g. -1,1) or none");
-  cmd->add_option("--budget", args->constraints.budget, "Sum of weights (1; 0 for market-neutral)");
-  cmd->add_option("--max-weight", args->constraints.max_weight, "Cap on every weight");
-  cmd->add_option("--metadata", args->constraints.metadata,
-                  "Asset metadata CSV (sector, chain, ...) for [[groups]] by tag");
+  add_constraint_options(*cmd, args->constraints);
   return {cmd, [cmd, args] { return run_optimize(*cmd, *args); }};
 }
 

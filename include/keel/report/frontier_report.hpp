@@ -1,9 +1,10 @@
 #pragma once
-// The report of an exact efficient frontier (`keel frontier --report FILE.html`): the frontier
-// curve (sampled densely from the critical line algorithm's turning points, so it is exact, not a
-// grid of re-solves) with every asset's risk and return and the maximum-Sharpe and
-// minimum-variance portfolios marked; the weights of both; tables of the frontier points, the
-// turning points and the marked portfolios.
+// The report of an efficient frontier (`keel frontier --report FILE.html`): the frontier curve
+// (for the exact frontier, sampled densely from the critical line algorithm's turning points, so
+// it is exact, not a grid of re-solves; for a traced frontier, its points) with every asset's risk
+// and return and the maximum-Sharpe and minimum-variance portfolios marked; the weights of both;
+// tables of the frontier points, the turning points (exact frontier only) and the marked
+// portfolios.
 
 #include <Eigen/Core>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "keel/core/result.hpp"
 #include "keel/optimize/critical_line.hpp"
+#include "keel/optimize/frontier.hpp"
 #include "keel/report/html_report.hpp"
 
 namespace keel::report {
@@ -30,5 +32,11 @@ struct FrontierReportInput {
 // Errors: the frontier is not usable, sizes disagree, or chart data cannot be drawn. A frontier on
 // which no portfolio beats the risk-free rate has no max-Sharpe point: the report says so instead.
 Result<Report> frontier_report(const EfficientFrontier& frontier, const FrontierReportInput& input);
+
+// The same report for a frontier traced under general constraints (frontier.hpp): the curve is the
+// traced points joined by straight segments and the report says that it is sampled, not exact;
+// the points table lists the traced points; the max-Sharpe portfolio is the one solved directly;
+// there is no turning-point table. input.points and input.curve_points are not used.
+Result<Report> frontier_report(const TracedFrontier& frontier, const FrontierReportInput& input);
 
 }  // namespace keel::report
