@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "optimize/constraint_rows.hpp"
 #include "optimize/lp_model.hpp"
 
 namespace keel::rb_detail {
@@ -69,27 +70,24 @@ ConstraintSet build_constraints(int n, const RiskBudgetingOptions& options) {
     if (std::isfinite(hi)) set.inequalities.push_back({-1, 1.0, row, hi, name, -1});
     if (std::isfinite(lo)) set.inequalities.push_back({-1, 1.0, -row, -lo, name, -1});
   };
-  for (std::size_t k = 0; k < options.groups.size(); ++k) {
-    const GroupConstraint& g = options.groups[k];
-    Eigen::VectorXd row = Eigen::VectorXd::Zero(n);
-    for (int i : g.members) row[i] = 1.0;
-    add_range(row, g.min, g.max, group_name(g, k));
-  }
-  for (std::size_t k = 0; k < options.linear.size(); ++k) {
-    const LinearConstraint& l = options.linear[k];
-    const std::string name = linear_name(l, k);
-    switch (l.sense) {
-      case ConstraintSense::kEqual:
-        add_range(l.coefficients, l.rhs, l.rhs, name);
-        break;
-      case ConstraintSense::kLessEqual:
-        add_range(l.coefficients, -kInfinity, l.rhs, name);
-        break;
-      case ConstraintSense::kGreaterEqual:
-        add_range(l.coefficients, l.rhs, kInfinity, name);
-        break;
-    }
-  }
+  // Groups, then linear rows, as the other models see them (constraint_rows.hpp); their names in
+  // the same order.
+  PortfolioConstraints rows;
+  rows.groups = options.groups;
+  rows.linear = options.linear;
+  detail::ConstraintMask mask = detail::full_mask(rows);
+  mask.total = false;
+  mask.bounds = false;
+  std::size_t emitted = 0;
+  detail::for_each_weight_row(
+      rows, n, mask, Eigen::VectorXd(), 0.0, false,
+      [&](const Eigen::VectorXd& row, double lo, double hi, bool /*equality*/) {
+        const std::size_t k = emitted++;
+        add_range(row, lo, hi,
+                  k < rows.groups.size()
+                      ? group_name(rows.groups[k], k)
+                      : linear_name(rows.linear[k - rows.groups.size()], k - rows.groups.size()));
+      });
   return set;
 }
 

@@ -140,18 +140,29 @@ TEST(RiskBudgeting, PermutingAssetsPermutesWeightsAndScalingIsIrrelevant) {
   EXPECT_NEAR(scaled->variance, 250.0 * base->variance, 1e-10 * scaled->variance);
 }
 
-TEST(RiskBudgeting, BoundsFollowRichardRoncalliFixture) {
-  // pyrb's constrained example: 5 assets, budgets and bounds from its test suite.
+// pyrb's constrained example: 5 assets, budgets and bounds from its test suite.
+struct Pyrb5 {
+  Eigen::MatrixXd cov;
+  Eigen::VectorXd budgets, lower, upper;
+};
+Pyrb5 pyrb5() {
   Eigen::MatrixXd corr(5, 5);
   corr << 1, 0.1, 0.4, 0.5, 0.5, 0.1, 1, 0.7, 0.4, 0.4, 0.4, 0.7, 1, 0.8, 0.05, 0.5, 0.4, 0.8, 1,
       0.1, 0.5, 0.4, 0.05, 0.1, 1;
-  Eigen::VectorXd vol(5), b(5), lo(5), hi(5);
+  Eigen::VectorXd vol(5);
   vol << 0.15, 0.20, 0.25, 0.3, 0.1;
-  b << 0.2, 0.2, 0.3, 0.1, 0.2;
-  lo << 0.2, 0.2, 0.05, 0.05, 0.25;
-  hi << 0.3, 0.3, 0.15, 0.15, 0.35;
-  const Eigen::MatrixXd cov = corr.cwiseProduct(vol * vol.transpose());
-  auto result = risk_budgeting(cov, {.budgets = b, .lower = lo, .upper = hi});
+  Pyrb5 p{corr.cwiseProduct(vol * vol.transpose()), Eigen::VectorXd(5), Eigen::VectorXd(5),
+          Eigen::VectorXd(5)};
+  p.budgets << 0.2, 0.2, 0.3, 0.1, 0.2;
+  p.lower << 0.2, 0.2, 0.05, 0.05, 0.25;
+  p.upper << 0.3, 0.3, 0.15, 0.15, 0.35;
+  return p;
+}
+
+TEST(RiskBudgeting, BoundsFollowRichardRoncalliFixture) {
+  const Pyrb5 p = pyrb5();
+  const Eigen::VectorXd &lo = p.lower, &hi = p.upper;
+  auto result = risk_budgeting(p.cov, {.budgets = p.budgets, .lower = lo, .upper = hi});
   ASSERT_TRUE(result.is_ok()) << result.status().message();
   ASSERT_EQ(result->status, SolveStatus::kOptimal) << result->message;
   const Eigen::VectorXd reference = test::read_vector_csv(test::rp_fixture("crb5_weights.csv"));
@@ -231,16 +242,10 @@ TEST(RiskBudgetingBarrier, WithoutConstraintsItIsTheRiskBudgetingPortfolio) {
 TEST(RiskBudgetingBarrier, BoundsAloneAgreeWithTheCoordinateDescent) {
   // pyrb's constrained example (see BoundsFollowRichardRoncalliFixture) and a random book with
   // caps that bind.
-  Eigen::MatrixXd corr(5, 5);
-  corr << 1, 0.1, 0.4, 0.5, 0.5, 0.1, 1, 0.7, 0.4, 0.4, 0.4, 0.7, 1, 0.8, 0.05, 0.5, 0.4, 0.8, 1,
-      0.1, 0.5, 0.4, 0.05, 0.1, 1;
-  Eigen::VectorXd vol(5), b(5), lo(5), hi(5);
-  vol << 0.15, 0.20, 0.25, 0.3, 0.1;
-  b << 0.2, 0.2, 0.3, 0.1, 0.2;
-  lo << 0.2, 0.2, 0.05, 0.05, 0.25;
-  hi << 0.3, 0.3, 0.15, 0.15, 0.35;
-  const Eigen::MatrixXd cov5 = corr.cwiseProduct(vol * vol.transpose());
-  const RiskBudgetingOptions boxed{.budgets = b, .lower = lo, .upper = hi, .tolerance = 1e-13};
+  const Pyrb5 p = pyrb5();
+  const Eigen::MatrixXd& cov5 = p.cov;
+  const RiskBudgetingOptions boxed{
+      .budgets = p.budgets, .lower = p.lower, .upper = p.upper, .tolerance = 1e-13};
   auto ccd = risk_budgeting(cov5, boxed);
   auto bar = risk_budgeting(cov5, barrier(boxed));
   ASSERT_TRUE(ccd.is_ok() && bar.is_ok());
