@@ -240,7 +240,11 @@ bool StrategyRunner::model_target(Eigen::Index t, const std::vector<int>& eligib
   const auto& assets = m_.panel->assets;
   ModelInputs inputs;
   for (int c : eligible) inputs.assets.push_back(assets[static_cast<std::size_t>(c)]);
-  auto cov = estimate_covariance(window, s_.estimation.covariance);
+  // The spectrum diagnostics (an eigen decomposition, 13% of a weekly max-Sharpe backtest) are
+  // not used here: the models check positive (semi)definiteness themselves.
+  CovarianceOptions covariance_options = s_.estimation.covariance;
+  covariance_options.compute_spectrum = false;
+  auto cov = estimate_covariance(window, covariance_options);
   if (!cov) {
     message = "covariance: " + cov.status().message();
     status = SolveStatus::kNumericalError;
