@@ -67,6 +67,23 @@ BENCHMARK(BM_LongOnlyMinVariance)
                     static_cast<int>(keel::QpAlgorithm::kInteriorPoint)}})
     ->Unit(benchmark::kMillisecond);
 
+// The interior point with and without its active-set polish (QpOptions::polish) on the same
+// problems: the polish's cost is the difference.
+void BM_InteriorPointPolish(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const bool polish = state.range(1) != 0;
+  const keel::QpProblem p = min_variance(sample_covariance(factor_returns(1500, n, 42)));
+  keel::QpSolution s;
+  for (auto _ : state) {
+    s = keel::solve_qp(p, {.algorithm = keel::QpAlgorithm::kInteriorPoint, .polish = polish});
+    benchmark::DoNotOptimize(s.x.data());
+  }
+  if (s.status != keel::SolveStatus::kOptimal) state.SkipWithError("not optimal");
+  state.counters["iterations"] = s.iterations;
+  state.counters["polished"] = s.solver == "interior-point+polish" ? 1 : 0;
+}
+BENCHMARK(BM_InteriorPointPolish)->ArgsProduct({{100, 500}, {0, 1}})->Unit(benchmark::kMillisecond);
+
 // 250 rolling windows of 500 periods (step 4) over 1500 periods, n = 100.
 void BM_RollingMinVariance(benchmark::State& state) {
   const bool warm = state.range(0) != 0;

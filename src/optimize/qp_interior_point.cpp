@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "optimize/qp_internal.hpp"
+#include "optimize/qp_polish.hpp"
 
 namespace keel::qp_detail {
 
@@ -447,6 +448,10 @@ QpSolution solve_interior_point(const QpProblem& problem, const QpOptions& optio
     out = solve_scaled(problem, options, start);
   }
   compute_residuals(problem, &out);
+  if (options.polish &&
+      (out.status == SolveStatus::kOptimal || out.status == SolveStatus::kOptimalInaccurate)) {
+    polish_interior_point(problem, options, &out);
+  }
   out.solve_ms = elapsed_ms(start);
   return out;
 }

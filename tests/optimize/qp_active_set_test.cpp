@@ -124,13 +124,22 @@ TEST_P(QpActiveSetRegimes, LongOnlyMinimumVarianceMatchesInteriorPoint) {
   ASSERT_EQ(s.status, SolveStatus::kOptimal) << s.message;
   ASSERT_EQ(ipm.status, SolveStatus::kOptimal) << ipm.message;
   EXPECT_EQ(s.solver, "active-set");
-  // The interior point stops short of the exact vertex: a little higher, never lower. On the
+  // The raw interior point stops short of the exact vertex: a little higher, never lower. On the
   // mixed-loading book it stops 1.5e-6 (relative) short and its weights are off by 3e-5, while
   // cvxopt at tolerances 1e-12 agrees with the active set to 2e-15 in weights: the exact
-  // reference here is the KKT check below, the interior point only a bound.
-  EXPECT_LE(s.objective, ipm.objective * (1.0 + 1e-12));
-  EXPECT_NEAR(s.objective, ipm.objective, 1e-5 * ipm.objective);
+  // reference here is the KKT check below, the raw interior point only a bound.
+  const QpSolution raw = solve_qp(p, {.algorithm = QpAlgorithm::kInteriorPoint, .polish = false});
+  ASSERT_EQ(raw.status, SolveStatus::kOptimal) << raw.message;
+  EXPECT_EQ(raw.solver, "interior-point");
+  EXPECT_LE(s.objective, raw.objective * (1.0 + 1e-12));
+  EXPECT_NEAR(s.objective, raw.objective, 1e-5 * raw.objective);
+  // Polished, the interior point lands on the same vertex: two independent solvers agree to
+  // rounding, and the polished answer passes the same KKT check.
+  EXPECT_EQ(ipm.solver, "interior-point+polish") << ipm.message;
+  EXPECT_LE((s.x - ipm.x).cwiseAbs().maxCoeff(), 1e-10);
+  EXPECT_NEAR(s.objective, ipm.objective, 1e-12 * ipm.objective);
   expect_kkt_from_data(p, s, 1e-10 * c);
+  expect_kkt_from_data(p, ipm, 1e-10 * c);
   EXPECT_LE(s.dual_residual, 1e-10 * c);
   EXPECT_LE(s.primal_residual, 1e-12);
   const QpSolution unscaled = solve_qp(budget_and_box(sigma, Eigen::VectorXd::Zero(n), 0.0, 1.0),
@@ -156,11 +165,13 @@ TEST_P(QpActiveSetRegimes, UtilityWithCapsAndSecondEqualityMatchesInteriorPoint)
   ASSERT_EQ(s.status, SolveStatus::kOptimal) << s.message;
   ASSERT_EQ(ipm.status, SolveStatus::kOptimal) << ipm.message;
   EXPECT_EQ(s.solver, "active-set");
+  // The interior point's answer is polished onto the exact face: both agree to rounding.
+  EXPECT_EQ(ipm.solver, "interior-point+polish") << ipm.message;
   const double scale = std::max(1.0, std::abs(ipm.objective));
-  EXPECT_LE(s.objective, ipm.objective + 1e-12 * scale);
-  EXPECT_NEAR(s.objective, ipm.objective, 1e-6 * scale);
-  EXPECT_LE((s.x - ipm.x).cwiseAbs().maxCoeff(), 1e-5);
+  EXPECT_NEAR(s.objective, ipm.objective, 1e-12 * scale);
+  EXPECT_LE((s.x - ipm.x).cwiseAbs().maxCoeff(), 1e-10);
   expect_kkt_from_data(p, s, 1e-10);
+  expect_kkt_from_data(p, ipm, 1e-10);
 }
 
 TEST_P(QpActiveSetRegimes, WrongWarmActiveSetsGiveTheColdAnswer) {
@@ -208,10 +219,11 @@ TEST(QpActiveSetLarge, FixedVariablesStayAtTheirValue) {
   const QpSolution ipm = solve_qp(p, {.algorithm = QpAlgorithm::kInteriorPoint});
   ASSERT_EQ(s.status, SolveStatus::kOptimal) << s.message;
   for (int i = 0; i < n; i += 10) EXPECT_EQ(s.x[i], 0.002);
-  // The interior point stops short of the exact vertex: a little higher, never lower.
-  EXPECT_LE(s.objective, ipm.objective * (1.0 + 1e-12));
-  EXPECT_NEAR(s.objective, ipm.objective, 1e-6 * ipm.objective);
-  EXPECT_LE((s.x - ipm.x).cwiseAbs().maxCoeff(), 1e-5);
+  // The polished interior point sits on the same vertex, fixed variables exactly in place.
+  EXPECT_EQ(ipm.solver, "interior-point+polish") << ipm.message;
+  for (int i = 0; i < n; i += 10) EXPECT_EQ(ipm.x[i], 0.002);
+  EXPECT_NEAR(s.objective, ipm.objective, 1e-12 * ipm.objective);
+  EXPECT_LE((s.x - ipm.x).cwiseAbs().maxCoeff(), 1e-10);
   // Exact reference: the KKT conditions on the free variables (fixed ones carry any multiplier).
   const Eigen::VectorXd g = p.P * s.x + p.q + p.A.transpose() * s.y;
   for (int i = 0; i < n; ++i) {

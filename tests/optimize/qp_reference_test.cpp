@@ -80,17 +80,23 @@ std::vector<Fixture> load_fixtures() {
   return out;
 }
 
-void check_against(const Fixture& f, const QpSolution& s, const std::string& peer) {
+// `relative_objective`: objective tolerance relative to max(|objective|, 1e-2·max|P|) (the floor
+// keeps near-zero optima meaningful); `weights`: absolute tolerance on x. Each peer is held to
+// its own accuracy: cvxopt's interior point (abstol 1e-12) leaves x off by up to 2.5e-6 on these
+// problems, R quadprog's dual active set is exact to rounding, and so are both of Keel's answers
+// (the active set, and the interior point after its active-set polish): they agree with quadprog
+// to 6e-13 in x and 1e-12 in the objective.
+void check_against(const Fixture& f, const QpSolution& s, const std::string& peer,
+                   double relative_objective, double weights) {
   if (!f.answers.contains(peer)) return;
   const nlohmann::json& ref = f.answers.at(peer);
   const Eigen::VectorXd x_ref = vector(ref.at("x"));
   const double obj_ref = ref.at("objective").get<double>();
-  // Objective to 1e-7 relative (the floor 1e-9·max|P| keeps near-zero optima meaningful).
   const double obj_tol =
-      1e-7 * std::max(std::abs(obj_ref), 1e-2 * f.problem.P.cwiseAbs().maxCoeff());
+      relative_objective * std::max(std::abs(obj_ref), 1e-2 * f.problem.P.cwiseAbs().maxCoeff());
   EXPECT_NEAR(s.objective, obj_ref, obj_tol) << f.name << " vs " << peer << " (" << s.solver << ")";
   // Strictly convex (P has a ridge): the minimiser is unique.
-  EXPECT_LE((s.x - x_ref).cwiseAbs().maxCoeff(), 1e-5) << f.name << " vs " << peer;
+  EXPECT_LE((s.x - x_ref).cwiseAbs().maxCoeff(), weights) << f.name << " vs " << peer;
 }
 
 class QpReference : public ::testing::TestWithParam<QpAlgorithm> {};
@@ -105,13 +111,16 @@ TEST_P(QpReference, MatchesCvxoptAndQuadprog) {
     if (GetParam() == QpAlgorithm::kActiveSet) {
       EXPECT_EQ(s.solver, "active-set") << f.name << ": " << s.message;  // no silent fallback
     }
+    if (GetParam() == QpAlgorithm::kInteriorPoint) {
+      EXPECT_EQ(s.solver, "interior-point+polish") << f.name << ": the polish was refused";
+    }
     const double scale =
         1.0 + f.problem.q.cwiseAbs().maxCoeff() + f.problem.P.cwiseAbs().maxCoeff();
-    EXPECT_LE(s.primal_residual, 1e-9) << f.name;
-    EXPECT_LE(s.dual_residual, 1e-9 * scale) << f.name;
-    EXPECT_LE(s.complementarity, 1e-9 * scale) << f.name;
-    check_against(f, s, "cvxopt");
-    check_against(f, s, "quadprog");
+    EXPECT_LE(s.primal_residual, 1e-12) << f.name;
+    EXPECT_LE(s.dual_residual, 1e-12 * scale) << f.name;
+    EXPECT_LE(s.complementarity, 1e-12 * scale) << f.name;
+    check_against(f, s, "cvxopt", 1e-8, 1e-5);
+    check_against(f, s, "quadprog", 1e-10, 1e-10);
     if (f.answers.contains("quadprog")) ++quadprog_checked;
   }
   EXPECT_GE(quadprog_checked, 20) << "quadprog answers missing: run make_qp_fixtures_quadprog.R";

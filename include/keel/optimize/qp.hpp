@@ -17,7 +17,10 @@
 //   iterative refinement against the unregularised system. Handles any PSD P (including P = 0,
 //   i.e. LPs). When the iteration does not converge, the problem is classified with two LPs
 //   (COIN-OR Clp): a phase-1 feasibility LP (kInfeasible) and a search for a ray d with P d = 0,
-//   A d = 0, G d ≤ 0, bound-compatible signs and qᵀd < 0 (kUnbounded).
+//   A d = 0, G d ≤ 0, bound-compatible signs and qᵀd < 0 (kUnbounded). Its answer is then
+//   polished (QpOptions::polish; the solution polishing of OSQP, Stellato et al. 2020, §4.3,
+//   here by elimination and a null-space method): the QP on the face it identified is solved
+//   exactly and kept only when it satisfies the KKT conditions at least as tightly.
 // * Active set: a primal active-set method (Nocedal & Wright, "Numerical Optimization", 2nd ed.,
 //   alg. 16.3) on bounds, equalities and general inequalities, working on the free variables
 //   with an updated Cholesky factor of P_FF and a Schur complement for the working constraints
@@ -96,6 +99,25 @@ struct QpOptions {
   // Problems without general inequality rows start from the warm active sets alone (the
   // primal-dual rounds need no feasible point); warm_x then serves only the primal fallback.
   Eigen::VectorXd warm_x = {};
+  // Active-set polish of the interior point's answer (default true; applies wherever the interior
+  // point runs, including kAuto and the active set's fallback). When the interior point ends
+  // kOptimal or kOptimalInaccurate, the constraints whose multiplier exceeds their slack (each
+  // measured against the size of the gradient and of x, so scaling P does not change the guess)
+  // are taken as active, and the equality-constrained QP on that face (bounds fixed, active rows
+  // held with equality) is solved directly: variables at a bound are eliminated, dependent
+  // active rows are dropped by a rank-revealing QR, and the reduced Hessian on the null space of
+  // the remaining rows is factorised (P may be singular, e.g. LPs).
+  // The polished point is kept only if it is feasible for every constraint to `tolerance`, the
+  // multipliers of the guessed-active constraints are ≥ −tolerance (relative), and its primal
+  // residual, dual residual and complementarity meet `tolerance` and are no larger than the
+  // interior point's; then the answer is exact to rounding, bound variables sit exactly on their
+  // bounds, the status is kOptimal and QpSolution::solver reads "interior-point+polish".
+  // Otherwise the interior point's answer is returned untouched. Each face tried costs one QR
+  // and one Cholesky, about one interior-point iteration; when the first guess is wrong at a few
+  // constraints (released where a multiplier has the wrong sign, held where a constraint is
+  // violated) up to two more faces are tried. Measured on long-only minimum variance, n = 100
+  // and 500: +20% over the interior point alone. False returns the raw interior-point iterate.
+  bool polish = true;
 
   // tolerance in (0, 1e-2], max_iterations ≥ 1, time_limit_s ≥ 0 and finite.
   Status validate() const;
