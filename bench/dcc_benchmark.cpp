@@ -6,10 +6,10 @@
 
 #include <Eigen/Cholesky>
 
+#include "keel/core/random.hpp"
 #include "keel/estimate/copula.hpp"
 #include "keel/estimate/dcc.hpp"
 #include "keel/estimate/garch.hpp"
-#include "keel/estimate/random.hpp"
 
 namespace {
 

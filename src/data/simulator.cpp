@@ -10,13 +10,14 @@
 #include <utility>
 
 #include "data/simulator_calibration.hpp"
-#include "data/simulator_random.hpp"
+#include "data/simulator_variates.hpp"
+#include "keel/core/random.hpp"
 
 namespace keel {
 namespace {
 
 namespace cal = simulator_calibration;
-using simulator_detail::Random;
+using simulator_detail::standardized_t;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -344,7 +345,7 @@ Result<SimulatedMarket> simulate_market(const SimulatorOptions& options) {
     const double rank = static_cast<double>(i + 1);
     s.initial_cap = i == 0 ? cal::kCapLargest
                            : std::exp(log_cap_intercept + cal::kCapRankSlope * std::log(rank));
-    s.volume_level = cal::kVolumeLevelSd * rng.normal();
+    s.volume_level = cal::kVolumeLevelSd * rng.normal_polar();
     if (s.stable) {
       s.sector = Sector::kStablecoin;
       s.initial_price = 1.0;
@@ -376,9 +377,10 @@ Result<SimulatedMarket> simulate_market(const SimulatorOptions& options) {
         s.non_market_vol = kLeaderIdioVolPerDay / std::sqrt(p.per_day);
         s.idio_loading = 1.0;
       } else {
-        s.beta = cal::kBetaMedian * std::exp(cal::kBetaLogSd * rng.normal());
-        s.alpha = (cal::kAltAlphaMedianPerDay + cal::kAltAlphaSdPerDay * rng.normal()) / p.per_day;
-        s.non_market_vol = cal::kIdioVolPerDay * std::exp(cal::kIdioVolLogSd * rng.normal()) /
+        s.beta = cal::kBetaMedian * std::exp(cal::kBetaLogSd * rng.normal_polar());
+        s.alpha =
+            (cal::kAltAlphaMedianPerDay + cal::kAltAlphaSdPerDay * rng.normal_polar()) / p.per_day;
+        s.non_market_vol = cal::kIdioVolPerDay * std::exp(cal::kIdioVolLogSd * rng.normal_polar()) /
                            std::sqrt(p.per_day);
         if (s.sector == Sector::kMeme) {
           s.beta *= kMemeBetaMultiplier;
@@ -389,7 +391,7 @@ Result<SimulatedMarket> simulate_market(const SimulatorOptions& options) {
         s.idio_loading = idio_loading;
       }
       // Supply: BTC-like for the leader, else log-uniform between 1e7 and 1e11 coins.
-      const double supply = i == 0 ? 1.96e7 : std::pow(10.0, 7.0 + 4.0 * rng.uniform());
+      const double supply = i == 0 ? 1.96e7 : std::pow(10.0, 7.0 + 4.0 * rng.uniform_half_open());
       s.initial_price = s.initial_cap / supply;
     }
     info.sector = sector_name(s.sector);
@@ -407,7 +409,7 @@ Result<SimulatedMarket> simulate_market(const SimulatorOptions& options) {
   // --- Events
   const bool room_for_events = periods >= kMinEventDays * p.per_day;
   auto period_in = [&](double from, double to) {
-    return static_cast<int>(std::floor((from + (to - from) * rng.uniform()) * periods));
+    return static_cast<int>(std::floor((from + (to - from) * rng.uniform_half_open()) * periods));
   };
   if (options.collapse && room_for_events && n >= 4) {
     // The first non-stable token from rank 8 on (LUNA was a top-10 token), else the last one.
@@ -449,7 +451,7 @@ Result<SimulatedMarket> simulate_market(const SimulatorOptions& options) {
   market.listing_period.assign(static_cast<std::size_t>(n), 0);
   for (int i = 2; i < n; ++i) {
     if (spec[static_cast<std::size_t>(i)].stable || i == market.collapsing_asset) continue;
-    if (rng.uniform() < options.late_listing_fraction) {
+    if (rng.uniform_half_open() < options.late_listing_fraction) {
       market.listing_period[static_cast<std::size_t>(i)] = std::max(1, period_in(0.05, 0.7));
     }
   }
@@ -479,7 +481,7 @@ Result<SimulatedMarket> simulate_market(const SimulatorOptions& options) {
       std::log(1.0 - options.collapse_drawdown) / std::max(1, collapse_length);
 
   auto draw_shock = [&rng](double dof) {
-    return std::clamp(rng.standardized_t(dof), -kMaxInnovation, kMaxInnovation);
+    return std::clamp(standardized_t(rng, dof), -kMaxInnovation, kMaxInnovation);
   };
   const double market_alpha = p.garch_alpha[0];
   const double market_beta_garch = p.garch_beta[0];
@@ -496,9 +498,9 @@ Result<SimulatedMarket> simulate_market(const SimulatorOptions& options) {
     const AssetSpec& s = spec[static_cast<std::size_t>(i)];
     log_price[static_cast<std::size_t>(i)] = std::log(s.initial_price);
     volume_state[static_cast<std::size_t>(i)] =
-        p.volume_innovation / std::sqrt(1.0 - p.volume_ar * p.volume_ar) * rng.normal();
+        p.volume_innovation / std::sqrt(1.0 - p.volume_ar * p.volume_ar) * rng.normal_polar();
     if (s.stable) {
-      stable_deviation[static_cast<std::size_t>(i)] = cal::kStableDeviationSd * rng.normal();
+      stable_deviation[static_cast<std::size_t>(i)] = cal::kStableDeviationSd * rng.normal_polar();
     }
   }
   std::array<double, kFactorSectors> sector_shock{};
@@ -514,7 +516,7 @@ Result<SimulatedMarket> simulate_market(const SimulatorOptions& options) {
       if (t == market.collapse_period && options.crashes) {
         in_crash = true;
       } else {
-        const double u = rng.uniform();
+        const double u = rng.uniform_half_open();
         in_crash = in_crash ? u >= p.exit_crash : u < p.enter_crash;
       }
       const int regime = in_crash ? 1 : 0;
@@ -541,7 +543,7 @@ Result<SimulatedMarket> simulate_market(const SimulatorOptions& options) {
       double price = 0.0;
       if (s.stable) {
         double& x = stable_deviation[ui];
-        const double innovation = p.stable_innovation * rng.normal();
+        const double innovation = p.stable_innovation * rng.normal_polar();
         const double previous = x;
         if (t > 0) x = p.stable_ar * x + innovation;
         double target = 0.0;
@@ -579,8 +581,8 @@ Result<SimulatedMarket> simulate_market(const SimulatorOptions& options) {
           double r = drift + beta * market_return +
                      non_market * (s.alt_loading * alt_shock +
                                    s.sector_loading * sector_shock[sector] + s.idio_loading * idio);
-          if (p.jump_probability > 0.0 && rng.uniform() < p.jump_probability) {
-            r += cal::kJumpSizeSd * rng.normal();
+          if (p.jump_probability > 0.0 && rng.uniform_half_open() < p.jump_probability) {
+            r += cal::kJumpSizeSd * rng.normal_polar();
           }
           log_price[ui] += r;
           abs_ratio = std::min(kMaxAbsReturnRatio, std::abs(r - drift) / (sigma * mean_abs_normal));
@@ -590,7 +592,7 @@ Result<SimulatedMarket> simulate_market(const SimulatorOptions& options) {
 
       // Volume: level from the current market cap, AR(1) noise, reaction to |r|, crash boost.
       double& v = volume_state[ui];
-      if (t > 0) v = p.volume_ar * v + p.volume_innovation * rng.normal();
+      if (t > 0) v = p.volume_ar * v + p.volume_innovation * rng.normal_polar();
       const double cap = s.initial_cap * price / s.initial_price;
       const double log_expected_volume = cal::kVolumeCapIntercept +
                                          cal::kVolumeCapSlope * std::log(cap) + s.volume_level + v +
@@ -601,7 +603,7 @@ Result<SimulatedMarket> simulate_market(const SimulatorOptions& options) {
       const double log_spread = std::log(cal::kBtcSpread) +
                                 (2.0 / 3.0) * (std::log(sigma * sqrt_per_day) - log_reference_vol) -
                                 (1.0 / 3.0) * (log_expected_volume - log_reference_volume) +
-                                cal::kSpreadLogNoiseSd * rng.normal();
+                                cal::kSpreadLogNoiseSd * rng.normal_polar();
 
       const bool listed = t >= market.listing_period[ui];
       panel.prices(t, i) = listed ? price : kNaN;

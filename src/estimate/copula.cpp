@@ -10,8 +10,8 @@
 #include <numbers>
 #include <numeric>
 
+#include "keel/core/random.hpp"
 #include "keel/estimate/distributions.hpp"
-#include "keel/estimate/random.hpp"
 
 namespace keel {
 namespace {

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "estimate/dynamic_test_support.hpp"
+#include "keel/core/random.hpp"
 #include "keel/estimate/distributions.hpp"
-#include "keel/estimate/random.hpp"
 
 namespace keel {
 namespace {

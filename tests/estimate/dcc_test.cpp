@@ -12,7 +12,7 @@
 #include <Eigen/LU>
 #include <cmath>
 
-#include "keel/estimate/random.hpp"
+#include "keel/core/random.hpp"
 
 namespace keel {
 namespace {

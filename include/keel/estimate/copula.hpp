@@ -14,7 +14,7 @@
 // λ_L = λ_U = 2 t_{ν+1}(−sqrt((ν + 1)(1 − ρ)/(1 + ρ))); Clayton λ_L = 2^{−1/θ}, λ_U = 0; Gumbel
 // λ_U = 2 − 2^{1/θ}, λ_L = 0.
 //
-// Sampling is deterministic for a seed on every platform (keel/estimate/random.hpp).
+// Sampling is deterministic for a seed on every platform (keel/core/random.hpp).
 
 #include <Eigen/Core>
 #include <cstdint>

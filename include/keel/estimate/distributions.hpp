@@ -5,15 +5,16 @@
 // relative error below 1e-12 for the normal CDF and quantile, the t CDF (1e-10 for ν ≥ 500, where
 // lgamma cancellation costs digits) and digamma; below 1e-11 for the t quantile.
 
+#include "keel/core/normal_quantile.hpp"
+
 namespace keel {
 
 // Φ(x) = P(Z ≤ x), Z ~ N(0, 1).
 double normal_cdf(double x);
-// Φ⁻¹(p) for p ∈ (0, 1) (Wichura 1988, algorithm AS 241, PPND16); ∓infinity at p = 0 / 1, NaN
-// outside [0, 1].
-double normal_quantile(double p);
 // Density of N(0, 1).
 double normal_pdf(double x);
+// Φ⁻¹(p) is normal_quantile, declared in keel/core/normal_quantile.hpp (included above): the core
+// generator draws normals by inverting it.
 
 // Regularised incomplete beta I_x(a, b) for a, b > 0, x ∈ [0, 1] (continued fraction evaluated
 // with the modified Lentz method, Press et al., Numerical Recipes 3rd ed., §6.4); NaN otherwise.

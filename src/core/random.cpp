@@ -1,13 +1,11 @@
-#include "keel/estimate/random.hpp"
+#include "keel/core/random.hpp"
 
 #include <cmath>
 
-#include "keel/estimate/distributions.hpp"
+#include "keel/core/normal_quantile.hpp"
 
 namespace keel {
 namespace {
-
-std::uint64_t rotate_left(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 std::uint64_t splitmix64(std::uint64_t* state) {
   std::uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
@@ -22,21 +20,22 @@ Random::Random(std::uint64_t seed) {
   for (auto& word : state_) word = splitmix64(&seed);
 }
 
-std::uint64_t Random::next() {
-  const std::uint64_t result = rotate_left(state_[1] * 5, 7) * 9;
-  const std::uint64_t t = state_[1] << 17;
-  state_[2] ^= state_[0];
-  state_[3] ^= state_[1];
-  state_[1] ^= state_[2];
-  state_[0] ^= state_[3];
-  state_[2] ^= t;
-  state_[3] = rotate_left(state_[3], 45);
-  return result;
-}
-
-double Random::uniform() {
-  // (k + 0.5) / 2^53 for k uniform in [0, 2^53): symmetric, strictly inside (0, 1).
-  return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53;
+void Random::jump() {
+  // The jump polynomial of Blackman & Vigna for 2^128 steps: the state after the jump is the XOR
+  // of the states visited at the set bits.
+  static constexpr std::uint64_t kJump[] = {0x180ec6d33cfd0abaULL, 0xd5a61266f0c9392cULL,
+                                            0xa9582618e03fc9aaULL, 0x39abdc4529b1661cULL};
+  std::array<std::uint64_t, 4> s{};
+  for (std::uint64_t word : kJump) {
+    for (int b = 0; b < 64; ++b) {
+      if (word & (std::uint64_t{1} << b)) {
+        for (std::size_t i = 0; i < s.size(); ++i) s[i] ^= state_[i];
+      }
+      next();
+    }
+  }
+  state_ = s;
+  has_spare_normal_ = false;
 }
 
 double Random::normal() { return normal_quantile(uniform()); }
@@ -65,20 +64,5 @@ double Random::gamma(double shape) {
 }
 
 double Random::chi_square(double nu) { return 2.0 * gamma(0.5 * nu); }
-
-void Random::jump() {
-  static constexpr std::uint64_t kJump[] = {0x180ec6d33cfd0abaULL, 0xd5a61266f0c9392cULL,
-                                            0xa9582618e03fc9aaULL, 0x39abdc4529b1661cULL};
-  std::array<std::uint64_t, 4> s{};
-  for (std::uint64_t word : kJump) {
-    for (int b = 0; b < 64; ++b) {
-      if (word & (std::uint64_t{1} << b)) {
-        for (int i = 0; i < 4; ++i) s[static_cast<size_t>(i)] ^= state_[static_cast<size_t>(i)];
-      }
-      next();
-    }
-  }
-  state_ = s;
-}
 
 }  // namespace keel
