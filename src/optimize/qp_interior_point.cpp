@@ -18,8 +18,6 @@ using Eigen::Index;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 
-double inf_norm(const VectorXd& v) { return v.size() == 0 ? 0.0 : v.cwiseAbs().maxCoeff(); }
-
 // Solves [H Aᵀ; A 0] [dx; dy] = [r1; r2] through a Cholesky factor of H (or of H + ρAᵀA, which
 // gives the same solution and is positive definite whenever the KKT matrix is nonsingular, or
 // of H + δI as a last resort) and of the Schur complement A H⁻¹ Aᵀ, followed by iterative

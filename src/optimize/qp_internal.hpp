@@ -11,6 +11,11 @@
 
 namespace keel::qp_detail {
 
+// max |v_i|, 0 for an empty vector.
+inline double inf_norm(const Eigen::VectorXd& v) {
+  return v.size() == 0 ? 0.0 : v.cwiseAbs().maxCoeff();
+}
+
 // Variables split by their finite bounds. A variable with lower == upper is `fixed` and appears
 // in neither `lower` nor `upper`.
 struct BoundSets {

@@ -57,8 +57,6 @@ using Eigen::Index;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 
-double inf_norm(const VectorXd& v) { return v.size() == 0 ? 0.0 : v.cwiseAbs().maxCoeff(); }
-
 // Solves H d = rhs for the reduced Hessian H = ZᵀPZ (symmetric positive semidefinite), factorised
 // in place in the caller's workspace: an n × n buffer reused across rounds, because fresh
 // megabyte-sized matrices cost more in page faults than the arithmetic on them.

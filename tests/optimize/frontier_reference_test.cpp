@@ -10,25 +10,15 @@
 #include <nlohmann/json.hpp>
 
 #include "keel/optimize/frontier.hpp"
+#include "optimize/json_fixtures.hpp"
 
 namespace keel {
 namespace {
 
 namespace fs = std::filesystem;
 
-double number(const nlohmann::json& v) {
-  if (v.is_string()) {
-    return v.get<std::string>() == "inf" ? std::numeric_limits<double>::infinity()
-                                         : -std::numeric_limits<double>::infinity();
-  }
-  return v.get<double>();
-}
-
-Eigen::VectorXd vector(const nlohmann::json& v) {
-  Eigen::VectorXd out(static_cast<Eigen::Index>(v.size()));
-  for (std::size_t i = 0; i < v.size(); ++i) out[static_cast<Eigen::Index>(i)] = number(v[i]);
-  return out;
-}
+double number(const nlohmann::json& v) { return test::json_fixture_number(v); }
+Eigen::VectorXd vector(const nlohmann::json& v) { return test::json_fixture_vector(v); }
 
 struct Fixture {
   std::string name;

@@ -9,34 +9,16 @@
 #include <nlohmann/json.hpp>
 
 #include "keel/optimize/qp.hpp"
+#include "optimize/json_fixtures.hpp"
 
 namespace keel {
 namespace {
 
 namespace fs = std::filesystem;
 
-double number(const nlohmann::json& v) {
-  if (v.is_string()) {
-    return v.get<std::string>() == "inf" ? std::numeric_limits<double>::infinity()
-                                         : -std::numeric_limits<double>::infinity();
-  }
-  return v.get<double>();
-}
-
-Eigen::VectorXd vector(const nlohmann::json& v) {
-  Eigen::VectorXd out(static_cast<Eigen::Index>(v.size()));
-  for (std::size_t i = 0; i < v.size(); ++i) out[static_cast<Eigen::Index>(i)] = number(v[i]);
-  return out;
-}
-
+Eigen::VectorXd vector(const nlohmann::json& v) { return test::json_fixture_vector(v); }
 Eigen::MatrixXd matrix(const nlohmann::json& v, Eigen::Index cols) {
-  Eigen::MatrixXd out(static_cast<Eigen::Index>(v.size()), cols);
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    for (Eigen::Index j = 0; j < cols; ++j) {
-      out(static_cast<Eigen::Index>(i), j) = number(v[i][static_cast<std::size_t>(j)]);
-    }
-  }
-  return out;
+  return test::json_fixture_matrix(v, cols);
 }
 
 struct Fixture {
