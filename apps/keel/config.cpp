@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 
 namespace keel::cli {
@@ -36,9 +37,28 @@ bool scalar_text(const toml::node& node, std::string& text) {
   return true;
 }
 
+// The subcommands of `command`'s parent named in `names` (those registered).
+std::vector<const CLI::App*> sibling_commands(const CLI::App& command,
+                                              const std::vector<std::string>& names) {
+  std::vector<const CLI::App*> out;
+  const CLI::App* parent = command.get_parent();
+  if (parent == nullptr || names.empty()) return out;
+  for (const CLI::App* sub : parent->get_subcommands([](const CLI::App*) { return true; })) {
+    if (sub != &command && std::find(names.begin(), names.end(), sub->get_name()) != names.end()) {
+      out.push_back(sub);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<toml::table> read_toml_file(const std::string& path, const std::string& what) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return Status::invalid(path + ": no such file (the " + what +
+                           "); check the path, relative to the current folder");
+  }
   try {
     return toml::parse_file(path);
   } catch (const toml::parse_error& e) {
@@ -50,18 +70,28 @@ Result<toml::table> read_toml_file(const std::string& path, const std::string& w
   }
 }
 
-Result<toml::table> apply_config(CLI::App& command, const std::string& path,
-                                 const std::vector<std::string>& sections) {
-  if (path.empty()) return toml::table{};
+Result<SharedConfig> apply_shared_config(CLI::App& command, const std::string& path,
+                                         const std::vector<std::string>& sections,
+                                         const std::vector<std::string>& shared_with) {
+  SharedConfig config;
+  if (path.empty()) return config;
   auto parsed = read_toml_file(path, "config file");
   if (!parsed) return parsed.status();
-  toml::table table = std::move(*parsed);
-  for (auto&& [key_view, node] : table) {
+  config.table = std::move(*parsed);
+  const std::vector<const CLI::App*> siblings = sibling_commands(command, shared_with);
+  for (auto&& [key_view, node] : config.table) {
     const std::string key(key_view.str());
     if (std::find(sections.begin(), sections.end(), key) != sections.end()) continue;
     std::string name = key;
     std::replace(name.begin(), name.end(), '_', '-');
     CLI::Option* option = command.get_option_no_throw("--" + name);
+    if (option == nullptr && name != "config" &&
+        std::any_of(siblings.begin(), siblings.end(), [&](const CLI::App* sibling) {
+          return sibling->get_option_no_throw("--" + name) != nullptr;
+        })) {
+      config.ignored.push_back(key + " (line " + std::to_string(node.source().begin.line) + ")");
+      continue;
+    }
     if (option == nullptr || name == "config") {
       std::string known;
       for (const auto& s : sections) known += (known.empty() ? "" : ", ") + s;
@@ -91,7 +121,14 @@ Result<toml::table> apply_config(CLI::App& command, const std::string& path,
       return Status::invalid(where(path, node) + ": '" + key + "': " + e.what());
     }
   }
-  return table;
+  return config;
+}
+
+Result<toml::table> apply_config(CLI::App& command, const std::string& path,
+                                 const std::vector<std::string>& sections) {
+  auto config = apply_shared_config(command, path, sections, {});
+  if (!config) return config.status();
+  return std::move(config->table);
 }
 
 }  // namespace keel::cli

@@ -25,4 +25,19 @@ Result<toml::table> read_toml_file(const std::string& path, const std::string& w
 Result<toml::table> apply_config(CLI::App& command, const std::string& path,
                                  const std::vector<std::string>& sections);
 
+// A file that several verbs read, such as the book file of `keel optimize` and `keel frontier`.
+struct SharedConfig {
+  toml::table table;  // the whole parsed file (empty when no file was given)
+  // Top-level keys left unused because they are options of a sibling verb only, as
+  // "model (line 2)", in file order.
+  std::vector<std::string> ignored;
+};
+
+// As apply_config, except that a top-level key which is not an option of `command` but is a long
+// option of one of the sibling subcommands named in `shared_with` is accepted and left unused (and
+// listed in `ignored`, so the verb can say so). Keys no verb knows are still errors.
+Result<SharedConfig> apply_shared_config(CLI::App& command, const std::string& path,
+                                         const std::vector<std::string>& sections,
+                                         const std::vector<std::string>& shared_with);
+
 }  // namespace keel::cli

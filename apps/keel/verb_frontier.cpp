@@ -260,8 +260,16 @@ int run_traced(const FrontierArgs& args, const MarketInput& market, const Estima
 }
 
 int run_frontier(CLI::App& command, FrontierArgs& args) {
-  auto config = apply_config(command, args.config, kConstraintSections);
+  // The book file is the one of `keel optimize`: its options that only choose or tune the model
+  // (model, target_return, views, ...) are left to optimize, and said so.
+  auto config = apply_shared_config(command, args.config, kConstraintSections, {"optimize"});
   if (!config) return report_error(config.status());
+  if (!config->ignored.empty()) {
+    std::string keys;
+    for (const auto& k : config->ignored) keys += (keys.empty() ? "" : ", ") + k;
+    std::cerr << "keel: note: " << args.config << ": `keel frontier` ignores " << keys
+              << ": options of `keel optimize` only\n";
+  }
   if (const Status s = check_report_option(args.report); !s) return report_error(s);
   const bool lower_given = args.lower_option->count() > 0;
   const bool upper_given = args.upper_option->count() > 0;
@@ -280,14 +288,14 @@ int run_frontier(CLI::App& command, FrontierArgs& args) {
   auto est = estimate_all(*market, args.estimator, args.prices.missing == "pairwise");
   if (!est) return report_error(est.status());
   const auto& assets = market->panel.assets;
-  auto setup = build_constraints(args.constraints, *config, args.config, assets);
+  auto setup = build_constraints(args.constraints, config->table, args.config, assets);
   if (!setup) return report_error(setup.status());
   if (setup->transaction_costs.size() > 0) {
-    return report_error(Status::invalid(
-        args.config +
-        ": [costs] is not supported by `keel frontier` (the frontier is of gross expected "
-        "return); remove the section, or use `keel optimize --model efficient-return` with "
-        "costs"));
+    // Read (so a wrong asset name is still an error) but not used: costs belong to the objective
+    // of `keel optimize`; the frontier is of gross expected return.
+    std::cerr << "keel: note: " << args.config
+              << ": `keel frontier` ignores [costs]: the frontier is of gross expected return "
+                 "(`keel optimize --model efficient-return` charges the costs)\n";
   }
   const int n = static_cast<int>(assets.size());
   const PortfolioConstraints& c = setup->constraints;
@@ -324,14 +332,15 @@ Verb register_frontier(CLI::App& app) {
       "Constraints are those of `keel optimize`: --bounds, --budget, --max-weight, and in --config "
       "FILE.toml [constraints] (budget, leverage, turnover, net exposure), [asset_bounds], "
       "[current_weights], [[groups]] (by --metadata tag or members) and [[linear]]; --lower/"
-      "--upper still set the bounds of every weight.\n"
+      "--upper still set the bounds of every weight. The book file of `keel optimize` works "
+      "as it is: its model options and [costs] are ignored with a note (docs/book.md).\n"
       "Budget 1 with per-asset bounds gives the exact frontier (critical line algorithm: every "
       "turning point, exact between points). Any other constraint gives the frontier traced by "
       "--points efficient-return solves from the minimum-variance to the maximum-return "
       "portfolio: exact at each point, sampled between them (JSON: diagnostics.exact = false, "
       "no turning_points). When the return is unbounded (shorts without bounds or a leverage "
       "cap) the sweep stops at --volatility-cap.");
-  add_price_options(*cmd, args->prices, /*prices_required=*/true);
+  add_price_options(*cmd, args->prices, /*prices_required=*/false);  // or from --config
   add_output_options(*cmd, args->output);
   add_estimator_options(*cmd, args->estimator);
   add_risk_free_option(*cmd, args->estimator.risk_free);

@@ -2,7 +2,8 @@
 // with groups by metadata tag gives the traced frontier (JSON contract, every point within its
 // groups, points equal to `keel optimize --model efficient-return` at the same returns),
 // contradictory groups exit 3 naming them, --lower/--upper still give the exact frontier, and
-// unsupported or conflicting options exit 2.
+// unsupported or conflicting options exit 2. The book file shared with `keel optimize` (model
+// options, [costs]) is tested in cli_book_file_test.cpp.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -191,12 +192,6 @@ TEST_F(CliFrontier, ConflictingOrUnsupportedOptionsExitTwo) {
   const auto both = run_keel("frontier " + prices_args() + " --bounds 0,1 --upper 0.5", dir_);
   EXPECT_EQ(both.exit_code, 2) << both.err;
   EXPECT_NE(both.err.find("--lower/--upper"), std::string::npos) << both.err;
-  write("costs.toml", "[costs]\ndefault_bps = 10\n");
-  const auto costs =
-      run_keel("frontier " + prices_args() + " --config '" + dir_.file("costs.toml") + "'", dir_);
-  EXPECT_EQ(costs.exit_code, 2) << costs.err;
-  EXPECT_NE(costs.err.find("[costs]"), std::string::npos) << costs.err;
-  EXPECT_NE(costs.err.find("costs.toml"), std::string::npos) << costs.err;
   const auto order = run_keel("frontier " + prices_args() + " --lower 0.5 --upper 0.2", dir_);
   EXPECT_EQ(order.exit_code, 2) << order.err;
 }
