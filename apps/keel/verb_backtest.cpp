@@ -299,7 +299,7 @@ void print_summary(const BacktestResult& r, std::ostream& out) {
   Table table;
   table.add_column("strategy", Align::kLeft);
   for (const char* c : {"CAGR", "vol", "Sharpe", "Sortino", "max DD", "Calmar", "CVaR95",
-                        "turnover/yr", "costs", "holdings", "rebal", "fallback"}) {
+                        "turnover/yr", "costs bp/yr", "holdings", "rebal", "fallback"}) {
     table.add_column(c);
   }
   for (const auto& s : r.strategies) {
@@ -308,7 +308,7 @@ void print_summary(const BacktestResult& r, std::ostream& out) {
                    format_percent(m.volatility), format_fixed(m.sharpe, 2),
                    format_fixed(m.sortino, 2), format_percent(m.max_drawdown),
                    format_fixed(m.calmar, 2), format_percent(m.cvar_95),
-                   format_fixed(m.turnover_annual, 2), format_percent(m.costs_fraction),
+                   format_fixed(m.turnover_annual, 2), format_fixed(m.cost_bps_per_year, 1),
                    format_fixed(m.average_holdings, 1), std::to_string(m.rebalances),
                    std::to_string(m.fallbacks)});
   }
@@ -462,7 +462,10 @@ int run_backtest_verb(CLI::App& command, BacktestArgs& args) {
                      {"initial_value", json_number(args.initial_value)},
                      {"risk_free", json_number(args.risk_free)},
                      {"turnover_definition",
-                      "sum over assets of |w_after - w_before| at each execution (two-sided)"}};
+                      "sum over assets of |w_after - w_before| at each execution (two-sided)"},
+                     {"cost_definition",
+                      "cost_bps_per_year = 1e4 * costs_total_value / mean(equity) * "
+                      "periods_per_year / periods; costs = fees + spread + impact + financing"}};
   doc["diagnostics"] = {{"elapsed_ms", json_number(result->elapsed_ms)}};
   const int written = emit(
       doc, [&](std::ostream& out) { print_summary(*result, out); }, args.output);

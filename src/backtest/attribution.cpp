@@ -99,6 +99,8 @@ Result<BrinsonFachler> brinson_fachler(Eigen::Ref<const Eigen::MatrixXd> portfol
       cb(k) += benchmark_weights(t - 1, i) * r;
     }
     const double rb = cb.sum();
+    out.benchmark_groups_held =
+        std::max(out.benchmark_groups_held, static_cast<int>((wb.array() != 0.0).count()));
     for (Eigen::Index k = 0; k < g; ++k) {
       const double rb_g = wb(k) != 0.0 ? cb(k) / wb(k) : rb;
       const double rp_g = wp(k) != 0.0 ? cp(k) / wp(k) : rb_g;
@@ -133,7 +135,21 @@ Json BrinsonFachler::to_json() const {
   }
   j["groups"] = rows;
   j["active_return"] = json_number(active_return);
+  j["benchmark_groups_held"] = benchmark_groups_held;
+  j["degenerate"] = is_degenerate();
+  if (is_degenerate()) j["degenerate_reason"] = degenerate_reason();
   return j;
+}
+
+std::string BrinsonFachler::degenerate_reason() const {
+  if (!is_degenerate()) return {};
+  return benchmark_groups_held == 0
+             ? "the benchmark held nothing, so there is no benchmark return to allocate against"
+             : "the benchmark holds a single group, so every group's benchmark return is the "
+               "benchmark's own and the allocation effect is zero by construction; the active "
+               "return only splits into selection and interaction. Compare against a benchmark "
+               "spread over several groups (e.g. market-cap or equal weight) for an allocation "
+               "effect";
 }
 
 }  // namespace keel

@@ -6,6 +6,14 @@
 
 namespace keel {
 
+double bps_per_year_of_average_nav(double amount, Eigen::Ref<const Eigen::VectorXd> equity,
+                                   double periods_per_year) {
+  const Eigen::Index n = equity.size() - 1;
+  const double average = n > 0 ? equity.mean() : 0.0;
+  if (!(average > 0.0)) return std::numeric_limits<double>::quiet_NaN();
+  return 1e4 * amount / average * periods_per_year / static_cast<double>(n);
+}
+
 Eigen::VectorXd drawdown_path(Eigen::Ref<const Eigen::VectorXd> equity) {
   Eigen::VectorXd dd(equity.size());
   double peak = -std::numeric_limits<double>::infinity();
@@ -74,7 +82,9 @@ BacktestMetrics compute_metrics(Eigen::Ref<const Eigen::VectorXd> equity,
 
   m.total_turnover = total_turnover;
   m.turnover_annual = total_turnover / years;
+  m.costs_total_value = total_costs;
   m.costs_fraction = total_costs / equity(0);
+  m.cost_bps_per_year = bps_per_year_of_average_nav(total_costs, equity, periods_per_year);
   double holdings = 0.0;
   for (Eigen::Index t = 1; t < rows; ++t) {
     holdings += static_cast<double>((weights.row(t).array().abs() > 1e-8).count());
@@ -98,6 +108,8 @@ Json BacktestMetrics::to_json() const {
   j["turnover_annual"] = json_number(turnover_annual);
   j["turnover_total"] = json_number(total_turnover);
   j["costs_fraction"] = json_number(costs_fraction);
+  j["cost_bps_per_year"] = json_number(cost_bps_per_year);
+  j["costs_total_value"] = json_number(costs_total_value);
   j["average_holdings"] = json_number(average_holdings);
   j["rebalances"] = rebalances;
   j["fallbacks"] = fallbacks;

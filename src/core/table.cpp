@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cctype>
 #include <cmath>
 
 namespace keel {
@@ -47,14 +48,46 @@ void Table::render(std::ostream& out) const {
   for (const auto& row : rows_) emit(row);
 }
 
+namespace {
+
+// "-0.00" (a small negative value, or −0.0, rounded away) reads as a loss that is not there: drop
+// the sign when no digit but zero is left.
+void drop_negative_zero(std::string& text) {
+  if (text.empty() || text.front() != '-') return;
+  const bool zero = std::all_of(text.begin() + 1, text.end(), [](char c) {
+    return c == '0' || !std::isdigit(static_cast<unsigned char>(c));
+  });
+  if (zero) text.erase(0, 1);
+}
+
+}  // namespace
+
 std::string format_fixed(double value, int decimals) {
   if (!std::isfinite(value)) return std::isnan(value) ? "-" : (value > 0 ? "inf" : "-inf");
-  return fmt::format("{:.{}f}", value, decimals);
+  std::string text = fmt::format("{:.{}f}", value, decimals);
+  drop_negative_zero(text);
+  return text;
 }
 
 std::string format_percent(double fraction, int decimals) {
   if (!std::isfinite(fraction)) return format_fixed(fraction, decimals);
-  return fmt::format("{:.{}f}%", 100.0 * fraction, decimals);
+  return format_fixed(100.0 * fraction, decimals) + "%";
+}
+
+std::string format_money(double value, std::string_view currency, int decimals) {
+  std::string text = format_fixed(value, decimals);
+  if (std::isfinite(value)) {
+    // Group the integer digits by three, from the decimal point (or the end) leftwards.
+    const std::size_t digits_begin = text.front() == '-' ? 1 : 0;
+    std::size_t end = text.find('.');
+    if (end == std::string::npos) end = text.size();
+    for (std::size_t k = end; k > digits_begin + 3; k -= 3) text.insert(k - 3, 1, ',');
+  }
+  if (!currency.empty() && text != "-") {
+    text += ' ';
+    text += currency;
+  }
+  return text;
 }
 
 }  // namespace keel

@@ -36,13 +36,15 @@ TimeSeries strategy_series(const BacktestResult& r,
 Table metrics_table(const BacktestResult& r) {
   Table t{.title = "Strategies and benchmarks",
           .columns = {"strategy", "CAGR", "volatility", "Sharpe", "Sortino", "max drawdown",
-                      "longest drawdown (days)", "Calmar", "CVaR 95%", "turnover / year", "costs",
-                      "avg holdings", "rebalances", "fallbacks"},
+                      "longest drawdown (days)", "Calmar", "CVaR 95%", "turnover / year",
+                      "costs (bp / year)", "avg holdings", "rebalances", "fallbacks"},
           .rows = {},
           .note =
               "Net of every cost. Sharpe and Sortino use the arithmetic annualised mean; "
-              "turnover is two-sided (Σ|Δw| per rebalance); costs are a fraction of the "
-              "initial value; CVaR is the mean of the worst 5% of period returns."};
+              "turnover is two-sided (Σ|Δw| per rebalance); costs (fees, spread, impact and "
+              "financing net of interest on cash) are in basis points a year of the average "
+              "NAV; CVaR is the mean of the worst 5% of period returns.",
+          .wide = true};
   for (const auto& s : r.strategies) {
     const auto& m = s.metrics;
     t.rows.push_back({s.name + (s.is_benchmark ? " (benchmark)" : ""), format_percent(m.cagr),
@@ -50,13 +52,14 @@ Table metrics_table(const BacktestResult& r) {
                       format_fixed(m.sortino, 2), format_percent(m.max_drawdown),
                       format_fixed(m.max_drawdown_duration_days, 0), format_fixed(m.calmar, 2),
                       format_percent(m.cvar_95), format_fixed(m.turnover_annual, 2),
-                      format_percent(m.costs_fraction), format_fixed(m.average_holdings, 1),
+                      format_fixed(m.cost_bps_per_year, 1), format_fixed(m.average_holdings, 1),
                       std::to_string(m.rebalances), std::to_string(m.fallbacks)});
   }
   return t;
 }
 
-Result<Section> strategy_section(const BacktestResult& r, const StrategyResult& s) {
+Result<Section> strategy_section(const BacktestResult& r, const StrategyResult& s,
+                                 const std::string& currency) {
   Section section{.title = "Strategy: " + s.name, .text = {}, .charts = {}, .tables = {}};
   TimeSeries weights;
   weights.timestamps = r.timestamps;
@@ -88,15 +91,25 @@ Result<Section> strategy_section(const BacktestResult& r, const StrategyResult& 
                                          "portfolio with the window's covariance estimate.",
                               .wide = true});
   }
+  auto money = [&](double value) { return format_money(value, currency); };
   Table costs{
       .title = "Costs of " + s.name,
-      .columns = {"fees", "spread", "impact", "financing", "total", "total / initial value"},
-      .rows = {{format_fixed(s.costs.fees, 0), format_fixed(s.costs.spread, 0),
-                format_fixed(s.costs.impact, 0), format_fixed(s.costs.financing, 0),
-                format_fixed(s.costs.total(), 0), format_percent(s.metrics.costs_fraction)}},
-      .note =
-          "In quote currency. Financing nets interest on cash against short and "
-          "leverage financing."};
+      .columns = {"kind", "total", "bp / year of average NAV"},
+      .rows = {},
+      .note = "Totals over the run in quote currency, and per year as a share of the average "
+              "NAV (the fund's usual unit). Financing nets interest on cash against short and "
+              "leverage financing.",
+      .wide = false};
+  const std::pair<const char*, double> kinds[] = {{"fees", s.costs.fees},
+                                                  {"spread", s.costs.spread},
+                                                  {"market impact", s.costs.impact},
+                                                  {"financing", s.costs.financing},
+                                                  {"total", s.costs.total()}};
+  for (const auto& [kind, value] : kinds) {
+    costs.rows.push_back(
+        {kind, money(value),
+         format_fixed(bps_per_year_of_average_nav(value, s.equity, r.periods_per_year), 1)});
+  }
   section.tables.push_back(std::move(costs));
 
   const auto& a = s.attribution;
@@ -124,11 +137,16 @@ Result<Section> strategy_section(const BacktestResult& r, const StrategyResult& 
           {a.assets[static_cast<std::size_t>(order[k])], format_percent(a.by_asset(order[k]))});
     }
   }
-  attribution.rows.push_back({"costs", format_percent(-a.costs)});
+  attribution.rows.push_back({"costs (summed period cost returns)", format_percent(-a.costs)});
   attribution.rows.push_back({"net (sum of period returns)", format_percent(a.net)});
   section.tables.push_back(std::move(attribution));
 
-  if (s.brinson_fachler) {
+  if (s.brinson_fachler && s.brinson_fachler->is_degenerate()) {
+    // Allocation would read 0.00% in every row and everything would sit in "interaction": say
+    // why instead of printing a table that looks like a result.
+    section.text = "Brinson–Fachler attribution against the benchmark is not shown: " +
+                   s.brinson_fachler->degenerate_reason() + ".";
+  } else if (s.brinson_fachler) {
     const auto& bf = *s.brinson_fachler;
     Table t{.title = "Brinson–Fachler attribution of " + s.name + " against the benchmark",
             .columns = {"group", "allocation", "selection", "interaction"},
@@ -156,7 +174,7 @@ Result<Section> strategy_section(const BacktestResult& r, const StrategyResult& 
   for (const auto& d : s.delistings) {
     events.rows.push_back(
         {format_timestamp(d.date), "delisting",
-         d.asset + " exited at its last price (" + format_fixed(d.value, 0) + ")"});
+         d.asset + " exited at its last price (" + money(d.value) + ")"});
   }
   if (!events.rows.empty()) section.tables.push_back(std::move(events));
   return section;
@@ -237,7 +255,7 @@ Result<std::vector<Section>> backtest_sections(const BacktestResult& r,
   for (const auto& s : r.strategies) {
     if (s.is_benchmark || details >= input.max_strategy_details) continue;
     ++details;
-    auto section = strategy_section(r, s);
+    auto section = strategy_section(r, s, input.currency);
     if (!section) return section.status().with_context("strategy '" + s.name + "'");
     sections.push_back(std::move(*section));
   }

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
+#include <iterator>
+#include <string_view>
 #include <map>
 #include <numeric>
 #include <set>
@@ -18,6 +21,13 @@ constexpr const char* kBlue = "#2563eb";
 constexpr const char* kRed = "#c0392b";
 constexpr const char* kGreen = "#2e7d32";
 constexpr const char* kAmber = "#f59e0b";
+// The label layout of scatter charts assumes at least this plot area (pixels) and font size.
+constexpr double kLabelPlotWidth = 440.0;
+constexpr double kLabelPlotHeight = 380.0;
+constexpr int kLabelFontSize = 10;
+// Plot width of faceted time charts (pixels): Vega-Lite cannot fit a facet to its container, so
+// it gets a fixed width that fills a wide card; the page scales the SVG down on narrow screens.
+constexpr int kFacetWidth = 1120;
 
 // 6 significant digits: enough for any chart or tooltip, and short once printed (nlohmann writes
 // the shortest decimal that reads back to the same double).
@@ -177,6 +187,43 @@ Json series_rows(const TimeSeries& ts, Eigen::Index max_points, double sign = 1.
   return rows;
 }
 
+// The x encoding of every time chart. Over more than two months the ticks fall on month starts
+// every 1, 2, 3, 6 or 12+ months (at most about a dozen) and read "Jan 2023" or "2023": Vega's
+// default labels name months without their year ("April"), which over several years does not
+// say which April. Shorter spans keep Vega's own labels (days of one or two months).
+Json time_axis_x(const std::vector<Timestamp>& timestamps) {
+  Json x = {{"field", "date"},
+            {"type", "temporal"},
+            {"title", "Date (UTC)"},
+            {"scale", {{"type", "utc"}}}};
+  if (timestamps.size() < 2) return x;
+  const double days =
+      static_cast<double>(timestamps.back() - timestamps.front()) / static_cast<double>(kSecondsPerDay);
+  if (days <= 62.0) return x;
+  const double months = days / 30.44;
+  int step = 1;
+  for (int candidate : {1, 2, 3, 6, 12, 24, 36, 60, 120}) {
+    step = candidate;
+    if (months / candidate <= 12.0) break;
+  }
+  // No "formatType": the utc scale already makes Vega-Lite format its ticks in UTC (and it takes
+  // an explicit "utc" format type on an axis for a custom one, with a warning).
+  x["axis"] = {{"format", step >= 12 ? "%Y" : "%b %Y"},
+               {"tickCount", {{"interval", step >= 12 ? "year" : "month"},
+                              {"step", step >= 12 ? step / 12 : step}}},
+               {"labelOverlap", true},
+               {"labelFlush", true}};
+  return x;
+}
+
+Json date_tooltip(const TimeSeries& ts) {
+  return {{"field", "date"},
+          {"type", "temporal"},
+          {"title", "Date"},
+          {"format", all_midnight(ts.timestamps) ? "%Y-%m-%d" : "%Y-%m-%d %H:%M"},
+          {"formatType", "utc"}};
+}
+
 Json time_spec(const std::string& title, const TimeSeries& ts, Json rows, Json mark, Json y,
                const char* value_format) {
   Json spec = base_spec(title);
@@ -184,13 +231,8 @@ Json time_spec(const std::string& title, const TimeSeries& ts, Json rows, Json m
   spec["height"] = 320;
   spec["data"] = {{"values", std::move(rows)}};
   spec["mark"] = std::move(mark);
-  const char* date_format = all_midnight(ts.timestamps) ? "%Y-%m-%d" : "%Y-%m-%d %H:%M";
   spec["encoding"] = {
-      {"x",
-       {{"field", "date"},
-        {"type", "temporal"},
-        {"title", "Date (UTC)"},
-        {"scale", {{"type", "utc"}}}}},
+      {"x", time_axis_x(ts.timestamps)},
       {"y", std::move(y)},
       {"color",
        {{"field", "series"},
@@ -198,12 +240,7 @@ Json time_spec(const std::string& title, const TimeSeries& ts, Json rows, Json m
         {"title", "Series"},
         {"sort", ts.names},
         {"legend", ts.names.size() > 1 ? Json{{"orient", "top"}, {"columns", 6}} : Json(nullptr)}}},
-      {"tooltip", Json::array({tooltip("series", "Series"),
-                               {{"field", "date"},
-                                {"type", "temporal"},
-                                {"title", "Date"},
-                                {"format", date_format},
-                                {"formatType", "utc"}},
+      {"tooltip", Json::array({tooltip("series", "Series"), date_tooltip(ts),
                                tooltip("value", "Value", "quantitative", value_format)})}};
   return spec;
 }
@@ -241,6 +278,138 @@ Status check_linkage(const Eigen::Ref<const Eigen::MatrixXd>& z, Eigen::Index n)
     }
   }
   return Status::ok();
+}
+
+// ------------------------------------------------------------------------------- label layout
+
+// Where a point's name goes, as a text mark's offsets from the point (pixels).
+struct LabelPlacement {
+  const char* name;
+  const char* align;
+  int dx, dy;
+};
+constexpr LabelPlacement kPlacements[] = {{"right", "left", 7, 3},
+                                          {"left", "right", -7, 3},
+                                          {"above", "center", 0, -9},
+                                          {"below", "center", 0, 15}};
+
+struct Box {
+  double x0, y0, x1, y1;
+  bool overlaps(const Box& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
+};
+
+struct PlacedLabel {
+  std::string text;
+  double x, y;    // data coordinates of the point it names
+  int placement;  // index into kPlacements
+};
+
+// The data range of a scatter chart.
+struct Domain {
+  double x_min = std::numeric_limits<double>::infinity();
+  double x_max = -std::numeric_limits<double>::infinity();
+  double y_min = std::numeric_limits<double>::infinity();
+  double y_max = -std::numeric_limits<double>::infinity();
+  void include(double x, double y) {
+    if (!std::isfinite(x) || !std::isfinite(y)) return;
+    x_min = std::min(x_min, x);
+    x_max = std::max(x_max, x);
+    y_min = std::min(y_min, y);
+    y_max = std::max(y_max, y);
+  }
+};
+
+Domain domain_of(const std::vector<double>& xs, const std::vector<double>& ys) {
+  Domain d;
+  for (std::size_t i = 0; i < xs.size(); ++i) d.include(xs[i], ys[i]);
+  return d;
+}
+
+// Names beside scatter points without collisions. Vega-Lite has no label layout, so it is done
+// here on an assumed plot of `width` × `height` pixels: a lower bound of the real size (the chart
+// only grows with its container), so labels that clear each other here clear on the page too.
+// Points closer than a few pixels share one label ("USDC, USDT"); each label then takes the first
+// of right / left / above / below that overlaps no point and no label placed before it, or is
+// left to the tooltip when none does.
+std::vector<PlacedLabel> layout_labels(const std::vector<std::string>& names,
+                                       const std::vector<double>& xs, const std::vector<double>& ys,
+                                       const std::vector<std::pair<double, double>>& obstacles,
+                                       const Domain& domain, double width, double height,
+                                       double font_size) {
+  std::vector<PlacedLabel> out;
+  const std::size_t n = names.size();
+  if (n == 0 || !(domain.x_max >= domain.x_min) || !(domain.y_max >= domain.y_min)) return out;
+  // "nice" scales widen the domain; assume they add a tenth on each side, which only brings the
+  // points closer together (conservative).
+  const double x_span = std::max(domain.x_max - domain.x_min, 1e-12) * 1.2;
+  const double y_span = std::max(domain.y_max - domain.y_min, 1e-12) * 1.2;
+  auto px = [&](double x) { return (x - domain.x_min) / x_span * width + 0.1 * width; };
+  auto py = [&](double y) {
+    return height - ((y - domain.y_min) / y_span * height + 0.1 * height);
+  };
+
+  // Merge points within `merge` pixels (single linkage) into one label.
+  const double merge = 0.6 * font_size;
+  std::vector<int> cluster(n);
+  std::iota(cluster.begin(), cluster.end(), 0);
+  std::function<int(int)> root = [&](int i) {
+    return cluster[static_cast<std::size_t>(i)] == i ? i
+                                                     : root(cluster[static_cast<std::size_t>(i)]);
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = i + 1; j < n; ++j) {
+      if (std::hypot(px(xs[i]) - px(xs[j]), py(ys[i]) - py(ys[j])) <= merge) {
+        cluster[static_cast<std::size_t>(root(static_cast<int>(j)))] = root(static_cast<int>(i));
+      }
+    }
+  }
+  // Obstacles: every point (tagged with its label group, which its own label may touch), the
+  // portfolios' diamonds (group −1) and the labels placed so far (group −1).
+  std::vector<std::pair<Box, int>> taken;
+  const double point_half = 4.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    taken.push_back({{px(xs[i]) - point_half, py(ys[i]) - point_half, px(xs[i]) + point_half,
+                      py(ys[i]) + point_half},
+                     root(static_cast<int>(i))});
+  }
+  for (const auto& [x, y] : obstacles) {
+    taken.push_back({{px(x) - 8.0, py(y) - 8.0, px(x) + 8.0, py(y) + 8.0}, -1});
+  }
+  const double char_width = 0.62 * font_size;  // a little wider than the average glyph
+  const double text_height = font_size + 1.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const int group = static_cast<int>(i);
+    if (root(group) != group) continue;
+    std::vector<std::string> members;
+    for (std::size_t j = 0; j < n; ++j) {
+      if (root(static_cast<int>(j)) == group) members.push_back(names[j]);
+    }
+    std::string text;
+    for (std::size_t k = 0; k < members.size() && k < 3; ++k) {
+      if (k > 0) text += ", ";
+      text += members[k];
+    }
+    if (members.size() > 3) text += " +" + std::to_string(members.size() - 3);
+    const double w = char_width * static_cast<double>(text.size());
+    const double x = px(xs[i]), y = py(ys[i]);
+    for (int p = 0; p < static_cast<int>(std::size(kPlacements)); ++p) {
+      const LabelPlacement& lp = kPlacements[p];
+      const std::string_view align = lp.align;
+      const double left = align == "left" ? x + lp.dx : align == "right" ? x + lp.dx - w : x - w / 2;
+      // dy moves the baseline; the text rises above it.
+      const Box box{left, y + lp.dy - text_height + 2.0, left + w, y + lp.dy + 2.0};
+      const bool inside = box.x0 >= 0.0 && box.x1 <= width && box.y0 >= 0.0 && box.y1 <= height;
+      const bool clear = std::none_of(taken.begin(), taken.end(), [&](const auto& t) {
+        return t.second != group && box.overlaps(t.first);
+      });
+      if (inside && clear) {
+        taken.push_back({box, -1});
+        out.push_back({text, xs[i], ys[i], p});
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -316,16 +485,44 @@ Result<Json> frontier_chart(const FrontierChartInput& input, const std::string& 
                         {"y", y_axis},
                         {"tooltip", Json::array({tooltip("asset", "Asset"), tip_vol, tip_ret})}}}});
     if (static_cast<int>(input.assets.size()) <= input.max_labelled_assets) {
-      layers.push_back(
-          {{"data", {{"values", std::move(rows)}}},
-           {"mark",
-            {{"type", "text"},
-             {"align", "left"},
-             {"dx", 6},
-             {"dy", -4},
-             {"fontSize", 10},
-             {"color", "#4b5563"}}},
-           {"encoding", {{"x", x_axis}, {"y", y_axis}, {"text", {{"field", "asset"}}}}}});
+      std::vector<double> xs, ys;
+      for (Eigen::Index k = 0; k < input.asset_volatility.size(); ++k) {
+        xs.push_back(round6(input.asset_volatility(k)));
+        ys.push_back(round6(input.asset_return(k)));
+      }
+      // The diamonds of the portfolios are obstacles; the curve only widens the domain (a label
+      // may cross the line).
+      std::vector<std::pair<double, double>> obstacles;
+      for (const auto& p : input.portfolios) {
+        if (std::isfinite(p.volatility) && std::isfinite(p.expected_return)) {
+          obstacles.emplace_back(p.volatility, p.expected_return);
+        }
+      }
+      Domain domain = domain_of(xs, ys);
+      for (const auto& [ox, oy] : obstacles) domain.include(ox, oy);
+      for (Eigen::Index k = 0; k < input.curve_return.size(); ++k) {
+        domain.include(input.curve_volatility(k), input.curve_return(k));
+      }
+      const auto placed = layout_labels(input.assets, xs, ys, obstacles, domain, kLabelPlotWidth,
+                                        kLabelPlotHeight, kLabelFontSize);
+      for (int p = 0; p < static_cast<int>(std::size(kPlacements)); ++p) {
+        Json label_rows = Json::array();
+        for (const auto& l : placed) {
+          if (l.placement != p) continue;
+          label_rows.push_back({{"label", l.text}, {"volatility", l.x}, {"return", l.y}});
+        }
+        if (label_rows.empty()) continue;
+        layers.push_back({{"name", std::string("asset labels ") + kPlacements[p].name},
+                          {"data", {{"values", std::move(label_rows)}}},
+                          {"mark",
+                           {{"type", "text"},
+                            {"align", kPlacements[p].align},
+                            {"dx", kPlacements[p].dx},
+                            {"dy", kPlacements[p].dy},
+                            {"fontSize", kLabelFontSize},
+                            {"color", "#4b5563"}}},
+                          {"encoding", {{"x", x_axis}, {"y", y_axis}, {"text", {{"field", "label"}}}}}});
+      }
     }
   }
   if (!input.portfolios.empty()) {
@@ -692,10 +889,52 @@ Result<Json> drawdown_chart(const TimeSeries& drawdowns, const TimeChartOptions&
   Json y =
       percent_field("value", options.y_title.empty() ? "Drawdown from peak (%)" : options.y_title);
   y["stack"] = nullptr;
-  return time_spec(options.title.empty() ? "Drawdowns" : options.title, drawdowns,
-                   series_rows(drawdowns, options.max_points, -1.0),
-                   {{"type", "area"}, {"opacity", 0.35}, {"line", {{"strokeWidth", 1.2}}}},
-                   std::move(y), ".2%");
+  const std::string title = options.title.empty() ? "Drawdowns" : options.title;
+  Json rows = series_rows(drawdowns, options.max_points, -1.0);
+  const Json area = {{"type", "area"}, {"opacity", 0.35}, {"line", {{"strokeWidth", 1.2}}}};
+  if (drawdowns.names.size() == 1) {
+    return time_spec(title, drawdowns, std::move(rows), area, std::move(y), ".2%");
+  }
+  // Several series: one small area chart per series, stacked in rows on shared axes, so each
+  // strategy's drawdowns read on their own and still compare by position (overlapping areas of
+  // many strategies are unreadable).
+  const auto k = static_cast<int>(drawdowns.names.size());
+  y["title"] = nullptr;
+  y["axis"]["tickCount"] = 3;
+  y["axis"]["grid"] = true;
+  Json unit = {{"width", kFacetWidth},
+               {"height", std::clamp(360 / k, 48, 90)},
+               {"mark", area},
+               {"encoding",
+                {{"x", time_axis_x(drawdowns.timestamps)},
+                 {"y", std::move(y)},
+                 {"color",
+                  {{"field", "series"},
+                   {"type", "nominal"},
+                   {"sort", drawdowns.names},
+                   {"legend", nullptr}}},
+                 {"tooltip", Json::array({tooltip("series", "Series"), date_tooltip(drawdowns),
+                                          tooltip("value", "Drawdown", "quantitative", ".2%")})}}}};
+  Json spec = base_spec(title);
+  spec["data"] = {{"values", std::move(rows)}};
+  spec["facet"] = {{"row",
+                    {{"field", "series"},
+                     {"type", "nominal"},
+                     {"sort", drawdowns.names},
+                     {"title", options.y_title.empty() ? "Drawdown from peak (%)" : options.y_title},
+                     {"header",
+                      {{"labelAngle", 0},
+                       {"labelAlign", "left"},
+                       {"labelAnchor", "start"},
+                       {"labelOrient", "top"},
+                       {"labelFontSize", 11},
+                       {"labelPadding", 2},
+                       {"titleFontSize", 12},
+                       {"titleFontWeight", "normal"}}}}}};
+  spec["spacing"] = 8;
+  spec["spec"] = std::move(unit);
+  spec["resolve"] = {{"scale", {{"x", "shared"}, {"y", "shared"}}}};
+  return spec;
 }
 
 Result<Json> rolling_volatility_chart(const TimeSeries& volatility,

@@ -42,8 +42,11 @@ figure.chart h3, div.table h3 { font-size: 1rem; margin: 6px 0 8px; }
 figcaption { color: var(--muted); font-size: 0.85rem; margin-top: 6px; }
 .chart-error { color: var(--bad); background: #fef3f2; border: 1px solid #fecdca; border-radius: 6px;
                padding: 10px 12px; margin: 0; font-size: 0.9rem; }
-div.table { min-width: 0; }
-.scroll { max-height: 30rem; overflow: auto; border: 1px solid var(--line); border-radius: 6px; }
+div.table { min-width: 0; max-width: 100%; }
+.items > div.table.wide { grid-column: 1 / -1; }
+div.table.wide th, div.table.wide td { padding: 5px 8px; }
+.scroll { max-height: 30rem; overflow: auto; overflow-x: auto; max-width: 100%; border: 1px solid var(--line);
+          border-radius: 6px; }
 table { border-collapse: collapse; width: 100%; font-size: 0.88rem; font-variant-numeric: tabular-nums; }
 th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
 th { position: sticky; top: 0; background: #eef1f5; font-weight: 600; z-index: 1; white-space: normal;
@@ -119,6 +122,12 @@ bool looks_numeric(std::string_view cell) {
     }
   }
   const std::string_view rest = cell.substr(i);
+  if (digit && rest.size() >= 4 && rest.size() <= 6 && rest[0] == ' ') {
+    // A money amount: a currency code of 3 to 5 capitals ("USD", "USDT").
+    bool code = true;
+    for (char c : rest.substr(1)) code = code && c >= 'A' && c <= 'Z';
+    if (code) return true;
+  }
   return digit && (rest.empty() || rest == "%" || rest == " %" || rest == "x" || rest == " ms" ||
                    rest == " bp" || rest == " bps");
 }
@@ -185,7 +194,8 @@ Json embedded_spec(const Chart& chart) {
 }
 
 void render_table(const Table& table, std::string& out) {
-  out += "<div class=\"table\">";
+  const bool wide = table.wide || table.columns.size() > kWideTableColumns;
+  out += wide ? "<div class=\"table wide\">" : "<div class=\"table\">";
   if (!table.title.empty()) out += "<h3>" + escape_html(table.title) + "</h3>";
   out += "<div class=\"scroll\"><table><thead><tr>";
   // A column is numeric when every non-empty cell in it is.

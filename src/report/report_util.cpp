@@ -101,6 +101,13 @@ std::string period_name(double periods_per_year) {
   return "period";
 }
 
+std::string period_adjective(double periods_per_year) {
+  const std::string name = period_name(periods_per_year);
+  if (name == "day") return "daily";
+  if (name == "period") return "per-period";
+  return name + "ly";  // hourly, weekly, monthly
+}
+
 Eigen::Index held_assets(const std::vector<std::string>& assets,
                          const Eigen::Ref<const Eigen::VectorXd>& weights,
                          std::vector<std::string>& held_names, Eigen::VectorXd& held_weights) {

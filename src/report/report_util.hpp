@@ -34,6 +34,10 @@ Table correlation_pairs_table(const std::vector<std::string>& assets,
 // "period".
 std::string period_name(double periods_per_year);
 
+// The adjective of the same period: "daily", "hourly", "weekly", "monthly", else "per-period"
+// (never period_name + "ly", which gives "dayly").
+std::string period_adjective(double periods_per_year);
+
 // The assets with |weight| > 1e-6 and their weights, for bar charts that should not drown the
 // holdings in empty bars. Returns the number of assets left out.
 Eigen::Index held_assets(const std::vector<std::string>& assets,

@@ -167,7 +167,7 @@ Result<Report> risk_report(const RiskReportInput& input) {
     const Eigen::VectorXd rolling = rolling_volatility(simple, window, ppy);
     Section s{.title = "Rolling volatility",
               .text = "Annualised standard deviation of the last " + std::to_string(window) + " " +
-                      period + "ly returns, at each date."};
+                      internal::period_adjective(ppy) + " returns, at each date."};
     TimeSeries series{input.timestamps, {"portfolio"}, rolling};
     const std::string title = "Rolling " + std::to_string(window) + "-" + period + " volatility";
     KEEL_REPORT_ADD_CHART(s, make_chart(rolling_volatility_chart(series, {.title = title}), title,

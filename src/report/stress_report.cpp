@@ -17,10 +17,6 @@ using internal::make_chart;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::string money(double value) {
-  return std::isfinite(value) ? format_fixed(value, 0) : std::string("-");
-}
-
 // One bar of the scenario chart: a replayed window or a hypothetical scenario.
 struct Outcome {
   std::string label;
@@ -40,6 +36,7 @@ Result<Report> stress_report(const StressReportInput& input) {
     return Status::invalid("stress report: periods_per_year must be positive");
   }
   const bool show_value = input.portfolio_value > 0.0 && std::isfinite(input.portfolio_value);
+  auto money = [&](double value) { return format_money(value, input.currency); };
   const std::string period = internal::period_name(input.periods_per_year);
 
   // Per-asset P&L of the replayed windows, mapped to the portfolio's assets by name (the replay

@@ -374,6 +374,66 @@ TEST(Backtest, TurnoverIsTwoSidedSumOfWeightChanges) {
   EXPECT_NEAR(r->strategies[0].metrics.total_turnover, recs[0].turnover + recs[1].turnover, 1e-15);
 }
 
+TEST(Metrics, CostBpsPerYearOfAverageNav) {
+  // A flat NAV of 1,000,000 over two years of daily periods that paid 2,000 in costs: 2,000 / 1e6
+  // = 20 bp over two years, 10 bp a year.
+  const Eigen::Index n = 730;
+  const Eigen::VectorXd equity = Eigen::VectorXd::Constant(n + 1, 1e6);
+  const Eigen::VectorXd returns = Eigen::VectorXd::Zero(n + 1);
+  const Eigen::MatrixXd weights = Eigen::MatrixXd::Zero(n + 1, 1);
+  std::vector<Timestamp> dates;
+  for (Eigen::Index t = 0; t <= n; ++t) dates.push_back(t * kSecondsPerDay);
+  auto m = compute_metrics(equity, returns, weights, dates, 365.0, 0.0, 4.0, 2000.0);
+  EXPECT_NEAR(m.cost_bps_per_year, 10.0, 1e-12);
+  EXPECT_EQ(m.costs_total_value, 2000.0);
+  EXPECT_NEAR(m.costs_fraction, 0.002, 1e-15);
+  // The average is over the NAV, not the initial capital: half the NAV, twice the bp.
+  const Eigen::VectorXd half = Eigen::VectorXd::Constant(n + 1, 5e5);
+  m = compute_metrics(half, returns, weights, dates, 365.0, 0.0, 4.0, 2000.0);
+  EXPECT_NEAR(m.cost_bps_per_year, 20.0, 1e-12);
+  // Weekly periods: 104 weeks are two years as well.
+  m = compute_metrics(equity.head(105), returns.head(105), weights.topRows(105),
+                      std::vector<Timestamp>(dates.begin(), dates.begin() + 105), 52.0, 0.0, 4.0,
+                      2000.0);
+  EXPECT_NEAR(m.cost_bps_per_year, 10.0, 1e-12);
+  const Json j = m.to_json();
+  EXPECT_NEAR(j["cost_bps_per_year"].get<double>(), 10.0, 1e-12);
+  EXPECT_EQ(j["costs_total_value"].get<double>(), 2000.0);
+  EXPECT_TRUE(j.contains("costs_fraction"));  // kept: fields are added, never renamed
+}
+
+TEST(Backtest, ConstantFeeOnKnownTurnoverGivesKnownBpPerYear) {
+  // Flat prices for a year after the first decision; buy and hold with a 25 bp fee: one unit of
+  // turnover in one year at 25 bp costs V0·f/(1+f), and the NAV is V0 on the first close and
+  // V0/(1+f) on the 365 after it. That is 25 bp/yr of average NAV, to the fee's second order.
+  std::vector<std::vector<double>> rows(368, std::vector<double>{100.0, 50.0});
+  const auto panel = make_panel(rows, {"BTC", "ETH"});
+  Strategy s;
+  s.name = "hold-btc";
+  s.rule = StrategyRule::kBuyAndHold;
+  s.asset = "BTC";
+  s.rebalance = *parse_rebalance_schedule("never");
+  auto o = small_options(2);
+  o.costs.fee_bps = 25;
+  auto r = run_backtest(panel, {s}, o);
+  ASSERT_TRUE(r) << r.status().message();
+  const auto& res = r->strategies[0];
+  ASSERT_EQ(res.equity.size(), 366);  // decision at row 2, evaluated to row 367: n = 365
+  const double f = 25e-4;
+  const double cost = 1e6 * f / (1.0 + f);
+  const double average = (1e6 + 365.0 * 1e6 / (1.0 + f)) / 366.0;
+  // Turnover is counted on the value before the trade: V0/(1+f) bought out of V0.
+  EXPECT_NEAR(res.metrics.total_turnover, 1.0 / (1.0 + f), 1e-12);
+  EXPECT_NEAR(res.metrics.costs_total_value, f * res.metrics.total_turnover * 1e6, 1e-6);
+  EXPECT_NEAR(res.metrics.costs_total_value, cost, 1e-6);
+  EXPECT_NEAR(res.metrics.cost_bps_per_year, 1e4 * cost / average, 1e-9);
+  EXPECT_NEAR(res.metrics.cost_bps_per_year, 25.0, 0.1);
+  const Json doc = backtest_to_json(*r, false);
+  const Json& metrics = doc["strategies"][0]["metrics"];
+  EXPECT_NEAR(metrics["cost_bps_per_year"].get<double>(), res.metrics.cost_bps_per_year, 1e-12);
+  EXPECT_NEAR(metrics["costs_total_value"].get<double>(), cost, 1e-6);
+}
+
 TEST(Attribution, BrinsonFachlerByHand) {
   // One period, two groups of one asset each. Portfolio 70/30, benchmark 50/50; returns 10%, −5%.
   Eigen::MatrixXd wp(2, 2), wb(2, 2), r(2, 2);
@@ -398,6 +458,27 @@ TEST(Attribution, BrinsonFachlerByHand) {
   ASSERT_TRUE(one);
   EXPECT_NEAR(one->selection(0), 1.0 * ((0.8 * 0.10 + 0.2 * -0.05) - 0.025), 1e-15);
   EXPECT_NEAR(one->allocation(0), 0.0, 1e-15);
+  EXPECT_FALSE(bf->is_degenerate());
+  EXPECT_EQ(bf->benchmark_groups_held, 2);
+  EXPECT_TRUE(one->is_degenerate());  // a single group: nothing to allocate between
+}
+
+TEST(Attribution, BrinsonFachlerAgainstASingleAssetBenchmarkIsFlaggedDegenerate) {
+  // Benchmark "hold A" (group l1); the portfolio 60/40 over l1 and defi. Allocation is zero by
+  // construction: every group's benchmark return is A's.
+  Eigen::MatrixXd wp(3, 2), wb(3, 2), r(3, 2);
+  wp << 0.6, 0.4, 0.6, 0.4, 0.6, 0.4;
+  wb << 1.0, 0.0, 1.0, 0.0, 1.0, 0.0;
+  r << 0.0, 0.0, 0.10, -0.05, -0.02, 0.03;
+  auto bf = brinson_fachler(wp, wb, r, {"l1", "defi"});
+  ASSERT_TRUE(bf);
+  EXPECT_NEAR(bf->allocation.cwiseAbs().sum(), 0.0, 1e-15);
+  EXPECT_EQ(bf->benchmark_groups_held, 1);
+  EXPECT_TRUE(bf->is_degenerate());
+  EXPECT_NE(bf->degenerate_reason().find("single group"), std::string::npos);
+  const Json j = bf->to_json();
+  EXPECT_TRUE(j["degenerate"].get<bool>());
+  EXPECT_TRUE(j.contains("degenerate_reason"));
 }
 
 }  // namespace

@@ -7,6 +7,9 @@
 //     channel, an invalid scale) unless --allow-warnings is given;
 //   * every chart container ends with an <svg> holding data marks (path/rect/line elements of
 //     Vega's role-mark groups, not just axes), and none shows an error box;
+//   * what a reader notices at once: no "-0.00" (negative zero) and no "dayly" in the page text,
+//     no SVG or table wider than its card unless it scrolls inside it, and time axes spanning
+//     more than a year name their years (an axis of month names only fails);
 // and saves a full-page screenshot of each report and prints how long the charts took.
 //
 // usage: node check_reports.mjs [--screenshots DIR] [--max-ms MS] [--allow-warnings] REPORT.html...
@@ -74,6 +77,33 @@ try {
         marks: el.querySelectorAll("svg g.role-mark path, svg g.role-mark rect, svg g.role-mark line").length,
         error: el.querySelector(".chart-error")?.textContent || "",
       })));
+      const details = await page.evaluate(() => {
+        const found = [];
+        const text = document.body.innerText;
+        const negativeZero = text.match(/[-\u2212]0(\.0+)?%?(?![\d.])/g);
+        if (negativeZero) found.push(`negative zero in the text: ${negativeZero.slice(0, 3).join(", ")}`);
+        if (/dayly/i.test(text)) found.push("the typo 'dayly' is in the text");
+        // A table is cut off when it is wider than its scroll box and that box does not scroll.
+        document.querySelectorAll("div.scroll").forEach((box, i) => {
+          const style = getComputedStyle(box);
+          const scrolls = style.overflowX === "auto" || style.overflowX === "scroll";
+          if (box.scrollWidth > box.clientWidth + 1 && !scrolls) found.push(`table ${i} is cut off`);
+          const card = box.closest("section.report-section");
+          if (card && box.getBoundingClientRect().right > card.getBoundingClientRect().right + 1) {
+            found.push(`table ${i} sticks out of its card`);
+          }
+        });
+        // Time axes: ticks that are month names only ("April") with no year anywhere on the axis.
+        const months = /^(January|February|March|April|May|June|July|August|September|October|November|December)$/;
+        document.querySelectorAll("[data-keel-chart] svg g.role-axis").forEach((axis) => {
+          const labels = [...axis.querySelectorAll("g.role-axis-label text")].map((t) => t.textContent.trim());
+          if (labels.length >= 3 && labels.some((l) => months.test(l)) && !labels.some((l) => /\d{4}/.test(l))) {
+            found.push(`a time axis shows month names without years: ${labels.slice(0, 4).join(", ")}`);
+          }
+        });
+        return found;
+      });
+      problems.push(...details);
     } catch (err) {
       problems.push(`did not finish rendering: ${err.message}`);
     }

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "keel/core/json.hpp"
@@ -79,6 +81,31 @@ TEST(Table, AlignsColumns) {
             "-----  ------\n"
             "BTC    50.00%\n"
             "DOGE    12.5%\n");
+}
+
+TEST(Table, NoNegativeZero) {
+  EXPECT_EQ(format_percent(-0.0), "0.00%");
+  EXPECT_EQ(format_percent(-1e-7), "0.00%");
+  EXPECT_EQ(format_percent(-0.00004, 2), "0.00%");
+  EXPECT_EQ(format_percent(-0.00005001, 2), "-0.01%");
+  EXPECT_EQ(format_fixed(-0.0004, 3), "0.000");
+  EXPECT_EQ(format_fixed(-0.4, 0), "0");
+  EXPECT_EQ(format_fixed(-0.6, 0), "-1");
+  EXPECT_EQ(format_fixed(-12.5, 1), "-12.5");
+  EXPECT_EQ(format_money(-0.3, "USD"), "0 USD");
+  EXPECT_EQ(format_fixed(std::nan(""), 2), "-");
+  EXPECT_EQ(format_percent(-std::numeric_limits<double>::infinity()), "-inf");
+}
+
+TEST(Table, MoneyHasThousandsSeparatorsAndCurrency) {
+  EXPECT_EQ(format_money(-3726441.4, "USD"), "-3,726,441 USD");
+  EXPECT_EQ(format_money(1234.5, "", 2), "1,234.50");
+  EXPECT_EQ(format_money(999.0, "USDT"), "999 USDT");
+  EXPECT_EQ(format_money(1000.0, "USD"), "1,000 USD");
+  EXPECT_EQ(format_money(-100000.0, "EUR"), "-100,000 EUR");
+  EXPECT_EQ(format_money(12345678901.0, "USD"), "12,345,678,901 USD");
+  EXPECT_EQ(format_money(0.0, "USD"), "0 USD");
+  EXPECT_EQ(format_money(std::nan(""), "USD"), "-");
 }
 
 TEST(Json, NonFiniteBecomesNull) {

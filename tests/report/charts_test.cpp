@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "keel/optimize/hierarchical.hpp"
 
@@ -103,6 +107,8 @@ TEST(Charts, FrontierLayers) {
     EXPECT_EQ(layer["encoding"]["x"]["title"], "Volatility (annualised, %)");
     EXPECT_EQ(layer["encoding"]["y"]["field"], "return");
   }
+  EXPECT_EQ(rows_of(layers[2])[0]["label"], "A");
+  EXPECT_EQ(layers[2]["mark"]["align"], "left");  // room on the right of both points
   // Many assets: no name labels, still the points.
   in.max_labelled_assets = 1;
   auto unlabelled = frontier_chart(in);
@@ -110,6 +116,68 @@ TEST(Charts, FrontierLayers) {
   EXPECT_EQ((*unlabelled)["layer"].size(), 3u);
   in.curve_return = Eigen::Vector2d(0.05, 0.08);
   EXPECT_FALSE(frontier_chart(in).is_ok());
+}
+
+// Every label box on an assumed plot, from the spec's text layers (as the layout computed them).
+struct LabelBox {
+  std::string text;
+  double x0, y0, x1, y1;
+};
+
+TEST(Charts, FrontierLabelsDoNotCollide) {
+  // Two stablecoins on top of each other near zero, a cluster of close coins and a few apart.
+  FrontierChartInput in;
+  in.assets = {"USDT", "USDC", "BTC", "ETH", "SOL", "BNB", "XRP", "ADA"};
+  in.asset_volatility = Eigen::VectorXd(8);
+  in.asset_return = Eigen::VectorXd(8);
+  in.asset_volatility << 0.001, 0.0012, 0.60, 0.62, 0.61, 0.63, 0.90, 1.10;
+  in.asset_return << 0.0, 0.0001, 0.50, 0.51, 0.49, 0.52, 0.30, 0.70;
+  auto spec = frontier_chart(in);
+  ASSERT_TRUE(spec.is_ok()) << spec.status().message();
+  std::vector<std::string> labels;
+  std::vector<Json> text_layers;
+  for (const auto& layer : (*spec)["layer"]) {
+    if (layer["mark"]["type"] != "text") continue;
+    text_layers.push_back(layer);
+    for (const auto& row : layer["data"]["values"]) labels.push_back(row["label"]);
+  }
+  // USDT and USDC sit within a few pixels: one label names both, not two labels on each other.
+  EXPECT_NE(std::find(labels.begin(), labels.end(), "USDT, USDC"), labels.end());
+  EXPECT_EQ(std::count(labels.begin(), labels.end(), "USDT"), 0);
+  // No asset is named twice.
+  for (const char* name : {"BTC", "ETH", "SOL", "BNB", "XRP", "ADA"}) {
+    EXPECT_LE(std::count(labels.begin(), labels.end(), name), 1) << name;
+  }
+  // Close coins take different sides rather than all writing to the right.
+  std::set<std::string> aligns;
+  for (const auto& layer : text_layers) aligns.insert(layer["mark"]["align"].get<std::string>());
+  EXPECT_GE(aligns.size(), 2u);
+  // Pixel check on the smallest plot the layout assumes (440 × 380, font 10): the label boxes
+  // of the spec do not overlap.
+  const double x_min = 0.001, x_span = (1.10 - 0.001) * 1.2;
+  const double y_min = 0.0, y_span = 0.70 * 1.2;
+  std::vector<LabelBox> boxes;
+  for (const auto& layer : text_layers) {
+    const double dx = layer["mark"]["dx"].get<double>(), dy = layer["mark"]["dy"].get<double>();
+    const std::string align = layer["mark"]["align"];
+    for (const auto& row : layer["data"]["values"]) {
+      const std::string text = row["label"];
+      const double w = 6.2 * static_cast<double>(text.size());
+      const double px = (row["volatility"].get<double>() - x_min) / x_span * 440 + 44;
+      const double py = 380 - ((row["return"].get<double>() - y_min) / y_span * 380 + 38);
+      const double left = align == "left" ? px + dx : align == "right" ? px + dx - w : px - w / 2;
+      boxes.push_back({text, left, py + dy - 9, left + w, py + dy + 2});
+    }
+  }
+  for (std::size_t i = 0; i < boxes.size(); ++i) {
+    for (std::size_t j = i + 1; j < boxes.size(); ++j) {
+      const bool overlap = boxes[i].x0 < boxes[j].x1 && boxes[j].x0 < boxes[i].x1 &&
+                           boxes[i].y0 < boxes[j].y1 && boxes[j].y0 < boxes[i].y1;
+      EXPECT_FALSE(overlap) << boxes[i].text << " and " << boxes[j].text;
+    }
+  }
+  // Every asset stays in a tooltip, labelled or not.
+  EXPECT_EQ(rows_of((*spec)["layer"][0]).size(), 8u);
 }
 
 TEST(Charts, CorrelationHeatmapInGivenOrder) {
@@ -271,8 +339,61 @@ TEST(Charts, DrawdownsAreDrawnDownwardsAndNotStacked) {
   EXPECT_DOUBLE_EQ(rows[2]["value"].get<double>(), -0.25);
   EXPECT_DOUBLE_EQ(rows[4]["value"].get<double>(), -0.0);
   EXPECT_DOUBLE_EQ(rows[5]["value"].get<double>(), -0.05);
-  EXPECT_TRUE((*spec)["encoding"]["y"]["stack"].is_null());
-  EXPECT_EQ((*spec)["mark"]["type"], "area");
+  // Two series or more: small multiples, one row of the facet per series, never overlapping
+  // areas in one plot.
+  ASSERT_TRUE(spec->contains("facet"));
+  EXPECT_EQ((*spec)["facet"]["row"]["field"], "series");
+  EXPECT_EQ((*spec)["facet"]["row"]["sort"], (Json{"strategy", "benchmark"}));
+  const Json& unit = (*spec)["spec"];
+  EXPECT_EQ(unit["mark"]["type"], "area");
+  EXPECT_TRUE(unit["encoding"]["y"]["stack"].is_null());
+  EXPECT_EQ((*spec)["resolve"]["scale"]["y"], "shared");
+  EXPECT_FALSE(spec->contains("encoding"));
+
+  // One series: a single area chart.
+  TimeSeries one{dd.timestamps, {"portfolio"}, dd.values.col(0)};
+  auto single = drawdown_chart(one);
+  ASSERT_TRUE(single.is_ok());
+  EXPECT_FALSE(single->contains("facet"));
+  EXPECT_EQ((*single)["mark"]["type"], "area");
+  EXPECT_TRUE((*single)["encoding"]["y"]["stack"].is_null());
+}
+
+TEST(Charts, TimeAxesOverMoreThanAYearShowTheYear) {
+  // Three years of days: labels must carry the year (not "April", "July" alone).
+  auto three_years = equity_curves_chart(two_series(3 * 365));
+  ASSERT_TRUE(three_years.is_ok());
+  const Json& axis = (*three_years)["encoding"]["x"]["axis"];
+  ASSERT_TRUE(axis.contains("format"));
+  EXPECT_NE(axis["format"].get<std::string>().find("%Y"), std::string::npos);
+  EXPECT_FALSE(axis.contains("formatType"));  // the utc scale formats in UTC
+  EXPECT_EQ((*three_years)["encoding"]["x"]["scale"]["type"], "utc");
+  EXPECT_EQ(axis["tickCount"]["interval"], "month");
+  EXPECT_EQ(axis["tickCount"]["step"], 3);  // 36 months, at most a dozen ticks
+  // Seven years: yearly ticks.
+  auto seven = rolling_volatility_chart(two_series(7 * 365));
+  ASSERT_TRUE(seven.is_ok());
+  EXPECT_EQ((*seven)["encoding"]["x"]["axis"]["format"], "%Y");
+  EXPECT_EQ((*seven)["encoding"]["x"]["axis"]["tickCount"]["interval"], "year");
+  // Small multiples share the rule.
+  auto dd = drawdown_chart(two_series(2 * 365));
+  ASSERT_TRUE(dd.is_ok());
+  EXPECT_NE((*dd)["spec"]["encoding"]["x"]["axis"]["format"].get<std::string>().find("%Y"),
+            std::string::npos);
+  // Weights over time too.
+  auto w = weights_over_time_chart(two_series(400));
+  ASSERT_TRUE(w.is_ok());
+  EXPECT_NE((*w)["encoding"]["x"]["axis"]["format"].get<std::string>().find("%Y"),
+            std::string::npos);
+  // Half a year: monthly ticks, with the year.
+  auto half = equity_curves_chart(two_series(180));
+  ASSERT_TRUE(half.is_ok());
+  EXPECT_EQ((*half)["encoding"]["x"]["axis"]["format"], "%b %Y");
+  EXPECT_EQ((*half)["encoding"]["x"]["axis"]["tickCount"]["step"], 1);
+  // A month: Vega's own day labels.
+  auto short_span = equity_curves_chart(two_series(30));
+  ASSERT_TRUE(short_span.is_ok());
+  EXPECT_FALSE((*short_span)["encoding"]["x"].contains("axis"));
 }
 
 TEST(Charts, WeightsOverTimeKeepTheLargestAndSumTheRest) {

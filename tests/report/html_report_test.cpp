@@ -137,6 +137,34 @@ TEST(HtmlReport, TablesEscapeAndRightAlignNumbers) {
   EXPECT_NE(html.find("<th>asset</th>"), std::string::npos);
 }
 
+TEST(HtmlReport, WideTablesSpanTheSectionAndScrollInsteadOfBeingCut) {
+  Report r = sample_report();
+  r.sections[0].tables.push_back(
+      {.title = "Many columns",
+       .columns = {"strategy", "CAGR", "vol", "Sharpe", "Sortino", "max DD", "Calmar", "costs"},
+       .rows = {{"ew", "1.00%", "2.00%", "0.5", "0.6", "3.00%", "0.3", "12.0"}},
+       .note = ""});
+  r.sections[0].tables.push_back(
+      {.title = "Asked wide", .columns = {"a", "b"}, .rows = {}, .note = "", .wide = true});
+  const std::string html = render_html(r);
+  EXPECT_EQ(count(html, "<div class=\"table wide\">"), 2u);  // the 8 columns and the asked one
+  EXPECT_EQ(count(html, "<div class=\"table\">"), 1u);       // the 2-column table stays narrow
+  // Every table sits in a box that scrolls sideways; a wide table spans the grid.
+  EXPECT_NE(html.find("overflow-x: auto"), std::string::npos);
+  EXPECT_NE(html.find(".items > div.table.wide { grid-column: 1 / -1; }"), std::string::npos);
+  EXPECT_EQ(count(html, "<div class=\"scroll\"><table>"), 3u);
+}
+
+TEST(HtmlReport, MoneyCellsAreRightAligned) {
+  Report r = sample_report();
+  r.sections[0].tables[0].columns.push_back("value");
+  r.sections[0].tables[0].rows[0].push_back("-3,726,441 USD");
+  r.sections[0].tables[0].rows[1].push_back("12 USDT");
+  const std::string html = render_html(r);
+  EXPECT_NE(html.find("<td class=\"num\">-3,726,441 USD</td>"), std::string::npos);
+  EXPECT_NE(html.find("<th class=\"num\">value</th>"), std::string::npos);
+}
+
 TEST(HtmlReport, ChartContainersCarryTheirIndexAndTitle) {
   const std::string html = render_html(sample_report());
   EXPECT_NE(html.find("data-keel-chart=\"0\" role=\"img\" aria-label=\"Weights\""),

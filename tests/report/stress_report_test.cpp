@@ -88,7 +88,15 @@ TEST(StressReport, BarsMatchTheResultsAndReasonsAreShown) {
   EXPECT_NE(scenarios->tables[0].note.find("luna-collapse-2022: not covered by the data"),
             std::string::npos)
       << scenarios->tables[0].note;
-  EXPECT_EQ(scenarios->tables[0].rows[0][2], "-430000");  // P&L value column
+  // P&L value column: thousands separators and the currency, never a bare -430000.
+  EXPECT_EQ(scenarios->tables[0].rows[0][2], "-430,000 USD");
+  StressReportInput in_eur = in;
+  in_eur.currency = "EUR";
+  auto eur = stress_report(in_eur);
+  ASSERT_TRUE(eur.is_ok());
+  EXPECT_EQ(find_section(*eur, "Scenario P&L")->tables[0].rows[0][2], "-430,000 EUR");
+  EXPECT_NE(eur->meta.back().find("Portfolio value 1,000,000 EUR."), std::string::npos)
+      << eur->meta.back();
 
   const Section* by_asset = find_section(*report, "P&L by asset");
   ASSERT_NE(by_asset, nullptr);

@@ -240,6 +240,13 @@ TEST(RiskReport, DrawdownAndGrowthByHand) {
   EXPECT_DOUBLE_EQ(drawdown[2]["value"].get<double>(), -0.4);  // 1 − 0.66/1.1
   const auto titles = chart_titles(*report);
   EXPECT_TRUE(has(titles, "VaR and CVaR by method (95%, 1 day)"));
+  // The rolling volatility says "daily returns" (it once said "dayly").
+  const Section* rolling = find_section(*report, "Rolling volatility");
+  ASSERT_NE(rolling, nullptr);
+  EXPECT_NE(rolling->text.find(" daily returns"), std::string::npos) << rolling->text;
+  for (const auto& section : report->sections) {
+    EXPECT_EQ(section.text.find("dayly"), std::string::npos);
+  }
   EXPECT_TRUE(has(titles, "Contributions to volatility vs weights"));
 }
 

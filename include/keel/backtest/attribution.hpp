@@ -15,6 +15,12 @@
 // benchmark's invested return Σ_g B_g Rb_g. A group the benchmark does not hold takes Rb_g = Rb
 // and one the portfolio does not hold takes Rp_g = Rb_g; Σ_g of the three terms is then exactly
 // Σ_g W_g Rp_g − Rb per period (the active invested return), whatever these conventions.
+//
+// Against a benchmark that holds a single group (e.g. "hold BTC", or a universe of one group),
+// Rb_g = Rb for every group, so the allocation effect is zero by construction and the active
+// return falls into selection and interaction: the decomposition says nothing about allocation.
+// `benchmark_groups_held` records this; is_degenerate() is true then, and the reports say why
+// instead of showing the table.
 
 #include <Eigen/Core>
 #include <string>
@@ -39,7 +45,12 @@ struct BrinsonFachler {
   std::vector<std::string> groups;
   Eigen::VectorXd allocation, selection, interaction;  // per group, summed over periods
   double active_return = 0.0;                          // Σ_t (Σ_g W_g Rp_g − Rb)
-  Json to_json() const;
+  // The most groups the benchmark held (a nonzero group weight) in any period.
+  int benchmark_groups_held = 0;
+  bool is_degenerate() const { return benchmark_groups_held <= 1; }
+  // Why the decomposition is uninformative ("" when it is not degenerate).
+  std::string degenerate_reason() const;
+  Json to_json() const;  // with "degenerate" and, when true, "degenerate_reason"
 };
 
 // weights: rows × N end-of-period weights; asset_returns: rows × N simple returns of the periods

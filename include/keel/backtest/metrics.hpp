@@ -10,10 +10,12 @@
 //   duration      longest time spent below a previous peak (periods and days), recovered or not
 //   cvar_95       mean of the worst 5% per-period returns, as a positive loss
 //   turnover      Σ over rebalances of Σ|w_after − w_before| (two-sided), annualised by years
-//   costs         total costs / initial value, and annualised as a fraction of average equity
+//   costs         cost_bps_per_year (below), the total in quote currency, and the total as a
+//                 fraction of the initial value
 //   holdings      mean number of assets with |w| > 1e-8 over the evaluated periods
 
 #include <Eigen/Core>
+#include <limits>
 #include <vector>
 
 #include "keel/core/json.hpp"
@@ -34,17 +36,33 @@ struct BacktestMetrics {
   double cvar_95 = 0.0;
   double turnover_annual = 0.0;
   double total_turnover = 0.0;
-  double costs_fraction = 0.0;  // total costs / initial value
+  // Costs in basis points a year of average NAV, the unit a fund reports them in:
+  //   cost_bps_per_year = 10⁴ · (C / V̄) · ppy / n
+  // with C the total costs over the run in quote currency (fees, spread, impact, and financing
+  // net of interest on cash: trading + financing), V̄ = (V_0 + … + V_n) / (n + 1) the mean equity
+  // over the n + 1 closes (the time-average NAV), n the evaluated periods and ppy
+  // periods_per_year. E.g. a 10 bp fee on a turnover of 2 a year at a steady NAV ≈ 20 bp/yr.
+  // Negative when interest on cash exceeds every cost; NaN when V̄ ≤ 0 or there is no period.
+  double cost_bps_per_year = std::numeric_limits<double>::quiet_NaN();
+  double costs_total_value = 0.0;  // C, quote currency (the same unit as the initial value)
+  double costs_fraction = 0.0;     // C / initial value (kept for readers of older results)
   double average_holdings = 0.0;
   int rebalances = 0;
   int fallbacks = 0;
   Json to_json() const;
 };
 
+// An amount of quote currency spent over the run of `equity` (n + 1 closes, n periods) in basis
+// points a year of the average NAV: 10⁴ · (amount / mean(equity)) · ppy / n — the definition of
+// cost_bps_per_year, for one kind of cost or the total. NaN when mean(equity) ≤ 0 or n = 0.
+double bps_per_year_of_average_nav(double amount, Eigen::Ref<const Eigen::VectorXd> equity,
+                                   double periods_per_year);
+
 // Drawdown path of an equity curve: 1 − V_t / max_{s≤t} V_s.
 Eigen::VectorXd drawdown_path(Eigen::Ref<const Eigen::VectorXd> equity);
 
-// `net_returns` and `equity` share rows (row 0 = the start, return 0); `weights` rows × assets.
+// `net_returns` and `equity` share rows (row 0 = the start, return 0); `weights` rows × assets;
+// `total_costs` is C above, in quote currency.
 BacktestMetrics compute_metrics(Eigen::Ref<const Eigen::VectorXd> equity,
                                 Eigen::Ref<const Eigen::VectorXd> net_returns,
                                 Eigen::Ref<const Eigen::MatrixXd> weights,

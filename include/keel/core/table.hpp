@@ -4,6 +4,7 @@
 
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace keel {
@@ -28,8 +29,14 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
-// Number formatting shared by tables: NaN prints as "-".
+// Number formatting shared by the stdout tables and the HTML reports. NaN prints as "-", ±inf as
+// "inf" / "-inf". A value that rounds to zero at the requested decimals prints without a sign
+// ("0.00%", never "-0.00%"), whatever the sign of the value or of zero.
 std::string format_fixed(double value, int decimals);
 std::string format_percent(double fraction, int decimals = 2);  // 0.1234 -> "12.34%"
+// An amount of money with thousands separators and the currency code after it:
+// format_money(-3726441.4, "USD") -> "-3,726,441 USD"; format_money(1234.5, "", 2) -> "1,234.50".
+// An empty `currency` leaves the code out.
+std::string format_money(double value, std::string_view currency, int decimals = 0);
 
 }  // namespace keel

@@ -8,6 +8,9 @@
 // JSON and renders it with vegaEmbed (SVG renderer, no action menu). Nothing is loaded from the
 // network when the page is viewed.
 //
+// Money cells are written with keel::format_money ("-3,726,441 USD"); such cells, percentages and
+// bp count as numbers and are right-aligned.
+//
 // Tables carry the key numbers of each section so that it reads without its charts (a screen
 // reader, a text browser, a mail client that strips scripts). A chart that fails to render shows
 // the error in its place and logs it with console.error, which the browser test treats as a
@@ -50,7 +53,13 @@ struct Table {
   std::vector<std::string> columns{};            // header cells
   std::vector<std::vector<std::string>> rows{};  // each row at most columns.size() cells
   std::string note{};                            // optional line under the table
+  // Span the whole width of the section instead of one column of the card grid. Tables of more
+  // than kWideTableColumns columns always do; either way a table wider than its card scrolls
+  // sideways inside it rather than being cut off.
+  bool wide = false;
 };
+
+inline constexpr std::size_t kWideTableColumns = 6;
 
 struct Section {
   std::string title{};

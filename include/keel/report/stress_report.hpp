@@ -27,6 +27,8 @@ struct StressReportInput {
   std::vector<ShockScenarioResult> hypothetical{};
   PortfolioCorrelationStress correlation{};
   LiquidityStress liquidity{};
+  // Quote currency code written after amounts ("-3,726,441 USD"); "" = amounts without a code.
+  std::string currency = "USD";
 };
 
 // Errors: weights and assets disagree, a scenario over other assets, or chart data that cannot be

@@ -1,0 +1,139 @@
+// The backtest report: costs in bp a year of average NAV and in money, drawdowns as small
+// multiples, and Brinson–Fachler replaced by an explanation when the benchmark makes it degenerate.
+#include "keel/report/backtest_report.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "keel/core/table.hpp"
+
+namespace keel::report {
+namespace {
+
+PricePanel random_panel(int rows, int assets, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> z(0.0, 1.0);
+  PricePanel p;
+  p.source = "test-panel";
+  p.prices.resize(rows, assets);
+  for (int i = 0; i < assets; ++i) p.assets.push_back("A" + std::to_string(i));
+  std::vector<double> level(static_cast<std::size_t>(assets), 100.0);
+  for (int t = 0; t < rows; ++t) {
+    p.timestamps.push_back(days_from_civil({2021, 1, 1}) * kSecondsPerDay +
+                           static_cast<Timestamp>(t) * kSecondsPerDay);
+    const double market = 0.02 * z(rng);
+    for (int i = 0; i < assets; ++i) {
+      auto& l = level[static_cast<std::size_t>(i)];
+      if (t > 0) l *= std::exp(0.0005 + market + (0.01 + 0.005 * i) * z(rng));
+      p.prices(t, i) = l;
+    }
+  }
+  return p;
+}
+
+// Equal weight against "hold A0": a single-asset benchmark, over two groups.
+BacktestResult run(const std::string& benchmark_rule) {
+  const PricePanel panel = random_panel(500, 4, 3);
+  Strategy ew;
+  ew.name = "equal-weight";
+  ew.model.model = PortfolioModel::kEqualWeight;
+  ew.rebalance = *parse_rebalance_schedule("weekly");
+  Strategy bench;
+  bench.name = "benchmark";
+  bench.is_benchmark = true;
+  if (benchmark_rule == "hold") {
+    bench.rule = StrategyRule::kBuyAndHold;
+    bench.asset = "A0";
+    bench.rebalance = *parse_rebalance_schedule("never");
+  } else {
+    bench.model.model = PortfolioModel::kInverseVolatility;
+    bench.rebalance = *parse_rebalance_schedule("monthly");
+  }
+  BacktestOptions o;
+  o.window = 60;
+  o.periods_per_year = 365;
+  o.costs.fee_bps = 10;
+  o.groups = {"l1", "l1", "defi", "defi"};
+  auto r = run_backtest(panel, {ew, bench}, o);
+  EXPECT_TRUE(r.is_ok()) << r.status().message();
+  return *r;
+}
+
+const Table* find_table(const Section& s, const std::string& prefix) {
+  for (const auto& t : s.tables) {
+    if (t.title.rfind(prefix, 0) == 0) return &t;
+  }
+  return nullptr;
+}
+
+TEST(BacktestReport, CostsInBpPerYearAndMoney) {
+  const BacktestResult r = run("hold");
+  auto sections = backtest_sections(r, {});
+  ASSERT_TRUE(sections.is_ok()) << sections.status().message();
+  const Table& summary = (*sections)[0].tables.at(0);
+  EXPECT_TRUE(summary.wide);
+  std::size_t column = summary.columns.size();
+  for (std::size_t j = 0; j < summary.columns.size(); ++j) {
+    if (summary.columns[j] == "costs (bp / year)") column = j;
+  }
+  ASSERT_LT(column, summary.columns.size()) << "no costs (bp / year) column";
+  const auto& m = r.strategies[0].metrics;
+  EXPECT_GT(m.cost_bps_per_year, 0.0);
+  EXPECT_EQ(summary.rows[0][column], format_fixed(m.cost_bps_per_year, 1));
+
+  const Table* costs = find_table((*sections)[1], "Costs of equal-weight");
+  ASSERT_NE(costs, nullptr);
+  const auto& total = costs->rows.back();
+  EXPECT_EQ(total[0], "total");
+  EXPECT_EQ(total[1], format_money(r.strategies[0].costs.total(), "USD"));
+  EXPECT_NE(total[1].find(" USD"), std::string::npos);
+  EXPECT_EQ(total[2], format_fixed(m.cost_bps_per_year, 1));
+  // Fees are the only cost here: their row carries the whole bp a year.
+  EXPECT_EQ(costs->rows[0][2], total[2]);
+}
+
+TEST(BacktestReport, DrawdownsOfSeveralStrategiesAreSmallMultiples) {
+  const BacktestResult r = run("hold");
+  auto sections = backtest_sections(r, {});
+  ASSERT_TRUE(sections.is_ok());
+  const Chart* drawdowns = nullptr;
+  for (const auto& c : (*sections)[0].charts) {
+    if (c.title == "Drawdowns") drawdowns = &c;
+  }
+  ASSERT_NE(drawdowns, nullptr);
+  EXPECT_TRUE(drawdowns->spec.contains("facet"));
+  EXPECT_EQ(drawdowns->spec["facet"]["row"]["field"], "series");
+}
+
+TEST(BacktestReport, BrinsonFachlerAgainstOneAssetSaysWhyInsteadOfATable) {
+  const BacktestResult r = run("hold");
+  ASSERT_TRUE(r.strategies[0].brinson_fachler.has_value());
+  EXPECT_TRUE(r.strategies[0].brinson_fachler->is_degenerate());
+  auto sections = backtest_sections(r, {});
+  ASSERT_TRUE(sections.is_ok());
+  const Section& detail = (*sections)[1];
+  EXPECT_EQ(find_table(detail, "Brinson–Fachler"), nullptr);
+  EXPECT_NE(detail.text.find("Brinson–Fachler attribution against the benchmark is not shown"),
+            std::string::npos)
+      << detail.text;
+  EXPECT_NE(detail.text.find("single group"), std::string::npos);
+  const Json doc = backtest_to_json(r, false);
+  EXPECT_TRUE(doc["strategies"][0]["brinson_fachler"]["degenerate"].get<bool>());
+
+  // A benchmark over both groups: the table is there.
+  const BacktestResult spread = run("inverse-volatility");
+  ASSERT_TRUE(spread.strategies[0].brinson_fachler.has_value());
+  EXPECT_FALSE(spread.strategies[0].brinson_fachler->is_degenerate());
+  auto with_table = backtest_sections(spread, {});
+  ASSERT_TRUE(with_table.is_ok());
+  EXPECT_NE(find_table((*with_table)[1], "Brinson–Fachler"), nullptr);
+  EXPECT_FALSE(backtest_to_json(spread, false)["strategies"][0]["brinson_fachler"]["degenerate"]
+                   .get<bool>());
+}
+
+}  // namespace
+}  // namespace keel::report
