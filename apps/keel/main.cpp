@@ -1,7 +1,9 @@
 // keel: portfolio construction and risk for crypto-asset portfolios.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <exception>
 #include <iostream>
+#include <string>
 
 #include "verb.hpp"
 
@@ -26,6 +28,25 @@ int main(int argc, char** argv) {
       keel::cli::register_backtest(app),
   };
 
+  // An unknown or missing verb: name it and list the verbs (CLI11 would only say that a
+  // subcommand is required).
+  std::string verb_list;
+  for (const auto& verb : verbs) {
+    verb_list += (verb_list.empty() ? "" : ", ") + verb.command->get_name();
+  }
+  if (argc < 2) {
+    std::cerr << "keel: error: no verb given; the verbs are " << verb_list
+              << ". Run `keel <verb> --help` for its options and an example.\n";
+    return 2;
+  }
+  const std::string first = argv[1];
+  if (!first.empty() && first[0] != '-' &&
+      std::none_of(verbs.begin(), verbs.end(),
+                   [&](const keel::cli::Verb& v) { return v.command->get_name() == first; })) {
+    std::cerr << "keel: error: unknown verb '" << first << "'; the verbs are " << verb_list
+              << ". Run `keel --help` for an overview.\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

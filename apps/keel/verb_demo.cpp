@@ -9,11 +9,15 @@
 #include <numeric>
 #include <optional>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "common.hpp"
 #include "keel/backtest/engine.hpp"
 #include "keel/core/table.hpp"
 #include "keel/data/inspect.hpp"
 #include "keel/data/metadata.hpp"
+#include "keel/data/select.hpp"
 #include "keel/data/simulator.hpp"
 #include "keel/data/write_prices.hpp"
 #include "keel/estimate/covariance.hpp"
@@ -46,6 +50,8 @@ struct DemoArgs {
   std::uint64_t seed = 42;
   double risk_free = 0.0;
   double max_weight = 0.25;
+  double cash_floor = 0.10;  // share of the book in stablecoins, held as cash
+  std::string benchmark;     // buy-and-hold benchmark asset; "" = BTC, else the largest cap
   int window = 365;
   bool no_report = false;
 };
@@ -197,6 +203,77 @@ std::vector<report::AssetGrouping> groupings(const std::optional<AssetMetadata>&
   return out;
 }
 
+// The buy-and-hold benchmark: the asset the user named, else BTC when present, else the largest
+// market cap, else the first column.
+Result<std::string> benchmark_asset(const std::string& requested,
+                                    const std::vector<std::string>& assets,
+                                    const Eigen::VectorXd& caps) {
+  if (!requested.empty()) {
+    if (std::find(assets.begin(), assets.end(), requested) == assets.end()) {
+      return Status::invalid("--benchmark " + requested +
+                             ": no such asset in the prices; choose one of the columns (e.g. " +
+                             assets.front() + ")");
+    }
+    return requested;
+  }
+  for (const char* btc : {"BTC", "BTCUSDT", "BTC-USD", "BTCUSD"}) {
+    if (std::find(assets.begin(), assets.end(), btc) != assets.end()) return std::string(btc);
+  }
+  if (caps.size() > 0) {
+    Eigen::Index largest = 0;
+    caps.maxCoeff(&largest);
+    return assets[static_cast<std::size_t>(largest)];
+  }
+  return assets.front();
+}
+
+// Stablecoins by the metadata flag (none without metadata).
+std::vector<bool> stablecoin_mask(const std::optional<AssetMetadata>& metadata,
+                                  const std::vector<std::string>& assets) {
+  std::vector<bool> mask(assets.size(), false);
+  if (!metadata) return mask;
+  for (std::size_t i = 0; i < assets.size(); ++i) {
+    const AssetInfo* info = metadata->find(assets[i]);
+    mask[i] = info != nullptr && info->is_stablecoin;
+  }
+  return mask;
+}
+
+std::vector<std::string> pick(const std::vector<std::string>& assets, const std::vector<bool>& mask,
+                              bool value) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < assets.size(); ++i) {
+    if (mask[i] == value) out.push_back(assets[i]);
+  }
+  return out;
+}
+
+// The whole book from a model's risky sleeve: the sleeve scaled to 1 − cash, the cash split
+// equally over the stablecoins; performance from the full-panel estimates.
+PortfolioResult whole_book(const PortfolioResult& sleeve, const std::vector<std::string>& assets,
+                           const std::vector<bool>& stable, double cash,
+                           const Eigen::VectorXd& mu, const Eigen::MatrixXd& cov,
+                           double risk_free) {
+  PortfolioResult book = sleeve;
+  book.assets = assets;
+  book.weights = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(assets.size()));
+  const auto stables = static_cast<double>(std::count(stable.begin(), stable.end(), true));
+  const double invested = stables > 0 ? 1.0 - cash : 1.0;
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < assets.size(); ++i) {
+    const auto ii = static_cast<Eigen::Index>(i);
+    if (stable[i]) {
+      book.weights(ii) = cash / stables;
+    } else {
+      book.weights(ii) = invested * sleeve.weights(static_cast<Eigen::Index>(k++));
+    }
+  }
+  book.performance = compute_performance(book.weights, mu, cov, risk_free);
+  book.details["risky_sleeve"] = {{"weight", invested},
+                                  {"stablecoin_cash", stables > 0 ? cash : 0.0}};
+  return book;
+}
+
 void append(report::Report& into, Result<report::Report> part, const std::string& prefix,
             std::vector<std::string>& warnings) {
   if (!part) {
@@ -239,26 +316,51 @@ int run_demo(const DemoArgs& args) {
   const double ppy = market->frequency.periods_per_year;
   const auto& assets = market->panel.assets;
   const Eigen::MatrixXd& R = market->returns.values;
-  if (assets.size() < 3) {
-    return report_error(
-        Status::invalid("the demo needs at least 3 assets after --missing " + args.prices.missing));
+
+  // Stablecoins are cash, not a risky asset with near-zero volatility: the models allocate the
+  // risky sleeve and the book holds `cash_floor` in stablecoins beside it, as a treasury would.
+  const std::vector<bool> stable = stablecoin_mask(data->metadata, assets);
+  const std::vector<std::string> risky_assets = pick(assets, stable, false);
+  const std::vector<std::string> stable_assets = pick(assets, stable, true);
+  const double cash = stable_assets.empty() ? 0.0 : args.cash_floor;
+  if (risky_assets.size() < 3) {
+    return report_error(Status::invalid("the demo needs at least 3 non-stablecoin assets after "
+                                        "--missing " +
+                                        args.prices.missing));
+  }
+  Eigen::MatrixXd R_risky(R.rows(), static_cast<Eigen::Index>(risky_assets.size()));
+  for (std::size_t i = 0, k = 0; i < assets.size(); ++i) {
+    if (!stable[i]) R_risky.col(static_cast<Eigen::Index>(k++)) = R.col(static_cast<Eigen::Index>(i));
   }
   ExpectedReturnOptions mu_options{.method = ExpectedReturnMethod::kMean, .periods_per_year = ppy};
-  auto mu = estimate_expected_returns(R, mu_options);
+  auto mu = estimate_expected_returns(R_risky, mu_options);
   if (!mu) return report_error(mu.status());
   CovarianceOptions cov_options{.method = CovarianceMethod::kLedoitWolf};
-  auto cov = estimate_covariance(R, cov_options);
+  auto cov = estimate_covariance(R_risky, cov_options);
   if (!cov) return report_error(cov.status());
+  // The whole book (sleeve + stablecoin cash) is described with sample moments of every asset.
+  auto mu_all = estimate_expected_returns(R, mu_options);
+  if (!mu_all) return report_error(mu_all.status());
+  auto cov_all = estimate_covariance(R, CovarianceOptions{.method = CovarianceMethod::kSample});
+  if (!cov_all) return report_error(cov_all.status());
+  const Eigen::MatrixXd covariance_all = cov_all->covariance * ppy;
 
   ModelInputs inputs;
-  inputs.assets = assets;
+  inputs.assets = risky_assets;
   inputs.expected_returns = mu->annualised;
   inputs.covariance = cov->covariance * ppy;
-  inputs.scenarios = R;
+  inputs.scenarios = R_risky;
   inputs.periods_per_year = ppy;
-  inputs.market_caps = market_caps(data->metadata, assets);
-  const ExampleViews views = example_views(assets, inputs.market_caps);
-  auto made_views = make_views(assets, views.absolute, views.relative);
+  inputs.market_caps = market_caps(data->metadata, risky_assets);
+  const std::string cash_text =
+      stable_assets.empty()
+          ? std::string("no stablecoins in the metadata: every asset is in the risky universe")
+          : "stablecoins (" + fmt::format("{}", fmt::join(stable_assets, ", ")) + ") held as cash, " +
+                format_percent(cash, 0) + " of the book split equally; the models allocate the other " +
+                format_percent(1.0 - cash, 0) + " among " + std::to_string(risky_assets.size()) +
+                " risky assets";
+  const ExampleViews views = example_views(risky_assets, inputs.market_caps);
+  auto made_views = make_views(risky_assets, views.absolute, views.relative);
   if (!made_views) return report_error(made_views.status());
   inputs.views = *made_views;
   doc["inputs"] = inputs_json(*market);
@@ -268,7 +370,9 @@ int run_demo(const DemoArgs& args) {
   doc["estimates"] = {{"expected_returns", "mean"},
                       {"covariance", "ledoit-wolf"},
                       {"shrinkage", json_number(cov->diagnostics.shrinkage)},
-                      {"black_litterman_views", views.text}};
+                      {"black_litterman_views", views.text},
+                      {"stablecoin_cash", {{"assets", stable_assets}, {"weight", cash}}},
+                      {"book", cash_text}};
 
   auto spec_for = [&](PortfolioModel model) {
     ModelSpec spec;
@@ -293,9 +397,18 @@ int run_demo(const DemoArgs& args) {
                                       ? Eigen::MatrixXd(market->panel.volumes.bottomRows(R.rows()))
                                       : Eigen::MatrixXd();
   const double portfolio_value = 1e7;
+  // Real crashes are replayed only on real prices that cover them; on simulated prices (whose
+  // dates are fictional) and where the data does not cover a window, the crash is stated as a
+  // hypothetical shock of the same size. The simulator's own crash episodes are replayed.
+  const bool simulated = doc.contains("simulation");
   std::vector<ReplayRequest> windows;
-  for (const auto& w : crypto_stress_windows()) windows.push_back({w, false});
+  if (!simulated) {
+    for (const auto& w : crypto_stress_windows()) windows.push_back({w, false});
+  }
   for (const auto& w : data->crash_windows) windows.push_back({w, false});
+  auto sized_shock = [&](const StressWindow& w) {
+    return window_sized_shock(w, !stable_assets.empty());
+  };
   ShockScenario crash_scenario{.name = "crypto crash: everything -50%, stablecoins -5%",
                                .description = "A broad crash with a mild stablecoin depeg",
                                .shocks = {ShockSpec{.all = true,
@@ -342,7 +455,10 @@ int run_demo(const DemoArgs& args) {
   for (PortfolioModel model : kDemoModels) {
     auto result = optimize_portfolio(inputs, spec_for(model));
     if (!result) return report_error(result.status().with_context(std::string(to_string(model))));
-    const PortfolioResult& r = *result;
+    const PortfolioResult r =
+        result->is_usable() ? whole_book(*result, assets, stable, cash, mu_all->annualised,
+                                         covariance_all, args.risk_free)
+                            : *result;
     Json entry = r.to_json();
     std::string var95 = "-", cvar95 = "-", maxdd = "-", worst = "-";
     if (!r.is_usable()) {
@@ -364,23 +480,41 @@ int run_demo(const DemoArgs& args) {
 
       auto replay = replay_stress_windows(market->panel, r.weights, windows);
       if (!replay) return report_error(replay.status());
-      auto shock =
-          evaluate_shock_scenario(crash_scenario, assets, r.weights,
-                                  data->metadata ? &*data->metadata : nullptr, last_prices);
+      const AssetMetadata* metadata = data->metadata ? &*data->metadata : nullptr;
+      std::vector<ShockScenarioResult> shocks;
+      auto shock = evaluate_shock_scenario(crash_scenario, assets, r.weights, metadata, last_prices);
       if (!shock) return report_error(shock.status());
+      shocks.push_back(std::move(*shock));
+      for (const auto& w : crypto_stress_windows()) {
+        const bool replayed = std::any_of(
+            replay->windows.begin(), replay->windows.end(), [&](const WindowReplay& x) {
+              return x.window.name == w.name && x.outcome == ReplayOutcome::kReplayed;
+            });
+        if (replayed) continue;
+        auto scenario = sized_shock(w);
+        if (!scenario) return report_error(scenario.status());
+        auto sized = evaluate_shock_scenario(*scenario, assets, r.weights, metadata, last_prices);
+        if (!sized) return report_error(sized.status());
+        shocks.push_back(std::move(*sized));
+      }
       auto correlation = portfolio_correlation_stress(R, r.weights);
       if (!correlation) return report_error(correlation.status());
       LiquidityStressOptions liquidity_options;
       liquidity_options.impact.portfolio_value = portfolio_value;
       auto liquidity = liquidity_stress(R, spreads, volumes, ppy, r.weights, liquidity_options);
       if (!liquidity) return report_error(liquidity.status());
-      double worst_pnl = shock->pnl.total;
+      double worst_pnl = 0.0;
+      Json hypothetical = Json::array();
+      for (const auto& h : shocks) {
+        worst_pnl = std::min(worst_pnl, h.pnl.total);
+        hypothetical.push_back(h.to_json(portfolio_value));
+      }
       for (const auto& w : replay->windows) {
         if (w.outcome == ReplayOutcome::kReplayed) worst_pnl = std::min(worst_pnl, w.total);
       }
       worst = format_percent(worst_pnl);
       entry["stress"] = {{"historical", replay->to_json(portfolio_value)},
-                         {"hypothetical", shock->to_json(portfolio_value)},
+                         {"hypothetical", std::move(hypothetical)},
                          {"correlation_stress", correlation->to_json(ppy)},
                          {"liquidity_stress", liquidity->to_json()}};
 
@@ -418,7 +552,7 @@ int run_demo(const DemoArgs& args) {
                                                .portfolio_value = portfolio_value,
                                                .periods_per_year = ppy,
                                                .historical = *replay,
-                                               .hypothetical = {*shock},
+                                               .hypothetical = shocks,
                                                .correlation = *correlation,
                                                .liquidity = *liquidity};
         append(report, report::stress_report(stress_input), "Stress of " + r.model, warnings);
@@ -437,18 +571,25 @@ int run_demo(const DemoArgs& args) {
     table.add_row(row);
     overview_table.rows.push_back(std::move(row));
     portfolios.push_back(std::move(entry));
-    results.push_back(r);
+    results.push_back(*result);
   }
   doc["portfolios"] = std::move(portfolios);
 
   // 4. The exact frontier (CLA) with the same bounds as the mean-variance models.
-  const auto n = static_cast<Eigen::Index>(assets.size());
+  const auto n = static_cast<Eigen::Index>(risky_assets.size());
   auto frontier =
       critical_line(inputs.expected_returns, inputs.covariance, Eigen::VectorXd::Zero(n),
                     Eigen::VectorXd::Constant(n, args.max_weight));
 
   // 5. Walk-forward backtest of the six headline models against benchmarks, on the raw prices
   //    (late listings enter after the window; collapsed assets are sold at their last price).
+  //    The risky sleeve is backtested (fully invested); the stablecoin cash bucket is not traded.
+  const std::vector<bool> raw_stable = stablecoin_mask(data->metadata, raw.assets);
+  auto risky_raw = select(raw, PanelSelection{.assets = pick(raw.assets, raw_stable, false)});
+  if (!risky_raw) return report_error(risky_raw.status());
+  const auto benchmark =
+      benchmark_asset(args.benchmark, risky_raw->assets, market_caps(data->metadata, risky_raw->assets));
+  if (!benchmark) return report_error(benchmark.status());
   BacktestOptions bt;
   bt.window = std::min(args.window, static_cast<int>(raw.rows() / 3));
   bt.periods_per_year = ppy;
@@ -456,9 +597,9 @@ int run_demo(const DemoArgs& args) {
   bt.costs.fee_bps = 10;
   bt.costs.half_spread_bps = 5;
   if (raw.has_volumes()) bt.costs.impact_coefficient = 0.1;
-  bt.market_caps = market_caps(data->metadata, raw.assets);
+  bt.market_caps = market_caps(data->metadata, risky_raw->assets);
   if (data->metadata) {
-    for (const auto& a : raw.assets) {
+    for (const auto& a : risky_raw->assets) {
       auto tag = data->metadata->tag(a, "sector");
       bt.groups.push_back(tag && !tag->empty() ? *tag : "unknown");
     }
@@ -474,7 +615,7 @@ int run_demo(const DemoArgs& args) {
     s.estimation.covariance.method = CovarianceMethod::kLedoitWolf;
     s.fallback.kind = FallbackKind::kEqualWeight;
     if (model == PortfolioModel::kBlackLitterman) {
-      auto v = make_views(raw.assets, views.absolute, views.relative);
+      auto v = make_views(risky_raw->assets, views.absolute, views.relative);
       if (!v) return report_error(v.status());
       s.views = *v;
     }
@@ -482,9 +623,9 @@ int run_demo(const DemoArgs& args) {
   }
   {
     Strategy hold;
-    hold.name = "hold " + views.absolute[0].asset;
+    hold.name = "hold " + *benchmark;
     hold.rule = StrategyRule::kBuyAndHold;
-    hold.asset = views.absolute[0].asset;
+    hold.asset = *benchmark;
     hold.rebalance.kind = RebalanceKind::kNever;
     hold.is_benchmark = true;
     strategies.push_back(hold);
@@ -505,11 +646,13 @@ int run_demo(const DemoArgs& args) {
   }
   Context context;
   context.set_threads(0);
-  auto backtest = run_backtest(raw, strategies, bt, context);
+  auto backtest = run_backtest(*risky_raw, strategies, bt, context);
   if (!backtest) return report_error(backtest.status().with_context("backtest"));
   doc["backtest"] = backtest_to_json(*backtest, false);
   doc["backtest"]["settings"] = {{"window", bt.window},
                                  {"rebalance", "weekly"},
+                                 {"universe", "risky sleeve (stablecoins excluded)"},
+                                 {"benchmark", *benchmark},
                                  {"lag", 1},
                                  {"fee_bps", bt.costs.fee_bps},
                                  {"half_spread_bps", bt.costs.half_spread_bps},
@@ -523,7 +666,7 @@ int run_demo(const DemoArgs& args) {
                           "); mean-variance and CVaR "
                           "models long-only with weights ≤ " +
                           format_percent(args.max_weight, 0) +
-                          "; Black–Litterman views: " + views.text +
+                          "; " + cash_text + "; Black–Litterman views: " + views.text +
                           " (posterior optimised "
                           "for max Sharpe under the same limits).");
     overview.tables.push_back(std::move(overview_table));
@@ -533,13 +676,14 @@ int run_demo(const DemoArgs& args) {
       auto sampled = frontier->sample(40);
       if (sampled) {
         report::FrontierReportInput fi{.meta = {},
-                                       .assets = assets,
+                                       .assets = risky_assets,
                                        .expected_returns = inputs.expected_returns,
                                        .covariance = inputs.covariance,
                                        .risk_free_rate = args.risk_free,
                                        .points = *sampled};
         report::Report part{.title = {}, .meta = {}, .sections = {}};
-        append(part, report::frontier_report(*frontier, fi), "Efficient frontier", warnings);
+        append(part, report::frontier_report(*frontier, fi), "Efficient frontier of the risky sleeve",
+               warnings);
         for (auto& s : part.sections) tail.push_back(std::move(s));
       }
     }
@@ -549,9 +693,9 @@ int run_demo(const DemoArgs& args) {
                                      .covariance = inputs.covariance,
                                      .expected_returns = inputs.expected_returns,
                                      .risk_free_rate = args.risk_free,
-                                     .groupings = groupings(data->metadata, assets)};
+                                     .groupings = groupings(data->metadata, risky_assets)};
       report::Report part{.title = {}, .meta = {}, .sections = {}};
-      append(part, report::optimize_report(r, oi), "Allocation " + r.model, warnings);
+      append(part, report::optimize_report(r, oi), "Risky sleeve of " + r.model, warnings);
       for (auto& s : part.sections) tail.push_back(std::move(s));
     }
     // Frontier and clustered allocation come right after the overview, before risk and stress.
@@ -577,14 +721,17 @@ int run_demo(const DemoArgs& args) {
             << inspection.findings.size() << " inspection findings\n";
   std::cout << "Allocation on " << market->panel.cols() << " assets x " << R.rows()
             << " returns (--missing " << args.prices.missing << "); mean returns, Ledoit-Wolf "
-            << "covariance (shrinkage " << format_fixed(cov->diagnostics.shrinkage, 3) << ")\n\n";
+            << "covariance of the risky assets (shrinkage "
+            << format_fixed(cov->diagnostics.shrinkage, 3) << ")\nBook: " << cash_text << "\n\n";
   table.render(std::cout);
   std::cout << "\nBacktest " << format_timestamp(backtest->timestamps.front()) << " .. "
             << format_timestamp(backtest->timestamps.back()) << ", weekly, " << bt.window
             << "-period window, 10 bp fee + spread" << (bt.costs.has_impact() ? " + impact" : "")
-            << ", net of costs:\n\n";
+            << ", net of costs, risky sleeve fully invested; benchmark hold " << *benchmark
+            << ":\n\n";
   Table bt_table;
-  for (const char* c : {"strategy", "CAGR", "vol", "Sharpe", "max DD", "turnover/yr", "costs"}) {
+  for (const char* c :
+       {"strategy", "CAGR", "vol", "Sharpe", "max DD", "turnover/yr", "costs bp/yr", "costs total"}) {
     bt_table.add_column(c, std::string(c) == "strategy" ? Align::kLeft : Align::kRight);
   }
   for (const auto& s : backtest->strategies) {
@@ -592,7 +739,7 @@ int run_demo(const DemoArgs& args) {
     bt_table.add_row({s.name + (s.is_benchmark ? " (benchmark)" : ""), format_percent(m.cagr),
                       format_percent(m.volatility), format_fixed(m.sharpe, 2),
                       format_percent(m.max_drawdown), format_fixed(m.turnover_annual, 2),
-                      format_percent(m.costs_fraction)});
+                      format_fixed(m.cost_bps_per_year, 0), format_money(m.costs_total_value, simulated ? "USD" : "")});
   }
   bt_table.render(std::cout);
   for (const auto& w : warnings) std::cout << "warning: " << w << "\n";
@@ -634,6 +781,14 @@ Verb register_demo(CLI::App& app) {
                   "Weight cap for the mean-variance and CVaR models")
       ->check(CLI::Range(0.01, 1.0))
       ->capture_default_str();
+  cmd->add_option("--stablecoin-cash", args->cash_floor,
+                  "Share of the book held in the stablecoins of the metadata, as cash split "
+                  "equally; the models allocate the rest among the other assets")
+      ->check(CLI::Range(0.0, 0.9))
+      ->capture_default_str();
+  cmd->add_option("--benchmark", args->benchmark,
+                  "Buy-and-hold benchmark asset of the backtest (default: BTC when present, else "
+                  "the largest market cap, else the first column)");
   cmd->add_option("--window", args->window, "Backtest estimation window (periods)")
       ->capture_default_str();
   cmd->add_flag("--no-report", args->no_report, "Skip the HTML report");

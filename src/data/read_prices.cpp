@@ -252,8 +252,7 @@ Result<std::vector<std::size_t>> order_rows(const std::vector<Timestamp>& ts,
       if (policy == DuplicateTimestampPolicy::kError) {
         return Status::invalid(fmt::format(
             "{}:{}: duplicate timestamp {} (also on line {}); keep one row per timestamp with "
-            "--duplicates keep-first|keep-last (ReadOptions::duplicates) or remove the duplicated "
-            "rows",
+            "--duplicates keep-first|keep-last or remove the duplicated rows",
             path, lines[order[i + 1]], format_timestamp(ts[order[i]]), lines[order[i]]));
       }
       duplicates += j - i - 1;
@@ -527,8 +526,8 @@ Result<PricePanel> Parser::read_long() {
     if (options_.duplicates == DuplicateTimestampPolicy::kError) {
       return Status::invalid(fmt::format(
           "{}asset '{}': duplicate timestamp {} (also on line {}); {} rows repeat a (timestamp, "
-          "symbol) pair. Keep one row per timestamp with --duplicates keep-first|keep-last "
-          "(ReadOptions::duplicates) or remove the duplicated rows",
+          "symbol) pair. Keep one row per timestamp with --duplicates keep-first|keep-last or "
+          "remove the duplicated rows",
           at(first_dup->line), asset, format_timestamp(first_dup->t), first_dup_other_line,
           duplicates));
     }

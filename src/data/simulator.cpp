@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <limits>
 #include <numbers>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -94,19 +95,72 @@ constexpr std::array<Sector, 12> kSectorCycle = {
     Sector::kL1,     Sector::kDefi,   Sector::kL2, Sector::kExchange, Sector::kMeme, Sector::kDefi,
     Sector::kOracle, Sector::kGaming, Sector::kL1, Sector::kDefi,     Sector::kL2,   Sector::kMeme};
 
-// Fictional tickers and project names (any likeness to a listed token is accidental).
-constexpr std::array<std::pair<const char*, const char*>, 40> kTokenNames = {{
-    {"KBT", "Keelcoin"},     {"ETR", "Etheron"},     {"SOLR", "Solaris"},      {"AVN", "Avenir"},
-    {"DXP", "Dexpool"},      {"ORX", "Orexa"},       {"LMN", "Lumen Lend"},    {"ZKR", "Zkroll"},
-    {"BNX", "Binexa"},       {"WOOF", "Woofcoin"},   {"PLX", "Polyx"},         {"GMR", "Gamerra"},
-    {"TRN", "Tronix"},       {"AQL", "Aquila"},      {"RLY", "Rollyp"},        {"KXC", "Kexchange"},
-    {"PEPR", "Pepper"},      {"FRX", "Forex Swap"},  {"NDL", "Needle Oracle"}, {"QST", "Questland"},
-    {"CRN", "Corona Chain"}, {"VLT", "Vaultix"},     {"OPT", "Optimus L2"},    {"HUB", "Hubex"},
-    {"FLOK", "Flokio"},      {"MRG", "Margin Lend"}, {"SGN", "Signal Oracle"}, {"PXL", "Pixeland"},
-    {"ALP", "Alpine Chain"}, {"YLD", "Yieldia"},     {"ARC", "Arcrollup"},     {"TDX", "Tradex"},
-    {"BONKR", "Bonker"},     {"SWP", "Swapio"},      {"FED", "Feedly Oracle"}, {"MTV", "Metaverso"},
-    {"NVA", "Nova Chain"},   {"LQD", "Liquida"},     {"BRG", "Bridgeon"},      {"CHP", "Chipmunk"},
-}};
+// Fictional tickers and project names by sector, so that a name never contradicts its sector tag
+// (any likeness to a listed token is accidental). A sector that runs out of names numbers its
+// tokens ("SIM012").
+using TokenName = std::pair<const char*, const char*>;
+constexpr std::array<TokenName, 10> kL1Names = {{{"KBT", "Keelcoin"},
+                                                 {"ETR", "Etheron"},
+                                                 {"SOLR", "Solaris"},
+                                                 {"AVN", "Avenir"},
+                                                 {"TRN", "Tronix"},
+                                                 {"AQL", "Aquila"},
+                                                 {"CRN", "Corona Chain"},
+                                                 {"ALP", "Alpine Chain"},
+                                                 {"NVA", "Nova Chain"},
+                                                 {"ORX", "Orexa"}}};
+constexpr std::array<TokenName, 5> kL2Names = {{{"PLX", "Polyx Rollup"},
+                                                {"ZKR", "Zkroll"},
+                                                {"OPT", "Optimus L2"},
+                                                {"RLY", "Rollyp"},
+                                                {"ARC", "Arcrollup"}}};
+constexpr std::array<TokenName, 9> kDefiNames = {{{"DXP", "Dexpool"},
+                                                  {"LMN", "Lumen Lend"},
+                                                  {"FRX", "Forex Swap"},
+                                                  {"VLT", "Vaultix"},
+                                                  {"MRG", "Margin Lend"},
+                                                  {"YLD", "Yieldia"},
+                                                  {"SWP", "Swapio"},
+                                                  {"LQD", "Liquida"},
+                                                  {"BRG", "Bridgeon"}}};
+constexpr std::array<TokenName, 4> kExchangeNames = {
+    {{"BNX", "Binexa"}, {"KXC", "Kexchange"}, {"HUB", "Hubex"}, {"TDX", "Tradex"}}};
+constexpr std::array<TokenName, 5> kMemeNames = {{{"WOOF", "Woofcoin"},
+                                                  {"PEPR", "Pepper"},
+                                                  {"FLOK", "Flokio"},
+                                                  {"BONKR", "Bonker"},
+                                                  {"CHP", "Chipmunk"}}};
+constexpr std::array<TokenName, 3> kOracleNames = {
+    {{"NDL", "Needle Oracle"}, {"SGN", "Signal Oracle"}, {"FED", "Feedly Oracle"}}};
+constexpr std::array<TokenName, 4> kGamingNames = {
+    {{"GMR", "Gamerra"}, {"QST", "Questland"}, {"PXL", "Pixeland"}, {"MTV", "Metaverso"}}};
+
+// The name of the `ordinal`-th token of `sector` (0-based), or nullopt when the list is used up.
+std::optional<TokenName> sector_token_name(Sector sector, int ordinal) {
+  auto from = [ordinal](const auto& names) -> std::optional<TokenName> {
+    if (ordinal < 0 || static_cast<std::size_t>(ordinal) >= names.size()) return std::nullopt;
+    return names[static_cast<std::size_t>(ordinal)];
+  };
+  switch (sector) {
+    case Sector::kL1:
+      return from(kL1Names);
+    case Sector::kL2:
+      return from(kL2Names);
+    case Sector::kDefi:
+      return from(kDefiNames);
+    case Sector::kExchange:
+      return from(kExchangeNames);
+    case Sector::kMeme:
+      return from(kMemeNames);
+    case Sector::kOracle:
+      return from(kOracleNames);
+    case Sector::kGaming:
+      return from(kGamingNames);
+    case Sector::kStablecoin:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
 constexpr std::array<std::pair<const char*, const char*>, 8> kStableNames = {{
     {"KUSD", "Keel Dollar"},
     {"VUSD", "Vault Dollar"},
@@ -362,14 +416,14 @@ Result<SimulatedMarket> simulate_market(const SimulatorOptions& options) {
       s.sector =
           i < 2 ? Sector::kL1
                 : kSectorCycle[static_cast<std::size_t>(token_ordinal - 2) % kSectorCycle.size()];
-      if (static_cast<std::size_t>(token_ordinal) < kTokenNames.size()) {
-        info.symbol = kTokenNames[static_cast<std::size_t>(token_ordinal)].first;
-        info.protocol = kTokenNames[static_cast<std::size_t>(token_ordinal)].second;
+      auto& ordinal = sector_ordinal[static_cast<std::size_t>(s.sector)];
+      if (const auto name = sector_token_name(s.sector, ordinal)) {
+        info.symbol = name->first;
+        info.protocol = name->second;
       } else {
         info.symbol = numbered("SIM", token_ordinal);
         info.protocol = numbered("Sim Project ", token_ordinal);
       }
-      auto& ordinal = sector_ordinal[static_cast<std::size_t>(s.sector)];
       info.chain = chain_for(s.sector, ordinal++);
       ++token_ordinal;
       if (i == 0) {
@@ -477,6 +531,9 @@ Result<SimulatedMarket> simulate_market(const SimulatorOptions& options) {
   const double log_reference_volume =
       cal::kVolumeCapIntercept + cal::kVolumeCapSlope * std::log(cal::kCapLargest);
   const double log_reference_vol = std::log(cal::kMarketVolPerDay);
+  // Liquidity floor (not calibrated; see simulator.hpp): volumes as if the cap were at least the
+  // rank-100 cap of the cap-rank law.
+  const double log_floor_cap = cal::kCapRankIntercept + cal::kCapRankSlope * std::log(100.0);
   const double collapse_log_step =
       std::log(1.0 - options.collapse_drawdown) / std::max(1, collapse_length);
 
@@ -595,7 +652,8 @@ Result<SimulatedMarket> simulate_market(const SimulatorOptions& options) {
       if (t > 0) v = p.volume_ar * v + p.volume_innovation * rng.normal_polar();
       const double cap = s.initial_cap * price / s.initial_price;
       const double log_expected_volume = cal::kVolumeCapIntercept +
-                                         cal::kVolumeCapSlope * std::log(cap) + s.volume_level + v +
+                                         cal::kVolumeCapSlope * std::max(std::log(cap), log_floor_cap) +
+                                         s.volume_level + v +
                                          (in_crash ? cal::kCrashLogVolumeBoost : 0.0);
       const double log_volume = log_expected_volume - log_periods_per_day +
                                 cal::kVolumeAbsReturnElasticity * (abs_ratio - 1.0);

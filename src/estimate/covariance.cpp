@@ -585,7 +585,8 @@ Result<CovarianceEstimate> estimate_impl(Eigen::Ref<const Eigen::MatrixXd> x,
     }
     case CovarianceMethod::kGarchDcc: {
       // The next-period forecast H_{T+1} of GARCH(1,1) margins and DCC(1,1) correlations.
-      auto r = forecast_dcc_covariance(x, o.dcc);
+      auto r = forecast_dcc_covariance(
+          x, o.dcc, labels.assets != nullptr ? *labels.assets : std::vector<std::string>{});
       if (!r) return r.status();
       if (!r->is_usable()) {
         return Status::numerical("garch-dcc: " + r->message +
@@ -607,7 +608,7 @@ Result<CovarianceEstimate> estimate_impl(Eigen::Ref<const Eigen::MatrixXd> x,
     if (diag.min_eigenvalue < -tol) {
       diag.warnings.push_back(fmt::format(
           "{}: the covariance is not positive semidefinite (min eigenvalue {:.6g}); apply a PSD "
-          "repair (clip, higham or pyportfolioopt)",
+          "repair (--psd-repair spectral|clip|higham)",
           name, diag.min_eigenvalue));
     }
     if (!pairwise && o.method == CovarianceMethod::kSample && diag.rank < x.cols() &&

@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "estimate/bfgs.hpp"
+#include "estimate/returns_checks.hpp"
 
 namespace keel {
 namespace {
@@ -127,11 +128,15 @@ Result<double> dcc_correlation_log_likelihood(
 }
 
 Result<DynamicCovariance> forecast_dcc_covariance(Eigen::Ref<const Eigen::MatrixXd> returns,
-                                                  const DccOptions& options) {
+                                                  const DccOptions& options,
+                                                  const std::vector<std::string>& assets) {
   KEEL_RETURN_IF_ERROR(options.validate());
   const Eigen::Index t_count = returns.rows();
   const Eigen::Index n = returns.cols();
   if (n < 1) return Status::invalid("DCC: the return matrix has no columns (assets)");
+  const estimate_internal::Labels labels{
+      .assets = assets.size() == static_cast<std::size_t>(n) ? &assets : nullptr,
+      .timestamps = nullptr};
   if (t_count < 20) {
     return Status::invalid(
         fmt::format("DCC needs at least 20 rows of returns, got {}; use a longer window", t_count));
@@ -140,9 +145,9 @@ Result<DynamicCovariance> forecast_dcc_covariance(Eigen::Ref<const Eigen::Matrix
     for (Eigen::Index t = 0; t < t_count; ++t) {
       if (!std::isfinite(returns(t, j))) {
         return Status::invalid(fmt::format(
-            "DCC: return at row {}, column {} is {}; drop or fill missing rows (missing-data "
+            "DCC: return at row {}, {} is {}; drop or fill missing rows (missing-data "
             "policy) before estimating",
-            t, j, returns(t, j)));
+            t, labels.asset(j), returns(t, j)));
       }
     }
   }
@@ -154,15 +159,15 @@ Result<DynamicCovariance> forecast_dcc_covariance(Eigen::Ref<const Eigen::Matrix
   double volatility_part = 0.0;
   for (Eigen::Index j = 0; j < n; ++j) {
     Result<GarchFit> fit = fit_garch(returns.col(j), options.garch);
-    if (!fit.is_ok()) return fit.status().with_context(fmt::format("DCC step 1, column {}", j));
+    if (!fit.is_ok()) return fit.status().with_context(fmt::format("DCC step 1, {}", labels.asset(j)));
     if (!fit->is_usable()) {
       out.status = fit->status;
-      out.message = fmt::format("GARCH(1,1) for column {} did not converge: {}", j, fit->message);
+      out.message = fmt::format("GARCH(1,1) for {} did not converge: {}", labels.asset(j), fit->message);
       out.garch.push_back(std::move(fit).value());
       return out;
     }
     for (const std::string& warning : fit->warnings) {
-      out.warnings.push_back(fmt::format("column {}: {}", j, warning));
+      out.warnings.push_back(fmt::format("GARCH(1,1) of {}: {}", labels.asset(j), warning));
     }
     residuals.col(j) = fit->standardized_residuals;
     out.next_variance[j] = fit->next_variance;

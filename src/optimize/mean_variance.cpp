@@ -476,7 +476,8 @@ Status check_covariance(const Eigen::MatrixXd& cov, bool& singular) {
   if (smallest < -1e-10 * largest) {
     return Status::invalid(fmt::format(
         "covariance is not positive semidefinite (smallest eigenvalue {:.3g}, largest {:.3g}); "
-        "repair it upstream (e.g. spectral clipping or shrinkage) and list the repair",
+        "repair it upstream and list the repair: with --missing pairwise add --psd-repair "
+        "spectral|clip|higham, or use a shrinkage estimator (--cov ledoit-wolf)",
         smallest, largest));
   }
   singular = true;

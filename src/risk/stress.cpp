@@ -23,6 +23,15 @@ std::vector<StressWindow> crypto_stress_windows() {
           {"ftx-collapse-2022", day(2022, 11, 6), day(2022, 11, 10)}};
 }
 
+std::optional<double> crypto_window_market_move(std::string_view name) {
+  // Computed from ../shared/data/crypto_cmc_top120/prices_close_usd.csv (BTC column).
+  if (name == "covid-crash-2020") return -0.3815;
+  if (name == "china-ban-2021") return -0.2926;
+  if (name == "luna-collapse-2022") return -0.1752;
+  if (name == "ftx-collapse-2022") return -0.1596;
+  return std::nullopt;
+}
+
 Result<StressPnl> replay_window(const std::vector<Timestamp>& timestamps,
                                 Eigen::Ref<const Eigen::MatrixXd> returns,
                                 Eigen::Ref<const Eigen::VectorXd> weights,

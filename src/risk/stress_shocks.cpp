@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "keel/core/table.hpp"
 #include "risk/checks.hpp"
 
 namespace keel {
@@ -129,6 +130,36 @@ Status validate_shock_scenarios(const std::vector<ShockScenario>& scenarios) {
     }
   }
   return Status::ok();
+}
+
+Result<ShockScenario> window_sized_shock(const StressWindow& window, bool spare_stablecoins) {
+  const std::optional<double> move = crypto_window_market_move(window.name);
+  if (!move) {
+    return Status::invalid("window '" + window.name +
+                             "' is not a built-in crash window; its size is unknown");
+  }
+  ShockScenario scenario{
+      .name = window.name + " (hypothetical, same size)",
+      .description = "Every asset " + format_percent(*move) + " (BTC's move from " +
+                     format_date(window.start) + " to " + format_date(window.end) + ")" +
+                     (spare_stablecoins ? ", stablecoins 0%" : "") +
+                     "; the prices do not replay this window",
+      .shocks = {ShockSpec{.all = true,
+                           .assets = {},
+                           .group = {},
+                           .asset_return = *move,
+                           .price = {},
+                           .source = "built-in window " + window.name}},
+      .source = "built-in"};
+  if (spare_stablecoins) {
+    scenario.shocks.push_back(ShockSpec{.all = false,
+                                        .assets = {},
+                                        .group = "stablecoin",
+                                        .asset_return = 0.0,
+                                        .price = {},
+                                        .source = "built-in window " + window.name});
+  }
+  return scenario;
 }
 
 Result<ShockScenarioResult> evaluate_shock_scenario(const ShockScenario& scenario,

@@ -176,8 +176,14 @@ TEST(Dcc, RejectsNaNNamingRowAndColumn) {
   const Result<DynamicCovariance> fit = forecast_dcc_covariance(sim.returns);
   ASSERT_FALSE(fit.is_ok());
   EXPECT_EQ(fit.status().code(), StatusCode::kInvalidInput);
-  EXPECT_NE(fit.status().message().find("row 42, column 2"), std::string::npos)
+  EXPECT_NE(fit.status().message().find("row 42, asset column 2"), std::string::npos)
       << fit.status().message();
+  // With names, messages name the asset.
+  const std::vector<std::string> names = {"BTC", "ETH", "SOL"};
+  const Result<DynamicCovariance> named = forecast_dcc_covariance(sim.returns, {}, names);
+  ASSERT_FALSE(named.is_ok());
+  EXPECT_NE(named.status().message().find("row 42, asset 'SOL'"), std::string::npos)
+      << named.status().message();
 }
 
 TEST(Dcc, RejectsBadShapesAndOptions) {

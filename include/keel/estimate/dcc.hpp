@@ -76,8 +76,10 @@ struct DynamicCovariance {
 // Fits CCC or DCC(1,1) to T × N per-period returns (T ≥ 20, N ≥ 1, all finite) and forecasts the
 // next period's covariance. Call errors (NaN naming row and column, bad options) are a Status; a
 // GARCH or DCC step that does not converge gives a result whose status says which asset failed.
+// `assets` (one name per column, or empty) names the assets in messages and warnings.
 Result<DynamicCovariance> forecast_dcc_covariance(Eigen::Ref<const Eigen::MatrixXd> returns,
-                                                  const DccOptions& options = {});
+                                                  const DccOptions& options = {},
+                                                  const std::vector<std::string>& assets = {});
 
 // ℓ_C(a, b) of standardised residuals (T × N) with the recursion above; optionally R_{T+1}. For
 // checks and profiling. Requires a, b ≥ 0 and a + b < 1.

@@ -7,7 +7,9 @@
 // and positions are held through it (buy and hold, no rebalancing).
 
 #include <Eigen/Core>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "keel/core/result.hpp"
@@ -31,6 +33,14 @@ struct StressWindow {
 //   "luna-collapse-2022" 2022-05-07 .. 2022-05-13   (UST depeg, LUNA to zero)
 //   "ftx-collapse-2022"  2022-11-06 .. 2022-11-10
 std::vector<StressWindow> crypto_stress_windows();
+
+// The size of a built-in window's crash: BTC's close-to-close return over the window in the real
+// data (CoinMarketCap daily USD closes, last close at or before start to last close at or before
+// end): covid-crash-2020 −38.15%, china-ban-2021 −29.26%, luna-collapse-2022 −17.52%,
+// ftx-collapse-2022 −15.96%. nullopt for a name that is not a built-in window. Used to state a
+// crash as a hypothetical shock of the same size where the data cannot replay it (simulated
+// prices, or a panel that does not cover the window).
+std::optional<double> crypto_window_market_move(std::string_view name);
 
 struct StressPnl {
   std::string name;

@@ -78,6 +78,13 @@ struct ShockScenarioResult {
   Json to_json(double portfolio_value = 0.0) const;
 };
 
+// A built-in crash window stated as a hypothetical shock of the same size
+// (crypto_window_market_move): every asset takes BTC's move over the real window and, when
+// `spare_stablecoins`, stablecoins then 0% (a later shock overrides). Named
+// "<window> (hypothetical, same size)" so that it is never mistaken for a replay. Not found for a
+// window that is not built in.
+Result<ShockScenario> window_sized_shock(const StressWindow& window, bool spare_stablecoins);
+
 // Resolves and evaluates one scenario for a portfolio. `assets` and `weights` (finite) describe
 // the portfolio; `metadata` may be null when no shock uses a group; `last_prices` holds each
 // asset's last quoted price (needed only by price shocks; NaN where unknown).
