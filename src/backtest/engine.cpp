@@ -61,7 +61,11 @@ using backtest_detail::slice;
 struct Market {
   const PricePanel* panel = nullptr;
   Eigen::MatrixXd returns;  // T × N simple returns; NaN where either close is missing
-  Eigen::MatrixXi run;      // consecutive finite returns ending at each row
+  // The returns estimation windows see: `returns`, except across a short internal gap (see
+  // kMaxBridgedGap), where the last price is carried over the gap: 0 on the gap's rows and the
+  // whole move since the last quote on the row quotes resume.
+  Eigen::MatrixXd window_returns;
+  Eigen::MatrixXi run;      // consecutive window returns ending at each row (history length)
   Eigen::Index first = 0;   // evaluated rows [first, last]
   Eigen::Index last = 0;
 };
@@ -341,7 +345,7 @@ Decision StrategyRunner::decide(Eigen::Index t) {
   Eigen::MatrixXd window(rows, m);
   for (Eigen::Index k = 0; k < m; ++k) {
     window.col(k) =
-        m_.returns.col(eligible[static_cast<std::size_t>(k)]).segment(t - rows + 1, rows);
+        m_.window_returns.col(eligible[static_cast<std::size_t>(k)]).segment(t - rows + 1, rows);
   }
 
   Eigen::VectorXd target;
@@ -644,6 +648,36 @@ Result<Market> prepare_market(const PricePanel& panel, const BacktestOptions& op
         m.returns(t, i) = p1 / p0 - 1.0;
         m.run(t, i) = m.run(t - 1, i) + 1;
       }
+    }
+  }
+  // A short internal gap (a few missing quotes between two quotes) does not reset an asset's
+  // history: without this a four-day outage would make it wait a whole window to be eligible
+  // again. Its returns are those of the last price carried over the gap (what --missing ffill:N
+  // gives): 0 on the gap's rows and the whole move on the row quotes resume, so the window keeps
+  // the asset's total return. Only rows up to a decision are read, so no later price leaks in.
+  // Longer gaps still reset the history. Positions are still exited when their price stops (the
+  // engine cannot value them), and the asset is not eligible while it has no price.
+  constexpr Eigen::Index kMaxBridgedGap = 7;  // periods: a week of daily data
+  m.window_returns = m.returns;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    Eigen::Index last_quote = -1;
+    for (Eigen::Index t = 0; t < rows; ++t) {
+      if (!std::isfinite(panel.prices(t, i))) continue;
+      const Eigen::Index gap = t - last_quote - 1;
+      if (last_quote >= 0 && gap > 0 && gap <= kMaxBridgedGap &&
+          panel.prices(last_quote, i) > 0.0 && panel.prices(t, i) > 0.0) {
+        for (Eigen::Index g = last_quote + 1; g < t; ++g) {
+          m.window_returns(g, i) = 0.0;
+          m.run(g, i) = m.run(g - 1, i) + 1;
+        }
+        m.window_returns(t, i) = panel.prices(t, i) / panel.prices(last_quote, i) - 1.0;
+        m.run(t, i) = m.run(t - 1, i) + 1;
+        // The run carries on through the rows that follow until the next break.
+        for (Eigen::Index u = t + 1; u < rows && std::isfinite(m.returns(u, i)); ++u) {
+          m.run(u, i) = m.run(u - 1, i) + 1;
+        }
+      }
+      last_quote = t;
     }
   }
   m.last = rows - 1;
