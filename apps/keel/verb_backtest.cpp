@@ -224,7 +224,7 @@ Result<Strategy> read_strategy(const toml::table& t, const toml::node& node,
 
   EstimatorOptions estimator;
   estimator.mu = text("mu", "mean");
-  estimator.cov = text("cov", "ledoit-wolf");
+  estimator.cov = text("cov", kDefaultShrinkageCovariance);
   estimator.ewma_span = t["ewma_span"].value_or(std::nan(""));
   estimator.half_life = t["half_life"].value_or(std::nan(""));
   estimator.ewma_lambda = t["lambda"].value_or(std::nan(""));
@@ -491,7 +491,7 @@ strategies.toml:
   [[strategy]]
   name = "max-sharpe"
   model = "max-sharpe"         # any model of `keel optimize`
-  cov = "ledoit-wolf"          # mu, cov and their parameters as in `keel optimize`
+  cov = "ledoit-wolf-constant-correlation"  # the default; mu, cov as in `keel optimize`
   max_weight = 0.2             # bounds, budget, [strategy.constraints], [[strategy.groups]], ...
   fallback = "equal-weight"    # keep-previous, equal-weight or a model name
   cost_aware = false

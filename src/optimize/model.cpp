@@ -387,7 +387,9 @@ bool is_tail_risk(PortfolioModel model) {
          model == PortfolioModel::kMinMad || model == PortfolioModel::kMinimax;
 }
 
-Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const ModelSpec& spec) {
+namespace {
+
+Result<PortfolioResult> run_and_verify(const ModelInputs& inputs, const ModelSpec& spec) {
   KEEL_RETURN_IF_ERROR(check_inputs(inputs, spec.model));
   const auto started = std::chrono::steady_clock::now();
   auto result = run_model(inputs, spec);
@@ -424,6 +426,14 @@ Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const Mode
     r.performance = compute_performance(r.weights, mu, inputs.covariance, spec.risk_free_rate);
     verify_result(r, spec.constraints);
   }
+  return result;
+}
+
+}  // namespace
+
+Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const ModelSpec& spec) {
+  auto result = run_and_verify(inputs, spec);
+  if (result) add_plausibility_warnings(*result, spec.plausibility);
   return result;
 }
 
