@@ -1,5 +1,6 @@
 #include "common.hpp"
 
+#include <cmath>
 #include <fstream>
 #include <iostream>
 
@@ -22,6 +23,9 @@ void add_price_options(CLI::App& command, PriceInputOptions& options, bool price
       .add_option("--duplicates", options.duplicates,
                   "Duplicate timestamps in a file: error, keep-first, keep-last")
       ->capture_default_str();
+  command.add_flag("--sort", options.sort,
+                   "Sort rows that are out of time order (listed in diagnostics.repairs) instead "
+                   "of refusing the file");
   command.add_option("--periods-per-year", options.periods_per_year,
                      "Periods per year for annualising (default: inferred, 365 for daily crypto)")
       ->check(CLI::NonNegativeNumber);
@@ -42,6 +46,7 @@ Result<PricePanel> read_selected_prices(const PriceInputOptions& options) {
   if (!duplicates) return duplicates.status().with_context("--duplicates");
   ReadOptions read_options;
   read_options.duplicates = *duplicates;
+  read_options.sort = options.sort;
   auto panel = read_prices(options.prices, read_options);
   if (!panel) return panel.status();
 
@@ -86,6 +91,28 @@ Result<MarketInput> load_market(const PriceInputOptions& options) {
   auto panel = read_selected_prices(options);
   if (!panel) return panel.status();
   return prepare_market(std::move(*panel), options);
+}
+
+Status require_complete_returns(const MarketInput& input, const PriceInputOptions& options) {
+  const Eigen::MatrixXd& r = input.returns.values;
+  for (Eigen::Index t = 0; t < r.rows(); ++t) {
+    for (Eigen::Index j = 0; j < r.cols(); ++j) {
+      if (!std::isnan(r(t, j))) continue;
+      const std::string& asset = input.panel.assets[static_cast<std::size_t>(j)];
+      const bool ffill = options.missing.rfind("ffill:", 0) == 0;
+      return Status::invalid(
+          input.panel.source + ": " + asset + " has no return on " +
+          format_timestamp(input.returns.timestamps[static_cast<std::size_t>(t)]) +
+          " after --missing " + options.missing + "; this verb needs one complete return history" +
+          (ffill ? " and forward fill never fills before a first quote or after a last one: use "
+                   "--missing " + options.missing.substr(0, options.missing.find(',')) +
+                   ",drop-rows (the rows where every held asset is quoted), or --start after the "
+                   "latest listing"
+                 : ": use --missing drop-rows or ffill:N,drop-rows, or --start after the latest "
+                   "listing"));
+    }
+  }
+  return Status::ok();
 }
 
 Json inputs_json(const MarketInput& input) {

@@ -17,7 +17,8 @@
 
 namespace keel::cli {
 
-// --prices, --start, --end, --assets, --missing, --duplicates, --periods-per-year, --log-returns.
+// --prices, --start, --end, --assets, --missing, --duplicates, --sort, --periods-per-year,
+// --log-returns.
 struct PriceInputOptions {
   std::string prices;
   std::string start;
@@ -25,6 +26,7 @@ struct PriceInputOptions {
   std::vector<std::string> assets;
   std::string missing = "error";
   std::string duplicates = "error";
+  bool sort = false;  // --sort: sort rows that are out of time order (recorded) instead of failing
   double periods_per_year = 0.0;  // 0 = infer from timestamps
   bool log_returns = false;
 };
@@ -45,6 +47,10 @@ struct MarketInput {
 };
 Result<MarketInput> prepare_market(PricePanel panel, const PriceInputOptions& options);
 Result<MarketInput> load_market(const PriceInputOptions& options);
+
+// For verbs that need one complete return history (risk, stress): an error naming the first
+// missing return (asset, date) and the policy that would handle it, or ok.
+Status require_complete_returns(const MarketInput& input, const PriceInputOptions& options);
 
 // The "inputs" block of JSON results (DESIGN.md section 3).
 Json inputs_json(const MarketInput& input);

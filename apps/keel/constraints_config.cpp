@@ -58,6 +58,21 @@ Status read_groups(const toml::array& groups, const std::string& path,
     const toml::table* g = item.as_table();
     const std::string where = at(path, item);
     if (g == nullptr) return Status::invalid(where + ": each [[groups]] entry must be a table");
+    for (auto&& [key, node] : *g) {
+      const std::string_view k = key.str();
+      if (k != "name" && k != "tag" && k != "value" && k != "members" && k != "min" &&
+          k != "max" && k != "missing_metadata") {
+        return Status::invalid(at(path, node) + ": unknown key '" + std::string(k) +
+                               "' in [[groups]]; known: name, members, tag, value, min, max, "
+                               "missing_metadata");
+      }
+    }
+    for (const char* limit : {"min", "max"}) {
+      if ((*g)[limit] && !(*g)[limit].value<double>()) {
+        return Status::invalid(at(path, *(*g).get(limit)) + ": group " + limit +
+                               " must be a number");
+      }
+    }
     double min = -kInfinity;
     double max = kInfinity;
     if (auto v = (*g)["min"].value<double>()) min = *v;
@@ -79,25 +94,68 @@ Status read_groups(const toml::array& groups, const std::string& path,
     if (!tag) {
       return Status::invalid(where +
                              ": a group needs members = [...] or tag = \"sector\"|\"chain\"|"
-                             "\"protocol\"|\"stablecoin\"");
+                             "\"protocol\"|\"stablecoin\" (or any extra metadata column)");
     }
     if (metadata == nullptr) {
       return Status::invalid(where + ": group by tag '" + *tag +
                              "' needs asset metadata: pass --metadata FILE");
     }
+    if (!metadata->has_tag_field(*tag)) {
+      std::string known;
+      for (const auto& f : metadata->tag_fields()) known += (known.empty() ? "" : ", ") + f;
+      return Status::invalid(where + ": tag '" + *tag + "' is not a column of the metadata file; " +
+                             "its tags are " + known);
+    }
     auto value = (*g)["value"].value<std::string>();
     if (!value) {
       if (auto b = (*g)["value"].value<bool>()) value = *b ? "true" : "false";
     }
-    // One group per distinct tag value (or only the value asked for).
+    const std::string missing_rule = (*g)["missing_metadata"].value_or(std::string("error"));
+    if (missing_rule != "error" && missing_rule != "exclude" && missing_rule != "own-group") {
+      return Status::invalid(where + ": missing_metadata = '" + missing_rule +
+                             "' is unknown; use error, exclude or own-group");
+    }
+    // One group per distinct tag value (or only the value asked for). Assets without a value for
+    // the tag (no metadata row, or an empty cell) follow missing_metadata: never silently outside.
     std::vector<std::string> values;
     std::unordered_map<std::string, std::vector<int>> members;
+    std::vector<std::string> untagged;
+    std::vector<int> untagged_index;
     for (std::size_t i = 0; i < assets.size(); ++i) {
       auto t = metadata->tag(assets[i], *tag);
-      if (!t || t->empty()) continue;
+      if (!t || t->empty()) {
+        untagged.push_back(assets[i]);
+        untagged_index.push_back(static_cast<int>(i));
+        continue;
+      }
       if (value && *t != *value) continue;
       if (!members.count(*t)) values.push_back(*t);
       members[*t].push_back(static_cast<int>(i));
+    }
+    if (!untagged.empty() && missing_rule == "error") {
+      std::string names;
+      for (std::size_t k = 0; k < untagged.size() && k < 8; ++k) {
+        names += (k == 0 ? "" : ", ") + untagged[k];
+      }
+      if (untagged.size() > 8) names += " and " + std::to_string(untagged.size() - 8) + " more";
+      return Status::invalid(
+          where + ": " + std::to_string(untagged.size()) + " asset(s) in use have no '" + *tag +
+          "' in the metadata (" + names + "), so the group would not constrain them. Add them " +
+          "to the metadata file, or say what to do in this [[groups]] entry: missing_metadata = " +
+          "\"exclude\" (leave them outside the " + *tag + " groups) or \"own-group\" (each one " +
+          "a group of its own under the same limits)");
+    }
+    if (missing_rule == "own-group" && value) {
+      return Status::invalid(where + ": missing_metadata = \"own-group\" applies to a group per " +
+                             "value of the tag; with value = '" + *value +
+                             "' choose \"error\" or \"exclude\"");
+    }
+    if (missing_rule == "own-group") {
+      for (std::size_t k = 0; k < untagged.size(); ++k) {
+        const std::string v = "unknown:" + untagged[k];
+        values.push_back(v);
+        members[v] = {untagged_index[k]};
+      }
     }
     if (values.empty()) {
       return Status::invalid(where + ": no asset in use has tag '" + *tag + "'" +

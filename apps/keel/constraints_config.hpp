@@ -7,7 +7,9 @@
 //   [asset_bounds] BTC = [0.1, 0.5]
 //   [current_weights] BTC = 0.5           # for turnover and costs
 //   [costs] default_bps = 10, BTC = 5     # proportional costs in the objective
-//   [[groups]] tag = "chain", max = 0.4   # one group per value of a metadata tag
+//   [[groups]] tag = "chain", max = 0.4   # one group per value of a metadata tag (any column)
+//              missing_metadata = "error" # assets without that tag: "error" (default), "exclude"
+//                                         # or "own-group"; see docs/constraints.md
 //   [[groups]] name = "stables", tag = "stablecoin", value = "true", min = 0.1
 //   [[groups]] name = "defi", members = ["UNI", "AAVE"], max = 0.3
 //   [[linear]] name = "btc-over-eth", coefficients = {BTC = 1, ETH = -1}, sense = ">=", rhs = 0

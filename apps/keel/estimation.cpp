@@ -1,6 +1,11 @@
 #include "estimation.hpp"
 
+#include <iostream>
+
 #include "keel/data/labeled_csv.hpp"
+#include "keel/data/select.hpp"
+#include "keel/estimate/history.hpp"
+#include "keel/estimate/return_cleaning.hpp"
 
 namespace keel::cli {
 
@@ -46,6 +51,20 @@ void add_estimator_options(CLI::App& command, EstimatorOptions& options) {
       ->capture_default_str();
   command.add_flag("--simple-annualisation", options.simple_annualisation,
                    "Annualise ewma/capm/geometric returns by x periods_per_year, not compounding");
+  command
+      .add_option("--clean-returns", options.clean_returns,
+                  "Return cleaning before estimating: none, or clip:K (winsorise each asset at K "
+                  "robust standard deviations, median/MAD, about its median; every clipped "
+                  "return is listed in the repairs). See docs/estimation.md")
+      ->capture_default_str();
+  command
+      .add_option("--min-history", options.min_history,
+                  "Returns each asset needs (0 = a quarter of a year: 92 daily, capped at the "
+                  "window); a shorter asset is an error unless --drop-short-history")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  command.add_flag("--drop-short-history", options.drop_short_history,
+                   "Drop assets below --min-history (recorded in the repairs) instead of failing");
 }
 
 void add_risk_free_option(CLI::App& command, double& risk_free) {
@@ -100,12 +119,50 @@ Result<ExpectedReturnOptions> expected_return_options(const EstimatorOptions& op
   return mu_options;
 }
 
-Result<Estimates> estimate_all(const MarketInput& market, const EstimatorOptions& options,
+namespace {
+
+// The history check and the return cleaning, applied to `market` in place.
+Status guard_returns(MarketInput& market, const EstimatorOptions& options,
+                     std::vector<std::string>& warnings, Json& repairs) {
+  auto cleaning = parse_return_cleaning(options.clean_returns);
+  if (!cleaning) return cleaning.status().with_context("--clean-returns");
+  HistoryOptions history_options{
+      .min_returns = options.min_history,
+      .periods_per_year = market.frequency.periods_per_year,
+      .short_history = options.drop_short_history ? ShortHistory::kDrop : ShortHistory::kError};
+  auto history = check_history(market.returns, history_options);
+  if (!history) return history.status();
+  for (const auto& r : history->repairs) {
+    repairs.push_back({{"action", "drop-asset"}, {"detail", r}});
+  }
+  warnings.insert(warnings.end(), history->warnings.begin(), history->warnings.end());
+  if (history->kept.size() != market.panel.assets.size()) {
+    PanelSelection keep;
+    keep.assets = history->returns.assets;
+    auto panel = select(market.panel, keep);
+    if (!panel) return panel.status();
+    market.panel = std::move(*panel);
+    market.returns = std::move(history->returns);
+  }
+  auto cleaned = clean_returns(market.returns, *cleaning);
+  if (!cleaned) return cleaned.status();
+  warnings.insert(warnings.end(), cleaned->warnings.begin(), cleaned->warnings.end());
+  for (const auto& c : cleaned->clipped) repairs.push_back(c.to_json());
+  market.returns = std::move(cleaned->returns);
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<Estimates> estimate_all(MarketInput& market, const EstimatorOptions& options,
                                bool pairwise) {
   const double ppy = market.frequency.periods_per_year;
+  std::vector<std::string> warnings;
+  Json repairs = Json::array();
+  KEEL_RETURN_IF_ERROR(guard_returns(market, options, warnings, repairs));
   auto cov_options = covariance_options(options, pairwise);
   if (!cov_options) return cov_options.status();
-  auto cov = estimate_covariance(market.returns.values, *cov_options);
+  auto cov = estimate_covariance(market.returns, *cov_options);
   if (!cov) return cov.status();
   auto mu_options_result = expected_return_options(options, ppy);
   if (!mu_options_result) return mu_options_result.status();
@@ -129,11 +186,27 @@ Result<Estimates> estimate_all(const MarketInput& market, const EstimatorOptions
     mu_options.market_caps = *aligned;
     mu_options.equilibrium_covariance = cov->covariance;
   }
-  auto mu = estimate_expected_returns(market.returns.values, mu_options);
+  auto mu = estimate_expected_returns(market.returns, mu_options);
   if (!mu) return mu.status();
-  Estimates out{std::move(*mu), std::move(*cov), Eigen::MatrixXd()};
+  Estimates out{std::move(*mu), std::move(*cov), Eigen::MatrixXd(), std::move(warnings),
+                std::move(repairs)};
   out.annual_covariance = out.cov.covariance * ppy;
+  const auto& d = out.cov.diagnostics;
+  out.warnings.insert(out.warnings.end(), d.warnings.begin(), d.warnings.end());
+  out.warnings.insert(out.warnings.end(), out.mu.warnings.begin(), out.mu.warnings.end());
+  for (const auto& r : d.repairs) out.repairs.push_back({{"action", "covariance"}, {"detail", r}});
   return out;
+}
+
+Json all_repairs(const MarketInput& market, const Estimates& estimates) {
+  Json repairs = Json::array();
+  for (const auto& r : market.repairs) repairs.push_back(r.to_json());
+  for (const auto& r : estimates.repairs) repairs.push_back(r);
+  return repairs;
+}
+
+void print_warnings(const std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) std::cerr << "keel: warning: " << w << "\n";
 }
 
 }  // namespace keel::cli

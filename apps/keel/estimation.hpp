@@ -25,7 +25,17 @@ struct EstimatorOptions {
   std::string market_caps;
   std::string psd_repair = "none";
   bool simple_annualisation = false;
+  // The estimation step's guards (docs/estimation.md): --clean-returns, --min-history,
+  // --drop-short-history.
+  std::string clean_returns = "none";
+  int min_history = 0;  // 0 = a quarter of a year of returns (capped at the window)
+  bool drop_short_history = false;
 };
+
+// The covariance where the CLI chooses one for the user (backtest strategies, help examples):
+// Ledoit–Wolf toward constant correlation keeps each asset's own variance, which a scaled
+// identity target does not (stablecoins next to small caps). docs/estimation.md.
+inline constexpr const char* kDefaultShrinkageCovariance = "ledoit-wolf-constant-correlation";
 
 // Adds --mu, --cov and their parameters. --risk-free and --risk-aversion are added by the caller
 // when it also uses them (they are one option each on a command line).
@@ -45,9 +55,24 @@ struct Estimates {
   ExpectedReturns mu;
   CovarianceEstimate cov;
   Eigen::MatrixXd annual_covariance;
+  // Every warning of the estimation step, as the library wrote it: history shorter than the
+  // window, extreme returns, shrinkage, implausible expected returns.
+  std::vector<std::string> warnings;
+  // What the estimation step changed, as JSON objects with "action" and "detail": assets dropped
+  // for short history, clipped returns (with asset, date, raw, clipped), covariance repairs.
+  Json repairs = Json::array();
 };
 
-Result<Estimates> estimate_all(const MarketInput& market, const EstimatorOptions& options,
+// Checks each asset's history (dropping short assets from `market` when asked), cleans the
+// returns in `market` when asked, then estimates. `market` is updated so that its panel and
+// returns are those the estimates describe.
+Result<Estimates> estimate_all(MarketInput& market, const EstimatorOptions& options,
                                bool pairwise);
+
+// The market's repairs followed by the estimation step's (JSON objects).
+Json all_repairs(const MarketInput& market, const Estimates& estimates);
+
+// "keel: warning: ..." on stderr, one line per warning.
+void print_warnings(const std::vector<std::string>& warnings);
 
 }  // namespace keel::cli

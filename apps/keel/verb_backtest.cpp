@@ -224,7 +224,7 @@ Result<Strategy> read_strategy(const toml::table& t, const toml::node& node,
 
   EstimatorOptions estimator;
   estimator.mu = text("mu", "mean");
-  estimator.cov = text("cov", "ledoit-wolf");
+  estimator.cov = text("cov", kDefaultShrinkageCovariance);
   estimator.ewma_span = t["ewma_span"].value_or(std::nan(""));
   estimator.half_life = t["half_life"].value_or(std::nan(""));
   estimator.ewma_lambda = t["lambda"].value_or(std::nan(""));
@@ -292,6 +292,30 @@ Result<Strategy> read_strategy(const toml::table& t, const toml::node& node,
   return s;
 }
 
+// "26 (20 infeasible)": the fallbacks and the count and status of their most common reason.
+std::string fallback_cell(const StrategyResult& s) {
+  if (s.metrics.fallbacks == 0 || s.fallback_reasons.empty()) {
+    return std::to_string(s.metrics.fallbacks);
+  }
+  const auto& top = s.fallback_reasons.front();
+  return std::to_string(s.metrics.fallbacks) + " (" + std::to_string(top.count) + " " +
+         std::string(to_string(top.status)) + ")";
+}
+
+// One line per strategy with fallbacks: its two most common reasons, counts and dates.
+void print_fallback_reasons(const BacktestResult& r, std::ostream& out) {
+  for (const auto& s : r.strategies) {
+    for (std::size_t k = 0; k < s.fallback_reasons.size() && k < 2; ++k) {
+      const auto& f = s.fallback_reasons[k];
+      out << "fallback (" << s.name << "): " << f.count << " x " << f.reason << " ("
+          << format_timestamp(f.first_date) << " .. " << format_timestamp(f.last_date) << ")\n";
+    }
+    if (s.fallback_reasons.size() > 2) {
+      out << "  ... " << s.fallback_reasons.size() - 2 << " more reasons in the JSON result\n";
+    }
+  }
+}
+
 void print_summary(const BacktestResult& r, std::ostream& out) {
   out << "backtest " << format_timestamp(r.timestamps.front()) << " .. "
       << format_timestamp(r.timestamps.back()) << ", " << r.timestamps.size() - 1 << " periods, "
@@ -310,9 +334,10 @@ void print_summary(const BacktestResult& r, std::ostream& out) {
                    format_fixed(m.calmar, 2), format_percent(m.cvar_95),
                    format_fixed(m.turnover_annual, 2), format_fixed(m.cost_bps_per_year, 1),
                    format_fixed(m.average_holdings, 1), std::to_string(m.rebalances),
-                   std::to_string(m.fallbacks)});
+                   fallback_cell(s)});
   }
   table.render(out);
+  print_fallback_reasons(r, out);
   for (const auto& s : r.strategies) {
     std::size_t shown = 0;
     for (const auto& w : s.warnings) {
@@ -399,11 +424,11 @@ int run_backtest_verb(CLI::App& command, BacktestArgs& args) {
     }
     for (const auto& asset : panel.assets) {
       auto tag = metadata->tag(asset, args.group_tag);
-      if (!tag && args.group_tag != "sector" && args.group_tag != "chain" &&
-          args.group_tag != "protocol" && args.group_tag != "stablecoin") {
+      if (!tag && !metadata->has_tag_field(args.group_tag)) {
         return report_error(
             Status::invalid("--group-tag '" + args.group_tag +
-                            "' is unknown; use sector, chain, protocol or stablecoin"));
+                            "' is unknown; use sector, chain, protocol, stablecoin or a column of "
+                            "the metadata file"));
       }
       options.groups.push_back(tag && !tag->empty() ? *tag : "unknown");
     }
@@ -494,7 +519,7 @@ strategies.toml:
   [[strategy]]
   name = "max-sharpe"
   model = "max-sharpe"         # any model of `keel optimize`
-  cov = "ledoit-wolf"          # mu, cov and their parameters as in `keel optimize`
+  cov = "ledoit-wolf-constant-correlation"  # the default; mu, cov as in `keel optimize`
   max_weight = 0.2             # bounds, budget, [strategy.constraints], [[strategy.groups]], ...
   fallback = "equal-weight"    # keep-previous, equal-weight or a model name
   cost_aware = false

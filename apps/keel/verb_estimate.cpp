@@ -30,10 +30,7 @@ Json diagnostics_json(const Estimates& e) {
   diag["rank"] = d.rank;
   diag["observations"] = d.observations;
   if (d.factors >= 0) diag["factors"] = d.factors;
-  diag["repairs"] = d.repairs;
-  std::vector<std::string> warnings = d.warnings;
-  warnings.insert(warnings.end(), e.mu.warnings.begin(), e.mu.warnings.end());
-  diag["warnings"] = warnings;
+  diag["warnings"] = e.warnings;
   return diag;
 }
 
@@ -42,6 +39,7 @@ int run_estimate(const EstimateArgs& args) {
   if (!market) return report_error(market.status());
   auto est = estimate_all(*market, args.estimator, args.prices.missing == "pairwise");
   if (!est) return report_error(est.status());
+  print_warnings(est->warnings);
   const auto& assets = market->panel.assets;
 
   if (args.output.format == "csv") {
@@ -80,10 +78,9 @@ int run_estimate(const EstimateArgs& args) {
   }
   doc["covariance"] = std::move(cov);
   doc["inputs"] = inputs_json(*market);
+  doc["inputs"]["clean_returns"] = args.estimator.clean_returns;
   doc["diagnostics"] = diagnostics_json(*est);
-  Json repairs = doc["diagnostics"]["repairs"];
-  for (const auto& r : market->repairs) repairs.push_back(r.to_json());
-  doc["diagnostics"]["repairs"] = repairs;
+  doc["diagnostics"]["repairs"] = all_repairs(*market, *est);
 
   return emit(
       doc,
@@ -105,8 +102,9 @@ int run_estimate(const EstimateArgs& args) {
                          format_percent(std::sqrt(est->annual_covariance(k, k)))});
         }
         table.render(out);
-        for (const auto& w : d.warnings) out << "warning: " << w << "\n";
-        for (const auto& w : est->mu.warnings) out << "warning: " << w << "\n";
+        if (!est->warnings.empty()) {
+          out << est->warnings.size() << " warning(s), on stderr and in the JSON result\n";
+        }
       },
       args.output);
 }
@@ -117,7 +115,7 @@ Verb register_estimate(CLI::App& app) {
   auto args = std::make_shared<EstimateArgs>();
   CLI::App* cmd = app.add_subcommand("estimate", "Estimate expected returns and covariance");
   cmd->footer(
-      "Example:\n  keel estimate --prices prices.csv --mu geometric --cov ledoit-wolf --format json\n"
+      "Example:\n  keel estimate --prices prices.csv --mu geometric --cov ledoit-wolf-constant-correlation --format json\n"
       "  keel estimate --prices prices.csv --missing pairwise --psd-repair spectral --format csv -o est/");
   add_price_options(*cmd, args->prices, /*prices_required=*/true);
   add_output_options(*cmd, args->output, {"table", "json", "csv"});

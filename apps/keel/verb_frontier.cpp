@@ -141,7 +141,9 @@ int run_exact(const FrontierArgs& args, const MarketInput& market, const Estimat
                         {"iterations", frontier->iterations},
                         {"solve_ms", frontier->solve_ms},
                         {"kkt_residual", json_number(frontier->kkt_residual)},
-                        {"max_sharpe", best ? "" : best.status().message()}};
+                        {"max_sharpe", best ? "" : best.status().message()},
+                        {"warnings", est.warnings},
+                        {"repairs", all_repairs(market, est)}};
   const int emitted = emit(
       doc,
       [&](std::ostream& out) {
@@ -218,8 +220,10 @@ int run_traced(const FrontierArgs& args, const MarketInput& market, const Estima
                         {"min_return", json_number(frontier->min_return)},
                         {"max_return", json_number(frontier->max_return)},
                         {"return_unbounded", frontier->return_unbounded},
-                        {"warnings", d.warnings},
+                        {"warnings", est.warnings},
+                        {"repairs", all_repairs(market, est)},
                         {"max_sharpe", frontier->max_sharpe_message}};
+  for (const auto& w : d.warnings) doc["diagnostics"]["warnings"].push_back(w);
   const int emitted = emit(
       doc,
       [&](std::ostream& out) {
@@ -287,6 +291,7 @@ int run_frontier(CLI::App& command, FrontierArgs& args) {
   if (!market) return report_error(market.status());
   auto est = estimate_all(*market, args.estimator, args.prices.missing == "pairwise");
   if (!est) return report_error(est.status());
+  print_warnings(est->warnings);
   const auto& assets = market->panel.assets;
   auto setup = build_constraints(args.constraints, config->table, args.config, assets);
   if (!setup) return report_error(setup.status());

@@ -21,7 +21,12 @@ void print_inspection(const PanelInspection& report, int max_findings, std::ostr
   out << report.assets << " assets, " << report.rows << " rows, " << format_timestamp(report.start)
       << " .. " << format_timestamp(report.end) << ", " << report.frequency.label
       << ", periods_per_year = " << report.frequency.periods_per_year
-      << (report.frequency.inferred ? " (inferred)" : " (given)") << "\n\n";
+      << (report.frequency.inferred ? " (inferred)" : " (given)") << "\n";
+  if (!report.calendar_gaps.empty()) {
+    out << report.calendar_gaps.size() << " calendar gap(s): " << report.calendar_missing
+        << " period(s) missing for every asset (counted in the gaps column; see the findings)\n";
+  }
+  out << "\n";
   Table table;
   table.add_column("asset", Align::kLeft);
   table.add_column("first", Align::kLeft);
@@ -36,7 +41,8 @@ void print_inspection(const PanelInspection& report, int max_findings, std::ostr
     const bool any = a.observations > 0;
     table.add_row({a.asset, any ? format_timestamp(a.first) : "-",
                    any ? format_timestamp(a.last) : "-", std::to_string(a.observations),
-                   std::to_string(a.missing), format_percent(a.annualised_return),
+                   std::to_string(a.missing + a.calendar_missing),
+                   format_percent(a.annualised_return),
                    format_percent(a.annualised_volatility), format_percent(a.worst_return),
                    a.returns > 0 ? format_timestamp(a.worst_at) : "-"});
   }

@@ -34,7 +34,10 @@ struct OptimizeArgs {
 };
 
 // Inputs from --covariance/--expected-returns files, or estimated from --prices.
-Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model, Json& inputs_doc) {
+// Warnings and repairs of the estimation step land in `estimation_warnings` and in
+// inputs_doc["repairs"].
+Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model, Json& inputs_doc,
+                                 std::vector<std::string>& estimation_warnings) {
   ModelInputs inputs;
   if (!args.covariance_file.empty()) {
     if (!args.prices.prices.empty()) {
@@ -71,10 +74,9 @@ Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model,
     inputs_doc = inputs_json(*market);
     inputs_doc["expected_returns"] = args.estimator.mu;
     inputs_doc["covariance"] = args.estimator.cov;
-    Json repairs = Json::array();
-    for (const auto& r : market->repairs) repairs.push_back(r.to_json());
-    for (const auto& r : est->cov.diagnostics.repairs) repairs.push_back(r);
-    inputs_doc["repairs"] = std::move(repairs);
+    inputs_doc["clean_returns"] = args.estimator.clean_returns;
+    inputs_doc["repairs"] = all_repairs(*market, *est);
+    estimation_warnings = est->warnings;
   }
   if (model == PortfolioModel::kMarketCap || !args.estimator.market_caps.empty()) {
     if (args.estimator.market_caps.empty()) {
@@ -116,7 +118,9 @@ void print_result(const PortfolioResult& r, std::ostream& out) {
         << " iterations, " << format_fixed(r.diagnostics.solve_ms, 2)
         << " ms, max constraint violation " << r.diagnostics.max_constraint_violation << "\n";
   }
-  for (const auto& w : r.diagnostics.warnings) out << "warning: " << w << "\n";
+  if (!r.diagnostics.warnings.empty()) {
+    out << r.diagnostics.warnings.size() << " warning(s), on stderr and in the JSON result\n";
+  }
 }
 
 // Weights by sector and by chain in the report when a metadata file tags the assets.
@@ -147,7 +151,8 @@ int run_optimize(CLI::App& command, OptimizeArgs& args) {
   if (!model) return report_error(model.status().with_context("--model"));
 
   Json inputs_doc;
-  auto inputs = model_inputs(args, *model, inputs_doc);
+  std::vector<std::string> estimation_warnings;
+  auto inputs = model_inputs(args, *model, inputs_doc, estimation_warnings);
   if (!inputs) return report_error(inputs.status());
   auto setup = build_constraints(args.constraints, *config, args.config, inputs->assets);
   if (!setup) return report_error(setup.status());
@@ -158,9 +163,16 @@ int run_optimize(CLI::App& command, OptimizeArgs& args) {
   const ModelSpec& spec = *made;
   auto result = optimize_portfolio(*inputs, spec);
   if (!result) return report_error(result.status());
+  // The estimation step's warnings first, then the model's own (plausibility among them).
+  auto& warnings = result->diagnostics.warnings;
+  warnings.insert(warnings.begin(), estimation_warnings.begin(), estimation_warnings.end());
+  print_warnings(warnings);
 
   Json doc = result->to_json();
   doc["inputs"] = inputs_doc;
+  if (inputs_doc.contains("repairs")) {
+    for (const auto& r : inputs_doc["repairs"]) doc["diagnostics"]["repairs"].push_back(r);
+  }
   const int written = emit(doc, [&](std::ostream& out) { print_result(*result, out); }, args.output);
   if (written != 0) return written;
   if (!args.report.empty()) {
@@ -192,7 +204,7 @@ Verb register_optimize(CLI::App& app) {
   auto args = std::make_shared<OptimizeArgs>();
   CLI::App* cmd = app.add_subcommand("optimize", "Build one portfolio with any model and constraints");
   cmd->footer(
-      "Example:\n  keel optimize --prices prices.csv --model max-sharpe --cov ledoit-wolf --max-weight 0.2\n"
+      "Example:\n  keel optimize --prices prices.csv --model max-sharpe --cov ledoit-wolf-constant-correlation --max-weight 0.2\n"
       "  keel optimize --covariance cov.csv --expected-returns mu.csv --model efficient-risk "
       "--target-volatility 0.6 --format json\n"
       "  keel optimize --prices prices.csv --config book.toml --metadata prices_metadata.csv\n"

@@ -1,11 +1,13 @@
 // keel risk: tail risk of a given portfolio over a price history.
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <memory>
 
 #include "common.hpp"
 #include "keel/core/table.hpp"
 #include "keel/data/labeled_csv.hpp"
+#include "keel/data/select.hpp"
 #include "keel/report/risk_report.hpp"
 #include "keel/risk/risk_profile.hpp"
 #include "keel/risk/var.hpp"
@@ -20,7 +22,7 @@ namespace {
 struct RiskArgs {
   PriceInputOptions prices;
   OutputOptions output;
-  std::string weights;
+  PortfolioOptions portfolio;
   double alpha = 0.95;
   int horizon = 1;
   std::string method = "all";
@@ -41,13 +43,28 @@ std::vector<VarMethod> methods_for(const std::string& name) {
 
 int run_risk(RiskArgs args) {
   if (const Status s = check_report_option(args.report); !s) return report_error(s);
-  auto weights_file = read_weights_file(args.weights);
-  if (!weights_file) return report_error(weights_file.status());
-  if (args.prices.assets.empty()) args.prices.assets = weights_file->labels;
-  auto market = load_market(args.prices);
+  // The whole price file (narrowed by date) first, so that the portfolio's assets are checked
+  // against its columns with the portfolio file's own line numbers.
+  PriceInputOptions all_columns = args.prices;
+  all_columns.assets.clear();
+  auto raw = read_selected_prices(all_columns);
+  if (!raw) return report_error(raw.status());
+  auto portfolio = load_portfolio(args.portfolio, *raw);
+  if (!portfolio) return report_error(portfolio.status());
+  const std::string& portfolio_file = portfolio->source;
+  for (const auto& warning : portfolio->warnings) std::cerr << "keel: warning: " << warning << "\n";
+  if (args.portfolio_value <= 0.0 && portfolio->from_holdings) {
+    args.portfolio_value = portfolio->value;
+  }
+  auto narrowed = select(*raw, PanelSelection{.assets = args.prices.assets.empty()
+                                                            ? portfolio->weights.labels
+                                                            : args.prices.assets});
+  if (!narrowed) return report_error(narrowed.status().with_context(raw->source));
+  auto market = prepare_market(std::move(*narrowed), args.prices);
   if (!market) return report_error(market.status());
+  if (const Status s = require_complete_returns(*market, args.prices); !s) return report_error(s);
   const auto& assets = market->panel.assets;
-  auto aligned = align_to(*weights_file, assets, /*allow_extra=*/false, args.weights);
+  auto aligned = align_to(portfolio->weights, assets, /*allow_extra=*/false, portfolio_file);
   if (!aligned) return report_error(aligned.status());
   const Eigen::VectorXd w = *aligned;
   const Eigen::MatrixXd& R = market->returns.values;
@@ -73,8 +90,16 @@ int run_risk(RiskArgs args) {
   doc["inputs"] = inputs_json(*market);
   doc["inputs"]["confidence"] = args.alpha;
   doc["inputs"]["horizon"] = args.horizon;
+  doc["inputs"]["weights_file"] = portfolio_file;
+  doc["portfolio"] = portfolio->to_json();
   const Json measures = profile->to_json(assets, args.portfolio_value);
   for (const auto& [key, value] : measures.items()) doc[key] = value;
+  // Input repairs and the portfolio's warnings join whatever diagnostics the measures carry.
+  Json& diagnostics = doc["diagnostics"];
+  for (const auto& r : market->repairs) diagnostics["repairs"].push_back(r.to_json());
+  if (!diagnostics.contains("repairs")) diagnostics["repairs"] = Json::array();
+  for (const auto& warning : portfolio->warnings) diagnostics["warnings"].push_back(warning);
+  if (!diagnostics.contains("warnings")) diagnostics["warnings"] = Json::array();
   const Json& lvar = doc["lvar"];
   Table table;
   table.add_column("method", Align::kLeft);
@@ -104,7 +129,19 @@ int run_risk(RiskArgs args) {
             << args.alpha << ", horizon " << args.horizon << " period(s); losses are positive\n"
             << "volatility " << format_percent(profile->annualised_volatility)
             << " annualised, max drawdown " << format_percent(dd.max_drawdown) << ", CDaR "
-            << format_percent(dd.cdar) << "\n\n";
+            << format_percent(dd.cdar) << "\n";
+        if (portfolio->from_holdings) {
+          out << "holdings " << portfolio_file << " valued at last prices: "
+              << format_fixed(portfolio->value, 2) << "; implied weights";
+          for (std::size_t i = 0; i < portfolio->weights.labels.size(); ++i) {
+            out << (i == 0 ? " " : ", ") << portfolio->weights.labels[i] << " "
+                << format_percent(portfolio->weights.values(static_cast<Eigen::Index>(i)));
+          }
+          out << "\n";
+        } else if (std::abs(portfolio->cash()) > kBudgetTolerance) {
+          out << "cash " << format_percent(portfolio->cash()) << " of the value (--cash-remainder)\n";
+        }
+        out << "\n";
         table.render(out);
         for (const auto& [model, value] : lvar.items()) {
           if (value.is_object()) {
@@ -145,7 +182,8 @@ int run_risk(RiskArgs args) {
                                        .horizon = args.horizon,
                                        .tail_risk = std::move(tail_risk),
                                        .contributions = std::move(contribution_sets)};
-  report_input.meta.push_back("Weights: " + args.weights);
+  report_input.meta.push_back((portfolio->from_holdings ? "Holdings: " : "Weights: ") +
+                              portfolio_file);
   return write_report(report::risk_report(report_input), args.report);
 }
 
@@ -157,12 +195,12 @@ Verb register_risk(CLI::App& app) {
   cmd->footer("Example:\n  keel optimize --prices prices.csv --model hrp -o w.json\n"
               "  keel risk --prices prices.csv --weights w.json --alpha 0.99 --format json\n"
               "  keel risk --prices prices_market.csv --weights w.csv --portfolio-value 1e7\n"
-              "  keel risk --prices prices.csv --weights w.json --report risk.html");
+              "  keel risk --prices prices.csv --weights w.json --report risk.html\n"
+              "  keel risk --prices prices.csv --holdings coins.csv   # asset,quantity rows\n"
+              "  keel risk --prices prices.csv --weights w.csv --cash-remainder   # sum < 1: rest in cash");
   add_price_options(*cmd, args->prices, /*prices_required=*/true);
   add_output_options(*cmd, args->output);
-  cmd->add_option("--weights", args->weights,
-                  "Portfolio: an optimize JSON result (its weights) or CSV asset,weight")
-      ->required();
+  add_portfolio_options(*cmd, args->portfolio);
   cmd->add_option("--alpha", args->alpha, "Confidence level of VaR/CVaR/CDaR")
       ->check(CLI::Range(0.5, 0.9999))
       ->capture_default_str();
@@ -174,7 +212,8 @@ Verb register_risk(CLI::App& app) {
       ->check(CLI::IsMember({"all", "historical", "gaussian", "cornish-fisher", "monte-carlo"}))
       ->capture_default_str();
   cmd->add_option("--portfolio-value", args->portfolio_value,
-                  "Portfolio value in quote currency, for the volume-based LVaR");
+                  "Portfolio value in quote currency, for the volume-based LVaR (default with "
+                  "--holdings: their value at the last prices)");
   cmd->add_option("--scenarios", args->scenarios, "Monte Carlo scenarios (t copula)")
       ->check(CLI::Range(1000, 10000000))
       ->capture_default_str();

@@ -31,7 +31,7 @@ struct StressArgs {
   OutputOptions output;
   std::string config;
   std::string report;  // --report FILE.html
-  std::string weights;
+  PortfolioOptions portfolio;
   std::string windows = "all";
   std::vector<std::string> custom_windows;
   std::string missing_history = "exclude";
@@ -271,8 +271,19 @@ int run_stress(CLI::App& command, StressArgs& args) {
     }
   }
 
-  auto weights_file = read_weights_file(args.weights);
-  if (!weights_file) return report_error(weights_file.status());
+  // The whole price file (narrowed by date) first, so that the portfolio's assets are checked
+  // against its columns with the portfolio file's own line numbers.
+  PriceInputOptions all_columns = args.prices;
+  all_columns.assets.clear();
+  auto all_prices = read_selected_prices(all_columns);
+  if (!all_prices) return report_error(all_prices.status());
+  auto portfolio = load_portfolio(args.portfolio, *all_prices);
+  if (!portfolio) return report_error(portfolio.status());
+  const std::string& portfolio_file = portfolio->source;
+  if (args.portfolio_value <= 0.0 && portfolio->from_holdings) {
+    args.portfolio_value = portfolio->value;
+  }
+  const LabeledVector* weights_file = &portfolio->weights;
   const std::vector<std::string>& held = weights_file->labels;
   // The price columns: the held assets (unless --assets says otherwise) plus the proxy of
   // --missing-history proxy:ASSET, which the replay needs even when it is not held.
@@ -283,8 +294,8 @@ int run_stress(CLI::App& command, StressArgs& args) {
     price_options.assets = held;
     if (proxy_needed) price_options.assets.push_back(policy->proxy);
   }
-  auto raw = read_selected_prices(price_options);
-  if (!raw) return report_error(raw.status());
+  auto raw = select(*all_prices, PanelSelection{.assets = price_options.assets});
+  if (!raw) return report_error(raw.status().with_context(all_prices->source));
   LabeledVector replay_weights = *weights_file;
   const bool proxy_loaded = proxy_needed && raw->asset_index(policy->proxy).has_value();
   if (proxy_loaded) {
@@ -292,7 +303,7 @@ int run_stress(CLI::App& command, StressArgs& args) {
     replay_weights.values.conservativeResize(replay_weights.values.size() + 1);
     replay_weights.values[replay_weights.values.size() - 1] = 0.0;
   }
-  auto aligned = align_to(replay_weights, raw->assets, /*allow_extra=*/false, args.weights);
+  auto aligned = align_to(replay_weights, raw->assets, /*allow_extra=*/false, portfolio_file);
   if (!aligned) return report_error(aligned.status());
 
   StressRun run;
@@ -330,8 +341,13 @@ int run_stress(CLI::App& command, StressArgs& args) {
         "; the correlation and liquidity stress need every held asset: use drop-rows or ffill:N, "
         "or remove them from the weights"));
   }
+  if (const Status s = require_complete_returns(*market, args.prices); !s) {
+    return report_error(s.with_context(
+        "the correlation and liquidity stress need complete returns (the historical replay "
+        "handles gaps per window with --missing-history)"));
+  }
   run.assets = market->panel.assets;
-  auto w = align_to(*weights_file, run.assets, /*allow_extra=*/false, args.weights);
+  auto w = align_to(*weights_file, run.assets, /*allow_extra=*/false, portfolio_file);
   if (!w) return report_error(w.status());
   run.weights = *w;
   run.periods_per_year = market->frequency.periods_per_year;
@@ -382,6 +398,8 @@ int run_stress(CLI::App& command, StressArgs& args) {
   run.liquidity = *liquidity;
   run.warnings.insert(run.warnings.begin(), run.history.warnings.begin(),
                       run.history.warnings.end());
+  run.warnings.insert(run.warnings.begin(), portfolio->warnings.begin(),
+                      portfolio->warnings.end());
 
   const double value = args.portfolio_value;
   Json doc;
@@ -393,7 +411,10 @@ int run_stress(CLI::App& command, StressArgs& args) {
                       {"net_exposure", run.weights.sum()},
                       {"gross_exposure", run.weights.cwiseAbs().sum()},
                       {"cash", 1.0 - run.weights.sum()},
-                      {"value", value > 0.0 ? Json(value) : Json(nullptr)}};
+                      {"value", value > 0.0 ? Json(value) : Json(nullptr)},
+                      {"source", portfolio_file},
+                      {"kind", portfolio->from_holdings ? "holdings" : "weights"}};
+  if (portfolio->from_holdings) doc["portfolio"]["holdings"] = portfolio->to_json()["holdings"];
   doc["historical"] = run.history.to_json(value);
   Json hypothetical = Json::array();
   for (const auto& s : run.scenarios) hypothetical.push_back(s.to_json(value));
@@ -407,7 +428,7 @@ int run_stress(CLI::App& command, StressArgs& args) {
   inputs["horizon"] = args.horizon;
   inputs["windows"] = args.windows;
   inputs["missing_history"] = to_string(*policy);
-  inputs["weights_file"] = args.weights;
+  inputs["weights_file"] = portfolio_file;
   inputs["shocks_file"] = args.shocks.empty() ? Json(nullptr) : Json(args.shocks);
   inputs["metadata"] = args.metadata.empty() ? Json(nullptr) : Json(args.metadata);
   doc["inputs"] = inputs;
@@ -418,7 +439,7 @@ int run_stress(CLI::App& command, StressArgs& args) {
       doc, [&](std::ostream& out) { print_stress(run, out); }, args.output);
   if (emitted != 0 || args.report.empty()) return emitted;
   std::vector<std::string> meta = report_meta(doc["inputs"]);
-  meta.push_back("Weights: " + args.weights +
+  meta.push_back((portfolio->from_holdings ? "Holdings: " : "Weights: ") + portfolio_file +
                  (args.shocks.empty() ? "" : "; shocks: " + args.shocks) +
                  "; missing history in windows: " + to_string(*policy));
   return write_report(report::stress_report({.meta = std::move(meta),
@@ -473,9 +494,7 @@ Verb register_stress(CLI::App& app) {
   add_output_options(*cmd, args->output);
   add_config_option(*cmd, args->config);
   add_report_option(*cmd, args->report);
-  cmd->add_option("--weights", args->weights,
-                  "Portfolio: an optimize JSON result (its weights) or CSV asset,weight")
-      ->required();
+  add_portfolio_options(*cmd, args->portfolio);
   cmd->add_option("--windows", args->windows,
                   "Built-in crash windows to replay: all, none, or NAME,NAME")
       ->capture_default_str();
@@ -509,7 +528,8 @@ Verb register_stress(CLI::App& app) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("--portfolio-value", args->portfolio_value,
-                  "Portfolio value in quote currency: P&L in money and the volume-based LVaR")
+                  "Portfolio value in quote currency: P&L in money and the volume-based LVaR "
+                  "(default with --holdings: their value at the last prices)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-participation", args->max_participation,
                   "Impact model: largest fraction of daily volume traded when liquidating")

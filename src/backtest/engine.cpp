@@ -6,6 +6,7 @@
 #include <cmath>
 #include <deque>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -61,7 +62,11 @@ using backtest_detail::slice;
 struct Market {
   const PricePanel* panel = nullptr;
   Eigen::MatrixXd returns;  // T × N simple returns; NaN where either close is missing
-  Eigen::MatrixXi run;      // consecutive finite returns ending at each row
+  // The returns estimation windows see: `returns`, except across a short internal gap (see
+  // kMaxBridgedGap), where the last price is carried over the gap: 0 on the gap's rows and the
+  // whole move since the last quote on the row quotes resume.
+  Eigen::MatrixXd window_returns;
+  Eigen::MatrixXi run;      // consecutive window returns ending at each row (history length)
   Eigen::Index first = 0;   // evaluated rows [first, last]
   Eigen::Index last = 0;
 };
@@ -99,9 +104,14 @@ class StrategyRunner {
  private:
   bool decision_due(Eigen::Index t) const;
   Decision decide(Eigen::Index t);
+  // `conflicting` receives the constraints the model names when it fails; `notes` what was
+  // changed for this window (dropped groups and views).
   bool model_target(Eigen::Index t, const std::vector<int>& eligible, const Eigen::MatrixXd& window,
                     const ModelSpec& spec, Eigen::VectorXd& target, std::string& message,
-                    SolveStatus& status, double& solve_ms);
+                    SolveStatus& status, double& solve_ms, std::vector<std::string>& conflicting,
+                    std::vector<std::string>& notes);
+  void drop_empty_groups(Eigen::Index t, const ModelSpec& full_spec, ModelSpec& spec,
+                         std::vector<std::string>& notes);
   Eigen::VectorXd caps_at(Eigen::Index t, const std::vector<int>& eligible) const;
   void execute(Eigen::Index t, const Eigen::VectorXd& target, RebalanceRecord& record);
   TradeCostInputs facts(Eigen::Index t, Eigen::Index i);
@@ -126,6 +136,12 @@ class StrategyRunner {
   std::string last_failure_;  // de-duplicates repeated failures before the first allocation
   bool ruined_ = false;       // equity reached zero or below: no more trading
   Eigen::MatrixXd window_covariance_;  // annualised, of the last model_target() call's window
+  struct DroppedGroup {
+    int decisions = 0;
+    Timestamp first = 0;
+    Timestamp last = 0;
+  };
+  std::map<std::string, DroppedGroup> dropped_groups_;  // by group label, for one warning each
 };
 
 Eigen::VectorXd StrategyRunner::current_weights() const {
@@ -230,10 +246,57 @@ Eigen::VectorXd StrategyRunner::caps_at(Eigen::Index t, const std::vector<int>& 
   return caps;
 }
 
+std::string group_label(const GroupConstraint& group, std::size_t index) {
+  return group.name.empty() ? "group[" + std::to_string(index) + "]" : "group[" + group.name + "]";
+}
+
+// Groups left without an eligible member weigh 0 in this window: dropped with a note when their
+// limits allow 0; otherwise kept, so the model reports the group as infeasible (a note names the
+// members that are not eligible).
+void StrategyRunner::drop_empty_groups(Eigen::Index t, const ModelSpec& full_spec, ModelSpec& spec,
+                                       std::vector<std::string>& notes) {
+  auto& groups = spec.constraints.groups;
+  std::vector<GroupConstraint> kept;
+  const Timestamp now = m_.panel->timestamps[static_cast<std::size_t>(t)];
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (!groups[g].members.empty()) {
+      kept.push_back(std::move(groups[g]));
+      continue;
+    }
+    const GroupConstraint& full = full_spec.constraints.groups[g];
+    std::string members;
+    for (std::size_t k = 0; k < full.members.size(); ++k) {
+      if (k == 5) {
+        members += ", ...";
+        break;
+      }
+      members += (k == 0 ? "" : ", ") + m_.panel->assets[static_cast<std::size_t>(full.members[k])];
+    }
+    const std::string label = group_label(full, g);
+    if (full.min <= 0.0 && full.max >= 0.0) {
+      notes.push_back(label + " dropped for this window: none of its members (" + members +
+                      ") is eligible");
+      DroppedGroup& d = dropped_groups_[label];
+      if (d.decisions == 0) d.first = now;
+      if (d.decisions == 0 || d.last != now) ++d.decisions;  // a fallback model drops it again
+      d.last = now;
+      continue;
+    }
+    notes.push_back(label + ": none of its members (" + members + ") is eligible, but its " +
+                    (full.min > 0.0 ? "minimum " + format_fixed(full.min, 4)
+                                    : "maximum " + format_fixed(full.max, 4)) +
+                    " excludes a weight of 0");
+    kept.push_back(std::move(groups[g]));
+  }
+  groups = std::move(kept);
+}
+
 bool StrategyRunner::model_target(Eigen::Index t, const std::vector<int>& eligible,
                                   const Eigen::MatrixXd& window, const ModelSpec& full_spec,
                                   Eigen::VectorXd& target, std::string& message,
-                                  SolveStatus& status, double& solve_ms) {
+                                  SolveStatus& status, double& solve_ms,
+                                  std::vector<std::string>& conflicting,
+                                  std::vector<std::string>& notes) {
   const auto start = Clock::now();
   window_covariance_.resize(0, 0);
   const double ppy = o_.periods_per_year;
@@ -253,6 +316,7 @@ bool StrategyRunner::model_target(Eigen::Index t, const std::vector<int>& eligib
   inputs.covariance = cov->covariance * ppy;
   window_covariance_ = inputs.covariance;
   ModelSpec spec = restrict_spec(full_spec, eligible, current_weights());
+  drop_empty_groups(t, full_spec, spec, notes);
   inputs.market_caps = caps_at(t, eligible);
   if (is_tail_risk(spec.model)) {
     inputs.scenarios = window;
@@ -276,7 +340,7 @@ bool StrategyRunner::model_target(Eigen::Index t, const std::vector<int>& eligib
     int dropped = 0;
     inputs.views = restrict_views(s_.views, eligible, spec.black_litterman, dropped);
     if (dropped > 0) {
-      message = std::to_string(dropped) + " view(s) on assets not eligible here were dropped; ";
+      notes.push_back(std::to_string(dropped) + " view(s) on assets not eligible here were dropped");
     }
   }
   auto result = optimize_portfolio(inputs, spec);
@@ -288,6 +352,7 @@ bool StrategyRunner::model_target(Eigen::Index t, const std::vector<int>& eligib
   }
   status = result->status;
   if (!result->is_usable() || !result->weights.allFinite()) {
+    conflicting = result->diagnostics.conflicting_constraints;
     message +=
         std::string(to_string(result->status)) +
         (result->diagnostics.explanation.empty() ? "" : ": " + result->diagnostics.explanation);
@@ -341,19 +406,29 @@ Decision StrategyRunner::decide(Eigen::Index t) {
   Eigen::MatrixXd window(rows, m);
   for (Eigen::Index k = 0; k < m; ++k) {
     window.col(k) =
-        m_.returns.col(eligible[static_cast<std::size_t>(k)]).segment(t - rows + 1, rows);
+        m_.window_returns.col(eligible[static_cast<std::size_t>(k)]).segment(t - rows + 1, rows);
   }
 
   Eigen::VectorXd target;
   std::string message;
   SolveStatus status = SolveStatus::kOptimal;
   double solve_ms = 0.0;
-  bool ok = model_target(t, eligible, window, s_.model, target, message, status, solve_ms);
+  std::vector<std::string> conflicting;
+  bool ok = model_target(t, eligible, window, s_.model, target, message, status, solve_ms,
+                         conflicting, rec.notes);
   rec.model_status = status;
   rec.solve_ms = solve_ms;
   if (!ok) {
     rec.outcome = RebalanceOutcome::kFallback;
     rec.message = "model failed (" + message + "); fallback " + s_.fallback.to_string();
+    rec.fallback_reason = std::string(to_string(status)) + ": ";
+    if (conflicting.empty()) {
+      rec.fallback_reason += message;
+    } else {
+      for (std::size_t k = 0; k < conflicting.size(); ++k) {
+        rec.fallback_reason += (k == 0 ? "" : ", ") + conflicting[k];
+      }
+    }
     switch (s_.fallback.kind) {
       case FallbackKind::kKeepPrevious:
       case FallbackKind::kNone:
@@ -366,8 +441,9 @@ Decision StrategyRunner::decide(Eigen::Index t) {
         std::string fallback_message;
         SolveStatus fallback_status = SolveStatus::kOptimal;
         double fallback_ms = 0.0;
+        std::vector<std::string> fallback_conflicting;
         if (!model_target(t, eligible, window, s_.fallback.model, target, fallback_message,
-                          fallback_status, fallback_ms)) {
+                          fallback_status, fallback_ms, fallback_conflicting, rec.notes)) {
           rec.message += " also failed (" + fallback_message + "); previous weights kept";
           return d;
         }
@@ -610,7 +686,28 @@ StrategyResult StrategyRunner::run(const std::function<void()>& tick) {
   const int executed = result_.metrics.rebalances;
   int fallbacks = 0;
   for (const auto& rec : result_.rebalances) {
-    if (rec.outcome == RebalanceOutcome::kFallback) ++fallbacks;
+    if (rec.outcome != RebalanceOutcome::kFallback) continue;
+    ++fallbacks;
+    auto& reasons = result_.fallback_reasons;
+    auto it = std::find_if(reasons.begin(), reasons.end(),
+                           [&](const FallbackReasonCount& r) { return r.reason == rec.fallback_reason; });
+    if (it == reasons.end()) {
+      reasons.push_back({rec.fallback_reason, rec.model_status, 0, rec.decision_date,
+                         rec.decision_date, rec.message});
+      it = reasons.end() - 1;
+    }
+    ++it->count;
+    it->last_date = rec.decision_date;
+  }
+  std::stable_sort(result_.fallback_reasons.begin(), result_.fallback_reasons.end(),
+                   [](const FallbackReasonCount& a, const FallbackReasonCount& b) {
+                     return a.count > b.count;
+                   });
+  for (const auto& [label, d] : dropped_groups_) {
+    result_.warnings.push_back(label + " had no eligible member on " +
+                               std::to_string(d.decisions) + " decision date(s) (" +
+                               format_timestamp(d.first) + " .. " + format_timestamp(d.last) +
+                               ") and was dropped there (its limits allow a weight of 0)");
   }
   result_.metrics = compute_metrics(result_.equity, result_.net_returns, result_.weights,
                                     result_.timestamps, o_.periods_per_year, o_.risk_free_rate,
@@ -644,6 +741,36 @@ Result<Market> prepare_market(const PricePanel& panel, const BacktestOptions& op
         m.returns(t, i) = p1 / p0 - 1.0;
         m.run(t, i) = m.run(t - 1, i) + 1;
       }
+    }
+  }
+  // A short internal gap (a few missing quotes between two quotes) does not reset an asset's
+  // history: without this a four-day outage would make it wait a whole window to be eligible
+  // again. Its returns are those of the last price carried over the gap (what --missing ffill:N
+  // gives): 0 on the gap's rows and the whole move on the row quotes resume, so the window keeps
+  // the asset's total return. Only rows up to a decision are read, so no later price leaks in.
+  // Longer gaps still reset the history. Positions are still exited when their price stops (the
+  // engine cannot value them), and the asset is not eligible while it has no price.
+  constexpr Eigen::Index kMaxBridgedGap = 7;  // periods: a week of daily data
+  m.window_returns = m.returns;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    Eigen::Index last_quote = -1;
+    for (Eigen::Index t = 0; t < rows; ++t) {
+      if (!std::isfinite(panel.prices(t, i))) continue;
+      const Eigen::Index gap = t - last_quote - 1;
+      if (last_quote >= 0 && gap > 0 && gap <= kMaxBridgedGap &&
+          panel.prices(last_quote, i) > 0.0 && panel.prices(t, i) > 0.0) {
+        for (Eigen::Index g = last_quote + 1; g < t; ++g) {
+          m.window_returns(g, i) = 0.0;
+          m.run(g, i) = m.run(g - 1, i) + 1;
+        }
+        m.window_returns(t, i) = panel.prices(t, i) / panel.prices(last_quote, i) - 1.0;
+        m.run(t, i) = m.run(t - 1, i) + 1;
+        // The run carries on through the rows that follow until the next break.
+        for (Eigen::Index u = t + 1; u < rows && std::isfinite(m.returns(u, i)); ++u) {
+          m.run(u, i) = m.run(u - 1, i) + 1;
+        }
+      }
+      last_quote = t;
     }
   }
   m.last = rows - 1;

@@ -46,6 +46,8 @@ Json strategy_json(const StrategyResult& s, const BacktestResult& all, bool incl
       rec["expected_benefit"] = json_number(r.expected_benefit);
       rec["expected_cost"] = json_number(r.expected_cost);
     }
+    if (r.outcome == RebalanceOutcome::kFallback) rec["fallback_reason"] = r.fallback_reason;
+    if (!r.notes.empty()) rec["notes"] = r.notes;
     if (r.skipped_small_trades > 0) rec["skipped_small_trades"] = r.skipped_small_trades;
     if (r.target.size() > 0) rec["target"] = weights_json(all.assets, r.target);
     rebalances.push_back(std::move(rec));
@@ -58,6 +60,16 @@ Json strategy_json(const StrategyResult& s, const BacktestResult& all, bool incl
   }
   j["delistings"] = std::move(delistings);
   j["warnings"] = s.warnings;
+  Json reasons = Json::array();
+  for (const auto& f : s.fallback_reasons) {
+    reasons.push_back({{"reason", f.reason},
+                       {"status", to_string(f.status)},
+                       {"count", f.count},
+                       {"first_date", format_timestamp(f.first_date)},
+                       {"last_date", format_timestamp(f.last_date)},
+                       {"example", f.example}});
+  }
+  j["fallback_reasons"] = std::move(reasons);
   j["attribution"] = s.attribution.to_json();
   if (s.brinson_fachler) j["brinson_fachler"] = s.brinson_fachler->to_json();
   Json series;

@@ -104,6 +104,33 @@ AssetInspection inspect_asset(const PricePanel& panel, Eigen::Index col, double 
   return a;
 }
 
+// Calendar gaps: timestamps the file lacks altogether (no row at all, so no asset has a price).
+// A step is a gap when it exceeds 1.5 × the median step; a weekday-only daily calendar skips
+// weekends by design and exchange holidays (one or two weekdays) are not reported either.
+std::vector<CalendarGap> find_calendar_gaps(const std::vector<Timestamp>& ts,
+                                            const FrequencyInfo& frequency) {
+  std::vector<CalendarGap> gaps;
+  const auto step = static_cast<double>(frequency.median_step_s);
+  if (ts.size() < 2 || step <= 0.0) return gaps;
+  const bool weekdays = frequency.periods_per_year == 252.0 && frequency.label == "daily (weekdays)";
+  for (std::size_t i = 0; i + 1 < ts.size(); ++i) {
+    const auto span = static_cast<double>(ts[i + 1] - ts[i]);
+    if (span <= 1.5 * step) continue;
+    long missing = 0;
+    if (weekdays) {
+      for (Timestamp t = ts[i] + kSecondsPerDay; t < ts[i + 1]; t += kSecondsPerDay) {
+        missing += weekday(t) < 5 ? 1 : 0;
+      }
+      if (missing <= 2) continue;
+    } else {
+      missing = std::lround(span / step) - 1;
+      if (missing < 1) missing = 1;
+    }
+    gaps.push_back({ts[i], ts[i + 1], missing});
+  }
+  return gaps;
+}
+
 }  // namespace
 
 PanelInspection inspect_panel(const PricePanel& panel, const FrequencyInfo& frequency,
@@ -117,10 +144,35 @@ PanelInspection inspect_panel(const PricePanel& panel, const FrequencyInfo& freq
   }
   report.frequency = frequency;
   for (const auto& note : panel.notes) report.findings.push_back({"read", "", note});
+  report.calendar_gaps = find_calendar_gaps(panel.timestamps, frequency);
+  for (const auto& g : report.calendar_gaps) report.calendar_missing += g.missing_periods;
+  constexpr std::size_t kListed = 5;
+  for (std::size_t k = 0; k < report.calendar_gaps.size() && k < kListed; ++k) {
+    const auto& g = report.calendar_gaps[k];
+    report.findings.push_back(
+        {"calendar-gap", "",
+         fmt::format("no row for any asset between {} and {} ({} period(s) missing from the "
+                     "calendar); returns across it span the whole gap. Check the export, or "
+                     "narrow the panel with --start/--end",
+                     format_timestamp(g.after), format_timestamp(g.before), g.missing_periods)});
+  }
+  if (report.calendar_gaps.size() > kListed) {
+    report.findings.push_back(
+        {"calendar-gap", "",
+         fmt::format("... {} calendar gaps in all, {} period(s) missing (see calendar_gaps in "
+                     "--format json)",
+                     report.calendar_gaps.size(), report.calendar_missing)});
+  }
   report.per_asset.reserve(panel.assets.size());
   for (Eigen::Index c = 0; c < panel.cols(); ++c) {
-    report.per_asset.push_back(
-        inspect_asset(panel, c, frequency.periods_per_year, options, report.findings));
+    AssetInspection a =
+        inspect_asset(panel, c, frequency.periods_per_year, options, report.findings);
+    for (const auto& g : report.calendar_gaps) {
+      if (a.observations > 0 && g.after >= a.first && g.before <= a.last) {
+        a.calendar_missing += g.missing_periods;
+      }
+    }
+    report.per_asset.push_back(std::move(a));
   }
   return report;
 }
@@ -133,6 +185,14 @@ Json PanelInspection::to_json() const {
   doc["end"] = format_timestamp(end);
   doc["periods_per_year"] = frequency.periods_per_year;
   doc["frequency"] = frequency.label;
+  Json gaps = Json::array();
+  for (const auto& g : calendar_gaps) {
+    gaps.push_back(Json{{"after", format_timestamp(g.after)},
+                        {"before", format_timestamp(g.before)},
+                        {"missing_periods", g.missing_periods}});
+  }
+  doc["calendar_gaps"] = std::move(gaps);
+  doc["calendar_missing"] = calendar_missing;
   Json list = Json::array();
   for (const auto& a : per_asset) {
     Json item;
@@ -141,6 +201,7 @@ Json PanelInspection::to_json() const {
     item["last"] = a.observations > 0 ? Json(format_timestamp(a.last)) : Json(nullptr);
     item["observations"] = a.observations;
     item["missing"] = a.missing;
+    item["calendar_missing"] = a.calendar_missing;
     item["leading_missing"] = a.leading_missing;
     item["trailing_missing"] = a.trailing_missing;
     item["annualised_return"] = json_number(a.annualised_return);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <memory>
 #include <unordered_map>
 
 #include "data/csv.hpp"
@@ -13,9 +14,10 @@ namespace keel {
 
 namespace {
 
-// Non-empty, non-comment lines with their numbers.
+// Non-empty, non-comment lines with their numbers. The text lives on the heap so that the views
+// survive moving a Lines (a short std::string keeps its characters inline, and they move).
 struct Lines {
-  std::string text;
+  std::unique_ptr<std::string> text;
   std::vector<std::pair<int, std::string_view>> rows;
 };
 
@@ -23,8 +25,8 @@ Result<Lines> read_lines(const std::string& path) {
   auto text = csv::read_file(path);
   if (!text) return text.status();
   Lines lines;
-  lines.text = std::move(*text);
-  csv::LineReader reader(lines.text);
+  lines.text = std::make_unique<std::string>(std::move(*text));
+  csv::LineReader reader(*lines.text);
   std::string_view line;
   while (reader.next(line)) {
     if (csv::trim(line).empty() || csv::trim(line).front() == '#') continue;
@@ -110,11 +112,18 @@ Result<LabeledMatrix> read_labeled_matrix(const std::string& path, bool require_
 }
 
 Result<LabeledVector> read_labeled_vector(const std::string& path) {
+  auto rows = read_labeled_rows(path);
+  if (!rows) return rows.status();
+  return std::move(rows->vector);
+}
+
+Result<LabeledRows> read_labeled_rows(const std::string& path) {
   auto lines = read_lines(path);
   if (!lines) return lines.status();
   std::vector<std::string_view> fields;
   std::deque<std::string> scratch;
-  LabeledVector v;
+  LabeledRows out;
+  LabeledVector& v = out.vector;
   std::vector<double> values;
   std::unordered_map<std::string, int> seen;
   for (std::size_t r = 0; r < lines->rows.size(); ++r) {
@@ -127,7 +136,11 @@ Result<LabeledVector> read_labeled_vector(const std::string& path) {
     }
     double value = 0.0;
     const bool numeric = csv::parse_double(csv::trim(fields[1]), value);
-    if (!numeric && r == 0) continue;  // header
+    if (!numeric && r == 0) {  // header
+      out.label_header = std::string(csv::trim(fields[0]));
+      out.value_header = std::string(csv::trim(fields[1]));
+      continue;
+    }
     const std::string label(csv::trim(fields[0]));
     if (!numeric || !std::isfinite(value)) {
       return Status::invalid(fmt::format("{}: value '{}' for '{}' is not a finite number", where,
@@ -138,10 +151,11 @@ Result<LabeledVector> read_labeled_vector(const std::string& path) {
     }
     v.labels.push_back(label);
     values.push_back(value);
+    out.lines.push_back(line_no);
   }
   if (values.empty()) return Status::invalid(path + ": no 'asset,value' rows found");
   v.values = Eigen::Map<Eigen::VectorXd>(values.data(), static_cast<Eigen::Index>(values.size()));
-  return v;
+  return out;
 }
 
 Status write_labeled_matrix(const LabeledMatrix& matrix, const std::string& path) {

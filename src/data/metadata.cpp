@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -34,6 +35,17 @@ std::optional<bool> parse_bool(std::string_view text) {
   return std::nullopt;
 }
 
+std::string to_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+constexpr std::array<std::string_view, 4> kBuiltinTags = {"sector", "chain", "protocol",
+                                                          "stablecoin"};
+
 std::string format_number(double value) {
   char buffer[32];
   const auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
@@ -61,7 +73,25 @@ std::optional<std::string> AssetMetadata::tag(const std::string& symbol,
   if (field == "chain") return non_empty(info->chain);
   if (field == "protocol") return non_empty(info->protocol);
   if (field == "stablecoin") return std::string(info->is_stablecoin ? "true" : "false");
-  return std::nullopt;
+  const std::string key = to_lower(field);
+  if (key != field) return tag(symbol, key);
+  const auto it = info->tags.find(key);
+  if (it == info->tags.end()) return std::nullopt;
+  return non_empty(it->second);
+}
+
+bool AssetMetadata::has_tag_field(const std::string& field) const {
+  const std::string key = to_lower(field);
+  for (std::string_view builtin : kBuiltinTags) {
+    if (key == builtin) return true;
+  }
+  return std::find(tag_columns.begin(), tag_columns.end(), key) != tag_columns.end();
+}
+
+std::vector<std::string> AssetMetadata::tag_fields() const {
+  std::vector<std::string> fields(kBuiltinTags.begin(), kBuiltinTags.end());
+  fields.insert(fields.end(), tag_columns.begin(), tag_columns.end());
+  return fields;
 }
 
 Result<AssetMetadata> read_metadata(const std::string& path) {
@@ -86,23 +116,45 @@ Result<AssetMetadata> read_metadata(const std::string& path) {
   }
   const int header_line = lines.line_number();
   csv::split(line, fields, scratch);
-  std::vector<Field> columns;
+  // A column is a standard field or, with custom_index >= 0, a custom tag.
+  struct Column {
+    Field field = Field::kSymbol;
+    int custom_index = -1;
+  };
+  std::vector<Column> columns;
   std::array<int, kFieldNames.size()> seen{};
+  AssetMetadata metadata;
   for (std::size_t c = 0; c < fields.size(); ++c) {
     const std::string_view name = csv::trim(fields[c]);
     std::size_t k = 0;
     while (k < kFieldNames.size() && !csv::iequals(name, kFieldNames[k])) ++k;
     if (k == kFieldNames.size()) {
-      return Status::invalid(fmt::format(
-          "{}:{}: unknown metadata column '{}'; the columns are symbol, sector, chain, protocol, "
-          "is_stablecoin, lot_size, min_notional, market_cap (any order, all but symbol optional)",
-          path, header_line, name));
+      // Any other column is a custom tag.
+      const std::string tag = to_lower(name);
+      if (tag.empty()) {
+        return Status::invalid(fmt::format("{}:{}: column {} of the header has no name", path,
+                                           header_line, c + 1));
+      }
+      if (tag == "stablecoin") {
+        return Status::invalid(fmt::format(
+            "{}:{}: a column named 'stablecoin' would hide the stablecoin tag, which comes from "
+            "the is_stablecoin column; rename it is_stablecoin (true/false)",
+            path, header_line));
+      }
+      const auto& tags = metadata.tag_columns;
+      if (std::find(tags.begin(), tags.end(), tag) != tags.end()) {
+        return Status::invalid(fmt::format("{}:{}: column '{}' appears twice in the header", path,
+                                           header_line, name));
+      }
+      metadata.tag_columns.push_back(tag);
+      columns.push_back({Field::kSymbol, static_cast<int>(metadata.tag_columns.size()) - 1});
+      continue;
     }
     if (seen[k]++ > 0) {
       return Status::invalid(fmt::format("{}:{}: column '{}' appears twice in the header", path,
                                          header_line, kFieldNames[k]));
     }
-    columns.push_back(static_cast<Field>(k));
+    columns.push_back({static_cast<Field>(k), -1});
   }
   if (seen[0] == 0) {
     return Status::invalid(fmt::format(
@@ -110,7 +162,6 @@ Result<AssetMetadata> read_metadata(const std::string& path) {
         header_line));
   }
 
-  AssetMetadata metadata;
   std::unordered_map<std::string, int> rows_by_symbol;
   while (lines.next(line)) {
     if (csv::trim(line).empty()) continue;
@@ -124,17 +175,22 @@ Result<AssetMetadata> read_metadata(const std::string& path) {
     AssetInfo info;
     for (std::size_t c = 0; c < columns.size(); ++c) {
       const std::string_view cell = csv::trim(fields[c]);
+      if (columns[c].custom_index >= 0) {
+        info.tags[metadata.tag_columns[static_cast<std::size_t>(columns[c].custom_index)]] =
+            std::string(cell);
+        continue;
+      }
       const auto number = [&](double& out) -> Status {
         if (cell.empty()) return Status::ok();
         if (!csv::parse_double(cell, out) || !std::isfinite(out) || out < 0.0) {
           return Status::invalid(fmt::format(
               "{}:{}: column '{}': '{}' is not a non-negative number; leave it empty (or 0) when "
               "unknown",
-              path, line_no, kFieldNames[static_cast<std::size_t>(columns[c])], cell));
+              path, line_no, kFieldNames[static_cast<std::size_t>(columns[c].field)], cell));
         }
         return Status::ok();
       };
-      switch (columns[c]) {
+      switch (columns[c].field) {
         case Field::kSymbol:
           info.symbol = std::string(cell);
           break;
@@ -187,13 +243,20 @@ Result<AssetMetadata> read_metadata(const std::string& path) {
 }
 
 Status write_metadata(const AssetMetadata& metadata, const std::string& path) {
-  std::string out = "symbol,sector,chain,protocol,is_stablecoin,lot_size,min_notional,market_cap\n";
+  std::string out = "symbol,sector,chain,protocol,is_stablecoin,lot_size,min_notional,market_cap";
+  for (const std::string& tag : metadata.tag_columns) out += "," + csv::quote_if_needed(tag);
+  out += "\n";
   for (const AssetInfo& a : metadata.assets) {
-    out += fmt::format("{},{},{},{},{},{},{},{}\n", csv::quote_if_needed(a.symbol),
+    out += fmt::format("{},{},{},{},{},{},{},{}", csv::quote_if_needed(a.symbol),
                        csv::quote_if_needed(a.sector), csv::quote_if_needed(a.chain),
                        csv::quote_if_needed(a.protocol), a.is_stablecoin ? "true" : "false",
                        format_number(a.lot_size), format_number(a.min_notional),
                        format_number(a.market_cap));
+    for (const std::string& tag : metadata.tag_columns) {
+      const auto it = a.tags.find(tag);
+      out += "," + (it == a.tags.end() ? std::string() : csv::quote_if_needed(it->second));
+    }
+    out += "\n";
   }
   return csv::write_file(path, out);
 }

@@ -143,6 +143,131 @@ Result<CleanPanel> drop_rows(const PricePanel& panel, std::vector<Repair> repair
   return CleanPanel{subset(panel, rows, all_indices(panel.cols())), std::move(repairs)};
 }
 
+// Drops assets missing more than `fraction` of the rows, then the rows with any NaN left.
+Result<CleanPanel> drop_assets(const PricePanel& panel, double fraction,
+                               std::vector<Repair> repairs, std::string_view policy_name) {
+  const auto nan = panel.prices.array().isNaN();
+  const auto rows = static_cast<double>(panel.rows());
+  std::vector<Eigen::Index> keep;
+  std::string dropped;
+  std::size_t n_dropped = 0;
+  for (Eigen::Index c = 0; c < panel.cols(); ++c) {
+    const double missing = static_cast<double>(nan.col(c).count()) / rows;
+    if (missing > fraction) {
+      if (n_dropped < 20) {
+        dropped += fmt::format("{}{} ({:.1f}% missing)", n_dropped == 0 ? "" : ", ",
+                               panel.assets[static_cast<std::size_t>(c)], 100.0 * missing);
+      }
+      ++n_dropped;
+    } else {
+      keep.push_back(c);
+    }
+  }
+  if (keep.empty()) {
+    return Status::invalid(fmt::format(
+        "{}{}: every one of the {} assets misses more than that fraction of rows, so none is "
+        "left; raise F or narrow the date range with --start",
+        source_prefix(panel), policy_name, panel.cols()));
+  }
+  if (n_dropped > 0) {
+    if (n_dropped > 20) dropped += fmt::format(", ... ({} assets)", n_dropped);
+    repairs.push_back({"drop-asset",
+                       fmt::format("dropped {} of {} assets missing more than {}% of rows: {}",
+                                   n_dropped, panel.cols(), 100.0 * fraction, dropped)});
+  }
+  const PricePanel narrowed = subset(panel, all_indices(panel.rows()), keep);
+  return drop_rows(narrowed, std::move(repairs), policy_name);
+}
+
+std::string list_names(const std::vector<std::string>& items) {
+  std::string text;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i == 10) {
+      text += fmt::format(", ... ({} assets)", items.size());
+      break;
+    }
+    text += (i == 0 ? "" : ", ") + items[i];
+  }
+  return text;
+}
+
+// Forward fill over the gaps inside each asset's quoted span, then `policy.then` for the cells
+// outside the spans (before listings, after delistings), which are never filled.
+Result<CleanPanel> forward_fill(const PricePanel& panel, const MissingPolicy& policy) {
+  const std::string prefix = source_prefix(panel);
+  const std::string name = to_string(policy);
+  CleanPanel out{panel, {}};
+  Eigen::MatrixXd& p = out.panel.prices;
+  std::size_t filled = 0;
+  std::size_t outside = 0;  // cells before a first quote or after a last quote
+  std::vector<std::string> touched;
+  std::vector<std::string> ragged;  // assets with cells outside their span
+  for (Eigen::Index c = 0; c < p.cols(); ++c) {
+    const Span span = quoted_span(p, c);
+    if (span.first < 0) continue;  // the reader refuses all-NaN columns; nothing to fill here
+    std::size_t filled_here = 0;
+    for (Eigen::Index r = span.first + 1; r <= span.last; ++r) {
+      if (!std::isnan(p(r, c))) continue;
+      Eigen::Index end = r;
+      while (std::isnan(p(end + 1, c))) ++end;  // row span.last is quoted, so this stops
+      const Eigen::Index length = end - r + 1;
+      if (length > policy.max_fill) {
+        return Status::invalid(fmt::format(
+            "{}{}: missing price for {}, longer than the {} period(s) forward fill may bridge "
+            "(the gap ends on {}). Use a larger N if carrying the price over it is right, or "
+            "drop-rows, drop-assets:F or pairwise, or narrow the panel with --start/--assets",
+            prefix, name, describe_cell(panel, r, c), policy.max_fill,
+            format_timestamp(panel.timestamps[static_cast<std::size_t>(end)])));
+      }
+      for (Eigen::Index k = r; k <= end; ++k) p(k, c) = p(r - 1, c);
+      filled_here += static_cast<std::size_t>(length);
+      r = end;
+    }
+    if (filled_here > 0) {
+      filled += filled_here;
+      touched.push_back(
+          fmt::format("{} ({})", panel.assets[static_cast<std::size_t>(c)], filled_here));
+    }
+    const auto outside_here = static_cast<std::size_t>(span.first + (p.rows() - 1 - span.last));
+    if (outside_here > 0) {
+      outside += outside_here;
+      ragged.push_back(panel.assets[static_cast<std::size_t>(c)]);
+    }
+  }
+  if (filled > 0) {
+    out.repairs.push_back(
+        {"ffill", fmt::format("forward-filled {} cells inside quoted spans (gaps of at most {} "
+                              "periods): {}",
+                              filled, policy.max_fill, list_names(touched))});
+  }
+  if (outside == 0) return out;
+  switch (policy.then) {
+    case MissingPolicyKind::kPairwise:
+      out.repairs.push_back(
+          {"ffill-outside-span",
+           fmt::format("kept {} cells before a first quote or after a last quote missing (forward "
+                       "fill never fills them): {}",
+                       outside, list_names(ragged))});
+      return out;
+    case MissingPolicyKind::kDropRows:
+      return drop_rows(out.panel, std::move(out.repairs), name);
+    case MissingPolicyKind::kDropAssets:
+      return drop_assets(out.panel, policy.max_missing_fraction, std::move(out.repairs), name);
+    case MissingPolicyKind::kError:
+    case MissingPolicyKind::kForwardFill: {
+      const auto left = first_missing(p);
+      return Status::invalid(fmt::format(
+          "{}{} leaves a missing price for {}; forward fill never fills before an asset's first "
+          "quote or after its last. Use ffill:{},drop-rows (keep the rows where every asset is "
+          "quoted), ffill:{},drop-assets:F, or ffill:{} (keep them missing), or narrow the panel "
+          "with --start/--assets",
+          prefix, name, describe_cell(out.panel, left->first, left->second), policy.max_fill,
+          policy.max_fill, policy.max_fill));
+    }
+  }
+  return Status::internal("unhandled step after forward fill");
+}
+
 }  // namespace
 
 Status MissingPolicy::validate() const {
@@ -152,8 +277,15 @@ Status MissingPolicy::validate() const {
         "e.g. ffill:3",
         max_fill));
   }
-  if (kind == MissingPolicyKind::kDropAssets &&
-      !(max_missing_fraction >= 0.0 && max_missing_fraction < 1.0)) {
+  if (kind == MissingPolicyKind::kForwardFill && then == MissingPolicyKind::kForwardFill) {
+    return Status::invalid(
+        "missing policy ffill: the step after forward fill must be error, drop-rows, "
+        "drop-assets:F or pairwise, not another ffill");
+  }
+  const bool drops_assets = kind == MissingPolicyKind::kDropAssets ||
+                            (kind == MissingPolicyKind::kForwardFill &&
+                             then == MissingPolicyKind::kDropAssets);
+  if (drops_assets && !(max_missing_fraction >= 0.0 && max_missing_fraction < 1.0)) {
     return Status::invalid(
         fmt::format("missing policy drop-assets: max_missing_fraction = {} must be in [0, 1), e.g. "
                     "drop-assets:0.1 drops assets missing more than 10% of rows",
@@ -162,7 +294,9 @@ Status MissingPolicy::validate() const {
   return Status::ok();
 }
 
-Result<MissingPolicy> parse_missing_policy(std::string_view text) {
+namespace {
+
+Result<MissingPolicy> parse_single_policy(std::string_view text) {
   const std::string_view t = csv::trim(text);
   const auto hint = [&]() {
     return Status::invalid(fmt::format(
@@ -205,14 +339,49 @@ Result<MissingPolicy> parse_missing_policy(std::string_view text) {
   return policy;
 }
 
+}  // namespace
+
+Result<MissingPolicy> parse_missing_policy(std::string_view text) {
+  const std::string_view t = csv::trim(text);
+  const std::size_t comma = t.find(',');
+  if (comma == std::string_view::npos) return parse_single_policy(t);
+  auto first = parse_single_policy(t.substr(0, comma));
+  if (!first) return first.status();
+  if (first->kind != MissingPolicyKind::kForwardFill) {
+    return Status::invalid(fmt::format(
+        "missing policy '{}': only ffill:N takes a second step (what to do with the cells it "
+        "never fills: before a listing, after a delisting), e.g. ffill:3,drop-rows",
+        t));
+  }
+  auto second = parse_single_policy(t.substr(comma + 1));
+  if (!second) return second.status().with_context(fmt::format("missing policy '{}'", t));
+  if (second->kind == MissingPolicyKind::kForwardFill) {
+    return Status::invalid(fmt::format(
+        "missing policy '{}': the step after ffill:N must be error, drop-rows, drop-assets:F or "
+        "pairwise",
+        t));
+  }
+  MissingPolicy policy = *first;
+  policy.then = second->kind;
+  policy.max_missing_fraction = second->max_missing_fraction;
+  KEEL_RETURN_IF_ERROR(policy.validate());
+  return policy;
+}
+
 std::string to_string(const MissingPolicy& policy) {
   switch (policy.kind) {
     case MissingPolicyKind::kError:
       return "error";
     case MissingPolicyKind::kDropRows:
       return "drop-rows";
-    case MissingPolicyKind::kForwardFill:
-      return fmt::format("ffill:{}", policy.max_fill);
+    case MissingPolicyKind::kForwardFill: {
+      if (policy.then == MissingPolicyKind::kPairwise) {
+        return fmt::format("ffill:{}", policy.max_fill);
+      }
+      MissingPolicy step = policy;
+      step.kind = policy.then;
+      return fmt::format("ffill:{},{}", policy.max_fill, to_string(step));
+    }
     case MissingPolicyKind::kDropAssets:
       return fmt::format("drop-assets:{}", policy.max_missing_fraction);
     case MissingPolicyKind::kPairwise:
@@ -246,90 +415,11 @@ Result<CleanPanel> apply_missing_policy(const PricePanel& panel, const MissingPo
     case MissingPolicyKind::kDropRows:
       return drop_rows(panel, {}, "drop-rows");
 
-    case MissingPolicyKind::kForwardFill: {
-      CleanPanel out{panel, {}};
-      Eigen::MatrixXd& p = out.panel.prices;
-      std::size_t filled = 0;
-      std::vector<std::string> touched;
-      for (Eigen::Index c = 0; c < p.cols(); ++c) {
-        const Span span = quoted_span(p, c);
-        std::size_t filled_here = 0;
-        for (Eigen::Index r = span.first + 1; span.first >= 0 && r <= span.last; ++r) {
-          if (!std::isnan(p(r, c))) continue;
-          const double last_price = p(r - 1, c);
-          int run = 0;
-          while (r <= span.last && std::isnan(p(r, c))) {
-            if (run < policy.max_fill) {
-              p(r, c) = last_price;
-              ++filled_here;
-            }
-            ++run;
-            ++r;
-          }
-        }
-        if (filled_here > 0) {
-          filled += filled_here;
-          touched.push_back(
-              fmt::format("{} ({})", panel.assets[static_cast<std::size_t>(c)], filled_here));
-        }
-      }
-      if (const auto left = first_missing(p)) {
-        return Status::invalid(fmt::format(
-            "{}ffill:{} leaves a missing price for {}; forward fill never fills before an "
-            "asset's first quote or after its last, nor more than {} periods in a row. Use "
-            "drop-rows or drop-assets:F, a larger N, or narrow the panel with --start/--assets",
-            prefix, policy.max_fill, describe_cell(out.panel, left->first, left->second),
-            policy.max_fill));
-      }
-      std::string assets;
-      for (std::size_t i = 0; i < touched.size(); ++i) {
-        if (i == 10) {
-          assets += fmt::format(", ... ({} assets)", touched.size());
-          break;
-        }
-        assets += (i == 0 ? "" : ", ") + touched[i];
-      }
-      out.repairs.push_back(
-          {"ffill", fmt::format("forward-filled {} cells (at most {} periods in a row): {}", filled,
-                                policy.max_fill, assets)});
-      return out;
-    }
+    case MissingPolicyKind::kForwardFill:
+      return forward_fill(panel, policy);
 
-    case MissingPolicyKind::kDropAssets: {
-      const auto nan = panel.prices.array().isNaN();
-      const auto rows = static_cast<double>(panel.rows());
-      std::vector<Eigen::Index> keep;
-      std::string dropped;
-      std::size_t n_dropped = 0;
-      for (Eigen::Index c = 0; c < panel.cols(); ++c) {
-        const double fraction = static_cast<double>(nan.col(c).count()) / rows;
-        if (fraction > policy.max_missing_fraction) {
-          if (n_dropped < 20) {
-            dropped += fmt::format("{}{} ({:.1f}% missing)", n_dropped == 0 ? "" : ", ",
-                                   panel.assets[static_cast<std::size_t>(c)], 100.0 * fraction);
-          }
-          ++n_dropped;
-        } else {
-          keep.push_back(c);
-        }
-      }
-      if (keep.empty()) {
-        return Status::invalid(fmt::format(
-            "{}drop-assets:{}: every one of the {} assets misses more than that fraction of rows, "
-            "so none is left; raise F or narrow the date range with --start",
-            prefix, policy.max_missing_fraction, panel.cols()));
-      }
-      std::vector<Repair> repairs;
-      if (n_dropped > 0) {
-        if (n_dropped > 20) dropped += fmt::format(", ... ({} assets)", n_dropped);
-        repairs.push_back(
-            {"drop-asset",
-             fmt::format("dropped {} of {} assets missing more than {}% of rows: {}", n_dropped,
-                         panel.cols(), 100.0 * policy.max_missing_fraction, dropped)});
-      }
-      const PricePanel narrowed = subset(panel, all_indices(panel.rows()), keep);
-      return drop_rows(narrowed, std::move(repairs), "drop-assets");
-    }
+    case MissingPolicyKind::kDropAssets:
+      return drop_assets(panel, policy.max_missing_fraction, {}, "drop-assets");
 
     case MissingPolicyKind::kPairwise:
       return CleanPanel{panel,

@@ -215,29 +215,46 @@ Status Parser::check_assets_have_data(const PricePanel& panel) const {
   return Status::ok();
 }
 
+// The error for a file (or, in a long file, a symbol's rows) that is neither ascending nor
+// descending: `line` is the first line that breaks the file's majority direction, `previous_line`
+// the line before it in that order.
+Status out_of_order(const std::string& path, int line, Timestamp t, int previous_line,
+                    Timestamp previous, bool ascending, std::size_t count,
+                    const std::string& symbol) {
+  return Status::invalid(fmt::format(
+      "{}:{}: {}timestamp {} is out of time order: it follows {} (line {}) although the {} "
+      "otherwise run(s) {}; {} row(s) are out of order. Sort the file by date, or pass --sort "
+      "(ReadOptions::sort) to have the rows sorted on reading (the repair is recorded in "
+      "diagnostics.repairs)",
+      path, line, symbol.empty() ? "" : fmt::format("symbol '{}': ", symbol), format_timestamp(t),
+      format_timestamp(previous), previous_line, symbol.empty() ? "file's rows" : "symbol's rows",
+      ascending ? "oldest first" : "newest first", count));
+}
+
 // Orders rows by timestamp and resolves duplicate timestamps; returns the rows to keep, ascending.
 Result<std::vector<std::size_t>> order_rows(const std::vector<Timestamp>& ts,
                                             const std::vector<int>& lines, const std::string& path,
-                                            DuplicateTimestampPolicy policy,
+                                            const ReadOptions& options,
                                             std::vector<std::string>& notes) {
+  const DuplicateTimestampPolicy policy = options.duplicates;
   const std::size_t n = ts.size();
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::size_t ups = 0;
   std::size_t downs = 0;
+  std::size_t first_up = n;  // first i with ts[i] < ts[i + 1]
+  std::size_t first_down = n;
   for (std::size_t i = 0; i + 1 < n; ++i) {
-    if (ts[i] < ts[i + 1]) ++ups;
-    if (ts[i] > ts[i + 1]) ++downs;
+    if (ts[i] < ts[i + 1]) {
+      if (ups++ == 0) first_up = i;
+    }
+    if (ts[i] > ts[i + 1]) {
+      if (downs++ == 0) first_down = i;
+    }
   }
   if (downs > 0) {
     std::stable_sort(order.begin(), order.end(),
                      [&](std::size_t a, std::size_t b) { return ts[a] < ts[b]; });
-    if (ups > 0) {
-      notes.push_back(fmt::format(
-          "{}: {} rows were out of time order (the file is neither ascending nor descending); "
-          "all rows were sorted by timestamp",
-          path, std::min(ups, downs)));
-    }
   }
   std::vector<std::size_t> keep;
   keep.reserve(n);
@@ -259,6 +276,20 @@ Result<std::vector<std::size_t>> order_rows(const std::vector<Timestamp>& ts,
     }
     keep.push_back(policy == DuplicateTimestampPolicy::kKeepLast ? order[j - 1] : order[i]);
     i = j;
+  }
+  // Checked after duplicates, so that a duplicated row is reported as such even when it also
+  // breaks the order.
+  if (ups > 0 && downs > 0) {
+    if (!options.sort) {
+      const bool ascending = ups >= downs;
+      const std::size_t at = ascending ? first_down : first_up;
+      return out_of_order(path, lines[at + 1], ts[at + 1], lines[at], ts[at], ascending,
+                          std::min(ups, downs), std::string());
+    }
+    notes.push_back(fmt::format(
+        "{}: {} rows were out of time order (the file is neither ascending nor descending); "
+        "all rows were sorted by timestamp (--sort)",
+        path, std::min(ups, downs)));
   }
   if (duplicates > 0) {
     notes.push_back(fmt::format(
@@ -357,7 +388,7 @@ Result<PricePanel> Parser::read_wide() {
         "{}the file has a header but no data rows; expected one row per date after the header",
         at(header_line_)));
   }
-  auto keep = order_rows(ts, line_numbers, path_, options_.duplicates, panel.notes);
+  auto keep = order_rows(ts, line_numbers, path_, options_, panel.notes);
   if (!keep) return keep.status();
   const auto rows = static_cast<Eigen::Index>(keep->size());
   panel.prices.resize(rows, static_cast<Eigen::Index>(n_assets));
@@ -426,8 +457,12 @@ Result<PricePanel> Parser::read_long() {
   struct SymbolOrder {
     bool seen = false;
     Timestamp previous = 0;
+    int previous_line = 0;
     std::size_t ups = 0;
     std::size_t downs = 0;
+    // The first step up and the first step down: (line, timestamp) after and before the step.
+    int up_line = 0, up_previous_line = 0, down_line = 0, down_previous_line = 0;
+    Timestamp up_t = 0, up_previous = 0, down_t = 0, down_previous = 0;
   };
   std::vector<SymbolOrder> order;
   std::string_view line;
@@ -466,26 +501,26 @@ Result<PricePanel> Parser::read_long() {
     rows.push_back(row);
     if (order.size() < panel.assets.size()) order.resize(panel.assets.size());
     SymbolOrder& o = order[static_cast<std::size_t>(last_index)];
-    if (o.seen) {
-      o.ups += o.previous < *t ? 1 : 0;
-      o.downs += o.previous > *t ? 1 : 0;
+    if (o.seen && o.previous < *t && o.ups++ == 0) {
+      o.up_line = line_no;
+      o.up_t = *t;
+      o.up_previous_line = o.previous_line;
+      o.up_previous = o.previous;
+    }
+    if (o.seen && o.previous > *t && o.downs++ == 0) {
+      o.down_line = line_no;
+      o.down_t = *t;
+      o.down_previous_line = o.previous_line;
+      o.down_previous = o.previous;
     }
     o.seen = true;
     o.previous = *t;
+    o.previous_line = line_no;
   }
   if (rows.empty()) {
     return Status::invalid(fmt::format(
         "{}the file has a header but no data rows; expected one row per date and symbol",
         at(header_line_)));
-  }
-
-  std::size_t out_of_order = 0;
-  for (const SymbolOrder& o : order) out_of_order += std::min(o.ups, o.downs);
-  if (out_of_order > 0) {
-    panel.notes.push_back(fmt::format(
-        "{}: {} rows were out of time order within their symbol (the file is neither ascending "
-        "nor descending); all rows were sorted by timestamp",
-        path_, out_of_order));
   }
 
   std::vector<Timestamp> grid(rows.size());
@@ -538,6 +573,37 @@ Result<PricePanel> Parser::read_long() {
         options_.duplicates == DuplicateTimestampPolicy::kKeepLast ? "last" : "first",
         format_timestamp(first_dup->t), asset));
   }
+  std::size_t out_of_order_rows = 0;
+  const SymbolOrder* first_broken = nullptr;  // the symbol whose order breaks on the earliest line
+  std::size_t first_broken_symbol = 0;
+  const auto break_line = [](const SymbolOrder& o) {
+    return o.ups >= o.downs ? o.down_line : o.up_line;
+  };
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const SymbolOrder& o = order[k];
+    if (o.ups == 0 || o.downs == 0) continue;
+    out_of_order_rows += std::min(o.ups, o.downs);
+    if (first_broken == nullptr || break_line(o) < break_line(*first_broken)) {
+      first_broken = &o;
+      first_broken_symbol = k;
+    }
+  }
+  if (first_broken != nullptr && !options_.sort) {
+    const SymbolOrder& o = *first_broken;
+    const bool ascending = o.ups >= o.downs;
+    return out_of_order(path_, ascending ? o.down_line : o.up_line, ascending ? o.down_t : o.up_t,
+                        ascending ? o.down_previous_line : o.up_previous_line,
+                        ascending ? o.down_previous : o.up_previous, ascending,
+                        std::min(o.ups, o.downs), panel.assets[first_broken_symbol]);
+  }
+  if (out_of_order_rows > 0) {
+    panel.notes.insert(
+        panel.notes.begin(),
+        fmt::format("{}: {} rows were out of time order within their symbol (the file is neither "
+                    "ascending nor descending); all rows were sorted by timestamp (--sort)",
+                    path_, out_of_order_rows));
+  }
+
   KEEL_RETURN_IF_ERROR(check_assets_have_data(panel));
   return panel;
 }

@@ -28,6 +28,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+}  // namespace
+
 std::string closest_name(const std::vector<std::string>& names, std::string_view wanted) {
   const std::string lower_wanted = csv::to_lower(wanted);
   std::string best;
@@ -41,8 +43,6 @@ std::string closest_name(const std::vector<std::string>& names, std::string_view
   }
   return best;
 }
-
-}  // namespace
 
 Result<PanelSelection> parse_selection(std::string_view start, std::string_view end,
                                        std::string_view assets) {

@@ -496,6 +496,46 @@ Result<Eigen::MatrixXd> denoised(Eigen::Ref<const Eigen::MatrixXd> x, const Deno
   return out;
 }
 
+// The judgment the shrinkage formulas lack (docs/estimation.md): an intensity above the threshold
+// means the data hardly inform the estimate (or one extreme return inflates the estimated error),
+// and a scaled-identity target (ledoit-wolf, oas) gives every asset the average variance, which
+// destroys books whose variances differ by orders of magnitude (stablecoins next to small caps).
+void add_shrinkage_warnings(Eigen::Ref<const Eigen::MatrixXd> x, CovarianceEstimate& est,
+                            const CovarianceOptions& o, const Labels& labels) {
+  auto& diag = est.diagnostics;
+  if (!std::isfinite(diag.shrinkage)) return;
+  const std::string_view name = to_string(o.method);
+  if (diag.shrinkage > o.shrinkage_warning_threshold) {
+    diag.warnings.push_back(fmt::format(
+        "{}: shrinkage intensity {:.3f} is above {}: the estimate is mostly the target, not the "
+        "data (too few observations for the assets, or extreme returns; see --clean-returns)",
+        name, diag.shrinkage, o.shrinkage_warning_threshold));
+  }
+  if (o.method != CovarianceMethod::kLedoitWolf && o.method != CovarianceMethod::kOas) return;
+  // Sample variances (T-divided, as the shrinkage formulas use) against the shrunk ones.
+  const Eigen::RowVectorXd mean = x.colwise().mean();
+  const double t = static_cast<double>(x.rows());
+  Eigen::Index worst = -1;
+  double worst_ratio = 1.0;
+  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    const double sample = (x.col(j).array() - mean(j)).square().sum() / t;
+    const double shrunk = est.covariance(j, j);
+    if (!(sample > 0.0) || !(shrunk > 0.0)) continue;
+    const double ratio = std::sqrt(shrunk / sample);
+    if (std::abs(std::log(ratio)) > std::abs(std::log(worst_ratio))) {
+      worst_ratio = ratio;
+      worst = j;
+    }
+  }
+  if (worst >= 0 && std::abs(std::log(worst_ratio)) > std::log(o.volatility_change_warning)) {
+    diag.warnings.push_back(fmt::format(
+        "{}: the scaled-identity target gives every asset the average variance, which changes {} "
+        "volatility by a factor {:.3g}; with variances this different use "
+        "ledoit-wolf-constant-correlation (keeps each asset's own variance)",
+        name, labels.asset(worst), worst_ratio));
+  }
+}
+
 Result<CovarianceEstimate> estimate_impl(Eigen::Ref<const Eigen::MatrixXd> x,
                                          const CovarianceOptions& o, const Labels& labels) {
   KEEL_RETURN_IF_ERROR(o.validate());
@@ -600,6 +640,7 @@ Result<CovarianceEstimate> estimate_impl(Eigen::Ref<const Eigen::MatrixXd> x,
       break;
     }
   }
+  add_shrinkage_warnings(x, est, o, labels);
   if (o.compute_spectrum && !spectrum_done) fill_spectrum(est.covariance, diag);
   if (o.compute_spectrum) {
     const double tol = o.psd_relative_tolerance *
@@ -690,6 +731,14 @@ Status CovarianceOptions::validate() const {
       return Status::invalid(
           fmt::format("denoised: detone_components {} must be ≥ 1", denoise.detone_components));
     }
+  }
+  if (!(shrinkage_warning_threshold >= 0.0 && shrinkage_warning_threshold <= 1.0)) {
+    return Status::invalid(fmt::format(
+        "covariance: shrinkage_warning_threshold {} must be in [0, 1]", shrinkage_warning_threshold));
+  }
+  if (!(volatility_change_warning > 1.0)) {
+    return Status::invalid(fmt::format("covariance: volatility_change_warning {} must be > 1",
+                                       volatility_change_warning));
   }
   if (!(psd_relative_tolerance >= 0.0 && psd_relative_tolerance < 1.0)) {
     return Status::invalid(fmt::format("covariance: psd_relative_tolerance {} must be in [0, 1)",

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <utility>
@@ -90,7 +91,14 @@ Result<ExpectedReturns> estimate_impl(Eigen::Ref<const Eigen::MatrixXd> x,
     if (out) out->method = o.method;
     return out;
   }
-  KEEL_RETURN_IF_ERROR(estimate_internal::check_finite(x, name, labels));
+  // The pairwise policy keeps the gaps for the covariance; these estimators cannot use them, so
+  // the hint must not send a user who chose pairwise back to pairwise.
+  KEEL_RETURN_IF_ERROR(estimate_internal::check_finite(
+      x, name, labels,
+      "this expected-return method needs complete returns (the pairwise missing-data policy "
+      "serves the sample covariance only): use the geometric mean, which takes each asset over "
+      "its own rows (--mu geometric), or a policy that removes the gaps (drop-rows, ffill:N, "
+      "drop-assets:F)"));
   const Eigen::Index t_rows = x.rows();
   const Eigen::Index n = x.cols();
   const double td = static_cast<double>(t_rows);
@@ -216,6 +224,9 @@ Status ExpectedReturnOptions::validate() const {
         "8760 hourly, 252 to reproduce PyPortfolioOpt), got {}",
         periods_per_year));
   }
+  if (!(return_warning_threshold > 0.0)) {
+    return Status::invalid("expected returns: return_warning_threshold must be > 0 (+inf = never)");
+  }
   if (!std::isfinite(risk_free_rate)) {
     return Status::invalid("expected returns: risk_free_rate must be finite (annual, e.g. 0.02)");
   }
@@ -247,9 +258,42 @@ Status ExpectedReturnOptions::validate() const {
   return Status::ok();
 }
 
+namespace {
+
+// Annualised means this high are in-sample accidents (a bull run, a short history, a listing
+// print), not forecasts; the optimizers lever them into absurd portfolios (docs/estimation.md).
+Result<ExpectedReturns> with_plausibility_warning(Result<ExpectedReturns> result,
+                                                  const ExpectedReturnOptions& o,
+                                                  const Labels& labels) {
+  if (!result) return result;
+  const Eigen::VectorXd& mu = result->annualised;
+  std::vector<Eigen::Index> high;
+  for (Eigen::Index i = 0; i < mu.size(); ++i) {
+    if (mu(i) > o.return_warning_threshold) high.push_back(i);
+  }
+  if (high.empty()) return result;
+  std::stable_sort(high.begin(), high.end(),
+                   [&](Eigen::Index a, Eigen::Index b) { return mu(a) > mu(b); });
+  std::string listed;
+  for (std::size_t k = 0; k < high.size(); ++k) {
+    const Eigen::Index i = high[k];
+    const std::string name = labels.assets != nullptr
+                                 ? (*labels.assets)[static_cast<std::size_t>(i)]
+                                 : fmt::format("asset column {}", i);
+    listed += fmt::format("{}{} {:.0f}%", k == 0 ? "" : ", ", name, 100.0 * mu(i));
+  }
+  result->warnings.push_back(fmt::format(
+      "{}: {} asset(s) have an annualised expected return above {:.0f}%: {}; in-sample means "
+      "this high come from a short history, a bull run or a bad print, and optimizers lever them",
+      to_string(o.method), high.size(), 100.0 * o.return_warning_threshold, listed));
+  return result;
+}
+
+}  // namespace
+
 Result<ExpectedReturns> estimate_expected_returns(Eigen::Ref<const Eigen::MatrixXd> returns,
                                                   const ExpectedReturnOptions& options) {
-  return estimate_impl(returns, options, Labels{});
+  return with_plausibility_warning(estimate_impl(returns, options, Labels{}), options, Labels{});
 }
 
 Result<ExpectedReturns> estimate_expected_returns(const ReturnSeries& returns,
@@ -258,7 +302,8 @@ Result<ExpectedReturns> estimate_expected_returns(const ReturnSeries& returns,
                 returns.timestamps.size() == static_cast<std::size_t>(returns.values.rows())
                     ? &returns.timestamps
                     : nullptr};
-  return estimate_impl(returns.values, options, labels);
+  return with_plausibility_warning(estimate_impl(returns.values, options, labels), options,
+                                   labels);
 }
 
 Result<Eigen::VectorXd> equilibrium_returns(Eigen::Ref<const Eigen::MatrixXd> annual_covariance,

@@ -40,11 +40,15 @@ Status check_shape(Eigen::Ref<const Eigen::MatrixXd> returns, Eigen::Index min_r
 }
 
 Status check_finite(Eigen::Ref<const Eigen::MatrixXd> returns, std::string_view method,
-                    const Labels& labels) {
+                    const Labels& labels, std::string_view missing_hint) {
   for (Eigen::Index j = 0; j < returns.cols(); ++j) {
     for (Eigen::Index t = 0; t < returns.rows(); ++t) {
       const double v = returns(t, j);
       if (std::isnan(v)) {
+        if (!missing_hint.empty()) {
+          return Status::invalid(fmt::format("{}: {} has a missing return at {}; {}", method,
+                                             labels.asset(j), labels.row(t), missing_hint));
+        }
         return Status::invalid(fmt::format(
             "{}: {} has a missing return at {}; choose a missing-data policy (drop-rows, "
             "ffill:N, drop-assets:F) or, for the sample covariance, pairwise",

@@ -25,9 +25,10 @@ struct Labels {
 Status check_shape(Eigen::Ref<const Eigen::MatrixXd> returns, Eigen::Index min_rows,
                    std::string_view method, const Labels& labels);
 
-// Rejects NaN/inf, naming the first bad cell, and suggests a missing-data policy.
+// Rejects NaN/inf, naming the first bad cell, and suggests a missing-data policy. `missing_hint`
+// replaces the default suggestion for NaN (which mentions the pairwise sample covariance).
 Status check_finite(Eigen::Ref<const Eigen::MatrixXd> returns, std::string_view method,
-                    const Labels& labels);
+                    const Labels& labels, std::string_view missing_hint = {});
 
 // Rejects ±inf anywhere (NaN allowed), for the estimators that skip NaN.
 Status check_no_infinity(Eigen::Ref<const Eigen::MatrixXd> returns, std::string_view method,

@@ -1,8 +1,10 @@
 #include "keel/optimize/model.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <sstream>
 #include <utility>
 
 #include "keel/core/name_table.hpp"
@@ -59,6 +61,12 @@ Status require_plain_constraints(PortfolioModel model, const PortfolioConstraint
                                  bool bounds_allowed) {
   const std::string name(to_string(model));
   auto refuse = [&](const std::string& what) {
+    if (model == PortfolioModel::kBlackLitterman) {
+      return Status::invalid("the closed-form black-litterman weights cannot honour " + what +
+                             "; optimise the posterior under every constraint with a "
+                             "mean-variance model (--posterior-model max-sharpe, ...), or remove "
+                             "the constraint");
+    }
     return Status::invalid("model " + name + " cannot honour " + what +
                            "; use a mean-variance model (min-variance, max-sharpe, ...) for it, or "
                            "remove the constraint");
@@ -72,6 +80,22 @@ Status require_plain_constraints(PortfolioModel model, const PortfolioConstraint
     return refuse("weight bounds other than 0..1");
   }
   return Status::ok();
+}
+
+std::string group_label(const GroupConstraint& group, std::size_t index) {
+  return group.name.empty() ? "group[" + std::to_string(index) + "]" : "group[" + group.name + "]";
+}
+
+std::string empty_group_explanation(const GroupConstraint& group, const std::string& label,
+                                    std::size_t assets) {
+  const bool below = group.min > 0.0;
+  std::ostringstream text;
+  text << label << " has no member among the " << assets
+       << " assets given, so its weight is 0, " << (below ? "below its minimum " : "above its maximum ")
+       << (below ? group.min : group.max) << "; "
+       << (below ? "lower the group minimum to 0" : "raise the group maximum to 0")
+       << " or add an asset of the group";
+  return text.str();
 }
 
 PortfolioResult base_result(const ModelInputs& inputs, PortfolioModel model) {
@@ -349,7 +373,11 @@ Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& sp
       return from_model_result(inputs, model, std::move(*naive));
     }
     case PortfolioModel::kBlackLitterman:
-      KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, true));
+      // With an optimiser on the posterior, that mean-variance model honours every constraint;
+      // the closed-form weights honour none but the budget.
+      if (!spec.black_litterman_optimizer) {
+        KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, true));
+      }
       return run_black_litterman(inputs, spec);
     case PortfolioModel::kMinCvar:
     case PortfolioModel::kMinCdar:
@@ -387,12 +415,47 @@ bool is_tail_risk(PortfolioModel model) {
          model == PortfolioModel::kMinMad || model == PortfolioModel::kMinimax;
 }
 
-Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const ModelSpec& spec) {
-  KEEL_RETURN_IF_ERROR(check_inputs(inputs, spec.model));
+namespace {
+
+Result<PortfolioResult> run_and_verify(const ModelInputs& inputs, const ModelSpec& full_spec) {
+  KEEL_RETURN_IF_ERROR(check_inputs(inputs, full_spec.model));
   const auto started = std::chrono::steady_clock::now();
+  // Groups without a member (a tag group none of whose assets is in this universe, e.g. before a
+  // listing) weigh 0: dropped with a warning when 0 is within their limits, else infeasible.
+  std::vector<std::string> dropped_groups;
+  ModelSpec stripped;
+  const bool has_empty_group =
+      std::any_of(full_spec.constraints.groups.begin(), full_spec.constraints.groups.end(),
+                  [](const GroupConstraint& g) { return g.members.empty(); });
+  if (has_empty_group) {
+    stripped = full_spec;
+    stripped.constraints.groups.clear();
+    for (std::size_t g = 0; g < full_spec.constraints.groups.size(); ++g) {
+      const GroupConstraint& group = full_spec.constraints.groups[g];
+      if (!group.members.empty()) {
+        stripped.constraints.groups.push_back(group);
+        continue;
+      }
+      const std::string label = group_label(group, g);
+      if (!(group.min <= 0.0 && group.max >= 0.0)) {
+        PortfolioResult r = base_result(inputs, full_spec.model);
+        r.status = SolveStatus::kInfeasible;
+        r.diagnostics.conflicting_constraints = {label};
+        r.diagnostics.explanation = empty_group_explanation(group, label, inputs.assets.size());
+        return r;
+      }
+      dropped_groups.push_back(label);
+    }
+  }
+  const ModelSpec& spec = has_empty_group ? stripped : full_spec;
   auto result = run_model(inputs, spec);
   if (!result) return result;
   PortfolioResult& r = *result;
+  for (const auto& label : dropped_groups) {
+    r.diagnostics.warnings.push_back(label +
+                                     " has no member among the assets given and was dropped (its "
+                                     "limits allow a weight of 0)");
+  }
   // Mean-variance and tail-risk models compute performance and verify inside.
   if (is_mean_variance(spec.model) || is_tail_risk(spec.model)) {
     return result;
@@ -424,6 +487,14 @@ Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const Mode
     r.performance = compute_performance(r.weights, mu, inputs.covariance, spec.risk_free_rate);
     verify_result(r, spec.constraints);
   }
+  return result;
+}
+
+}  // namespace
+
+Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const ModelSpec& spec) {
+  auto result = run_and_verify(inputs, spec);
+  if (result) add_plausibility_warnings(*result, spec.plausibility);
   return result;
 }
 

@@ -1,5 +1,7 @@
 #include "keel/optimize/portfolio_result.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 namespace keel {
@@ -64,6 +66,25 @@ Json PortfolioResult::to_json() const {
   document["diagnostics"] = diag;
   for (const auto& [key, value] : details.items()) document[key] = value;
   return document;
+}
+
+void add_plausibility_warnings(PortfolioResult& r, const PlausibilityLimits& limits) {
+  if (!r.is_usable()) return;
+  const Performance& p = r.performance;
+  if (std::isfinite(p.expected_return) && p.expected_return > limits.max_expected_return) {
+    r.diagnostics.warnings.push_back(fmt::format(
+        "implausible expected return {:.0f}% a year (above {:.0f}%): the expected returns are "
+        "in-sample accidents (short histories, a bull run, a bad print), not a forecast; check "
+        "the assets' history (--min-history), clean extreme returns (--clean-returns) or use "
+        "shrunk expected returns (--mu james-stein, capm, equilibrium)",
+        100.0 * p.expected_return, 100.0 * limits.max_expected_return));
+  }
+  if (std::isfinite(p.sharpe) && p.sharpe > limits.max_sharpe) {
+    r.diagnostics.warnings.push_back(fmt::format(
+        "implausible Sharpe ratio {:.1f} (above {:.3g}): no book sustains this; the estimates "
+        "behind it are in-sample noise or a data error",
+        p.sharpe, limits.max_sharpe));
+  }
 }
 
 }  // namespace keel

@@ -12,11 +12,6 @@
 namespace keel {
 namespace {
 
-const std::vector<std::string>& group_fields() {
-  static const std::vector<std::string> fields = {"sector", "chain", "protocol", "stablecoin"};
-  return fields;
-}
-
 std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
@@ -53,15 +48,20 @@ struct Group {
   std::string value;  // as written (for messages)
 };
 
-Result<Group> parse_group(const std::string& text) {
+// `metadata` knows the tag fields (built-in and custom columns); without it (checking a scenario
+// file before any metadata is read) every field name is accepted and checked later.
+Result<Group> parse_group(const std::string& text, const AssetMetadata* metadata) {
   const auto colon = text.find(':');
   Group g;
   g.field = lower(trim(text.substr(0, colon)));
   g.value = colon == std::string::npos ? std::string() : trim(text.substr(colon + 1));
   if (g.field == "stablecoin" && g.value.empty()) g.value = "true";
-  if (std::find(group_fields().begin(), group_fields().end(), g.field) == group_fields().end()) {
-    return Status::invalid("group '" + text + "' has an unknown tag '" + g.field +
-                           "'; write sector:NAME, chain:NAME, protocol:NAME or stablecoin");
+  if (g.field.empty() || (metadata != nullptr && !metadata->has_tag_field(g.field))) {
+    return Status::invalid(
+        "group '" + text + "' has an unknown tag '" + g.field + "'; write TAG:NAME with TAG one of " +
+        join(metadata != nullptr ? metadata->tag_fields()
+                                 : AssetMetadata{}.tag_fields()) +
+        " (any extra metadata column is a tag too), or stablecoin");
   }
   if (g.value.empty()) {
     return Status::invalid("group '" + text + "' names no value; write " + g.field +
@@ -110,7 +110,7 @@ Status validate_shock_scenarios(const std::vector<ShockScenario>& scenarios) {
         if (trim(a).empty()) return Status::invalid(w + "an empty asset name in assets");
       }
       if (!s.group.empty()) {
-        auto g = parse_group(s.group);
+        auto g = parse_group(s.group, nullptr);
         if (!g) return g.status().with_context(w.substr(0, w.size() - 2));
       }
       if (s.asset_return.has_value() == s.price.has_value()) {
@@ -206,14 +206,14 @@ Result<ShockScenarioResult> evaluate_shock_scenario(const ShockScenario& scenari
       }
     } else {
       uses_groups = true;
-      auto g = parse_group(s.group);
-      if (!g) return g.status().with_context(w.substr(0, w.size() - 2));
       if (metadata == nullptr) {
         return Status::invalid(
             w + "group '" + s.group +
             "' needs asset metadata (symbol,sector,chain,protocol,is_stablecoin); "
             "supply it or target assets = [...] instead");
       }
+      auto g = parse_group(s.group, metadata);
+      if (!g) return g.status().with_context(w.substr(0, w.size() - 2));
       const std::string wanted = lower(g->value);
       std::vector<std::string> present;  // distinct values of the field in the metadata
       bool known = false;

@@ -251,6 +251,116 @@ TEST(Backtest, InfeasibleRebalanceFallsBackAndIsRecorded) {
   EXPECT_EQ(kept->strategies[0].rebalances.size(), 1u);  // the repeated failure is logged once
 }
 
+TEST(Backtest, GroupWithNoEligibleMemberIsDroppedWithANote) {
+  // A chain group whose only coin lists late (column 2 from row 30): before its listing the group
+  // has no eligible member. It was a call error recorded as numerical-error, and every such
+  // decision fell back; now the group is dropped for those windows with a note and a warning.
+  auto panel = random_panel(120, 4, 31);
+  for (Eigen::Index t = 0; t < 30; ++t) panel.prices(t, 2) = kNaN;
+  auto s = model_strategy("mv", PortfolioModel::kMinVariance, "every:5");
+  s.model.constraints.groups.push_back({"chain=solana", {2}, -kInfinity, 0.3});
+  s.model.constraints.groups.push_back({"chain=ethereum", {0, 1}, 0.0, 0.6});
+  s.fallback.kind = FallbackKind::kEqualWeight;
+  auto o = small_options(20);
+  auto r = run_backtest(panel, {s}, o);
+  ASSERT_TRUE(r) << r.status().message();
+  const auto& res = r->strategies[0];
+  EXPECT_EQ(res.metrics.fallbacks, 0);
+  EXPECT_TRUE(res.fallback_reasons.empty());
+  int dropped = 0;
+  for (const auto& rec : res.rebalances) {
+    EXPECT_EQ(rec.outcome, RebalanceOutcome::kRebalanced) << rec.message;
+    EXPECT_EQ(rec.model_status, SolveStatus::kOptimal);
+    if (rec.eligible_assets == 3) {
+      ASSERT_EQ(rec.notes.size(), 1u);
+      EXPECT_NE(rec.notes[0].find("group[chain=solana] dropped for this window"),
+                std::string::npos)
+          << rec.notes[0];
+      EXPECT_NE(rec.notes[0].find("A2"), std::string::npos) << rec.notes[0];
+      ++dropped;
+    } else {
+      EXPECT_TRUE(rec.notes.empty());
+      EXPECT_LE(rec.target(2), 0.3 + 1e-8);  // the cap applies once the coin is eligible
+    }
+    EXPECT_LE(rec.target(0) + rec.target(1), 0.6 + 1e-8);
+  }
+  EXPECT_GT(dropped, 0);
+  bool warned = false;
+  for (const auto& w : res.warnings) {
+    if (w.find("group[chain=solana] had no eligible member on " + std::to_string(dropped) +
+               " decision date(s)") != std::string::npos)
+      warned = true;
+  }
+  EXPECT_TRUE(warned);
+}
+
+TEST(Backtest, GroupWithPositiveMinimumAndNoEligibleMemberIsInfeasible) {
+  auto panel = random_panel(120, 4, 31);
+  for (Eigen::Index t = 0; t < 30; ++t) panel.prices(t, 2) = kNaN;
+  auto s = model_strategy("mv", PortfolioModel::kMinVariance, "every:5");
+  s.model.constraints.groups.push_back({"chain=solana", {2}, 0.1, 0.3});
+  s.fallback.kind = FallbackKind::kEqualWeight;
+  auto r = run_backtest(panel, {s}, small_options(20));
+  ASSERT_TRUE(r) << r.status().message();
+  const auto& res = r->strategies[0];
+  int infeasible = 0;
+  for (const auto& rec : res.rebalances) {
+    if (rec.eligible_assets == 3) {
+      EXPECT_EQ(rec.outcome, RebalanceOutcome::kFallback);
+      EXPECT_EQ(rec.model_status, SolveStatus::kInfeasible);
+      EXPECT_EQ(rec.fallback_reason, "infeasible: group[chain=solana]");
+      EXPECT_NE(rec.message.find("below its minimum 0.1"), std::string::npos) << rec.message;
+      ASSERT_EQ(rec.notes.size(), 1u);
+      EXPECT_NE(rec.notes[0].find("none of its members (A2) is eligible"), std::string::npos)
+          << rec.notes[0];
+      ++infeasible;
+    } else {
+      EXPECT_EQ(rec.outcome, RebalanceOutcome::kRebalanced) << rec.message;
+      EXPECT_GE(rec.target(2), 0.1 - 1e-8);
+    }
+  }
+  ASSERT_GT(infeasible, 0);
+  EXPECT_EQ(res.metrics.fallbacks, infeasible);
+  ASSERT_EQ(res.fallback_reasons.size(), 1u);
+  EXPECT_EQ(res.fallback_reasons[0].reason, "infeasible: group[chain=solana]");
+  EXPECT_EQ(res.fallback_reasons[0].status, SolveStatus::kInfeasible);
+  EXPECT_EQ(res.fallback_reasons[0].count, infeasible);
+  EXPECT_EQ(res.fallback_reasons[0].first_date, res.rebalances.front().decision_date);
+
+  // The JSON carries the reason per record and the counts per strategy.
+  const Json j = backtest_to_json(*r, false);
+  const Json& js = j["strategies"][0];
+  ASSERT_EQ(js["fallback_reasons"].size(), 1u);
+  EXPECT_EQ(js["fallback_reasons"][0]["reason"], "infeasible: group[chain=solana]");
+  EXPECT_EQ(js["fallback_reasons"][0]["count"], infeasible);
+  EXPECT_EQ(js["fallback_reasons"][0]["status"], "infeasible");
+  EXPECT_EQ(js["rebalances"][0]["fallback_reason"], "infeasible: group[chain=solana]");
+  EXPECT_EQ(js["rebalances"][0]["notes"].size(), 1u);
+}
+
+TEST(Backtest, EveryFallbackRecordsItsReason) {
+  // Three assets capped at 30% cannot be fully invested: every decision falls back, and each
+  // record and the per-strategy counts say why (the constraints the model names).
+  const auto panel = random_panel(60, 3, 4);
+  auto s = model_strategy("capped", PortfolioModel::kMinVariance, "every:5");
+  s.model.constraints.upper_bound = 0.3;
+  s.fallback.kind = FallbackKind::kEqualWeight;
+  auto r = run_backtest(panel, {s}, small_options(10));
+  ASSERT_TRUE(r) << r.status().message();
+  const auto& res = r->strategies[0];
+  ASSERT_GT(res.metrics.fallbacks, 1);
+  for (const auto& rec : res.rebalances) {
+    ASSERT_EQ(rec.outcome, RebalanceOutcome::kFallback);
+    EXPECT_EQ(rec.fallback_reason.rfind("infeasible: ", 0), 0u) << rec.fallback_reason;
+    EXPECT_NE(rec.fallback_reason.find("bounds"), std::string::npos) << rec.fallback_reason;
+  }
+  ASSERT_EQ(res.fallback_reasons.size(), 1u);
+  EXPECT_EQ(res.fallback_reasons[0].count, res.metrics.fallbacks);
+  EXPECT_EQ(res.fallback_reasons[0].first_date, res.rebalances.front().decision_date);
+  EXPECT_EQ(res.fallback_reasons[0].last_date, res.rebalances.back().decision_date);
+  EXPECT_NE(res.fallback_reasons[0].example.find("fallback equal-weight"), std::string::npos);
+}
+
 TEST(Backtest, DriftBandRebalancesOnlyWhenABandIsLeft) {
   const auto panel = random_panel(200, 2, 21);
   auto s = model_strategy("ew", PortfolioModel::kEqualWeight, "drift:0.01");

@@ -79,13 +79,44 @@ TEST(Metadata, ErrorsNameTheLine) {
            {"symbol,sector\n,x\n", "m.csv:2: empty symbol"},
            {"symbol,sector\nBTC\n", "m.csv:2: row has 1 fields"},
            {"sector,chain\nx,y\n", "m.csv:1: the metadata header has no 'symbol' column"},
-           {"symbol,sectr\nBTC,x\n", "m.csv:1: unknown metadata column 'sectr'"},
+           {"symbol,stablecoin\nBTC,true\n", "m.csv:1: a column named 'stablecoin'"},
+           {"symbol,custody,Custody\nBTC,a,b\n", "m.csv:1: column 'Custody' appears twice"},
+           {"symbol,,sector\nBTC,a,b\n", "m.csv:1: column 2 of the header has no name"},
            {"", "the metadata file is empty"},
        }) {
     const auto m = read_metadata(dir.write("m.csv", c.content));
     ASSERT_FALSE(m.is_ok()) << c.content;
     EXPECT_TRUE(contains(m.status().message(), c.expected)) << m.status().message();
   }
+}
+
+TEST(Metadata, ExtraColumnsAreTags) {
+  // Any column beyond the standard ones is a tag (before, it was refused as unknown).
+  TempDir dir;
+  const auto m = read_metadata(dir.write("m.csv",
+                                         "symbol,Custody,sector,tier\n"
+                                         "BTC,coinbase,currency,1\n"
+                                         "ETH,anchorage,smart-contract,\n"
+                                         "SOL,coinbase,smart-contract,2\n"));
+  ASSERT_TRUE(m.is_ok()) << m.status().message();
+  EXPECT_EQ(m->tag_columns, (std::vector<std::string>{"custody", "tier"}));
+  EXPECT_EQ(m->tag("BTC", "custody"), std::optional<std::string>("coinbase"));
+  EXPECT_EQ(m->tag("SOL", "CUSTODY"), std::optional<std::string>("coinbase"));
+  EXPECT_EQ(m->tag("ETH", "tier"), std::nullopt);  // empty = unknown
+  EXPECT_EQ(m->tag("BTC", "tier"), std::optional<std::string>("1"));
+  EXPECT_EQ(m->tag("DOGE", "custody"), std::nullopt);
+  EXPECT_EQ(m->tag("BTC", "sector"), std::optional<std::string>("currency"));
+  EXPECT_TRUE(m->has_tag_field("custody"));
+  EXPECT_TRUE(m->has_tag_field("chain"));  // built-in tags exist even without their column
+  EXPECT_FALSE(m->has_tag_field("colour"));
+  EXPECT_EQ(m->tag_fields(), (std::vector<std::string>{"sector", "chain", "protocol", "stablecoin",
+                                                       "custody", "tier"}));
+  // Written back after the standard columns, and read again the same.
+  ASSERT_TRUE(write_metadata(*m, dir.path("back.csv")).is_ok());
+  const auto back = read_metadata(dir.path("back.csv"));
+  ASSERT_TRUE(back.is_ok()) << back.status().message();
+  EXPECT_EQ(back->tag_columns, m->tag_columns);
+  for (const auto& a : m->assets) EXPECT_EQ(back->find(a.symbol)->tags, a.tags) << a.symbol;
 }
 
 }  // namespace

@@ -114,9 +114,10 @@ TEST(MissingPolicy, ForwardFillOnlyInsideQuotedSpan) {
   p.prices(5, 3) = 9.5;
   const auto one =
       apply_missing_policy(p, {.kind = MissingPolicyKind::kForwardFill, .max_fill = 1});
-  ASSERT_FALSE(one.is_ok()) << "a 2-period gap with ffill:1 leaves a NaN";
-  EXPECT_TRUE(contains(one.status().message(), "asset 'B' on 2024-01-04"))
+  ASSERT_FALSE(one.is_ok()) << "a 2-period gap is longer than ffill:1 bridges";
+  EXPECT_TRUE(contains(one.status().message(), "asset 'B' on 2024-01-03 (a gap of 2 period(s)"))
       << one.status().message();
+  EXPECT_TRUE(contains(one.status().message(), "ends on 2024-01-04")) << one.status().message();
   const auto two =
       apply_missing_policy(p, {.kind = MissingPolicyKind::kForwardFill, .max_fill = 2});
   ASSERT_TRUE(two.is_ok()) << two.status().message();
@@ -128,13 +129,28 @@ TEST(MissingPolicy, ForwardFillOnlyInsideQuotedSpan) {
   EXPECT_TRUE(contains(two->repairs[0].detail, "forward-filled 2 cells")) << two->repairs[0].detail;
   EXPECT_TRUE(contains(two->repairs[0].detail, "B (2)")) << two->repairs[0].detail;
 
-  // With the ragged panel, ffill never fills C before listing nor D after delisting.
+  // With the ragged panel, ffill never fills C before listing nor D after delisting: those cells
+  // stay missing (the default step after ffill keeps them) and are recorded; B's gap is filled.
   const auto ragged = apply_missing_policy(
       ragged_panel(), {.kind = MissingPolicyKind::kForwardFill, .max_fill = 5});
-  ASSERT_FALSE(ragged.is_ok());
+  ASSERT_TRUE(ragged.is_ok()) << ragged.status().message();
+  EXPECT_TRUE(std::isnan(ragged->panel.prices(0, 2)));
+  EXPECT_TRUE(std::isnan(ragged->panel.prices(1, 2)));
+  EXPECT_TRUE(std::isnan(ragged->panel.prices(4, 3)));
+  EXPECT_TRUE(std::isnan(ragged->panel.prices(5, 3)));
+  EXPECT_EQ(ragged->panel.prices(3, 1), 11.0);
+  ASSERT_EQ(ragged->repairs.size(), 2u);
+  EXPECT_EQ(ragged->repairs[1].action, "ffill-outside-span");
+  EXPECT_TRUE(contains(ragged->repairs[1].detail, "kept 4 cells")) << ragged->repairs[1].detail;
+  // "ffill:N,error" is the old strict behaviour: the first cell left missing is named.
+  const auto strict = apply_missing_policy(ragged_panel(), {.kind = MissingPolicyKind::kForwardFill,
+                                                            .max_fill = 5,
+                                                            .then = MissingPolicyKind::kError});
+  ASSERT_FALSE(strict.is_ok());
   EXPECT_TRUE(
-      contains(ragged.status().message(), "asset 'C' on 2024-01-01 (before its first quote"))
-      << ragged.status().message();
+      contains(strict.status().message(), "asset 'C' on 2024-01-01 (before its first quote"))
+      << strict.status().message();
+  EXPECT_TRUE(contains(strict.status().message(), "ffill:5,drop-rows")) << strict.status().message();
 }
 
 TEST(MissingPolicy, DropAssetsThenRows) {

@@ -138,12 +138,19 @@ TEST(ReadWide, OldMacLineEndings) {
   EXPECT_EQ(p->rows(), 2);
 }
 
-TEST(ReadWide, InterleavedRowsAreSortedWithANote) {
+TEST(ReadWide, InterleavedRowsAreRefusedOrSortedWithANote) {
   TempDir dir;
-  const auto p = read_prices(dir.write("w.csv",
-                                       "date,A\n"
-                                       "2024-01-05,5\n2024-01-04,4\n2024-01-02,2\n"
-                                       "2024-01-03,3\n2024-01-01,1\n"));
+  const std::string path = dir.write("w.csv",
+                                     "date,A\n"
+                                     "2024-01-05,5\n2024-01-04,4\n2024-01-02,2\n"
+                                     "2024-01-03,3\n2024-01-01,1\n");
+  // Newest first with one inversion: an error naming line 5 (2024-01-03 after 2024-01-02).
+  const auto strict = read_prices(path);
+  ASSERT_FALSE(strict.is_ok());
+  EXPECT_TRUE(contains(strict.status().message(), "w.csv:5: timestamp 2024-01-03"))
+      << strict.status().message();
+  EXPECT_TRUE(contains(strict.status().message(), "--sort")) << strict.status().message();
+  const auto p = read_prices(path, ReadOptions{.sort = true});
   ASSERT_TRUE(p.is_ok()) << p.status().message();
   for (Eigen::Index i = 0; i < 5; ++i) EXPECT_EQ(p->prices(i, 0), static_cast<double>(i + 1));
   ASSERT_EQ(p->notes.size(), 1u);
@@ -218,16 +225,22 @@ TEST(ReadWide, DuplicatePolicies) {
   EXPECT_TRUE(contains(m, "also on line 3")) << m;
   EXPECT_TRUE(contains(m, "--duplicates keep-first|keep-last")) << m;
 
-  const auto first =
+  // The last row is also out of time order: without sort that is the error once duplicates are
+  // allowed.
+  const auto unsorted =
       read_prices(path, ReadOptions{.duplicates = DuplicateTimestampPolicy::kKeepFirst});
+  ASSERT_FALSE(unsorted.is_ok());
+  EXPECT_TRUE(contains(unsorted.status().message(), "w.csv:6:")) << unsorted.status().message();
+  const auto first = read_prices(
+      path, ReadOptions{.duplicates = DuplicateTimestampPolicy::kKeepFirst, .sort = true});
   ASSERT_TRUE(first.is_ok());
   ASSERT_EQ(first->rows(), 3);
   EXPECT_EQ(first->prices(1, 0), 2.0);
   ASSERT_EQ(first->notes.size(), 2u);  // out of order (the last row) and 2 duplicates dropped
   EXPECT_TRUE(contains(first->notes[1], "dropped 2 rows")) << first->notes[1];
 
-  const auto last =
-      read_prices(path, ReadOptions{.duplicates = DuplicateTimestampPolicy::kKeepLast});
+  const auto last = read_prices(
+      path, ReadOptions{.duplicates = DuplicateTimestampPolicy::kKeepLast, .sort = true});
   ASSERT_TRUE(last.is_ok());
   EXPECT_EQ(last->prices(1, 0), 200.0);
 }

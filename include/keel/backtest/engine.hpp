@@ -6,7 +6,10 @@
 //   - its trades execute at the close of d + lag (lag ≥ 1) at that close's prices, with costs;
 //   - between executions the positions drift with prices; the portfolio is marked at each close.
 // Universe: an asset is eligible at d when it has a price at d and at least `min_history`
-// consecutive finite returns ending at d. The estimation window is the last `window` rows (or all,
+// consecutive finite returns ending at d. A group constraint none of whose members is eligible at
+// d weighs 0 there: it is dropped for that decision with a note when its limits allow 0 (min ≤ 0),
+// and the model is infeasible, naming the group, when its minimum is positive (the fallback then
+// applies and records that reason). The estimation window is the last `window` rows (or all,
 // `expanding`) during which every eligible asset has returns, cut to the shortest eligible run.
 // An asset whose price stops (a NaN after a quote: delisting, collapse, data gap) is exited at its
 // last quoted price: the position turns into cash with fee and spread charged, and the event is
@@ -73,6 +76,13 @@ struct RebalanceRecord {
   RebalanceOutcome outcome = RebalanceOutcome::kRebalanced;
   SolveStatus model_status = SolveStatus::kOptimal;
   std::string message;     // why a fallback or skip happened
+  // kFallback only: why the model gave no usable answer, without the fallback's own story — the
+  // model status and the constraints it names when it names them ("infeasible: group[chain=sol]"),
+  // else the status and the failure message ("numerical-error: covariance: ...").
+  std::string fallback_reason;
+  // What this decision changed about the strategy's constraints or inputs, e.g. a group with no
+  // eligible member dropped for this window, or views on ineligible assets dropped.
+  std::vector<std::string> notes;
   Eigen::VectorXd target;  // decided weights over all columns (empty when nothing to trade)
   int eligible_assets = 0;
   int window_rows = 0;
@@ -97,6 +107,16 @@ struct RiskContributionPath {
   Eigen::MatrixXd contributions;  // dates × assets (0 for assets not eligible)
 };
 
+// The fallbacks of one strategy grouped by reason (RebalanceRecord::fallback_reason).
+struct FallbackReasonCount {
+  std::string reason;
+  SolveStatus status = SolveStatus::kNumericalError;
+  int count = 0;
+  Timestamp first_date = 0;  // decision dates of the first and last fallback for this reason
+  Timestamp last_date = 0;
+  std::string example;  // the full failure message of the first date
+};
+
 struct StrategyResult {
   std::string name;
   bool is_benchmark = false;
@@ -111,6 +131,9 @@ struct StrategyResult {
   std::vector<RebalanceRecord> rebalances;
   std::vector<DelistingEvent> delistings;
   std::vector<std::string> warnings;
+  // Every fallback's reason with its count, most frequent first (ties: earliest first). The counts
+  // add up to metrics.fallbacks.
+  std::vector<FallbackReasonCount> fallback_reasons;
   BacktestMetrics metrics;
   ReturnAttribution attribution;
   std::optional<BrinsonFachler> brinson_fachler;  // when groups and a benchmark are given
@@ -137,7 +160,8 @@ Result<BacktestResult> run_backtest(const PricePanel& panel,
                                     const BacktestOptions& options, const Context& context = {},
                                     const ProgressCallback& progress = {});
 
-// The result as JSON: per strategy its metrics, costs, rebalance log (with targets), delistings,
+// The result as JSON: per strategy its metrics, costs, rebalance log (with targets, and per
+// record its fallback_reason and notes when it has them), fallback_reasons, delistings,
 // warnings, attribution and series (equity, gross/cost/net returns, drawdown; the weights series
 // only with include_weights, as it is assets × dates numbers per strategy).
 Json backtest_to_json(const BacktestResult& result, bool include_weights);

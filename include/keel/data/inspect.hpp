@@ -28,6 +28,8 @@ struct AssetInspection {
   long missing = 0;             // rows without a price between first and last (gaps)
   long leading_missing = 0;     // rows before the first price (not listed yet)
   long trailing_missing = 0;    // rows after the last price (delisted or stopped)
+  long calendar_missing = 0;    // periods absent from the file's calendar between first and last
+                                // (dates no asset has; see PanelInspection::calendar_gaps)
   long returns = 0;             // one-period simple returns available
   double annualised_return = 0; // arithmetic mean × periods_per_year; NaN with < 2 returns
   double annualised_volatility = 0;  // sample standard deviation × sqrt(periods_per_year)
@@ -35,8 +37,17 @@ struct AssetInspection {
   Timestamp worst_at = 0;       // timestamp of that return
 };
 
+// Dates missing for every asset: consecutive timestamps further apart than the panel's step.
+// A return computed across one spans the whole gap, so it deserves a look before any model runs.
+struct CalendarGap {
+  Timestamp after = 0;       // last timestamp before the gap
+  Timestamp before = 0;      // first timestamp after it
+  long missing_periods = 0;  // periods of the inferred step absent in between
+};
+
 struct Finding {
-  std::string kind;    // "gap", "delisted", "extreme-return", "stale", "late-listing"
+  std::string kind;    // "gap", "calendar-gap", "delisted", "extreme-return", "stale",
+                       // "late-listing"
   std::string asset;
   std::string message;
 };
@@ -48,10 +59,14 @@ struct PanelInspection {
   Timestamp end = 0;
   FrequencyInfo frequency;
   std::vector<AssetInspection> per_asset;
+  // Steps longer than 1.5 × the median step (for daily data on weekdays only, a step that skips
+  // more than two weekdays: exchange holidays are not gaps). Ascending by date.
+  std::vector<CalendarGap> calendar_gaps;
+  long calendar_missing = 0;  // sum of missing_periods over calendar_gaps
   std::vector<Finding> findings;
 
   // The `keel inspect --format json` document: keys assets, rows, start, end, periods_per_year,
-  // frequency, per_asset, findings.
+  // frequency, calendar_gaps, calendar_missing, per_asset, findings.
   Json to_json() const;
 };
 

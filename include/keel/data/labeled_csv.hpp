@@ -30,6 +30,15 @@ Result<LabeledMatrix> read_labeled_matrix(const std::string& path, bool require_
 // Rows `label,value`; a first row whose value is not a number is taken as a header.
 Result<LabeledVector> read_labeled_vector(const std::string& path);
 
+// The same rows with where they came from, for checks that name a line or read the header.
+struct LabeledRows {
+  LabeledVector vector;
+  std::string label_header;  // the header's first cell, "" when the file has no header
+  std::string value_header;  // the header's second cell, "" when the file has no header
+  std::vector<int> lines;    // 1-based file line of each entry of `vector`
+};
+Result<LabeledRows> read_labeled_rows(const std::string& path);
+
 Status write_labeled_matrix(const LabeledMatrix& matrix, const std::string& path);
 Status write_labeled_vector(const LabeledVector& vector, const std::string& value_header,
                             const std::string& path);

@@ -1,8 +1,12 @@
 #pragma once
 // Asset metadata: tags for group constraints and facts for allocation. File format: CSV with header
 // symbol,sector,chain,protocol,is_stablecoin,lot_size,min_notional,market_cap — every column but
-// symbol optional, in any order.
+// symbol optional, in any order. Any other column is a custom tag (e.g. `custody`), usable by
+// group constraints and stress shocks exactly like sector, chain and protocol. Column names are
+// matched without regard to case; custom tag names are kept in lower case. A custom column may
+// not be called `stablecoin` (that tag comes from is_stablecoin).
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,13 +24,24 @@ struct AssetInfo {
   double lot_size = 0.0;      // smallest tradable unit in coins; 0 = unknown
   double min_notional = 0.0;  // smallest order in quote currency; 0 = unknown
   double market_cap = 0.0;    // quote currency; 0 = unknown
+  // Custom tags: lower-case column name -> value ("" = unknown), one entry per extra column.
+  std::map<std::string, std::string> tags{};
 };
 
 struct AssetMetadata {
   std::vector<AssetInfo> assets;
+  // The custom tag columns in file order (lower case); written back after the standard columns.
+  std::vector<std::string> tag_columns;
+
   const AssetInfo* find(const std::string& symbol) const;
-  // The tag value of one asset for a group field: "sector", "chain", "protocol" or "stablecoin".
+  // The tag value of one asset for a group field: "sector", "chain", "protocol", "stablecoin" or a
+  // custom tag column (field matched without regard to case). nullopt when the asset is not in
+  // the metadata, the field is unknown, or the value is empty (unknown).
   std::optional<std::string> tag(const std::string& symbol, const std::string& field) const;
+  // True for the built-in tag fields and for the custom tag columns of this file.
+  bool has_tag_field(const std::string& field) const;
+  // The built-in tag fields followed by the custom tag columns.
+  std::vector<std::string> tag_fields() const;
 };
 
 Result<AssetMetadata> read_metadata(const std::string& path);

@@ -19,11 +19,12 @@ enum class MissingPolicyKind {
                  // (a ragged panel needs an explicit policy). The message names the first missing
                  // cell in time order (asset and date) and the policies that would handle it.
   kDropRows,     // drop every timestamp where any asset lacks a price. Error if no row is left.
-  kForwardFill,  // inside each asset's quoted span only, carry the last price forward for at most
-                 // `max_fill` consecutive periods (as pandas ffill(limit=N): in a longer gap the
-                 // first N are filled). Never fills before the first or after the last quote.
-                 // NaNs still left (long gaps, before listing, after delisting) are an error that
-                 // names the first one; narrow the panel or choose drop-rows / drop-assets.
+  kForwardFill,  // inside each asset's quoted span only, carry the last price forward over gaps of
+                 // at most `max_fill` consecutive periods. Never fills before the first or after
+                 // the last quote, so panels with staggered listings (and delistings) work: those
+                 // cells are then handled by `then`. A gap longer than `max_fill` is an error that
+                 // names it (a long outage is not something to paper over; raise N, or choose
+                 // drop-rows / drop-assets / pairwise).
   kDropAssets,   // drop assets whose missing fraction (NaN cells / rows) exceeds
                  // `max_missing_fraction`, then drop the remaining rows with any NaN. Error if no
                  // asset or no row is left.
@@ -34,12 +35,22 @@ enum class MissingPolicyKind {
 struct MissingPolicy {
   MissingPolicyKind kind = MissingPolicyKind::kError;
   int max_fill = 0;                   // kForwardFill: periods, >= 1 (ignored by other kinds)
-  double max_missing_fraction = 0.0;  // kDropAssets: in [0, 1); 0 drops every asset with any NaN
+  double max_missing_fraction = 0.0;  // kDropAssets (or then = kDropAssets): in [0, 1); 0 drops
+                                      // every asset with any NaN
+  // kForwardFill only: what happens to the cells forward fill leaves missing by design (before an
+  // asset's first quote, after its last). kPairwise (default, written "ffill:N"): they stay NaN,
+  // for consumers that handle a ragged panel (the backtest's universe follows listings; pairwise
+  // estimators); verbs that need complete rows then refuse them by name. kDropRows
+  // ("ffill:N,drop-rows"): the rows still missing a price are dropped. kDropAssets
+  // ("ffill:N,drop-assets:F"): assets still missing more than F of the rows are dropped, then rows.
+  // kError ("ffill:N,error"): any cell left missing is an error. kForwardFill is not allowed here.
+  MissingPolicyKind then = MissingPolicyKind::kPairwise;
   Status validate() const;
 };
 
 // Parses "error", "drop-rows", "ffill:N" (N integer >= 1), "drop-assets:F" (F in [0, 1)),
-// "pairwise". to_string() gives back the same text.
+// "pairwise", and "ffill:N,STEP" with STEP one of error, drop-rows, drop-assets:F, pairwise.
+// to_string() gives back the same text (a bare "ffill:N" for then = kPairwise).
 Result<MissingPolicy> parse_missing_policy(std::string_view text);
 std::string to_string(const MissingPolicy& policy);
 

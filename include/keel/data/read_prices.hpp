@@ -14,10 +14,11 @@
 //   line does not start with a date (i.e. the next line is the real header).
 // - Cells "", "NaN", "NA", "N/A", "NULL", "null" and "-" are missing prices (NaN). Double-quoted
 //   fields are accepted.
-// - Row order: ascending, descending or any order. Rows are sorted ascending by timestamp. Input
-//   that is neither ascending nor descending (e.g. an interleaved block; in a long file, judged
-//   within each symbol) is sorted without error and a note saying how many rows were out of
-//   order is added to PricePanel::notes.
+// - Row order: ascending or descending (newest first, as CryptoDataDownload exports are); rows
+//   come back ascending. Input that is neither (a shuffled file, an interleaved block; in a long
+//   file judged within each symbol) is an error naming the first out-of-order line, unless
+//   ReadOptions::sort is set: then the rows are sorted and a note saying how many were out of
+//   order is added to PricePanel::notes (verbs list it in diagnostics.repairs).
 //
 // Wide layout: the first column holds the timestamps (its header may be empty), every other
 // column is an asset named by its header. When some headers look like "X:close" (Bitstamp-style
@@ -34,7 +35,8 @@
 // the date, then a hint): unreadable or corrupt gzip file, empty file, header only, no asset
 // column, empty or duplicated asset name, ragged row (wrong number of fields), unparseable date,
 // non-numeric cell, non-finite number, zero or negative price (see zero_as_missing), negative
-// volume, duplicate timestamp (see duplicates), an asset without a single price.
+// volume, duplicate timestamp (see duplicates), rows out of time order (see sort), an asset
+// without a single price.
 
 #include <optional>
 #include <string>
@@ -66,6 +68,11 @@ struct ReadOptions {
   // value — for files where 0 means "unknown", such as CoinMarketCap market caps. Negative values
   // are an error either way.
   bool zero_as_missing = false;
+  // false (default): rows that are neither ascending nor descending in time are an error naming
+  // the first line out of order (a shuffled file usually means a broken export or concatenation).
+  // true: such rows are sorted by timestamp and a note records how many were out of order
+  // (--sort on the command line).
+  bool sort = false;
 };
 
 // Reads a wide or long price file; the layout is detected from the header (a long file has a

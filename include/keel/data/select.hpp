@@ -31,4 +31,8 @@ Result<PanelSelection> parse_selection(std::string_view start, std::string_view 
 // own range).
 Result<PricePanel> select(const PricePanel& panel, const PanelSelection& selection);
 
+// The name in `names` closest to `wanted` (case-insensitive edit distance), for "did you mean"
+// hints; "" when `names` is empty.
+std::string closest_name(const std::vector<std::string>& names, std::string_view wanted);
+
 }  // namespace keel

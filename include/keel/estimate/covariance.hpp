@@ -146,6 +146,15 @@ struct CovarianceOptions {
   // Relative tolerance for the PSD warning (see check_psd). Default 1e-12.
   double psd_relative_tolerance = 1e-12;
 
+  // --- plausibility warnings (docs/estimation.md); they never change the estimate ---
+  // Shrinkage estimators warn when the intensity exceeds this: above one half the estimate is
+  // more target than data. Default 0.5, range [0, 1] (1 = never).
+  double shrinkage_warning_threshold = 0.5;
+  // ledoit-wolf and oas (scaled-identity target) warn when shrinking changes an asset's
+  // volatility (against its T-divided sample volatility) by more than this factor, up or down.
+  // Default 2, range > 1 (+inf = never).
+  double volatility_change_warning = 2.0;
+
   Status validate() const;
 };
 

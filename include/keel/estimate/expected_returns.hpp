@@ -72,6 +72,11 @@ struct ExpectedReturnOptions {
   // Optional per-period covariance (N × N) to use instead of the sample covariance of `returns`.
   Eigen::MatrixXd equilibrium_covariance{};
 
+  // Warn (ExpectedReturns::warnings, naming the assets) when an annualised expected return
+  // exceeds this: 5 = 500% a year. Never changes the estimate. Default 5, range > 0 (+inf =
+  // never).
+  double return_warning_threshold = 5.0;
+
   Status validate() const;
 };
 

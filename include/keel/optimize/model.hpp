@@ -89,6 +89,8 @@ struct ModelSpec {
   // (efficient return) or target_risk (efficient risk, per period); measure is set from `model`.
   TailRiskOptions tail_risk;
   double risk_free_rate = 0.0;  // annualised; used for every model's reported Sharpe ratio
+  // Usable answers whose performance is implausible carry a warning (portfolio_result.hpp).
+  PlausibilityLimits plausibility{};
 };
 
 // Runs the model. Call errors (bad shapes, unknown assets, options a model cannot honour — e.g.

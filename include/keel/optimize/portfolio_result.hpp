@@ -54,6 +54,24 @@ struct PortfolioDiagnostics {
   std::string explanation;
 };
 
+// Limits beyond which a usable answer's annualised performance is implausible for a forecast.
+// They never change the answer: `add_plausibility_warnings` adds a warning naming the figure, so
+// a result such as "expected return 35,933%, Sharpe 1,792, optimal" (a coin with three days of
+// history) does not pass unremarked. docs/estimation.md gives the reasons for the values.
+struct PlausibilityLimits {
+  // Annualised expected return of the portfolio (5 = 500% a year). Default 5; +inf = never.
+  double max_expected_return = 5.0;
+  // Annualised Sharpe ratio. Default 5 (the best crypto funds' multi-year Sharpe ratios are
+  // near 1–3); +inf = never.
+  double max_sharpe = 5.0;
+};
+
+struct PortfolioResult;
+
+// Appends to r.diagnostics.warnings when r is usable and its expected return or Sharpe ratio
+// (finite ones only) exceeds the limits.
+void add_plausibility_warnings(PortfolioResult& r, const PlausibilityLimits& limits);
+
 struct PortfolioResult {
   std::string model;  // kebab-case model name, e.g. "max-sharpe"
   SolveStatus status = SolveStatus::kNumericalError;

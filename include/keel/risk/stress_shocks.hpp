@@ -7,8 +7,9 @@
 //   target  all = true            every asset of the portfolio
 //           assets = [...]        named assets
 //           group = "FIELD:VALUE" assets whose metadata tag FIELD equals VALUE, compared without
-//                                 regard to ASCII case; FIELD is sector, chain, protocol or
-//                                 stablecoin ("stablecoin" alone means "stablecoin:true")
+//                                 regard to ASCII case; FIELD is sector, chain, protocol,
+//                                 stablecoin ("stablecoin" alone means "stablecoin:true") or any
+//                                 extra column of the metadata file (e.g. custody)
 //   size    return                simple return of the asset price, ≥ −1 (−0.5 = halves)
 //           price                 a target price in the quote currency of the price data, ≥ 0;
 //                                 the return is price / (the asset's last price in the data) − 1,
