@@ -52,7 +52,7 @@ Result<MarketInput> load_market(const PriceInputOptions& options);
 // missing return (asset, date) and the policy that would handle it, or ok.
 Status require_complete_returns(const MarketInput& input, const PriceInputOptions& options);
 
-// The "inputs" block of JSON results (DESIGN.md section 3).
+// The "inputs" block of JSON results (docs/architecture.md section 3).
 Json inputs_json(const MarketInput& input);
 
 // --format table|json and -o FILE. A FILE ending in .json implies json.
@@ -70,7 +70,7 @@ int emit(const Json& document, const std::function<void(std::ostream&)>& print_t
 // Writes the JSON document to a file; returns an error status naming the file on failure.
 Status write_json_file(const Json& document, const std::string& path);
 
-// Prints "keel: error: ..." (and the status kind) on stderr; returns the DESIGN exit code.
+// Prints "keel: error: ..." (and the status kind) on stderr; returns the exit code of docs/architecture.md section 3.
 int report_error(const Status& status);
 
 }  // namespace keel::cli

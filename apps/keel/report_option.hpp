@@ -26,7 +26,7 @@ void add_report_option(CLI::App& command, std::string& path);
 // built without the Vega libraries, or the file's folder does not exist. Ok when path is empty.
 Status check_report_option(const std::string& path);
 
-// Subtitle lines for a report from a verb's "inputs" JSON block (DESIGN.md §3): the source, the
+// Subtitle lines for a report from a verb's "inputs" JSON block (docs/architecture.md section 3): the source, the
 // number of assets and observations, the date range, periods per year and, when present, the
 // estimators.
 std::vector<std::string> report_meta(const Json& inputs);

@@ -12,7 +12,7 @@ namespace keel::cli {
 
 struct Verb {
   CLI::App* command = nullptr;
-  std::function<int()> run;  // returns the process exit code (DESIGN.md section 3)
+  std::function<int()> run;  // returns the process exit code (docs/architecture.md section 3)
 };
 
 Verb register_demo(CLI::App& app);

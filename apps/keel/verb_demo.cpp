@@ -335,7 +335,7 @@ int run_demo(const DemoArgs& args) {
   ExpectedReturnOptions mu_options{.method = ExpectedReturnMethod::kMean, .periods_per_year = ppy};
   auto mu = estimate_expected_returns(R_risky, mu_options);
   if (!mu) return report_error(mu.status());
-  CovarianceOptions cov_options{.method = CovarianceMethod::kLedoitWolf};
+  CovarianceOptions cov_options{.method = CovarianceMethod::kLedoitWolfConstantCorrelation};
   auto cov = estimate_covariance(R_risky, cov_options);
   if (!cov) return report_error(cov.status());
   // The whole book (sleeve + stablecoin cash) is described with sample moments of every asset.
@@ -368,7 +368,7 @@ int run_demo(const DemoArgs& args) {
   for (const auto& r : market->repairs) repairs.push_back(r.to_json());
   doc["inputs"]["repairs"] = std::move(repairs);
   doc["estimates"] = {{"expected_returns", "mean"},
-                      {"covariance", "ledoit-wolf"},
+                      {"covariance", "ledoit-wolf-constant-correlation"},
                       {"shrinkage", json_number(cov->diagnostics.shrinkage)},
                       {"black_litterman_views", views.text},
                       {"stablecoin_cash", {{"assets", stable_assets}, {"weight", cash}}},
@@ -439,7 +439,9 @@ int run_demo(const DemoArgs& args) {
   }
   Json portfolios = Json::array();
   std::vector<PortfolioResult> results;
-  std::vector<std::string> warnings;
+  std::vector<std::string> warnings;  // the library's, printed and written to results.json
+  for (const auto& w : mu->warnings) warnings.push_back("expected returns: " + w);
+  for (const auto& w : cov->diagnostics.warnings) warnings.push_back("covariance: " + w);
   int exit = 0;
   report::Report report{.title = "Keel demo", .meta = {}, .sections = {}};
   report::Section overview{.title = "Portfolios", .text = {}, .charts = {}, .tables = {}};
@@ -460,6 +462,7 @@ int run_demo(const DemoArgs& args) {
                                          covariance_all, args.risk_free)
                             : *result;
     Json entry = r.to_json();
+    for (const auto& w : r.diagnostics.warnings) warnings.push_back(r.model + ": " + w);
     std::string var95 = "-", cvar95 = "-", maxdd = "-", worst = "-";
     if (!r.is_usable()) {
       exit = std::max(exit, keel::exit_code(r.status));
@@ -612,7 +615,7 @@ int run_demo(const DemoArgs& args) {
     s.name = std::string(to_string(model));
     s.model = spec_for(model);
     s.rebalance = *parse_rebalance_schedule("weekly");
-    s.estimation.covariance.method = CovarianceMethod::kLedoitWolf;
+    s.estimation.covariance.method = CovarianceMethod::kLedoitWolfConstantCorrelation;
     s.fallback.kind = FallbackKind::kEqualWeight;
     if (model == PortfolioModel::kBlackLitterman) {
       auto v = make_views(risky_raw->assets, views.absolute, views.relative);
@@ -661,7 +664,7 @@ int run_demo(const DemoArgs& args) {
   // 6. The report: overview, frontier, clustered allocation, risk, stress, backtest.
   if (!args.no_report) {
     report.meta = report_meta(doc["inputs"]);
-    report.meta.push_back("Mean returns and Ledoit–Wolf covariance (shrinkage " +
+    report.meta.push_back("Mean returns and Ledoit–Wolf covariance toward constant correlation (shrinkage " +
                           format_fixed(cov->diagnostics.shrinkage, 3) +
                           "); mean-variance and CVaR "
                           "models long-only with weights ≤ " +
@@ -720,7 +723,7 @@ int run_demo(const DemoArgs& args) {
             << format_timestamp(inspection.end) << " (" << market->frequency.label << "), "
             << inspection.findings.size() << " inspection findings\n";
   std::cout << "Allocation on " << market->panel.cols() << " assets x " << R.rows()
-            << " returns (--missing " << args.prices.missing << "); mean returns, Ledoit-Wolf "
+            << " returns (--missing " << args.prices.missing << "); mean returns, Ledoit-Wolf (constant-correlation target) "
             << "covariance of the risky assets (shrinkage "
             << format_fixed(cov->diagnostics.shrinkage, 3) << ")\nBook: " << cash_text << "\n\n";
   table.render(std::cout);

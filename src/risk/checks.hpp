@@ -1,6 +1,6 @@
 #pragma once
 // Input checks shared by the risk module: finite values, shapes, option ranges. Messages name the
-// row/asset and suggest a fix (DESIGN.md section 6).
+// row/asset and suggest a fix (docs/architecture.md section 6).
 
 #include <Eigen/Core>
 #include <cmath>

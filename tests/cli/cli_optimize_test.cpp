@@ -1,4 +1,4 @@
-// End-to-end tests of `keel estimate` and `keel optimize`: the JSON contracts of DESIGN.md §3,
+// End-to-end tests of `keel estimate` and `keel optimize`: the JSON contracts of docs/architecture.md section 3,
 // config files overriding and overridden by flags, and exit codes for answers that do not exist.
 #include <gtest/gtest.h>
 

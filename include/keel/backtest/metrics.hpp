@@ -1,5 +1,5 @@
 #pragma once
-// Summary statistics of a backtest's net returns, per DESIGN §4 conventions.
+// Summary statistics of a backtest's net returns, per the conventions of docs/architecture.md section 4.
 //
 //   CAGR          (V_T / V_0)^(ppy / n) − 1 over the n evaluated periods
 //   volatility    sample standard deviation (n − 1) of per-period returns × √ppy

@@ -1,6 +1,6 @@
 #pragma once
 // JSON output shared by every verb. Keys keep their insertion order so that documents read in the
-// order DESIGN.md shows them; non-finite numbers are written as null.
+// order docs/architecture.md shows them; non-finite numbers are written as null.
 
 #include <nlohmann/json.hpp>
 #include <ostream>

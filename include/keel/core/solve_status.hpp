@@ -1,5 +1,5 @@
 #pragma once
-// Outcome of an optimisation (DESIGN.md section 3): a value inside a result, not a call error.
+// Outcome of an optimisation (docs/architecture.md section 3): a value inside a result, not a call error.
 
 #include <string_view>
 

@@ -1,5 +1,5 @@
 #pragma once
-// Call errors: what went wrong with a call's input or options (DESIGN.md section 6). Solve outcomes
+// Call errors: what went wrong with a call's input or options (docs/architecture.md section 6). Solve outcomes
 // are not call errors; they are values of SolveStatus inside a result object.
 
 #include <string>
@@ -16,7 +16,7 @@ enum class StatusCode {
   kInternal,      // a bug in Keel
 };
 
-// The process exit code the CLI uses for a status code (DESIGN.md section 3):
+// The process exit code the CLI uses for a status code (docs/architecture.md section 3):
 // 0 ok, 2 invalid input, 3 no usable answer, 4 numerical failure, 1 internal error.
 int exit_code(StatusCode code);
 std::string_view to_string(StatusCode code);

@@ -1,5 +1,5 @@
 #pragma once
-// Missing-data policies (DESIGN.md section 4). Nothing is repaired silently: every change is listed
+// Missing-data policies (docs/architecture.md section 4). Nothing is repaired silently: every change is listed
 // as a Repair, which the verbs copy into diagnostics.repairs.
 
 #include <string>

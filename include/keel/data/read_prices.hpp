@@ -1,5 +1,5 @@
 #pragma once
-// Readers for price files (DESIGN.md section 3): wide CSV (first column a date or timestamp, one
+// Readers for price files (docs/architecture.md section 3): wide CSV (first column a date or timestamp, one
 // column per asset) or long CSV (columns date,symbol,close[,volume,...]), plain or gzip (.gz).
 //
 // Accepted input

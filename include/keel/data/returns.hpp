@@ -1,5 +1,5 @@
 #pragma once
-// Period returns from prices: simple p_t/p_{t-1} − 1 by default, log on request (DESIGN.md §4).
+// Period returns from prices: simple p_t/p_{t-1} − 1 by default, log on request (docs/architecture.md section 4).
 
 #include <Eigen/Core>
 #include <string>

@@ -63,7 +63,7 @@ struct ExpectedReturnOptions {
   // Per-period market (benchmark) returns, length T, no NaN. Empty: equal-weighted market of the
   // N assets (PyPortfolioOpt's default when no market prices are given).
   Eigen::VectorXd market_returns{};
-  // Annual risk-free rate (capm and equilibrium). Default 0 (DESIGN.md section 4).
+  // Annual risk-free rate (capm and equilibrium). Default 0 (docs/architecture.md section 4).
   double risk_free_rate = 0.0;
 
   // --- equilibrium ---

@@ -1,6 +1,6 @@
 #pragma once
 // Positive semidefiniteness (PSD) of covariance and correlation matrices: detection, and repairs
-// that are applied only when the caller asks for them (DESIGN.md section 4: nothing is repaired
+// that are applied only when the caller asks for them (docs/architecture.md section 4: nothing is repaired
 // silently; every repair is reported by the caller in `diagnostics.repairs`).
 //
 // Repairs offered:

@@ -1,5 +1,5 @@
 #pragma once
-// One entry point over every allocation model, keyed by the kebab-case names of DESIGN.md §3.
+// One entry point over every allocation model, keyed by the kebab-case names of docs/architecture.md section 3.
 // The CLI, the demo and the backtest all go through optimize_portfolio(), so a model behaves the
 // same wherever it runs, and every answer is verified against the constraints it was given.
 

@@ -1,8 +1,8 @@
 #pragma once
 // PortfolioResult: the answer every portfolio model returns (mean-variance family, risk parity,
-// HRP, CVaR LPs, ...). It is a value, not a call error (DESIGN.md section 6): the status says
+// HRP, CVaR LPs, ...). It is a value, not a call error (docs/architecture.md section 6): the status says
 // whether the weights may be used, the diagnostics say how they were found and, when there is no
-// answer, why not. `to_json()` writes DESIGN.md section 3's optimize document (the CLI adds
+// answer, why not. `to_json()` writes docs/architecture.md section 3's optimize document (the CLI adds
 // "inputs").
 
 #include <Eigen/Core>
@@ -88,7 +88,7 @@ struct PortfolioResult {
   bool is_usable() const { return keel::is_usable(status) && weights.size() > 0; }
 
   // {"model", "status", "weights": {asset: w}, "performance": {...}, "diagnostics": {...}}.
-  // Keys follow DESIGN.md section 3; NaN numbers are written as null. Diagnostics also carry
+  // Keys follow docs/architecture.md section 3; NaN numbers are written as null. Diagnostics also carry
   // "solves", "worst_constraint", the KKT residuals, "active_constraints" and, when not usable,
   // "conflicting_constraints" and "explanation".
   Json to_json() const;
