@@ -85,6 +85,7 @@ int run_risk(RiskArgs args) {
   auto profile = risk_profile(R, w, spreads, volumes, options);
   if (!profile) return report_error(profile.status());
   const auto& dd = profile->drawdown;
+  for (const auto& warning : profile->warnings) std::cerr << "keel: warning: " << warning << "\n";
 
   Json doc;
   doc["inputs"] = inputs_json(*market);

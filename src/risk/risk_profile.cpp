@@ -59,6 +59,9 @@ Result<RiskProfile> risk_profile(Eigen::Ref<const Eigen::MatrixXd> returns,
     }
     if (!estimate) return estimate.status().with_context(std::string(to_string(method)));
     if (method == VarMethod::kHistorical) historical = estimate->var;
+    for (const auto& w : estimate->warnings) {
+      p.warnings.push_back(std::string(keel::to_string(method)) + ": " + w);
+    }
     p.estimates.push_back(std::move(*estimate));
   }
   if (!historical) {
@@ -162,6 +165,7 @@ Json RiskProfile::to_json(const std::vector<std::string>& assets, double portfol
                         {"percent", by_asset(assets, c.percent)}};
   }
   doc["contributions"] = std::move(by_measure);
+  doc["diagnostics"]["warnings"] = warnings;
   return doc;
 }
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -42,6 +43,30 @@ TEST(RiskProfile, EachFigureEqualsItsSource) {
   EXPECT_EQ(p->contributions.size(), 3u);
   EXPECT_NEAR(p->contributions[0].component.sum(), p->contributions[0].total, 1e-14);
   EXPECT_NEAR(p->annualised_volatility, p->volatility * std::sqrt(365.0), 1e-15);
+}
+
+// Cornish–Fisher outside its valid range (one crash among calm days): the estimate's validity
+// warnings reach the profile and its JSON, so `keel risk` and the demo cannot show the figure alone.
+TEST(RiskProfile, CornishFisherWarningsReachTheOutput) {
+  Eigen::MatrixXd r = random_returns(500, 2, 7);
+  r(250, 0) = -0.6;
+  r(250, 1) = -0.5;
+  const Eigen::Vector2d w(0.5, 0.5);
+  RiskProfileOptions o{.periods_per_year = 365, .confidence = 0.99};
+  o.methods = {VarMethod::kHistorical, VarMethod::kCornishFisher};
+  auto p = risk_profile(r, w, Eigen::MatrixXd(), Eigen::MatrixXd(), o);
+  ASSERT_TRUE(p) << p.status().message();
+  auto cf = value_at_risk(r * w, VarOptions{.method = VarMethod::kCornishFisher, .confidence = 0.99});
+  ASSERT_TRUE(cf);
+  ASSERT_FALSE(cf->warnings.empty());  // the case must be outside the expansion's range
+  for (const auto& warning : cf->warnings) {
+    EXPECT_NE(std::find(p->warnings.begin(), p->warnings.end(), "cornish-fisher: " + warning),
+              p->warnings.end())
+        << warning;
+  }
+  const Json doc = p->to_json({"A", "B"});
+  ASSERT_TRUE(doc.contains("diagnostics"));
+  EXPECT_EQ(doc["diagnostics"]["warnings"].size(), p->warnings.size());
 }
 
 TEST(RiskProfile, DailyLiquidityScalesHourlyDataToDays) {

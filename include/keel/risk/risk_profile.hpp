@@ -47,8 +47,11 @@ struct RiskProfile {
   std::optional<LiquidityAdjustedVar> impact_lvar;  // endogenous impact model
   std::string liquidity_note;                       // why an LVaR model was not computed
   std::vector<RiskContributions> contributions;     // volatility, historical CVaR, modified VaR
+  // The estimates' validity warnings, prefixed by method (e.g. "cornish-fisher: the expansion is
+  // not monotone …; ES floored at VaR"): a result that carries one is not to be read alone.
+  std::vector<std::string> warnings;
   // Keys of `keel risk`'s JSON: volatility, var, cvar, max_drawdown, average_drawdown, cdar,
-  // ulcer_index, lvar, contributions (by asset name).
+  // ulcer_index, lvar, contributions (by asset name), diagnostics.warnings.
   Json to_json(const std::vector<std::string>& assets, double portfolio_value = 0.0) const;
 };
 
