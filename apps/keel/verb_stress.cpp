@@ -82,10 +82,6 @@ Eigen::VectorXd last_prices(const PricePanel& panel, const std::vector<std::stri
   return out;
 }
 
-std::string money(double value) {
-  return std::isfinite(value) ? format_fixed(value, 0) : std::string("-");
-}
-
 void print_stress(const StressRun& run, std::ostream& out) {
   const bool show_value = run.portfolio_value > 0.0;
   const double net = run.weights.sum();
@@ -93,7 +89,7 @@ void print_stress(const StressRun& run, std::ostream& out) {
       << ", gross " << format_percent(run.weights.cwiseAbs().sum()) << "), prices "
       << format_timestamp(run.history.data_start) << " .. "
       << format_timestamp(run.history.data_end) << ". P&L in % of portfolio value, losses negative";
-  if (show_value) out << "; value " << money(run.portfolio_value);
+  if (show_value) out << "; value " << format_money(run.portfolio_value, "");
   out << "\n\nHistorical replay (buy and hold through each window)\n";
   Table windows;
   windows.add_column("window", Align::kLeft);
@@ -107,7 +103,7 @@ void print_stress(const StressRun& run, std::ostream& out) {
     std::vector<std::string> row = {
         w.window.name, format_timestamp(w.window.start) + " .. " + format_timestamp(w.window.end),
         format_percent(w.total)};
-    if (show_value) row.push_back(money(w.total * run.portfolio_value));
+    if (show_value) row.push_back(format_money(w.total * run.portfolio_value, ""));
     row.push_back(format_percent(w.trough));
     row.push_back(format_percent(w.max_drawdown));
     row.push_back(w.outcome == ReplayOutcome::kReplayed     ? "replayed"
@@ -140,7 +136,7 @@ void print_stress(const StressRun& run, std::ostream& out) {
                                    : "to " + format_fixed(*spec.price, 4));
       }
       std::vector<std::string> row = {s.name, format_percent(s.pnl.total)};
-      if (show_value) row.push_back(money(s.pnl.total * run.portfolio_value));
+      if (show_value) row.push_back(format_money(s.pnl.total * run.portfolio_value, ""));
       row.push_back(what);
       shocks.add_row(std::move(row));
     }

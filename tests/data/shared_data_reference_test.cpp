@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "data/shared_data.hpp"
 #include "keel/data/frequency.hpp"
 #include "keel/data/missing.hpp"
 #include "keel/data/read_prices.hpp"
@@ -14,17 +15,7 @@
 namespace keel {
 namespace {
 
-std::string shared(const std::string& relative) {
-  return std::string(KEEL_SHARED_DATA_DIR) + "/" + relative;
-}
-
-#define SKIP_IF_ABSENT(relative)                                                        \
-  do {                                                                                  \
-    if (!std::filesystem::exists(shared(relative))) {                                   \
-      GTEST_SKIP() << "shared data file " << shared(relative)                           \
-                   << " is absent (expected next to the repository as ../shared/data)"; \
-    }                                                                                   \
-  } while (false)
+using testing::shared;
 
 Timestamp day(int y, int m, int d) { return days_from_civil({y, m, d}) * kSecondsPerDay; }
 Timestamp hour(int y, int m, int d, int h) { return day(y, m, d) + h * 3600; }
