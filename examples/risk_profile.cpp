@@ -29,8 +29,7 @@ int main(int argc, char** argv) {
           : Eigen::MatrixXd();
   const keel::RiskProfileOptions options{.periods_per_year = market->periods_per_year,
                                          .confidence = 0.95,
-                                         .scenarios = 5000,
-                                         .drawdown = keel::DrawdownKind::kCompounded};
+                                         .scenarios = 5000};
   auto profile = keel::risk_profile(returns, weights, spreads, Eigen::MatrixXd(), options);
   if (!profile) {
     std::fprintf(stderr, "error: %s\n", profile.status().message().c_str());

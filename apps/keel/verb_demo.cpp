@@ -470,8 +470,7 @@ int run_demo(const DemoArgs& args) {
       RiskProfileOptions risk_options{
           .periods_per_year = ppy,
           .methods = {VarMethod::kHistorical, VarMethod::kGaussian, VarMethod::kCornishFisher},
-          .portfolio_value = portfolio_value,
-          .drawdown = DrawdownKind::kCompounded};
+          .portfolio_value = portfolio_value};
       if (model == kFeaturedModel) risk_options.methods.push_back(VarMethod::kMonteCarlo);
       auto profile = risk_profile(R, r.weights, spreads, volumes, risk_options);
       if (!profile)

@@ -56,9 +56,9 @@ int run_risk(RiskArgs args) {
   if (args.portfolio_value <= 0.0 && portfolio->from_holdings) {
     args.portfolio_value = portfolio->value;
   }
-  auto narrowed = select(*raw, PanelSelection{.assets = args.prices.assets.empty()
-                                                            ? portfolio->weights.labels
-                                                            : args.prices.assets});
+  auto narrowed =
+      select(*raw, PanelSelection{.assets = args.prices.assets.empty() ? portfolio->weights.labels
+                                                                       : args.prices.assets});
   if (!narrowed) return report_error(narrowed.status().with_context(raw->source));
   auto market = prepare_market(std::move(*narrowed), args.prices);
   if (!market) return report_error(market.status());
@@ -71,10 +71,12 @@ int run_risk(RiskArgs args) {
   const double ppy = market->frequency.periods_per_year;
 
   // Liquidity data aligned with the return rows (the panel has one more price row).
-  const Eigen::MatrixXd spreads =
-      market->panel.has_spreads() ? Eigen::MatrixXd(market->panel.spreads.bottomRows(R.rows())) : Eigen::MatrixXd();
-  const Eigen::MatrixXd volumes =
-      market->panel.has_volumes() ? Eigen::MatrixXd(market->panel.volumes.bottomRows(R.rows())) : Eigen::MatrixXd();
+  const Eigen::MatrixXd spreads = market->panel.has_spreads()
+                                      ? Eigen::MatrixXd(market->panel.spreads.bottomRows(R.rows()))
+                                      : Eigen::MatrixXd();
+  const Eigen::MatrixXd volumes = market->panel.has_volumes()
+                                      ? Eigen::MatrixXd(market->panel.volumes.bottomRows(R.rows()))
+                                      : Eigen::MatrixXd();
   RiskProfileOptions options{.periods_per_year = ppy,
                              .confidence = args.alpha,
                              .horizon = args.horizon,
@@ -126,21 +128,25 @@ int run_risk(RiskArgs args) {
       [&](std::ostream& out) {
         out << "Portfolio of " << assets.size() << " assets over " << R.rows() << " returns ("
             << format_timestamp(market->panel.timestamps.front()) << " .. "
-            << format_timestamp(market->panel.timestamps.back()) << "), confidence "
-            << args.alpha << ", horizon " << args.horizon << " period(s); losses are positive\n"
+            << format_timestamp(market->panel.timestamps.back()) << "), confidence " << args.alpha
+            << ", horizon " << args.horizon << " period(s); losses are positive\n"
             << "volatility " << format_percent(profile->annualised_volatility)
             << " annualised, max drawdown " << format_percent(dd.max_drawdown) << ", CDaR "
-            << format_percent(dd.cdar) << "\n";
+            << format_percent(dd.cdar) << " (compounded wealth; uncompounded, as min-CDaR "
+            << "optimises: max " << format_percent(profile->uncompounded_drawdown.max_drawdown)
+            << ", CDaR " << format_percent(profile->uncompounded_drawdown.cdar) << ")\n";
         if (portfolio->from_holdings) {
-          out << "holdings " << portfolio_file << " valued at last prices: "
-              << format_fixed(portfolio->value, 2) << "; implied weights";
+          out << "holdings " << portfolio_file
+              << " valued at last prices: " << format_fixed(portfolio->value, 2)
+              << "; implied weights";
           for (std::size_t i = 0; i < portfolio->weights.labels.size(); ++i) {
             out << (i == 0 ? " " : ", ") << portfolio->weights.labels[i] << " "
                 << format_percent(portfolio->weights.values(static_cast<Eigen::Index>(i)));
           }
           out << "\n";
         } else if (std::abs(portfolio->cash()) > kBudgetTolerance) {
-          out << "cash " << format_percent(portfolio->cash()) << " of the value (--cash-remainder)\n";
+          out << "cash " << format_percent(portfolio->cash())
+              << " of the value (--cash-remainder)\n";
         }
         out << "\n";
         table.render(out);
@@ -192,13 +198,15 @@ int run_risk(RiskArgs args) {
 
 Verb register_risk(CLI::App& app) {
   auto args = std::make_shared<RiskArgs>();
-  CLI::App* cmd = app.add_subcommand("risk", "Tail risk of a portfolio: VaR, CVaR, drawdowns, LVaR");
-  cmd->footer("Example:\n  keel optimize --prices prices.csv --model hrp -o w.json\n"
-              "  keel risk --prices prices.csv --weights w.json --alpha 0.99 --format json\n"
-              "  keel risk --prices prices_market.csv --weights w.csv --portfolio-value 1e7\n"
-              "  keel risk --prices prices.csv --weights w.json --report risk.html\n"
-              "  keel risk --prices prices.csv --holdings coins.csv   # asset,quantity rows\n"
-              "  keel risk --prices prices.csv --weights w.csv --cash-remainder   # sum < 1: rest in cash");
+  CLI::App* cmd =
+      app.add_subcommand("risk", "Tail risk of a portfolio: VaR, CVaR, drawdowns, LVaR");
+  cmd->footer(
+      "Example:\n  keel optimize --prices prices.csv --model hrp -o w.json\n"
+      "  keel risk --prices prices.csv --weights w.json --alpha 0.99 --format json\n"
+      "  keel risk --prices prices_market.csv --weights w.csv --portfolio-value 1e7\n"
+      "  keel risk --prices prices.csv --weights w.json --report risk.html\n"
+      "  keel risk --prices prices.csv --holdings coins.csv   # asset,quantity rows\n"
+      "  keel risk --prices prices.csv --weights w.csv --cash-remainder   # sum < 1: rest in cash");
   add_price_options(*cmd, args->prices, /*prices_required=*/true);
   add_output_options(*cmd, args->output);
   add_portfolio_options(*cmd, args->portfolio);

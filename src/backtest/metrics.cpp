@@ -1,8 +1,12 @@
 #include "keel/backtest/metrics.hpp"
 
-#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
+
+#include "keel/risk/drawdown.hpp"
+#include "keel/risk/performance.hpp"
+#include "keel/risk/var.hpp"
 
 namespace keel {
 
@@ -14,13 +18,12 @@ double bps_per_year_of_average_nav(double amount, Eigen::Ref<const Eigen::Vector
   return 1e4 * amount / average * periods_per_year / static_cast<double>(n);
 }
 
-Eigen::VectorXd drawdown_path(Eigen::Ref<const Eigen::VectorXd> equity) {
-  Eigen::VectorXd dd(equity.size());
-  double peak = -std::numeric_limits<double>::infinity();
-  for (Eigen::Index t = 0; t < equity.size(); ++t) {
-    peak = std::max(peak, equity(t));
-    dd(t) = peak > 0.0 ? 1.0 - equity(t) / peak : 0.0;
-  }
+Eigen::VectorXd drawdown_path(Eigen::Ref<const Eigen::VectorXd> net_returns) {
+  Eigen::VectorXd dd = Eigen::VectorXd::Zero(net_returns.size());
+  if (net_returns.size() < 2) return dd;
+  auto summary = drawdowns(net_returns.tail(net_returns.size() - 1),
+                           {.kind = DrawdownKind::kCompounded, .confidence = 0.95});
+  if (summary) dd.tail(net_returns.size() - 1) = summary->drawdown;
   return dd;
 }
 
@@ -34,51 +37,29 @@ BacktestMetrics compute_metrics(Eigen::Ref<const Eigen::VectorXd> equity,
   if (rows < 2) return m;
   const Eigen::Index n = rows - 1;  // evaluated periods (row 0 is the start)
   const double years = static_cast<double>(n) / periods_per_year;
-  m.total_return = equity(rows - 1) / equity(0) - 1.0;
-  m.cagr =
-      equity(rows - 1) > 0.0 ? std::pow(equity(rows - 1) / equity(0), 1.0 / years) - 1.0 : -1.0;
   const Eigen::VectorXd r = net_returns.tail(n);
-  const double mean = r.mean();
-  if (n > 1) {
-    m.volatility = std::sqrt((r.array() - mean).square().sum() / static_cast<double>(n - 1) *
-                             periods_per_year);
+  // The risk module owns every return statistic (risk/performance.hpp, risk/var.hpp); the net
+  // returns are finite by construction, so these cannot fail for a finished run.
+  auto p = performance_summary(
+      r, {.periods_per_year = periods_per_year, .risk_free_rate = risk_free_rate});
+  if (!p) return m;
+  m.total_return = p->total_return;
+  m.cagr = p->cagr;
+  m.volatility = p->volatility;
+  m.sharpe = p->sharpe;
+  m.sortino = p->sortino;
+  m.max_drawdown = p->drawdown.max_drawdown;
+  m.calmar = p->calmar;
+  // Equity row i + 1 holds the close after return i; the peak row −1 is the start (row 0).
+  m.max_drawdown_duration = p->drawdown.longest_underwater;
+  if (m.max_drawdown_duration > 0) {
+    const auto peak = static_cast<std::size_t>(p->drawdown.underwater_peak_row + 1);
+    const auto last = static_cast<std::size_t>(p->drawdown.underwater_last_row + 1);
+    m.max_drawdown_duration_days = static_cast<double>(timestamps[last] - timestamps[peak]) /
+                                   static_cast<double>(kSecondsPerDay);
   }
-  const double excess = mean * periods_per_year - risk_free_rate;
-  m.sharpe = m.volatility > 0.0 ? excess / m.volatility : std::nan("");
-  const double rf_period = risk_free_rate / periods_per_year;
-  const double downside =
-      std::sqrt((r.array() - rf_period).min(0.0).square().mean() * periods_per_year);
-  m.sortino = downside > 0.0 ? excess / downside : std::nan("");
-
-  const Eigen::VectorXd dd = drawdown_path(equity);
-  m.max_drawdown = dd.maxCoeff();
-  m.calmar = m.max_drawdown > 0.0 ? m.cagr / m.max_drawdown : std::nan("");
-  // Longest spell under water: from the last peak to the first close back at or above it.
-  Eigen::Index start = -1;
-  for (Eigen::Index t = 0; t < rows; ++t) {
-    if (dd(t) > 0.0) {
-      if (start < 0) start = t - 1;  // the peak is the previous close
-      const int length = static_cast<int>(t - start);
-      if (length > m.max_drawdown_duration) {
-        m.max_drawdown_duration = length;
-        m.max_drawdown_duration_days =
-            static_cast<double>(timestamps[static_cast<std::size_t>(t)] -
-                                timestamps[static_cast<std::size_t>(start)]) /
-            static_cast<double>(kSecondsPerDay);
-      }
-    } else {
-      start = -1;
-    }
-  }
-
-  // Historical CVaR at 95%: mean of the worst ⌈5% · n⌉ returns (at least one).
-  std::vector<double> sorted(r.data(), r.data() + n);
-  std::sort(sorted.begin(), sorted.end());
-  const auto tail = std::max<std::size_t>(
-      1, static_cast<std::size_t>(std::ceil(0.05 * static_cast<double>(n) - 1e-9)));
-  double sum = 0.0;
-  for (std::size_t i = 0; i < tail; ++i) sum += sorted[i];
-  m.cvar_95 = -sum / static_cast<double>(tail);
+  auto tail = value_at_risk(r, {.method = VarMethod::kHistorical, .confidence = 0.95});
+  m.cvar_95 = tail ? tail->es : std::numeric_limits<double>::quiet_NaN();
 
   m.total_turnover = total_turnover;
   m.turnover_annual = total_turnover / years;

@@ -82,7 +82,7 @@ Json strategy_json(const StrategyResult& s, const BacktestResult& all, bool incl
   series["gross_returns"] = vec(s.gross_returns);
   series["cost_returns"] = vec(s.cost_returns);
   series["net_returns"] = vec(s.net_returns);
-  series["drawdown"] = vec(drawdown_path(s.equity));
+  series["drawdown"] = vec(drawdown_path(s.net_returns));
   if (include_weights) {
     Json w = Json::object();
     for (std::size_t i = 0; i < all.assets.size(); ++i) {

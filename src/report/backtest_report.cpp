@@ -7,6 +7,7 @@
 
 #include "keel/core/table.hpp"
 #include "keel/report/charts.hpp"
+#include "keel/risk/performance.hpp"
 
 namespace keel::report {
 
@@ -92,14 +93,14 @@ Result<Section> strategy_section(const BacktestResult& r, const StrategyResult& 
                               .wide = true});
   }
   auto money = [&](double value) { return format_money(value, currency); };
-  Table costs{
-      .title = "Costs of " + s.name,
-      .columns = {"kind", "total", "bp / year of average NAV"},
-      .rows = {},
-      .note = "Totals over the run in quote currency, and per year as a share of the average "
-              "NAV (the fund's usual unit). Financing nets interest on cash against short and "
-              "leverage financing.",
-      .wide = false};
+  Table costs{.title = "Costs of " + s.name,
+              .columns = {"kind", "total", "bp / year of average NAV"},
+              .rows = {},
+              .note =
+                  "Totals over the run in quote currency, and per year as a share of the average "
+                  "NAV (the fund's usual unit). Financing nets interest on cash against short and "
+                  "leverage financing.",
+              .wide = false};
   const std::pair<const char*, double> kinds[] = {{"fees", s.costs.fees},
                                                   {"spread", s.costs.spread},
                                                   {"market impact", s.costs.impact},
@@ -172,9 +173,8 @@ Result<Section> strategy_section(const BacktestResult& r, const StrategyResult& 
         {format_timestamp(rec.decision_date), std::string(to_string(rec.outcome)), rec.message});
   }
   for (const auto& d : s.delistings) {
-    events.rows.push_back(
-        {format_timestamp(d.date), "delisting",
-         d.asset + " exited at its last price (" + money(d.value) + ")"});
+    events.rows.push_back({format_timestamp(d.date), "delisting",
+                           d.asset + " exited at its last price (" + money(d.value) + ")"});
   }
   if (!events.rows.empty()) section.tables.push_back(std::move(events));
   return section;
@@ -219,7 +219,7 @@ Result<std::vector<Section>> backtest_sections(const BacktestResult& r,
                                  "curve that ends early marks a strategy ruined by its losses).",
                              .wide = true});
   auto dd = drawdown_chart(
-      strategy_series(r, [](const StrategyResult& s) { return drawdown_path(s.equity); }),
+      strategy_series(r, [](const StrategyResult& s) { return drawdown_path(s.net_returns); }),
       {.title = {}, .y_title = {}, .max_points = kLinePoints});
   if (!dd) return dd.status();
   overview.charts.push_back({.title = "Drawdowns",
@@ -228,16 +228,14 @@ Result<std::vector<Section>> backtest_sections(const BacktestResult& r,
                              .wide = true});
   const int window = input.volatility_window;
   const double ppy = r.periods_per_year;
+  // Row 0 is the start (no return): the windows run over rows 1..n.
   auto vol = rolling_volatility_chart(
       strategy_series(r,
                       [&](const StrategyResult& s) {
                         Eigen::VectorXd v = Eigen::VectorXd::Constant(s.net_returns.size(), kNaN);
-                        for (Eigen::Index t = window; t < s.net_returns.size(); ++t) {
-                          const auto seg = s.net_returns.segment(t - window + 1, window);
-                          const double mean = seg.mean();
-                          v(t) =
-                              std::sqrt((seg.array() - mean).square().sum() / (window - 1) * ppy);
-                        }
+                        const Eigen::Index n = s.net_returns.size() - 1;
+                        auto rolling = rolling_volatility(s.net_returns.tail(n), window, ppy);
+                        if (rolling) v.tail(n) = *rolling;
                         return v;
                       }),
       {.title = "Rolling volatility (" + std::to_string(window) + " periods)",

@@ -6,6 +6,7 @@
 
 #include "keel/core/table.hpp"
 #include "keel/risk/drawdown.hpp"
+#include "keel/risk/performance.hpp"
 #include "report/report_util.hpp"
 
 namespace keel::report {
@@ -13,19 +14,6 @@ namespace keel::report {
 namespace {
 
 using internal::make_chart;
-
-// Annualised rolling volatility: the sample standard deviation (divide by window − 1) of the last
-// `window` returns at each row, times √periods_per_year; NaN for the first window − 1 rows.
-Eigen::VectorXd rolling_volatility(const Eigen::VectorXd& r, Eigen::Index window, double ppy) {
-  Eigen::VectorXd out = Eigen::VectorXd::Constant(r.size(), std::nan(""));
-  for (Eigen::Index t = window - 1; t < r.size(); ++t) {
-    const auto block = r.segment(t - window + 1, window);
-    const double mean = block.mean();
-    const double ss = (block.array() - mean).square().sum();
-    out(t) = std::sqrt(ss / static_cast<double>(window - 1)) * std::sqrt(ppy);
-  }
-  return out;
-}
 
 std::string row_date(const std::vector<Timestamp>& timestamps, Eigen::Index row) {
   if (row < 0) return "start";
@@ -69,6 +57,8 @@ Result<Report> risk_report(const RiskReportInput& input) {
   const double ppy = input.periods_per_year;
   const std::string period = internal::period_name(ppy);
 
+  auto summary = performance_summary(simple, {.periods_per_year = ppy, .risk_free_rate = 0.0});
+  if (!summary) return summary.status().with_context("risk report");
   auto compounded = drawdowns(
       simple, DrawdownOptions{.kind = DrawdownKind::kCompounded, .confidence = input.confidence});
   if (!compounded) return compounded.status().with_context("risk report (compounded drawdowns)");
@@ -76,17 +66,13 @@ Result<Report> risk_report(const RiskReportInput& input) {
       simple, DrawdownOptions{.kind = DrawdownKind::kUncompounded, .confidence = input.confidence});
   if (!uncompounded) return uncompounded.status().with_context("risk report (drawdowns)");
 
+  // The growth of 1 (a ruined portfolio's wealth stays where it fell, as in risk/drawdown.hpp).
   Eigen::VectorXd wealth(rows);
   double w = 1.0;
   for (Eigen::Index t = 0; t < rows; ++t) {
-    w *= 1.0 + simple(t);
+    if (w > 0.0) w *= 1.0 + simple(t);
     wealth(t) = w;
   }
-  const double mean = simple.mean();
-  const double vol =
-      std::sqrt((simple.array() - mean).square().sum() / static_cast<double>(rows - 1));
-  const double years = static_cast<double>(rows) / ppy;
-  const double cagr = std::pow(wealth(rows - 1), 1.0 / years) - 1.0;
 
   Report report;
   report.title = "keel risk: portfolio of " + std::to_string(n) + " assets";
@@ -140,21 +126,23 @@ Result<Report> risk_report(const RiskReportInput& input) {
         s, make_chart(drawdown_chart(dd, {.title = dd_title}), dd_title,
                       "Fall from the highest wealth reached so far.", true, "drawdown chart"));
     Table t{.title = "Return and drawdown", .columns = {"quantity", "value"}};
-    t.rows.push_back({"total return", format_percent(wealth(rows - 1) - 1.0)});
-    t.rows.push_back({"annualised return (geometric)", format_percent(cagr)});
-    t.rows.push_back({"volatility (annualised)", format_percent(vol * std::sqrt(ppy))});
+    t.rows.push_back({"total return", format_percent(summary->total_return)});
+    t.rows.push_back({"annualised return (geometric)", format_percent(summary->cagr)});
+    t.rows.push_back({"volatility (annualised)", format_percent(summary->volatility)});
     t.rows.push_back({"max drawdown (compounded)", format_percent(compounded->max_drawdown)});
     t.rows.push_back({"peak before it", row_date(input.timestamps, compounded->peak_row)});
     t.rows.push_back({"trough", row_date(input.timestamps, compounded->trough_row)});
     t.rows.push_back(
         {"average drawdown (compounded)", format_percent(compounded->average_drawdown)});
     t.rows.push_back({"Ulcer index (compounded)", format_percent(compounded->ulcer_index)});
+    t.rows.push_back(
+        {"CDaR " + std::string(level) + " (compounded)", format_percent(compounded->cdar)});
     t.rows.push_back({"max drawdown (uncompounded)", format_percent(uncompounded->max_drawdown)});
     t.rows.push_back(
         {"CDaR " + std::string(level) + " (uncompounded)", format_percent(uncompounded->cdar)});
     t.note =
         "Compounded drawdowns are falls of wealth from its peak; uncompounded ones are falls "
-        "of the cumulative sum of returns (the definition of CDaR and of the JSON output).";
+        "of the cumulative sum of returns (the definition the min-CDaR optimiser uses).";
     s.tables.push_back(std::move(t));
     report.sections.push_back(std::move(s));
   }
@@ -164,7 +152,9 @@ Result<Report> risk_report(const RiskReportInput& input) {
     Eigen::Index window =
         input.rolling_window > 0 ? input.rolling_window : std::min<Eigen::Index>(30, rows / 4);
     window = std::clamp<Eigen::Index>(window, 2, rows);
-    const Eigen::VectorXd rolling = rolling_volatility(simple, window, ppy);
+    auto rolling_result = rolling_volatility(simple, window, ppy);
+    if (!rolling_result) return rolling_result.status().with_context("risk report");
+    const Eigen::VectorXd& rolling = *rolling_result;
     Section s{.title = "Rolling volatility",
               .text = "Annualised standard deviation of the last " + std::to_string(window) + " " +
                       internal::period_adjective(ppy) + " returns, at each date."};
@@ -186,7 +176,7 @@ Result<Report> risk_report(const RiskReportInput& input) {
       t.rows.push_back({"highest", format_percent(sorted.back())});
       t.rows.push_back({"latest", format_percent(finite.back())});
     }
-    t.rows.push_back({"whole history", format_percent(vol * std::sqrt(ppy))});
+    t.rows.push_back({"whole history", format_percent(summary->volatility)});
     s.tables.push_back(std::move(t));
     report.sections.push_back(std::move(s));
   }

@@ -31,15 +31,13 @@ Result<DrawdownSummary> drawdowns(Eigen::Ref<const Eigen::VectorXd> returns,
   double peak = level;
   Eigen::Index peak_row = -1;
   Eigen::Index max_peak_row = -1;
+  Eigen::Index spell_peak = -1;  // peak row of the spell under water, while in one
+  bool under_water = false;
   for (Eigen::Index t = 0; t < n; ++t) {
     if (compounded) {
-      if (returns[t] <= -1.0) {
-        return Status::invalid("returns: row " + std::to_string(t) + " is " +
-                               std::to_string(returns[t]) +
-                               " (a total loss or worse), compounded drawdowns are undefined; "
-                               "use DrawdownKind::kUncompounded");
-      }
-      level *= 1.0 + returns[t];
+      // After ruin there is nothing left to compound: the wealth stays where it fell.
+      if (s.ruin_row < 0) level *= 1.0 + returns[t];
+      if (s.ruin_row < 0 && returns[t] <= -1.0) s.ruin_row = t;
     } else {
       level += returns[t];
     }
@@ -49,6 +47,18 @@ Result<DrawdownSummary> drawdowns(Eigen::Ref<const Eigen::VectorXd> returns,
     }
     const double dd = compounded ? 1.0 - level / peak : peak - level;
     s.drawdown[t] = dd;
+    if (dd > 0.0) {
+      if (!under_water) spell_peak = t - 1;  // the close before the first row under water
+      under_water = true;
+      const auto length = static_cast<int>(t - spell_peak);
+      if (length > s.longest_underwater) {
+        s.longest_underwater = length;
+        s.underwater_peak_row = spell_peak;
+        s.underwater_last_row = t;
+      }
+    } else {
+      under_water = false;
+    }
     if (dd > s.max_drawdown) {
       s.max_drawdown = dd;
       s.trough_row = t;

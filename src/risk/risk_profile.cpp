@@ -72,10 +72,14 @@ Result<RiskProfile> risk_profile(Eigen::Ref<const Eigen::MatrixXd> returns,
   }
   p.historical_var = *historical;
 
-  auto dd = drawdowns(p.portfolio_returns,
-                      DrawdownOptions{.kind = options.drawdown, .confidence = options.confidence});
+  auto dd = drawdowns(p.portfolio_returns, DrawdownOptions{.kind = DrawdownKind::kCompounded,
+                                                           .confidence = options.confidence});
   if (!dd) return dd.status();
   p.drawdown = std::move(*dd);
+  auto flat = drawdowns(p.portfolio_returns, DrawdownOptions{.kind = DrawdownKind::kUncompounded,
+                                                             .confidence = options.confidence});
+  if (!flat) return flat.status();
+  p.uncompounded_drawdown = std::move(*flat);
 
   if (spreads.size() > 0) {
     auto stats = spread_statistics(spreads);
@@ -138,6 +142,14 @@ Json RiskProfile::to_json(const std::vector<std::string>& assets, double portfol
   doc["average_drawdown"] = json_number(drawdown.average_drawdown);
   doc["cdar"] = json_number(drawdown.cdar);
   doc["ulcer_index"] = json_number(drawdown.ulcer_index);
+  doc["uncompounded_drawdown"] = {
+      {"max_drawdown", json_number(uncompounded_drawdown.max_drawdown)},
+      {"average_drawdown", json_number(uncompounded_drawdown.average_drawdown)},
+      {"cdar", json_number(uncompounded_drawdown.cdar)},
+      {"ulcer_index", json_number(uncompounded_drawdown.ulcer_index)},
+      {"definition",
+       "falls of the cumulative sum of returns, in units of initial capital: the min-CDaR "
+       "optimiser's definition; the top-level drawdowns are falls of compounded wealth"}};
   Json lvar = Json::object();
   if (spread_lvar) {
     lvar["exogenous_spread"] = {{"var", spread_lvar->var},

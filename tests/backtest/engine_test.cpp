@@ -1,6 +1,8 @@
 // Walk-forward engine: timing, costs, universe changes, fallbacks and the no-look-ahead property,
 // each checked against a computation written out in the test.
 #include "keel/backtest/engine.hpp"
+#include "keel/risk/performance.hpp"
+#include "keel/risk/var.hpp"
 
 #include <gtest/gtest.h>
 
@@ -482,6 +484,42 @@ TEST(Backtest, TurnoverIsTwoSidedSumOfWeightChanges) {
   const double wa = 0.55 / (0.55 + 0.45);
   EXPECT_NEAR(recs[1].turnover, 2.0 * std::abs(wa - 0.5), 1e-15);
   EXPECT_NEAR(r->strategies[0].metrics.total_turnover, recs[0].turnover + recs[1].turnover, 1e-15);
+}
+
+TEST(Metrics, TailAndRatiosAreTheRiskModuleDefinitions) {
+  // 30 evaluated returns: the 5% tail holds m = 1.5 returns, so the historical expected shortfall
+  // weighs the worst (−10%) fully and the second worst (−4%) by one half:
+  // (0.10 + 0.5 · 0.04) / 1.5 = 8% (risk/var.hpp), not the mean of the worst two (7%).
+  const Eigen::Index n = 30;
+  Eigen::VectorXd returns = Eigen::VectorXd::Constant(n + 1, 0.01);
+  returns(0) = 0.0;
+  returns(5) = -0.10;
+  returns(17) = -0.04;
+  Eigen::VectorXd equity(n + 1);
+  equity(0) = 1000.0;
+  for (Eigen::Index t = 1; t <= n; ++t) equity(t) = equity(t - 1) * (1.0 + returns(t));
+  const Eigen::MatrixXd weights = Eigen::MatrixXd::Ones(n + 1, 1);
+  std::vector<Timestamp> dates;
+  for (Eigen::Index t = 0; t <= n; ++t) dates.push_back(t * kSecondsPerDay);
+  const auto m = compute_metrics(equity, returns, weights, dates, 365.0, 0.02, 0.0, 0.0);
+  EXPECT_NEAR(m.cvar_95, 0.08, 1e-15);
+  auto risk = value_at_risk(returns.tail(n), {.method = VarMethod::kHistorical, .confidence = 0.95});
+  ASSERT_TRUE(risk.is_ok());
+  EXPECT_EQ(m.cvar_95, risk->es);
+  auto p = performance_summary(returns.tail(n), {.periods_per_year = 365.0, .risk_free_rate = 0.02});
+  ASSERT_TRUE(p.is_ok());
+  EXPECT_EQ(m.sharpe, p->sharpe);
+  EXPECT_EQ(m.sortino, p->sortino);
+  EXPECT_EQ(m.volatility, p->volatility);
+  EXPECT_EQ(m.max_drawdown, p->drawdown.max_drawdown);
+  // Under water from the close before the fall (row 4) to row 15, the last close below that peak
+  // (0.9 · 1.01¹⁰ < 1 < 0.9 · 1.01¹¹); the −4% spell after row 16 lasts five closes only.
+  EXPECT_EQ(m.max_drawdown_duration, 11);
+  EXPECT_NEAR(m.max_drawdown_duration_days, 11.0, 1e-12);
+  const Eigen::VectorXd path = drawdown_path(returns);
+  EXPECT_EQ(path(0), 0.0);
+  EXPECT_NEAR(path(5), 0.10, 1e-15);
+  EXPECT_NEAR(path.maxCoeff(), m.max_drawdown, 1e-15);
 }
 
 TEST(Metrics, CostBpsPerYearOfAverageNav) {

@@ -171,6 +171,28 @@ TEST_F(CliInputs, HoldingsAreValuedAtTheLastPrices) {
   EXPECT_TRUE(contains(neither.err, "--holdings")) << neither.err;
 }
 
+TEST_F(CliInputs, RiskHeadlinesTheCompoundedDrawdown) {
+  // BTC halves twice, then doubles: wealth 1 → 0.25 is a 75% fall of compounded wealth, while the
+  // cumulative sum of returns falls by 100% (−50% − 50%): the min-CDaR convention, labelled.
+  const std::string crash = write("crash.csv",
+                                  "date,BTC,ETH\n2021-01-01,100,10\n2021-01-02,50,11\n"
+                                  "2021-01-03,25,12\n2021-01-04,50,11\n2021-01-05,60,12\n");
+  const std::string w = write("btc.csv", "asset,weight\nBTC,1\nETH,0\n");
+  const auto r = run_keel("risk --prices '" + crash + "' --weights '" + w +
+                              "' --method historical --format json",
+                          dir_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = json(r);
+  EXPECT_NEAR(doc["max_drawdown"].get<double>(), 0.75, 1e-12);
+  EXPECT_NEAR(doc["uncompounded_drawdown"]["max_drawdown"].get<double>(), 1.0, 1e-12);
+  const auto table = run_keel("risk --prices '" + crash + "' --weights '" + w +
+                                  "' --method historical",
+                              dir_);
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_TRUE(contains(table.out, "max drawdown 75.00%")) << table.out;
+  EXPECT_TRUE(contains(table.out, "uncompounded")) << table.out;
+}
+
 TEST_F(CliInputs, ShuffledPricesNeedSortWhichIsRecorded) {
   const std::string shuffled = write("shuffled.csv",
                                      "date,BTC,ETH\n2021-01-01,1,2\n2021-01-03,1.2,2.1\n"

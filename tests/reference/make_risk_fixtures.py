@@ -17,6 +17,8 @@ closed-form Ipower derivatives, X'P^2 gradients):
     formulas over the co-moment matrices M3 (N x N^2) and M4 (N x N^3), plus a central
     finite-difference gradient of the univariate measures for the default (T-1) convention;
   * drawdowns: Riskfolio-Lib style loops (MDD_Abs, ADD_Abs, CDaR_Abs, UCI_Abs) and compounded;
+  * performance (risk/performance.hpp): pandas' rolling std for rolling volatility, run lengths of
+    the under-water rows for the longest drawdown spell, the textbook ratio formulas;
   * Kupiec: rolling loop with np.sort-based historical / scipy Gaussian VaR, scipy.stats.chi2.sf.
 """
 import json
@@ -24,6 +26,7 @@ import math
 import os
 
 import numpy as np
+import pandas as pd
 from scipy import integrate, special, stats
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -139,6 +142,27 @@ def drawdowns(x, alpha, compounded):
     _, cdar = hist_var_es(-dd, alpha)
     return dict(max_drawdown=float(dd.max()), average_drawdown=float(np.mean(dd)),
                 cdar=float(cdar), ulcer_index=float(math.sqrt(np.mean(dd**2))))
+
+
+def performance(x, ppy, rf, window):
+    x = np.asarray(x, dtype=float)
+    s = pd.Series(x)
+    wealth = np.cumprod(1.0 + x)
+    peak = np.maximum.accumulate(np.concatenate([[1.0], wealth]))[1:]
+    dd = 1.0 - wealth / peak
+    runs = [len(list(g)) for under, g in __import__("itertools").groupby(dd > 0) if under]
+    years = len(x) / ppy
+    cagr = wealth[-1] ** (1.0 / years) - 1.0
+    vol = s.std(ddof=1) * math.sqrt(ppy)
+    downside = math.sqrt(np.mean(np.minimum(x - rf / ppy, 0.0) ** 2)) * math.sqrt(ppy)
+    excess = x.mean() * ppy - rf
+    rolling = (s.rolling(window).std(ddof=1) * math.sqrt(ppy)).tolist()
+    return dict(periods_per_year=ppy, risk_free_rate=rf, window=window,
+                total_return=float(wealth[-1] - 1.0), cagr=float(cagr), volatility=float(vol),
+                downside_deviation=float(downside), sharpe=float(excess / vol),
+                sortino=float(excess / downside), calmar=float(cagr / dd.max()),
+                longest_underwater=int(max(runs) if runs else 0),
+                rolling_volatility=[None if math.isnan(v) else float(v) for v in rolling])
 
 
 def kupiec(x, window, alpha, method):
@@ -323,6 +347,7 @@ def dataset(name, seed, T, N, crash):
     d["var"] = var_cases
     d["drawdown"] = [dict(confidence=a, compounded=c, **drawdowns(P, a, c))
                      for a in (0.9, 0.95, 0.99) for c in (False, True)]
+    d["performance"] = [performance(P, 365.0, 0.03, 30), performance(P, 52.0, 0.0, 8)]
     d["kupiec"] = [kupiec(P, W, a, meth) for (W, a, meth) in
                    ((250, 0.95, "historical"), (250, 0.99, "historical"),
                     (200, 0.99, "gaussian"), (300, 0.9, "gaussian"))]

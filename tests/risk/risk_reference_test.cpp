@@ -13,6 +13,7 @@
 #include "keel/estimate/distributions.hpp"
 #include "keel/risk/drawdown.hpp"
 #include "keel/risk/measures.hpp"
+#include "keel/risk/performance.hpp"
 #include "keel/risk/var.hpp"
 #include "keel/risk/var_backtest.hpp"
 
@@ -136,6 +137,43 @@ TEST_P(RiskDataset, Drawdowns) {
     expect_rel(d->average_drawdown, c["average_drawdown"].get<double>(), kRel, "avg " + what);
     expect_rel(d->cdar, c["cdar"].get<double>(), kRel, "cdar " + what);
     expect_rel(d->ulcer_index, c["ulcer_index"].get<double>(), kRel, "ulcer " + what);
+  }
+}
+
+TEST_P(RiskDataset, PerformanceStatistics) {
+  const Eigen::VectorXd p = vector(data()["portfolio"]);
+  ASSERT_FALSE(data()["performance"].empty());
+  for (const auto& c : data()["performance"]) {
+    const PerformanceOptions o{.periods_per_year = c["periods_per_year"].get<double>(),
+                               .risk_free_rate = c["risk_free_rate"].get<double>()};
+    auto s = performance_summary(p, o);
+    ASSERT_TRUE(s.is_ok()) << s.status().message();
+    const std::string what = "ppy " + std::to_string(o.periods_per_year);
+    expect_rel(s->total_return, c["total_return"].get<double>(), 1e-11, "total return " + what);
+    expect_rel(s->cagr, c["cagr"].get<double>(), 1e-11, "cagr " + what);
+    expect_rel(s->volatility, c["volatility"].get<double>(), kRel, "volatility " + what);
+    expect_rel(s->downside_deviation, c["downside_deviation"].get<double>(), kRel,
+               "downside " + what);
+    expect_rel(s->sharpe, c["sharpe"].get<double>(), 1e-11, "sharpe " + what);
+    expect_rel(s->sortino, c["sortino"].get<double>(), 1e-11, "sortino " + what);
+    expect_rel(s->calmar, c["calmar"].get<double>(), 1e-11, "calmar " + what);
+    EXPECT_EQ(s->drawdown.longest_underwater, c["longest_underwater"].get<int>()) << what;
+    EXPECT_GT(s->drawdown.longest_underwater, 1) << what;
+
+    const auto window = c["window"].get<Eigen::Index>();
+    auto rolling = rolling_volatility(p, window, o.periods_per_year);
+    ASSERT_TRUE(rolling.is_ok()) << rolling.status().message();
+    const json& expected = c["rolling_volatility"];
+    ASSERT_EQ(static_cast<std::size_t>(rolling->size()), expected.size());
+    for (std::size_t t = 0; t < expected.size(); ++t) {
+      const double got = (*rolling)(static_cast<Eigen::Index>(t));
+      if (expected[t].is_null()) {
+        EXPECT_TRUE(std::isnan(got)) << "row " << t << " before a full window";
+      } else {
+        // pandas' rolling std uses an online update: agreement to ~1e-10 relative.
+        expect_rel(got, expected[t].get<double>(), 1e-9, "rolling row " + std::to_string(t));
+      }
+    }
   }
 }
 

@@ -241,9 +241,42 @@ TEST(Drawdown, HandComputedUncompoundedAndCompounded) {
   ASSERT_TRUE(c.is_ok());
   EXPECT_NEAR(c->max_drawdown, 1.0 - 0.9405 / 1.1, 1e-15);
   EXPECT_NEAR(c->drawdown[4], 0.10, 1e-15);
-  Eigen::VectorXd bust(2);
-  bust << 0.1, -1.0;
-  EXPECT_FALSE(drawdowns(bust, {.kind = DrawdownKind::kCompounded}).is_ok());
+  // Under water from the peak at row 0 through row 2 (two rows), then from row 3 on (one row).
+  EXPECT_EQ(c->longest_underwater, 2);
+  EXPECT_EQ(c->underwater_peak_row, 0);
+  EXPECT_EQ(c->underwater_last_row, 2);
+  EXPECT_EQ(c->ruin_row, -1);
+}
+
+TEST(Drawdown, LongestUnderwaterCountsFromTheStartingCapital) {
+  Eigen::VectorXd r(6);
+  r << -0.1, -0.1, 0.05, 0.5, -0.01, 0.02;  // under water rows 0–2 from the start; row 4 alone
+  auto c = drawdowns(r, {.kind = DrawdownKind::kCompounded});
+  ASSERT_TRUE(c.is_ok());
+  EXPECT_EQ(c->longest_underwater, 3);
+  EXPECT_EQ(c->underwater_peak_row, -1);
+  EXPECT_EQ(c->underwater_last_row, 2);
+  Eigen::VectorXd flat = Eigen::VectorXd::Zero(4);
+  auto none = drawdowns(flat, {.kind = DrawdownKind::kCompounded});
+  ASSERT_TRUE(none.is_ok());
+  EXPECT_EQ(none->longest_underwater, 0);
+  EXPECT_EQ(none->underwater_peak_row, -1);
+  EXPECT_EQ(none->underwater_last_row, -1);
+}
+
+TEST(Drawdown, RuinFreezesCompoundedWealthBelowZero) {
+  // A leveraged book loses 130% on row 1: wealth 1.1 → −0.33 and stays there; the drawdown is
+  // 1 + 0.33/1.1 = 130% of the peak from then on, and later returns compound nothing.
+  Eigen::VectorXd bust(4);
+  bust << 0.1, -1.3, 0.5, -0.2;
+  auto c = drawdowns(bust, {.kind = DrawdownKind::kCompounded});
+  ASSERT_TRUE(c.is_ok()) << c.status().message();
+  EXPECT_EQ(c->ruin_row, 1);
+  const double ruined = 1.0 - 1.1 * (1.0 - 1.3) / 1.1;
+  EXPECT_NEAR(c->drawdown[1], ruined, 1e-15);
+  EXPECT_NEAR(c->drawdown[3], ruined, 1e-15);
+  EXPECT_NEAR(c->max_drawdown, 1.3, 1e-15);
+  EXPECT_EQ(c->longest_underwater, 3);
 }
 
 TEST(Drawdown, CdarLiesBetweenAverageAndMaximum) {

@@ -1,5 +1,8 @@
 #pragma once
-// Summary statistics of a backtest's net returns, per the conventions of docs/architecture.md section 4.
+// Summary statistics of a backtest's net returns, per the conventions of docs/architecture.md
+// section 4. The return statistics are the risk module's (risk/performance.hpp, risk/var.hpp,
+// risk/drawdown.hpp), computed on the n evaluated net returns; this file adds what only a
+// backtest has (turnover, costs, holdings, durations in days).
 //
 //   CAGR          (V_T / V_0)^(ppy / n) − 1 over the n evaluated periods
 //   volatility    sample standard deviation (n − 1) of per-period returns × √ppy
@@ -8,7 +11,8 @@
 //   calmar        CAGR / max drawdown
 //   max drawdown  largest fall of the equity curve from a running peak (compounded), fraction
 //   duration      longest time spent below a previous peak (periods and days), recovered or not
-//   cvar_95       mean of the worst 5% per-period returns, as a positive loss
+//   cvar_95       historical expected shortfall at 95% of the per-period net returns, as a positive
+//                 loss (risk/var.hpp: the worst 5%·n returns, the last one with fractional weight)
 //   turnover      Σ over rebalances of Σ|w_after − w_before| (two-sided), annualised by years
 //   costs         cost_bps_per_year (below), the total in quote currency, and the total as a
 //                 fraction of the initial value
@@ -58,8 +62,9 @@ struct BacktestMetrics {
 double bps_per_year_of_average_nav(double amount, Eigen::Ref<const Eigen::VectorXd> equity,
                                    double periods_per_year);
 
-// Drawdown path of an equity curve: 1 − V_t / max_{s≤t} V_s.
-Eigen::VectorXd drawdown_path(Eigen::Ref<const Eigen::VectorXd> equity);
+// Compounded drawdown path of a strategy from its net returns (row 0 = the start, drawdown 0):
+// 1 − W_t / max_{s≤t} W_s with W the growth of 1 (risk/drawdown.hpp).
+Eigen::VectorXd drawdown_path(Eigen::Ref<const Eigen::VectorXd> net_returns);
 
 // `net_returns` and `equity` share rows (row 0 = the start, return 0); `weights` rows × assets;
 // `total_costs` is C above, in quote currency.

@@ -15,12 +15,20 @@
 // kCompounded — drawdowns of wealth W_t = Π_{s≤t} (1 + r_s), W_0 = 1, relative to the running
 //   peak, as PerformanceAnalytics' maxDrawdown (geometric = TRUE) and most reports show:
 //     DD_t = 1 − W_t / max_{0≤s≤t} W_s    (a fraction of the peak value, in [0, 1])
-//   Use these for reporting ("the fund fell 73% from its peak").
+//   Use these for reporting ("the fund fell 73% from its peak"): this is the headline drawdown
+//   of every Keel output (`keel risk`, `keel backtest`, the reports); the uncompounded one is
+//   shown beside it, labelled, where a model such as min-CDaR optimises it.
+//   A return ≤ −1 ruins the portfolio (a leveraged or short book can lose more than its capital):
+//   wealth W_t = W_{t−1}(1 + r_t) ≤ 0 and it stays there — later returns have nothing left to
+//   compound — so DD ≥ 1 from that row on (> 1 is a loss beyond the capital); ruin_row says where.
 //
 // From the T drawdowns DD_1..DD_T (the starting point DD_0 = 0 is not counted):
 //   max drawdown      max_t DD_t
 //   average drawdown  Σ DD_t / T
 //   Ulcer index       sqrt( Σ DD_t² / T )    (Martin & McCann 1989)
+//   longest under water  the most periods from a peak (the close before the first drawdown of a
+//                     spell) to the last row of that spell still below it, recovered or not:
+//                     PerformanceAnalytics' drawdown "length" less its recovery period
 //   CDaR_α            the expected shortfall of the drawdowns at confidence α, with the same
 //                     fractional-weight empirical convention as historical ES in var.hpp: the
 //                     mean of the worst (1 − α)T drawdowns (Chekhlov et al. 2005; Riskfolio
@@ -59,10 +67,16 @@ struct DrawdownSummary {
   // is the starting capital (before row 0). trough_row = −1 when there is no drawdown at all.
   Eigen::Index peak_row = -1;
   Eigen::Index trough_row = -1;
+  // The longest spell under water (see above): its length in periods, the row of its peak (−1 =
+  // the starting capital) and its last row below that peak. 0 and −1, −1 with no drawdown.
+  int longest_underwater = 0;
+  Eigen::Index underwater_peak_row = -1;
+  Eigen::Index underwater_last_row = -1;
+  // Compounded only: the first row whose return is ≤ −1 (wealth at or below zero), −1 if none.
+  Eigen::Index ruin_row = -1;
 };
 
-// Drawdown path and statistics of T ≥ 1 finite per-period returns. Compounded drawdowns reject
-// returns ≤ −1 (wealth would be zero or negative), naming the row.
+// Drawdown path and statistics of T ≥ 1 finite per-period returns.
 Result<DrawdownSummary> drawdowns(Eigen::Ref<const Eigen::VectorXd> returns,
                                   const DrawdownOptions& options = {});
 

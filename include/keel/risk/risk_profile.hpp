@@ -30,9 +30,6 @@ struct RiskProfileOptions {
   int scenarios = 20000;       // Monte Carlo draws
   std::uint64_t seed = 42;     // Monte Carlo seed
   double portfolio_value = 0;  // > 0 enables the endogenous impact LVaR (with volumes)
-  // Drawdowns on uncompounded cumulative returns (CDaR's convention, `keel risk`'s default) or
-  // on compounded wealth (what an equity curve shows, never above 100%).
-  DrawdownKind drawdown = DrawdownKind::kUncompounded;
   Status validate() const;
 };
 
@@ -42,7 +39,11 @@ struct RiskProfile {
   double annualised_volatility = 0.0;
   std::vector<VarEstimate> estimates;  // one per requested method, in order
   double historical_var = 0.0;         // the VaR the LVaR models add liquidity costs to
+  // Drawdowns of compounded wealth (the headline: what an equity curve shows) and of the
+  // uncompounded cumulative return (the min-CDaR optimiser's definition), both with CDaR at the
+  // profile's confidence (risk/drawdown.hpp).
   DrawdownSummary drawdown;
+  DrawdownSummary uncompounded_drawdown;
   std::optional<LiquidityAdjustedVar> spread_lvar;  // exogenous spread model
   std::optional<LiquidityAdjustedVar> impact_lvar;  // endogenous impact model
   std::string liquidity_note;                       // why an LVaR model was not computed
@@ -51,7 +52,8 @@ struct RiskProfile {
   // not monotone …; ES floored at VaR"): a result that carries one is not to be read alone.
   std::vector<std::string> warnings;
   // Keys of `keel risk`'s JSON: volatility, var, cvar, max_drawdown, average_drawdown, cdar,
-  // ulcer_index, lvar, contributions (by asset name), diagnostics.warnings.
+  // ulcer_index (compounded), uncompounded_drawdown {max_drawdown, average_drawdown, cdar,
+  // ulcer_index}, lvar, contributions (by asset name), diagnostics.warnings.
   Json to_json(const std::vector<std::string>& assets, double portfolio_value = 0.0) const;
 };
 
