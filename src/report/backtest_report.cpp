@@ -44,7 +44,9 @@ Table metrics_table(const BacktestResult& r) {
               "Net of every cost. Sharpe and Sortino use the arithmetic annualised mean; "
               "turnover is two-sided (Σ|Δw| per rebalance); costs (fees, spread, impact and "
               "financing net of interest on cash) are in basis points a year of the average "
-              "NAV; CVaR is the mean of the worst 5% of period returns.",
+              "NAV; CVaR 95% is the historical expected shortfall of the period returns (the "
+              "worst 5%, the last one weighted fractionally), the same number `keel risk` "
+              "gives; max drawdown is the fall of compounded wealth from its peak.",
           .wide = true};
   for (const auto& s : r.strategies) {
     const auto& m = s.metrics;
@@ -160,6 +162,28 @@ Result<Section> strategy_section(const BacktestResult& r, const StrategyResult& 
                         format_percent(bf.selection(i)), format_percent(bf.interaction(i))});
     }
     section.tables.push_back(std::move(t));
+  }
+
+  if (!s.fallback_reasons.empty()) {
+    Table reasons{.title = "Why " + s.name + " fell back",
+                  .columns = {"reason", "status", "decisions", "first", "last", "first message"},
+                  .rows = {},
+                  .note =
+                      "On these decision dates the model gave no usable portfolio and the "
+                      "strategy's fallback was held instead; counts add up to the fallbacks "
+                      "column above.",
+                  .wide = true};
+    for (const auto& f : s.fallback_reasons) {
+      reasons.rows.push_back({f.reason, std::string(to_string(f.status)), std::to_string(f.count),
+                              format_timestamp(f.first_date), format_timestamp(f.last_date),
+                              f.example});
+    }
+    section.tables.push_back(std::move(reasons));
+  }
+  if (!s.warnings.empty()) {
+    std::string text;
+    for (const auto& warning : s.warnings) text += (text.empty() ? "Warnings: " : "; ") + warning;
+    section.text = section.text.empty() ? text + "." : section.text + " " + text + ".";
   }
 
   Table events{.title = "Fallbacks, skipped rebalances and delistings of " + s.name,

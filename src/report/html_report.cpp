@@ -49,6 +49,7 @@ div.table.wide th, div.table.wide td { padding: 5px 8px; }
           border-radius: 6px; }
 table { border-collapse: collapse; width: 100%; font-size: 0.88rem; font-variant-numeric: tabular-nums; }
 th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
+td.prose { white-space: normal; min-width: 24rem; }
 th { position: sticky; top: 0; background: #eef1f5; font-weight: 600; z-index: 1; white-space: normal;
      vertical-align: bottom; }
 td.num, th.num { text-align: right; }
@@ -214,7 +215,11 @@ void render_table(const Table& table, std::string& out) {
     out += "<tr>";
     for (std::size_t j = 0; j < table.columns.size(); ++j) {
       const std::string cell = j < row.size() ? row[j] : std::string();
-      out += numeric[j] ? "<td class=\"num\">" : "<td>";
+      // Sentences (messages, explanations) wrap instead of widening the table past the page.
+      constexpr std::size_t kProse = 60;
+      out += numeric[j]             ? "<td class=\"num\">"
+             : cell.size() > kProse ? "<td class=\"prose\">"
+                                    : "<td>";
       out += escape_html(cell) + "</td>";
     }
     out += "</tr>";

@@ -135,5 +135,33 @@ TEST(BacktestReport, BrinsonFachlerAgainstOneAssetSaysWhyInsteadOfATable) {
                    .get<bool>());
 }
 
+TEST(BacktestReport, FallbackReasonsAndWarningsAreShownPerStrategy) {
+  BacktestResult r = run("hold");
+  StrategyResult& s = r.strategies[0];
+  s.metrics.fallbacks = 3;
+  s.fallback_reasons.push_back({.reason = "infeasible: group[chain=solana]",
+                                .status = SolveStatus::kInfeasible,
+                                .count = 3,
+                                .first_date = r.timestamps[1],
+                                .last_date = r.timestamps[20],
+                                .example = "model failed (infeasible: group[chain=solana] ...)"});
+  s.warnings.push_back("group[chain=solana] had no eligible member on 2 decision date(s)");
+  auto sections = backtest_sections(r, {});
+  ASSERT_TRUE(sections.is_ok()) << sections.status().message();
+  const Section& detail = (*sections)[1];
+  const Table* reasons = find_table(detail, "Why equal-weight fell back");
+  ASSERT_NE(reasons, nullptr);
+  ASSERT_EQ(reasons->rows.size(), 1u);
+  EXPECT_EQ(reasons->rows[0][0], "infeasible: group[chain=solana]");
+  EXPECT_EQ(reasons->rows[0][1], "infeasible");
+  EXPECT_EQ(reasons->rows[0][2], "3");
+  EXPECT_NE(detail.text.find("had no eligible member"), std::string::npos) << detail.text;
+  // Without fallbacks there is no table.
+  const BacktestResult clean = run("hold");
+  auto plain = backtest_sections(clean, {});
+  ASSERT_TRUE(plain.is_ok());
+  EXPECT_EQ(find_table((*plain)[1], "Why "), nullptr);
+}
+
 }  // namespace
 }  // namespace keel::report
