@@ -132,9 +132,10 @@ int run_risk(RiskArgs args) {
             << ", horizon " << args.horizon << " period(s); losses are positive\n"
             << "volatility " << format_percent(profile->annualised_volatility)
             << " annualised, max drawdown " << format_percent(dd.max_drawdown) << ", CDaR "
-            << format_percent(dd.cdar) << " (compounded wealth; uncompounded, as min-CDaR "
-            << "optimises: max " << format_percent(profile->uncompounded_drawdown.max_drawdown)
-            << ", CDaR " << format_percent(profile->uncompounded_drawdown.cdar) << ")\n";
+            << format_percent(dd.cdar) << " (falls of compounded wealth)\n"
+            << "uncompounded drawdown (cumulative sum of returns, what min-CDaR optimises): max "
+            << format_percent(profile->uncompounded_drawdown.max_drawdown) << ", CDaR "
+            << format_percent(profile->uncompounded_drawdown.cdar) << "\n";
         if (portfolio->from_holdings) {
           out << "holdings " << portfolio_file
               << " valued at last prices: " << format_fixed(portfolio->value, 2)
