@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <memory>
 
+#include "keel/core/file_output.hpp"
+
 namespace keel::csv {
 
 namespace {
@@ -101,8 +103,9 @@ Result<std::string> read_file(const std::string& path) {
 
 Status write_file(const std::string& path, std::string_view text) {
   const bool gz = path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
-  if (gz) {
-    gzFile out = gzopen(path.c_str(), "wb6");
+  if (!gz) return write_file_atomically(path, text);
+  return write_file_atomically(path, [&](const std::string& temporary) -> Status {
+    gzFile out = gzopen(temporary.c_str(), "wb6");
     if (out == nullptr) {
       return Status::invalid(fmt::format("{}: cannot create the file; check the directory", path));
     }
@@ -112,26 +115,15 @@ Status write_file(const std::string& path, std::string_view text) {
           static_cast<unsigned>(std::min<std::size_t>(text.size() - written, 1u << 20));
       if (gzwrite(out, text.data() + written, chunk) != static_cast<int>(chunk)) {
         gzclose(out);
-        return Status::invalid(fmt::format("{}: writing the gzip file failed", path));
+        return Status::invalid(fmt::format("{}: writing the gzip file failed (disk full?)", path));
       }
       written += chunk;
     }
     if (gzclose(out) != Z_OK) {
-      return Status::invalid(fmt::format("{}: closing the gzip file failed", path));
+      return Status::invalid(fmt::format("{}: closing the gzip file failed (disk full?)", path));
     }
     return Status::ok();
-  }
-  FilePtr file(std::fopen(path.c_str(), "wb"));
-  if (!file) {
-    return Status::invalid(fmt::format("{}: cannot create the file; check the directory", path));
-  }
-  if (!text.empty() && std::fwrite(text.data(), 1, text.size(), file.get()) != text.size()) {
-    return Status::invalid(fmt::format("{}: writing the file failed (disk full?)", path));
-  }
-  if (std::fclose(file.release()) != 0) {
-    return Status::invalid(fmt::format("{}: closing the file failed", path));
-  }
-  return Status::ok();
+  });
 }
 
 bool LineReader::next(std::string_view& line) {

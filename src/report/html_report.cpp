@@ -4,6 +4,7 @@
 #include <fstream>
 #include <string>
 
+#include "keel/core/file_output.hpp"
 #include "report/html_text.hpp"
 #include "report/vega_bundles.hpp"
 
@@ -346,16 +347,7 @@ Status write_html_report(const Report& report, const std::string& path) {
     }
   }
   const std::string html = render_html(report);
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  if (!file) {
-    return Status::invalid("cannot open the report file '" + path +
-                           "' for writing (does its folder exist and is it writable?)");
-  }
-  file.write(html.data(), static_cast<std::streamsize>(html.size()));
-  file.close();
-  if (!file)
-    return Status::invalid("could not write the whole report to '" + path + "' (disk full?)");
-  return Status::ok();
+  return write_file_atomically(path, html);
 }
 
 }  // namespace keel::report
