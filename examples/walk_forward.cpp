@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
   }
 
   const keel::RebalanceSchedule monthly{.kind = keel::RebalanceKind::kMonthly};
-  const keel::EstimationSettings ledoit_wolf{
+  const keel::MomentOptions ledoit_wolf{
       .covariance = {.method = keel::CovarianceMethod::kLedoitWolf}};
   keel::Strategy min_variance;
   min_variance.name = "min-variance";

@@ -69,7 +69,8 @@ Result<MarketEstimates> estimate_file(const std::string& path, const MarketOptio
 TEST(EstimateInputs, AnnualisedSampleMomentsOfAPriceFile) {
   TempDir dir;
   const std::string path = dir.write("prices.csv", kPrices);
-  auto est = estimate_file(path, {}, {});
+  const EstimationOptions defaults;
+  auto est = estimate_file(path, {}, defaults);
   ASSERT_TRUE(est) << est.status().message();
   const double ppy = 365.0;
   ASSERT_DOUBLE_EQ(est->market.frequency.periods_per_year, ppy);
@@ -98,8 +99,9 @@ TEST(EstimateInputs, AnnualisedSampleMomentsOfAPriceFile) {
 TEST(EstimateInputs, PeriodsPerYearOfTheMarketAnnualiseBothMoments) {
   TempDir dir;
   const std::string path = dir.write("prices.csv", kPrices);
-  auto daily = estimate_file(path, {}, {});
-  auto weekdays = estimate_file(path, {.periods_per_year = 252.0}, {});
+  const EstimationOptions defaults;
+  auto daily = estimate_file(path, {}, defaults);
+  auto weekdays = estimate_file(path, {.periods_per_year = 252.0}, defaults);
   ASSERT_TRUE(daily && weekdays);
   EXPECT_TRUE((weekdays->covariance.annualised / 252.0)
                   .isApprox(daily->covariance.annualised / 365.0, 1e-14));
@@ -139,11 +141,13 @@ TEST(EstimateInputs, ShortHistoryIsDroppedAndRecorded) {
                                      "2024-01-05,104,53,10\n2024-01-06,103,54,11\n"
                                      "2024-01-07,105,53.5,12\n");
   const MarketOptions pairwise{.missing = {.kind = MissingPolicyKind::kPairwise}};
-  auto refused = estimate_file(path, pairwise, {});
+  EstimationOptions options;
+  auto refused = estimate_file(path, pairwise, options);
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.status().message().find("NEW"), std::string::npos);
 
-  auto dropped = estimate_file(path, pairwise, {.short_history = ShortHistory::kDrop});
+  options.short_history = ShortHistory::kDrop;
+  auto dropped = estimate_file(path, pairwise, options);
   ASSERT_TRUE(dropped) << dropped.status().message();
   EXPECT_EQ(dropped->market.panel.assets, (std::vector<std::string>{"AAA", "BBB"}));
   EXPECT_EQ(dropped->market.returns.values.cols(), 2);

@@ -10,9 +10,10 @@
 // from the timestamps unless given) is what the estimation step (keel/estimate/estimates.hpp)
 // annualises with.
 //
-//   auto market = keel::load_market("prices.csv", {.missing = {.kind =
-//   MissingPolicyKind::kDropRows}}); if (!market) { /* market.status().message() names the file,
-//   line, asset or date */ }
+//   keel::MarketOptions options;
+//   options.missing.kind = keel::MissingPolicyKind::kDropRows;
+//   auto market = keel::load_market("prices.csv", options);
+//   if (!market) return market.status();  // names the file and line, or the asset and date
 
 #include <string>
 #include <vector>

@@ -11,9 +11,13 @@
 // annualises a covariance: the optimisers, the frontier and the reports take these annual
 // inputs as they are, and their outputs (expected return, volatility, Sharpe ratio) are annual.
 //
-//   auto market = keel::load_market("prices.csv", {.missing = {.kind =
-//   MissingPolicyKind::kDropRows}}); auto est = keel::estimate_inputs(std::move(*market), {});
-//   // est->covariance.annualised, est->expected_returns.annualised, est->repairs_json()
+//   keel::MarketOptions prices;
+//   prices.missing.kind = keel::MissingPolicyKind::kDropRows;
+//   auto market = keel::load_market("prices.csv", prices);
+//   keel::EstimationOptions options;
+//   options.moments.covariance.method = keel::CovarianceMethod::kLedoitWolf;
+//   auto est = keel::estimate_inputs(std::move(*market), options);
+//   // est->expected_returns.annualised, est->covariance.annualised, est->repairs_json()
 
 #include <Eigen/Core>
 #include <limits>
@@ -135,6 +139,6 @@ struct MarketEstimates {
 // market.frequency.periods_per_year. Under the pairwise missing-data policy the covariance is the
 // pairwise-complete one (and moments.covariance.pairwise_repair may repair it); any other policy
 // with a pairwise repair is an error. Errors name the asset, date or option.
-Result<MarketEstimates> estimate_inputs(Market market, const EstimationOptions& options = {});
+Result<MarketEstimates> estimate_inputs(Market market, const EstimationOptions& options);
 
 }  // namespace keel
