@@ -1,5 +1,7 @@
-// Prices to maximum-Sharpe weights: mean returns and a Ledoit–Wolf covariance, both annualised,
-// then the long-only max-Sharpe portfolio with at most 40% in any asset.
+// Prices to maximum-Sharpe weights through the library's two entry points: load_market (read,
+// missing-data policy, frequency, returns) and estimate_inputs (history check, mean returns and a
+// Ledoit–Wolf covariance, both annualised with the market's periods per year), then the
+// long-only max-Sharpe portfolio with at most 40% in any asset.
 //
 //   keel_example_max_sharpe [prices.csv]
 #include <cstdio>
@@ -7,8 +9,7 @@
 
 #include "example_market.hpp"
 #include "keel/core/time.hpp"
-#include "keel/estimate/covariance.hpp"
-#include "keel/estimate/expected_returns.hpp"
+#include "keel/estimate/estimates.hpp"
 #include "keel/optimize/model.hpp"
 
 int main(int argc, char** argv) {
@@ -17,23 +18,21 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "error: %s\n", market.status().message().c_str());
     return 1;
   }
-  const double periods_per_year = market->periods_per_year;
-
-  auto mu = keel::estimate_expected_returns(
-      market->returns,
-      {.method = keel::ExpectedReturnMethod::kMean, .periods_per_year = periods_per_year});
-  auto cov =
-      keel::estimate_covariance(market->returns, {.method = keel::CovarianceMethod::kLedoitWolf});
-  if (!mu || !cov) {
-    std::fprintf(stderr, "error: %s\n", (!mu ? mu.status() : cov.status()).message().c_str());
-    return 1;
+  for (const keel::Repair& r : market->repairs) {
+    std::printf("repair (%s): %s\n", r.action.c_str(), r.detail.c_str());
   }
 
-  // The models take annualised inputs; the covariance estimators return per-period ones.
-  keel::ModelInputs inputs;
-  inputs.assets = market->returns.assets;
-  inputs.expected_returns = mu->annualised;
-  inputs.covariance = cov->covariance * periods_per_year;
+  keel::EstimationOptions estimation;
+  estimation.moments.covariance.method = keel::CovarianceMethod::kLedoitWolf;
+  auto estimates = keel::estimate_inputs(std::move(*market), estimation);
+  if (!estimates) {
+    std::fprintf(stderr, "error: %s\n", estimates.status().message().c_str());
+    return 1;
+  }
+  for (const std::string& w : estimates->warnings) std::printf("warning: %s\n", w.c_str());
+
+  // μ and Σ are annual (estimates.hpp's units contract), as the models take them.
+  const keel::ModelInputs inputs = keel::make_model_inputs(*estimates);
   keel::ModelSpec spec;
   spec.model = keel::PortfolioModel::kMaxSharpe;
   spec.constraints.upper_bound = 0.4;  // long-only (the default lower bound 0), fully invested
@@ -50,9 +49,9 @@ int main(int argc, char** argv) {
   }
 
   std::printf("max-sharpe over %zu assets, %td returns (%s to %s)\n", inputs.assets.size(),
-              market->returns.values.rows(),
-              keel::format_timestamp(market->returns.timestamps.front()).c_str(),
-              keel::format_timestamp(market->returns.timestamps.back()).c_str());
+              estimates->market.returns.values.rows(),
+              keel::format_timestamp(estimates->market.returns.timestamps.front()).c_str(),
+              keel::format_timestamp(estimates->market.returns.timestamps.back()).c_str());
   for (std::size_t i = 0; i < portfolio->assets.size(); ++i) {
     const double weight = portfolio->weights(static_cast<Eigen::Index>(i));
     if (weight > 5e-5) std::printf("  %-8s %6.2f%%\n", portfolio->assets[i].c_str(), 100 * weight);

@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
       market->panel.has_spreads()
           ? Eigen::MatrixXd(market->panel.spreads.bottomRows(returns.rows()))
           : Eigen::MatrixXd();
-  const keel::RiskProfileOptions options{.periods_per_year = market->periods_per_year,
+  const keel::RiskProfileOptions options{.periods_per_year = market->frequency.periods_per_year,
                                          .confidence = 0.95,
                                          .scenarios = 5000};
   auto profile = keel::risk_profile(returns, weights, spreads, Eigen::MatrixXd(), options);

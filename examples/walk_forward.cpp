@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
   }
 
   const keel::RebalanceSchedule monthly{.kind = keel::RebalanceKind::kMonthly};
-  const keel::EstimationSettings ledoit_wolf{
+  const keel::MomentOptions ledoit_wolf{
       .covariance = {.method = keel::CovarianceMethod::kLedoitWolf}};
   keel::Strategy min_variance;
   min_variance.name = "min-variance";
@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
 
   keel::BacktestOptions options;
   options.window = 180;
-  options.periods_per_year = market->periods_per_year;
+  options.periods_per_year = market->frequency.periods_per_year;
   options.costs.fee_bps = 10.0;
   auto result = keel::run_backtest(market->panel, {min_variance, equal_weight}, options);
   if (!result) {

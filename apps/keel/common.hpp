@@ -10,15 +10,12 @@
 
 #include "keel/core/json.hpp"
 #include "keel/core/result.hpp"
-#include "keel/data/frequency.hpp"
-#include "keel/data/missing.hpp"
-#include "keel/data/price_panel.hpp"
-#include "keel/data/returns.hpp"
+#include "keel/data/market.hpp"
 
 namespace keel::cli {
 
 // --prices, --start, --end, --assets, --missing, --duplicates, --sort, --periods-per-year,
-// --log-returns.
+// --log-returns as typed; market_options() turns them into the library's MarketOptions.
 struct PriceInputOptions {
   std::string prices;
   std::string start;
@@ -35,25 +32,20 @@ struct PriceInputOptions {
 void add_price_options(CLI::App& command, PriceInputOptions& options, bool prices_required,
                        bool numeric = true);
 
-// Prices as read and narrowed by --start/--end/--assets, before the missing-data policy.
+// The command-line strings as the library's options (keel/data/market.hpp), parsed once: errors
+// name the option (--duplicates, --start, --missing...).
+Result<MarketOptions> market_options(const PriceInputOptions& options);
+
+// Prices as read and narrowed by --start/--end/--assets, before the missing-data policy. An error
+// when no --prices file is given.
 Result<PricePanel> read_selected_prices(const PriceInputOptions& options);
 
-// Everything a numeric verb needs: the cleaned panel, what was repaired, the frequency and returns.
-struct MarketInput {
-  PricePanel panel;
-  std::vector<Repair> repairs;
-  FrequencyInfo frequency;
-  ReturnSeries returns;
-};
-Result<MarketInput> prepare_market(PricePanel panel, const PriceInputOptions& options);
-Result<MarketInput> load_market(const PriceInputOptions& options);
-
-// For verbs that need one complete return history (risk, stress): an error naming the first
-// missing return (asset, date) and the policy that would handle it, or ok.
-Status require_complete_returns(const MarketInput& input, const PriceInputOptions& options);
+// keel::prepare_market and keel::load_market with the command-line options.
+Result<Market> prepare_market(const PricePanel& panel, const PriceInputOptions& options);
+Result<Market> load_market(const PriceInputOptions& options);
 
 // The "inputs" block of JSON results (docs/architecture.md section 3).
-Json inputs_json(const MarketInput& input);
+Json inputs_json(const Market& market);
 
 // --format table|json and -o FILE. A FILE ending in .json implies json.
 struct OutputOptions {
@@ -70,7 +62,8 @@ int emit(const Json& document, const std::function<void(std::ostream&)>& print_t
 // Writes the JSON document to a file; returns an error status naming the file on failure.
 Status write_json_file(const Json& document, const std::string& path);
 
-// Prints "keel: error: ..." (and the status kind) on stderr; returns the exit code of docs/architecture.md section 3.
+// Prints "keel: error: ..." (and the status kind) on stderr; returns the exit code of
+// docs/architecture.md section 3.
 int report_error(const Status& status);
 
 }  // namespace keel::cli

@@ -1,11 +1,10 @@
 #include "estimation.hpp"
 
+#include <fmt/format.h>
+
 #include <iostream>
 
 #include "keel/data/labeled_csv.hpp"
-#include "keel/data/select.hpp"
-#include "keel/estimate/history.hpp"
-#include "keel/estimate/return_cleaning.hpp"
 
 namespace keel::cli {
 
@@ -16,7 +15,8 @@ Result<PsdRepair> parse_psd_repair(const std::string& name) {
   if (name == "clip") return PsdRepair::kClip;
   if (name == "higham") return PsdRepair::kHigham;
   if (name == "spectral") return PsdRepair::kPyPortfolioOpt;
-  return Status::invalid("--psd-repair '" + name + "' is unknown; use none, clip, higham or spectral");
+  return Status::invalid("--psd-repair '" + name +
+                         "' is unknown; use none, clip, higham or spectral");
 }
 
 }  // namespace
@@ -33,10 +33,13 @@ void add_estimator_options(CLI::App& command, EstimatorOptions& options) {
                   "nonlinear-shrinkage, denoised, garch-dcc")
       ->capture_default_str();
   command.add_option("--ewma-span", options.ewma_span,
-                     "EWMA span in periods (--mu ewma: default 500)");
+                     fmt::format("EWMA span in periods (--mu ewma: default {})",
+                                 MomentOptions{}.default_ewma_span));
   command.add_option("--half-life", options.half_life, "EWMA half-life in periods");
-  command.add_option("--lambda", options.ewma_lambda,
-                     "RiskMetrics decay for --cov ewma (default 0.94 without span/half-life)");
+  command.add_option(
+      "--lambda", options.ewma_lambda,
+      fmt::format("RiskMetrics decay for --cov ewma (default {} without span/half-life)",
+                  MomentOptions{}.default_ewma_lambda));
   command.add_option("--benchmark", options.benchmark,
                      "Asset column used as the market for --mu capm");
   command
@@ -73,135 +76,76 @@ void add_risk_free_option(CLI::App& command, double& risk_free) {
 }
 
 void add_risk_aversion_option(CLI::App& command, double& risk_aversion) {
-  command.add_option("--risk-aversion", risk_aversion,
-                     "Risk aversion delta (max-utility, equilibrium returns)")
+  command
+      .add_option("--risk-aversion", risk_aversion,
+                  "Risk aversion delta (max-utility, equilibrium returns)")
       ->capture_default_str();
 }
 
-Result<CovarianceOptions> covariance_options(const EstimatorOptions& options, bool pairwise) {
-  CovarianceOptions cov_options;
+Result<MomentOptions> moment_options(const EstimatorOptions& options, bool pairwise) {
+  MomentOptions out;
+  CovarianceOptions& cov = out.covariance;
   auto cov_method = parse_covariance_method(options.cov);
   if (!cov_method) return cov_method.status().with_context("--cov");
-  cov_options.method = *cov_method;
-  cov_options.pairwise = pairwise;
+  cov.method = *cov_method;
+  cov.pairwise = pairwise;
   auto repair = parse_psd_repair(options.psd_repair);
   if (!repair) return repair.status();
   if (*repair != PsdRepair::kNone && !pairwise) {
-    return Status::invalid("--psd-repair applies to the pairwise covariance; add --missing pairwise");
+    return Status::invalid(
+        "--psd-repair applies to the pairwise covariance; add --missing pairwise");
   }
-  cov_options.pairwise_repair.method = *repair;
-  cov_options.ewma_span = options.ewma_span;
-  cov_options.ewma_half_life = options.half_life;
-  cov_options.ewma_lambda = options.ewma_lambda;
-  if (*cov_method == CovarianceMethod::kEwma && std::isnan(options.ewma_span) &&
-      std::isnan(options.half_life) && std::isnan(options.ewma_lambda)) {
-    cov_options.ewma_lambda = 0.94;  // RiskMetrics' daily decay
-  }
-  cov_options.semicovariance_benchmark = options.semicovariance_threshold;
-  return cov_options;
-}
+  cov.pairwise_repair.method = *repair;
+  cov.ewma_span = options.ewma_span;
+  cov.ewma_half_life = options.half_life;
+  cov.ewma_lambda = options.ewma_lambda;
+  cov.semicovariance_benchmark = options.semicovariance_threshold;
 
-Result<ExpectedReturnOptions> expected_return_options(const EstimatorOptions& options,
-                                                      double periods_per_year) {
-  ExpectedReturnOptions mu_options;
+  ExpectedReturnOptions& mu = out.expected_returns;
   auto mu_method = parse_expected_return_method(options.mu);
   if (!mu_method) return mu_method.status().with_context("--mu");
-  mu_options.method = *mu_method;
-  mu_options.periods_per_year = periods_per_year;
-  mu_options.risk_free_rate = options.risk_free;
-  mu_options.risk_aversion = options.risk_aversion;
-  mu_options.compounding = !options.simple_annualisation;
+  mu.method = *mu_method;
+  mu.risk_free_rate = options.risk_free;
+  mu.risk_aversion = options.risk_aversion;
+  mu.compounding = !options.simple_annualisation;
   if (*mu_method == ExpectedReturnMethod::kEwma) {
-    mu_options.ewma_span = options.ewma_span;
-    mu_options.ewma_half_life = options.half_life;
-    if (std::isnan(options.ewma_span) && std::isnan(options.half_life)) mu_options.ewma_span = 500;
+    mu.ewma_span = options.ewma_span;
+    mu.ewma_half_life = options.half_life;
   }
-  return mu_options;
-}
-
-namespace {
-
-// The history check and the return cleaning, applied to `market` in place.
-Status guard_returns(MarketInput& market, const EstimatorOptions& options,
-                     std::vector<std::string>& warnings, Json& repairs) {
-  auto cleaning = parse_return_cleaning(options.clean_returns);
-  if (!cleaning) return cleaning.status().with_context("--clean-returns");
-  HistoryOptions history_options{
-      .min_returns = options.min_history,
-      .periods_per_year = market.frequency.periods_per_year,
-      .short_history = options.drop_short_history ? ShortHistory::kDrop : ShortHistory::kError};
-  auto history = check_history(market.returns, history_options);
-  if (!history) return history.status();
-  for (const auto& r : history->repairs) {
-    repairs.push_back({{"action", "drop-asset"}, {"detail", r}});
-  }
-  warnings.insert(warnings.end(), history->warnings.begin(), history->warnings.end());
-  if (history->kept.size() != market.panel.assets.size()) {
-    PanelSelection keep;
-    keep.assets = history->returns.assets;
-    auto panel = select(market.panel, keep);
-    if (!panel) return panel.status();
-    market.panel = std::move(*panel);
-    market.returns = std::move(history->returns);
-  }
-  auto cleaned = clean_returns(market.returns, *cleaning);
-  if (!cleaned) return cleaned.status();
-  warnings.insert(warnings.end(), cleaned->warnings.begin(), cleaned->warnings.end());
-  for (const auto& c : cleaned->clipped) repairs.push_back(c.to_json());
-  market.returns = std::move(cleaned->returns);
-  return Status::ok();
-}
-
-}  // namespace
-
-Result<Estimates> estimate_all(MarketInput& market, const EstimatorOptions& options,
-                               bool pairwise) {
-  const double ppy = market.frequency.periods_per_year;
-  std::vector<std::string> warnings;
-  Json repairs = Json::array();
-  KEEL_RETURN_IF_ERROR(guard_returns(market, options, warnings, repairs));
-  auto cov_options = covariance_options(options, pairwise);
-  if (!cov_options) return cov_options.status();
-  auto cov = estimate_covariance(market.returns, *cov_options);
-  if (!cov) return cov.status();
-  auto mu_options_result = expected_return_options(options, ppy);
-  if (!mu_options_result) return mu_options_result.status();
-  ExpectedReturnOptions mu_options = std::move(*mu_options_result);
-  if (!options.benchmark.empty()) {
-    auto col = market.panel.asset_index(options.benchmark);
-    if (!col) {
-      return Status::invalid("--benchmark '" + options.benchmark +
-                             "' is not among the assets; name one of the price columns");
-    }
-    mu_options.market_returns = market.returns.values.col(*col);
-  }
-  if (mu_options.method == ExpectedReturnMethod::kEquilibrium) {
-    if (options.market_caps.empty()) {
-      return Status::invalid("--mu equilibrium needs --market-caps FILE (asset,market_cap rows)");
-    }
-    auto caps = read_labeled_vector(options.market_caps);
-    if (!caps) return caps.status();
-    auto aligned = align_to(*caps, market.panel.assets, /*allow_extra=*/true, options.market_caps);
-    if (!aligned) return aligned.status();
-    mu_options.market_caps = *aligned;
-    mu_options.equilibrium_covariance = cov->covariance;
-  }
-  auto mu = estimate_expected_returns(market.returns, mu_options);
-  if (!mu) return mu.status();
-  Estimates out{std::move(*mu), std::move(*cov), Eigen::MatrixXd(), std::move(warnings),
-                std::move(repairs)};
-  out.annual_covariance = out.cov.covariance * ppy;
-  const auto& d = out.cov.diagnostics;
-  out.warnings.insert(out.warnings.end(), d.warnings.begin(), d.warnings.end());
-  out.warnings.insert(out.warnings.end(), out.mu.warnings.begin(), out.mu.warnings.end());
-  for (const auto& r : d.repairs) out.repairs.push_back({{"action", "covariance"}, {"detail", r}});
   return out;
 }
 
-Json all_repairs(const MarketInput& market, const Estimates& estimates) {
+Result<EstimationOptions> estimation_options(const EstimatorOptions& options,
+                                             const PriceInputOptions& prices,
+                                             bool market_caps_wanted) {
+  EstimationOptions out;
+  auto moments = moment_options(options, prices.missing == "pairwise");
+  if (!moments) return moments.status();
+  out.moments = std::move(*moments);
+  auto cleaning = parse_return_cleaning(options.clean_returns);
+  if (!cleaning) return cleaning.status().with_context("--clean-returns");
+  out.cleaning = *cleaning;
+  out.min_history = options.min_history;
+  out.short_history = options.drop_short_history ? ShortHistory::kDrop : ShortHistory::kError;
+  out.benchmark = options.benchmark;
+  const bool equilibrium =
+      out.moments.expected_returns.method == ExpectedReturnMethod::kEquilibrium;
+  if (equilibrium && options.market_caps.empty()) {
+    return Status::invalid("--mu equilibrium needs --market-caps FILE (asset,market_cap rows)");
+  }
+  if (!options.market_caps.empty() && (equilibrium || market_caps_wanted)) {
+    auto caps = read_labeled_vector(options.market_caps);
+    if (!caps) return caps.status();
+    out.market_caps = std::move(*caps);
+    out.market_caps_source = options.market_caps;
+  }
+  return out;
+}
+
+Json all_repairs(const MarketEstimates& estimates) {
   Json repairs = Json::array();
-  for (const auto& r : market.repairs) repairs.push_back(r.to_json());
-  for (const auto& r : estimates.repairs) repairs.push_back(r);
+  for (const auto& r : estimates.market.repairs) repairs.push_back(r.to_json());
+  for (const auto& r : estimates.repairs_json()) repairs.push_back(r);
   return repairs;
 }
 

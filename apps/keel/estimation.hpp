@@ -1,14 +1,14 @@
 #pragma once
-// Estimator options shared by `estimate`, `optimize` and `frontier`: names are converted to the
-// library's enums here, once.
+// Estimator options shared by `estimate`, `optimize`, `frontier` and the strategies of `backtest`:
+// the command-line strings converted to the library's options here, once. The defaults and the
+// annualisation are the library's (keel/estimate/estimates.hpp).
 
 #include <CLI/CLI.hpp>
 #include <cmath>
 #include <string>
 
 #include "common.hpp"
-#include "keel/estimate/covariance.hpp"
-#include "keel/estimate/expected_returns.hpp"
+#include "keel/estimate/estimates.hpp"
 
 namespace keel::cli {
 
@@ -32,45 +32,26 @@ struct EstimatorOptions {
   bool drop_short_history = false;
 };
 
-// The covariance where the CLI chooses one for the user (backtest strategies, help examples):
-// Ledoit–Wolf toward constant correlation keeps each asset's own variance, which a scaled
-// identity target does not (stablecoins next to small caps). docs/estimation.md.
-inline constexpr const char* kDefaultShrinkageCovariance = "ledoit-wolf-constant-correlation";
-
 // Adds --mu, --cov and their parameters. --risk-free and --risk-aversion are added by the caller
 // when it also uses them (they are one option each on a command line).
 void add_estimator_options(CLI::App& command, EstimatorOptions& options);
 void add_risk_free_option(CLI::App& command, double& risk_free);
 void add_risk_aversion_option(CLI::App& command, double& risk_aversion);
 
-// The estimator options as library option structs. Expected returns that need data beyond the
-// returns matrix (capm's --benchmark column, equilibrium's --market-caps) are completed by the
-// caller.
-Result<CovarianceOptions> covariance_options(const EstimatorOptions& options, bool pairwise);
-Result<ExpectedReturnOptions> expected_return_options(const EstimatorOptions& options,
-                                                      double periods_per_year);
+// The estimator options as the library's MomentOptions (keel/estimate/estimates.hpp): names
+// parsed, numbers copied; the library completes the ewma defaults. `pairwise` says whether the
+// returns keep their gaps (--missing pairwise), the only case --psd-repair applies to.
+Result<MomentOptions> moment_options(const EstimatorOptions& options, bool pairwise);
 
-// Expected returns and covariance, both annualised with the market's periods_per_year.
-struct Estimates {
-  ExpectedReturns mu;
-  CovarianceEstimate cov;
-  Eigen::MatrixXd annual_covariance;
-  // Every warning of the estimation step, as the library wrote it: history shorter than the
-  // window, extreme returns, shrinkage, implausible expected returns.
-  std::vector<std::string> warnings;
-  // What the estimation step changed, as JSON objects with "action" and "detail": assets dropped
-  // for short history, clipped returns (with asset, date, raw, clipped), covariance repairs.
-  Json repairs = Json::array();
-};
-
-// Checks each asset's history (dropping short assets from `market` when asked), cleans the
-// returns in `market` when asked, then estimates. `market` is updated so that its panel and
-// returns are those the estimates describe.
-Result<Estimates> estimate_all(MarketInput& market, const EstimatorOptions& options,
-                               bool pairwise);
+// Every estimation option as the library's EstimationOptions. The --market-caps file is read here,
+// once, when the expected returns need it (--mu equilibrium) or the caller does
+// (`market_caps_wanted`: keel optimize's market-cap and Black–Litterman models).
+Result<EstimationOptions> estimation_options(const EstimatorOptions& options,
+                                             const PriceInputOptions& prices,
+                                             bool market_caps_wanted = false);
 
 // The market's repairs followed by the estimation step's (JSON objects).
-Json all_repairs(const MarketInput& market, const Estimates& estimates);
+Json all_repairs(const MarketEstimates& estimates);
 
 // "keel: warning: ..." on stderr, one line per warning.
 void print_warnings(const std::vector<std::string>& warnings);

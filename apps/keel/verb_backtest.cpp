@@ -174,8 +174,7 @@ const std::vector<std::string> kStrategyKeys = {"name",
 // One [[strategy]] or [[benchmark]] table.
 Result<Strategy> read_strategy(const toml::table& t, const toml::node& node,
                                const std::string& path, const BacktestArgs& args,
-                               const std::vector<std::string>& assets, double periods_per_year,
-                               bool benchmark) {
+                               const std::vector<std::string>& assets, bool benchmark) {
   const std::string at = where(path, node);
   for (auto&& [key_view, value] : t) {
     const std::string key(key_view.str());
@@ -224,7 +223,7 @@ Result<Strategy> read_strategy(const toml::table& t, const toml::node& node,
 
   EstimatorOptions estimator;
   estimator.mu = text("mu", "mean");
-  estimator.cov = text("cov", kDefaultShrinkageCovariance);
+  estimator.cov = text("cov", std::string(to_string(kRecommendedCovariance)));
   estimator.ewma_span = t["ewma_span"].value_or(std::nan(""));
   estimator.half_life = t["half_life"].value_or(std::nan(""));
   estimator.ewma_lambda = t["lambda"].value_or(std::nan(""));
@@ -232,12 +231,9 @@ Result<Strategy> read_strategy(const toml::table& t, const toml::node& node,
   estimator.psd_repair = text("psd_repair", "none");
   estimator.risk_free = args.risk_free;
   estimator.risk_aversion = s.risk_aversion;
-  auto cov = covariance_options(estimator, false);
-  if (!cov) return cov.status().with_context(context);
-  auto mu = expected_return_options(estimator, periods_per_year);
-  if (!mu) return mu.status().with_context(context);
-  s.estimation.covariance = *cov;
-  s.estimation.expected_returns = *mu;
+  auto moments = moment_options(estimator, /*pairwise=*/false);
+  if (!moments) return moments.status().with_context(context);
+  s.estimation = std::move(*moments);
 
   ModelFlags flags;
   flags.model = text("model", "");
@@ -328,13 +324,12 @@ void print_summary(const BacktestResult& r, std::ostream& out) {
   }
   for (const auto& s : r.strategies) {
     const auto& m = s.metrics;
-    table.add_row({s.name + (s.is_benchmark ? " (benchmark)" : ""), format_percent(m.cagr),
-                   format_percent(m.volatility), format_fixed(m.sharpe, 2),
-                   format_fixed(m.sortino, 2), format_percent(m.max_drawdown),
-                   format_fixed(m.calmar, 2), format_percent(m.cvar_95),
-                   format_fixed(m.turnover_annual, 2), format_fixed(m.cost_bps_per_year, 1),
-                   format_fixed(m.average_holdings, 1), std::to_string(m.rebalances),
-                   fallback_cell(s)});
+    table.add_row(
+        {s.name + (s.is_benchmark ? " (benchmark)" : ""), format_percent(m.cagr),
+         format_percent(m.volatility), format_fixed(m.sharpe, 2), format_fixed(m.sortino, 2),
+         format_percent(m.max_drawdown), format_fixed(m.calmar, 2), format_percent(m.cvar_95),
+         format_fixed(m.turnover_annual, 2), format_fixed(m.cost_bps_per_year, 1),
+         format_fixed(m.average_holdings, 1), std::to_string(m.rebalances), fallback_cell(s)});
   }
   table.render(out);
   print_fallback_reasons(r, out);
@@ -448,7 +443,7 @@ int run_backtest_verb(CLI::App& command, BacktestArgs& args) {
         return report_error(
             Status::invalid(where(args.config, item) + ": [[" + section + "]] entries are tables"));
       }
-      auto s = read_strategy(*t, item, args.config, args, panel.assets, ppy,
+      auto s = read_strategy(*t, item, args.config, args, panel.assets,
                              std::string(section) == "benchmark");
       if (!s) return report_error(s.status());
       strategies.push_back(std::move(*s));

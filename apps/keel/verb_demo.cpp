@@ -1,6 +1,9 @@
 // keel demo: the whole pipeline on the embedded simulated market (or the user's prices):
 // inspect, estimate, allocate with eight models, measure and stress their risk, backtest them
 // against benchmarks, and write one HTML report plus the JSON results.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -8,9 +11,6 @@
 #include <memory>
 #include <numeric>
 #include <optional>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "common.hpp"
 #include "keel/backtest/engine.hpp"
@@ -20,8 +20,7 @@
 #include "keel/data/select.hpp"
 #include "keel/data/simulator.hpp"
 #include "keel/data/write_prices.hpp"
-#include "keel/estimate/covariance.hpp"
-#include "keel/estimate/expected_returns.hpp"
+#include "keel/estimate/estimates.hpp"
 #include "keel/optimize/critical_line.hpp"
 #include "keel/optimize/model.hpp"
 #include "keel/report/backtest_report.hpp"
@@ -251,9 +250,8 @@ std::vector<std::string> pick(const std::vector<std::string>& assets, const std:
 // The whole book from a model's risky sleeve: the sleeve scaled to 1 − cash, the cash split
 // equally over the stablecoins; performance from the full-panel estimates.
 PortfolioResult whole_book(const PortfolioResult& sleeve, const std::vector<std::string>& assets,
-                           const std::vector<bool>& stable, double cash,
-                           const Eigen::VectorXd& mu, const Eigen::MatrixXd& cov,
-                           double risk_free) {
+                           const std::vector<bool>& stable, double cash, const Eigen::VectorXd& mu,
+                           const Eigen::MatrixXd& cov, double risk_free) {
   PortfolioResult book = sleeve;
   book.assets = assets;
   book.weights = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(assets.size()));
@@ -324,39 +322,42 @@ int run_demo(const DemoArgs& args) {
   const std::vector<std::string> stable_assets = pick(assets, stable, true);
   const double cash = stable_assets.empty() ? 0.0 : args.cash_floor;
   if (risky_assets.size() < 3) {
-    return report_error(Status::invalid("the demo needs at least 3 non-stablecoin assets after "
-                                        "--missing " +
-                                        args.prices.missing));
+    return report_error(
+        Status::invalid("the demo needs at least 3 non-stablecoin assets after "
+                        "--missing " +
+                        args.prices.missing));
   }
   Eigen::MatrixXd R_risky(R.rows(), static_cast<Eigen::Index>(risky_assets.size()));
   for (std::size_t i = 0, k = 0; i < assets.size(); ++i) {
-    if (!stable[i]) R_risky.col(static_cast<Eigen::Index>(k++)) = R.col(static_cast<Eigen::Index>(i));
+    if (!stable[i])
+      R_risky.col(static_cast<Eigen::Index>(k++)) = R.col(static_cast<Eigen::Index>(i));
   }
-  ExpectedReturnOptions mu_options{.method = ExpectedReturnMethod::kMean, .periods_per_year = ppy};
-  auto mu = estimate_expected_returns(R_risky, mu_options);
-  if (!mu) return report_error(mu.status());
-  CovarianceOptions cov_options{.method = CovarianceMethod::kLedoitWolfConstantCorrelation};
-  auto cov = estimate_covariance(R_risky, cov_options);
+  // Mean returns and the recommended shrinkage covariance of the risky sleeve, annualised.
+  const MomentOptions sleeve_moments{.covariance = {.method = kRecommendedCovariance}};
+  auto cov = estimate_annualised_covariance(R_risky, ppy, sleeve_moments);
   if (!cov) return report_error(cov.status());
+  auto mu = estimate_annualised_expected_returns(R_risky, ppy, sleeve_moments);
+  if (!mu) return report_error(mu.status());
   // The whole book (sleeve + stablecoin cash) is described with sample moments of every asset.
-  auto mu_all = estimate_expected_returns(R, mu_options);
+  auto mu_all = estimate_annualised_expected_returns(R, ppy, MomentOptions{});
   if (!mu_all) return report_error(mu_all.status());
-  auto cov_all = estimate_covariance(R, CovarianceOptions{.method = CovarianceMethod::kSample});
+  auto cov_all = estimate_annualised_covariance(R, ppy, MomentOptions{});
   if (!cov_all) return report_error(cov_all.status());
-  const Eigen::MatrixXd covariance_all = cov_all->covariance * ppy;
+  const Eigen::MatrixXd& covariance_all = cov_all->annualised;
 
   ModelInputs inputs;
   inputs.assets = risky_assets;
   inputs.expected_returns = mu->annualised;
-  inputs.covariance = cov->covariance * ppy;
+  inputs.covariance = cov->annualised;
   inputs.scenarios = R_risky;
   inputs.periods_per_year = ppy;
   inputs.market_caps = market_caps(data->metadata, risky_assets);
   const std::string cash_text =
       stable_assets.empty()
           ? std::string("no stablecoins in the metadata: every asset is in the risky universe")
-          : "stablecoins (" + fmt::format("{}", fmt::join(stable_assets, ", ")) + ") held as cash, " +
-                format_percent(cash, 0) + " of the book split equally; the models allocate the other " +
+          : "stablecoins (" + fmt::format("{}", fmt::join(stable_assets, ", ")) +
+                ") held as cash, " + format_percent(cash, 0) +
+                " of the book split equally; the models allocate the other " +
                 format_percent(1.0 - cash, 0) + " among " + std::to_string(risky_assets.size()) +
                 " risky assets";
   const ExampleViews views = example_views(risky_assets, inputs.market_caps);
@@ -369,7 +370,7 @@ int run_demo(const DemoArgs& args) {
   doc["inputs"]["repairs"] = std::move(repairs);
   doc["estimates"] = {{"expected_returns", "mean"},
                       {"covariance", "ledoit-wolf-constant-correlation"},
-                      {"shrinkage", json_number(cov->diagnostics.shrinkage)},
+                      {"shrinkage", json_number(cov->per_period.diagnostics.shrinkage)},
                       {"black_litterman_views", views.text},
                       {"stablecoin_cash", {{"assets", stable_assets}, {"weight", cash}}},
                       {"book", cash_text}};
@@ -441,7 +442,7 @@ int run_demo(const DemoArgs& args) {
   std::vector<PortfolioResult> results;
   std::vector<std::string> warnings;  // the library's, printed and written to results.json
   for (const auto& w : mu->warnings) warnings.push_back("expected returns: " + w);
-  for (const auto& w : cov->diagnostics.warnings) warnings.push_back("covariance: " + w);
+  for (const auto& w : cov->per_period.diagnostics.warnings) warnings.push_back("covariance: " + w);
   int exit = 0;
   report::Report report{.title = "Keel demo", .meta = {}, .sections = {}};
   report::Section overview{.title = "Portfolios", .text = {}, .charts = {}, .tables = {}};
@@ -457,10 +458,10 @@ int run_demo(const DemoArgs& args) {
   for (PortfolioModel model : kDemoModels) {
     auto result = optimize_portfolio(inputs, spec_for(model));
     if (!result) return report_error(result.status().with_context(std::string(to_string(model))));
-    const PortfolioResult r =
-        result->is_usable() ? whole_book(*result, assets, stable, cash, mu_all->annualised,
-                                         covariance_all, args.risk_free)
-                            : *result;
+    const PortfolioResult r = result->is_usable()
+                                  ? whole_book(*result, assets, stable, cash, mu_all->annualised,
+                                               covariance_all, args.risk_free)
+                                  : *result;
     Json entry = r.to_json();
     for (const auto& w : r.diagnostics.warnings) warnings.push_back(r.model + ": " + w);
     std::string var95 = "-", cvar95 = "-", maxdd = "-", worst = "-";
@@ -484,12 +485,13 @@ int run_demo(const DemoArgs& args) {
       if (!replay) return report_error(replay.status());
       const AssetMetadata* metadata = data->metadata ? &*data->metadata : nullptr;
       std::vector<ShockScenarioResult> shocks;
-      auto shock = evaluate_shock_scenario(crash_scenario, assets, r.weights, metadata, last_prices);
+      auto shock =
+          evaluate_shock_scenario(crash_scenario, assets, r.weights, metadata, last_prices);
       if (!shock) return report_error(shock.status());
       shocks.push_back(std::move(*shock));
       for (const auto& w : crypto_stress_windows()) {
-        const bool replayed = std::any_of(
-            replay->windows.begin(), replay->windows.end(), [&](const WindowReplay& x) {
+        const bool replayed =
+            std::any_of(replay->windows.begin(), replay->windows.end(), [&](const WindowReplay& x) {
               return x.window.name == w.name && x.outcome == ReplayOutcome::kReplayed;
             });
         if (replayed) continue;
@@ -589,8 +591,8 @@ int run_demo(const DemoArgs& args) {
   const std::vector<bool> raw_stable = stablecoin_mask(data->metadata, raw.assets);
   auto risky_raw = select(raw, PanelSelection{.assets = pick(raw.assets, raw_stable, false)});
   if (!risky_raw) return report_error(risky_raw.status());
-  const auto benchmark =
-      benchmark_asset(args.benchmark, risky_raw->assets, market_caps(data->metadata, risky_raw->assets));
+  const auto benchmark = benchmark_asset(args.benchmark, risky_raw->assets,
+                                         market_caps(data->metadata, risky_raw->assets));
   if (!benchmark) return report_error(benchmark.status());
   BacktestOptions bt;
   bt.window = std::min(args.window, static_cast<int>(raw.rows() / 3));
@@ -614,7 +616,7 @@ int run_demo(const DemoArgs& args) {
     s.name = std::string(to_string(model));
     s.model = spec_for(model);
     s.rebalance = *parse_rebalance_schedule("weekly");
-    s.estimation.covariance.method = CovarianceMethod::kLedoitWolfConstantCorrelation;
+    s.estimation.covariance.method = kRecommendedCovariance;
     s.fallback.kind = FallbackKind::kEqualWeight;
     if (model == PortfolioModel::kBlackLitterman) {
       auto v = make_views(risky_raw->assets, views.absolute, views.relative);
@@ -663,14 +665,15 @@ int run_demo(const DemoArgs& args) {
   // 6. The report: overview, frontier, clustered allocation, risk, stress, backtest.
   if (!args.no_report) {
     report.meta = report_meta(doc["inputs"]);
-    report.meta.push_back("Mean returns and Ledoit–Wolf covariance toward constant correlation (shrinkage " +
-                          format_fixed(cov->diagnostics.shrinkage, 3) +
-                          "); mean-variance and CVaR "
-                          "models long-only with weights ≤ " +
-                          format_percent(args.max_weight, 0) +
-                          "; " + cash_text + "; Black–Litterman views: " + views.text +
-                          " (posterior optimised "
-                          "for max Sharpe under the same limits).");
+    report.meta.push_back(
+        "Mean returns and Ledoit–Wolf covariance toward constant correlation (shrinkage " +
+        format_fixed(cov->per_period.diagnostics.shrinkage, 3) +
+        "); mean-variance and CVaR "
+        "models long-only with weights ≤ " +
+        format_percent(args.max_weight, 0) + "; " + cash_text +
+        "; Black–Litterman views: " + views.text +
+        " (posterior optimised "
+        "for max Sharpe under the same limits).");
     overview.tables.push_back(std::move(overview_table));
     report.sections.insert(report.sections.begin(), std::move(overview));
     std::vector<report::Section> tail;
@@ -684,8 +687,8 @@ int run_demo(const DemoArgs& args) {
                                        .risk_free_rate = args.risk_free,
                                        .points = *sampled};
         report::Report part{.title = {}, .meta = {}, .sections = {}};
-        append(part, report::frontier_report(*frontier, fi), "Efficient frontier of the risky sleeve",
-               warnings);
+        append(part, report::frontier_report(*frontier, fi),
+               "Efficient frontier of the risky sleeve", warnings);
         for (auto& s : part.sections) tail.push_back(std::move(s));
       }
     }
@@ -722,9 +725,11 @@ int run_demo(const DemoArgs& args) {
             << format_timestamp(inspection.end) << " (" << market->frequency.label << "), "
             << inspection.findings.size() << " inspection findings\n";
   std::cout << "Allocation on " << market->panel.cols() << " assets x " << R.rows()
-            << " returns (--missing " << args.prices.missing << "); mean returns, Ledoit-Wolf (constant-correlation target) "
+            << " returns (--missing " << args.prices.missing
+            << "); mean returns, Ledoit-Wolf (constant-correlation target) "
             << "covariance of the risky assets (shrinkage "
-            << format_fixed(cov->diagnostics.shrinkage, 3) << ")\nBook: " << cash_text << "\n\n";
+            << format_fixed(cov->per_period.diagnostics.shrinkage, 3) << ")\nBook: " << cash_text
+            << "\n\n";
   table.render(std::cout);
   std::cout << "\nBacktest " << format_timestamp(backtest->timestamps.front()) << " .. "
             << format_timestamp(backtest->timestamps.back()) << ", weekly, " << bt.window
@@ -732,8 +737,8 @@ int run_demo(const DemoArgs& args) {
             << ", net of costs, risky sleeve fully invested; benchmark hold " << *benchmark
             << ":\n\n";
   Table bt_table;
-  for (const char* c :
-       {"strategy", "CAGR", "vol", "Sharpe", "max DD", "turnover/yr", "costs bp/yr", "costs total"}) {
+  for (const char* c : {"strategy", "CAGR", "vol", "Sharpe", "max DD", "turnover/yr", "costs bp/yr",
+                        "costs total"}) {
     bt_table.add_column(c, std::string(c) == "strategy" ? Align::kLeft : Align::kRight);
   }
   for (const auto& s : backtest->strategies) {
@@ -741,7 +746,8 @@ int run_demo(const DemoArgs& args) {
     bt_table.add_row({s.name + (s.is_benchmark ? " (benchmark)" : ""), format_percent(m.cagr),
                       format_percent(m.volatility), format_fixed(m.sharpe, 2),
                       format_percent(m.max_drawdown), format_fixed(m.turnover_annual, 2),
-                      format_fixed(m.cost_bps_per_year, 0), format_money(m.costs_total_value, simulated ? "USD" : "")});
+                      format_fixed(m.cost_bps_per_year, 0),
+                      format_money(m.costs_total_value, simulated ? "USD" : "")});
   }
   bt_table.render(std::cout);
   for (const auto& w : warnings) std::cout << "warning: " << w << "\n";

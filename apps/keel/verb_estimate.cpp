@@ -19,11 +19,11 @@ struct EstimateArgs {
   EstimatorOptions estimator;
 };
 
-Json diagnostics_json(const Estimates& e) {
-  const auto& d = e.cov.diagnostics;
+Json diagnostics_json(const MarketEstimates& e) {
+  const auto& d = e.covariance.per_period.diagnostics;
   Json diag;
-  diag["covariance_method"] = std::string(to_string(e.cov.method));
-  diag["expected_returns_method"] = std::string(to_string(e.mu.method));
+  diag["covariance_method"] = std::string(to_string(e.covariance.per_period.method));
+  diag["expected_returns_method"] = std::string(to_string(e.expected_returns.method));
   diag["shrinkage"] = json_number(d.shrinkage);
   diag["min_eigenvalue"] = json_number(d.min_eigenvalue);
   diag["condition_number"] = json_number(d.condition_number);
@@ -35,12 +35,17 @@ Json diagnostics_json(const Estimates& e) {
 }
 
 int run_estimate(const EstimateArgs& args) {
+  auto options = estimation_options(args.estimator, args.prices);
+  if (!options) return report_error(options.status());
   auto market = load_market(args.prices);
   if (!market) return report_error(market.status());
-  auto est = estimate_all(*market, args.estimator, args.prices.missing == "pairwise");
+  auto est = estimate_inputs(std::move(*market), *options);
   if (!est) return report_error(est.status());
   print_warnings(est->warnings);
-  const auto& assets = market->panel.assets;
+  const Market& m = est->market;
+  const auto& assets = m.panel.assets;
+  const Eigen::VectorXd& mu_annual = est->expected_returns.annualised;
+  const Eigen::MatrixXd& cov_annual = est->covariance.annualised;
 
   if (args.output.format == "csv") {
     if (args.output.output.empty()) {
@@ -50,47 +55,47 @@ int run_estimate(const EstimateArgs& args) {
     std::filesystem::create_directories(args.output.output, ec);
     const std::filesystem::path dir(args.output.output);
     for (const Status& s :
-         {write_labeled_vector({assets, est->mu.annualised}, "expected_return",
-                               (dir / "mu.csv").string()),
-          write_labeled_matrix({assets, est->annual_covariance}, (dir / "cov.csv").string())}) {
+         {write_labeled_vector({assets, mu_annual}, "expected_return", (dir / "mu.csv").string()),
+          write_labeled_matrix({assets, cov_annual}, (dir / "cov.csv").string())}) {
       if (!s) return report_error(s);
     }
     std::cout << "Wrote " << (dir / "mu.csv").string() << " and " << (dir / "cov.csv").string()
-              << " (annualised, " << market->frequency.periods_per_year << " periods per year)\n";
+              << " (annualised, " << m.frequency.periods_per_year << " periods per year)\n";
     return 0;
   }
 
   Json doc;
   doc["assets"] = assets;
-  doc["periods_per_year"] = market->frequency.periods_per_year;
+  doc["periods_per_year"] = m.frequency.periods_per_year;
   Json mu = Json::object();
   for (std::size_t i = 0; i < assets.size(); ++i) {
-    mu[assets[i]] = json_number(est->mu.annualised(static_cast<Eigen::Index>(i)));
+    mu[assets[i]] = json_number(mu_annual(static_cast<Eigen::Index>(i)));
   }
   doc["expected_returns"] = std::move(mu);
   Json cov = Json::array();
-  for (Eigen::Index r = 0; r < est->annual_covariance.rows(); ++r) {
+  for (Eigen::Index r = 0; r < cov_annual.rows(); ++r) {
     Json row = Json::array();
-    for (Eigen::Index c = 0; c < est->annual_covariance.cols(); ++c) {
-      row.push_back(json_number(est->annual_covariance(r, c)));
+    for (Eigen::Index c = 0; c < cov_annual.cols(); ++c) {
+      row.push_back(json_number(cov_annual(r, c)));
     }
     cov.push_back(std::move(row));
   }
   doc["covariance"] = std::move(cov);
-  doc["inputs"] = inputs_json(*market);
+  doc["inputs"] = inputs_json(m);
   doc["inputs"]["clean_returns"] = args.estimator.clean_returns;
   doc["diagnostics"] = diagnostics_json(*est);
-  doc["diagnostics"]["repairs"] = all_repairs(*market, *est);
+  doc["diagnostics"]["repairs"] = all_repairs(*est);
 
   return emit(
       doc,
       [&](std::ostream& out) {
-        out << assets.size() << " assets, " << market->returns.values.rows() << " returns, "
-            << args.estimator.mu << " expected returns, " << args.estimator.cov << " covariance (annualised with "
-            << market->frequency.periods_per_year << " periods per year)\n";
-        const auto& d = est->cov.diagnostics;
+        out << assets.size() << " assets, " << m.returns.values.rows() << " returns, "
+            << args.estimator.mu << " expected returns, " << args.estimator.cov
+            << " covariance (annualised with " << m.frequency.periods_per_year
+            << " periods per year)\n";
+        const auto& d = est->covariance.per_period.diagnostics;
         out << "shrinkage " << format_fixed(d.shrinkage, 4) << ", min eigenvalue "
-            << d.min_eigenvalue * market->frequency.periods_per_year << ", condition number "
+            << est->covariance.annualised_min_eigenvalue << ", condition number "
             << format_fixed(d.condition_number, 1) << ", rank " << d.rank << "\n\n";
         Table table;
         table.add_column("asset", Align::kLeft);
@@ -98,8 +103,8 @@ int run_estimate(const EstimateArgs& args) {
         table.add_column("volatility");
         for (std::size_t i = 0; i < assets.size(); ++i) {
           const auto k = static_cast<Eigen::Index>(i);
-          table.add_row({assets[i], format_percent(est->mu.annualised(k)),
-                         format_percent(std::sqrt(est->annual_covariance(k, k)))});
+          table.add_row({assets[i], format_percent(mu_annual(k)),
+                         format_percent(std::sqrt(cov_annual(k, k)))});
         }
         table.render(out);
         if (!est->warnings.empty()) {
@@ -115,8 +120,10 @@ Verb register_estimate(CLI::App& app) {
   auto args = std::make_shared<EstimateArgs>();
   CLI::App* cmd = app.add_subcommand("estimate", "Estimate expected returns and covariance");
   cmd->footer(
-      "Example:\n  keel estimate --prices prices.csv --mu geometric --cov ledoit-wolf-constant-correlation --format json\n"
-      "  keel estimate --prices prices.csv --missing pairwise --psd-repair spectral --format csv -o est/");
+      "Example:\n  keel estimate --prices prices.csv --mu geometric --cov "
+      "ledoit-wolf-constant-correlation --format json\n"
+      "  keel estimate --prices prices.csv --missing pairwise --psd-repair spectral --format csv "
+      "-o est/");
   add_price_options(*cmd, args->prices, /*prices_required=*/true);
   add_output_options(*cmd, args->output, {"table", "json", "csv"});
   add_estimator_options(*cmd, args->estimator);

@@ -108,11 +108,11 @@ void print_failure(SolveStatus status, const std::string& explanation,
 }
 
 // Budget 1 and per-asset bounds: the exact frontier and every turning point.
-int run_exact(const FrontierArgs& args, const MarketInput& market, const Estimates& est,
+int run_exact(const FrontierArgs& args, const MarketEstimates& est,
               const PortfolioConstraints& constraints, const std::string& described) {
-  const auto& assets = market.panel.assets;
+  const auto& assets = est.market.panel.assets;
   const int n = static_cast<int>(assets.size());
-  auto frontier = critical_line(est.mu.annualised, est.annual_covariance,
+  auto frontier = critical_line(est.expected_returns.annualised, est.covariance.annualised,
                                 constraints.effective_lower(n), constraints.effective_upper(n));
   if (!frontier) return report_error(frontier.status());
   if (!frontier->is_usable()) {
@@ -126,7 +126,7 @@ int run_exact(const FrontierArgs& args, const MarketInput& market, const Estimat
   Json doc;
   doc["status"] = to_string(frontier->status);
   doc["assets"] = assets;
-  doc["inputs"] = inputs_json(market);
+  doc["inputs"] = inputs_json(est.market);
   Json turning = Json::array();
   for (const auto& p : frontier->turning_points) turning.push_back(point_json(p, rf, assets));
   doc["turning_points"] = std::move(turning);
@@ -143,7 +143,7 @@ int run_exact(const FrontierArgs& args, const MarketInput& market, const Estimat
                         {"kkt_residual", json_number(frontier->kkt_residual)},
                         {"max_sharpe", best ? "" : best.status().message()},
                         {"warnings", est.warnings},
-                        {"repairs", all_repairs(market, est)}};
+                        {"repairs", all_repairs(est)}};
   const int emitted = emit(
       doc,
       [&](std::ostream& out) {
@@ -169,8 +169,8 @@ int run_exact(const FrontierArgs& args, const MarketInput& market, const Estimat
   if (emitted != 0 || args.report.empty()) return emitted;
   report::FrontierReportInput report_input{.meta = report_meta(doc["inputs"]),
                                            .assets = assets,
-                                           .expected_returns = est.mu.annualised,
-                                           .covariance = est.annual_covariance,
+                                           .expected_returns = est.expected_returns.annualised,
+                                           .covariance = est.covariance.annualised,
                                            .risk_free_rate = rf,
                                            .points = *sampled};
   report_input.meta.push_back("Constraints: " + described + "; expected returns: " +
@@ -179,14 +179,14 @@ int run_exact(const FrontierArgs& args, const MarketInput& market, const Estimat
 }
 
 // Any other constraints: the frontier traced by efficient-return solves.
-int run_traced(const FrontierArgs& args, const MarketInput& market, const Estimates& est,
+int run_traced(const FrontierArgs& args, const MarketEstimates& est,
                PortfolioConstraints constraints, const std::string& described) {
-  const auto& assets = market.panel.assets;
+  const auto& assets = est.market.panel.assets;
   const int n = static_cast<int>(assets.size());
   const double rf = args.estimator.risk_free;
   const MeanVarianceProblem problem{.assets = assets,
-                                    .expected_returns = est.mu.annualised,
-                                    .covariance = est.annual_covariance,
+                                    .expected_returns = est.expected_returns.annualised,
+                                    .covariance = est.covariance.annualised,
                                     .constraints = std::move(constraints)};
   auto frontier = trace_frontier(problem, FrontierOptions{.points = args.points,
                                                           .risk_free_rate = rf,
@@ -201,7 +201,7 @@ int run_traced(const FrontierArgs& args, const MarketInput& market, const Estima
   Json doc;
   doc["status"] = to_string(frontier->status);
   doc["assets"] = assets;
-  doc["inputs"] = inputs_json(market);
+  doc["inputs"] = inputs_json(est.market);
   doc["turning_points"] = Json::array();  // only the exact frontier has them
   Json points = Json::array();
   for (const auto& p : frontier->points) points.push_back(point_json(p, assets));
@@ -221,7 +221,7 @@ int run_traced(const FrontierArgs& args, const MarketInput& market, const Estima
                         {"max_return", json_number(frontier->max_return)},
                         {"return_unbounded", frontier->return_unbounded},
                         {"warnings", est.warnings},
-                        {"repairs", all_repairs(market, est)},
+                        {"repairs", all_repairs(est)},
                         {"max_sharpe", frontier->max_sharpe_message}};
   for (const auto& w : d.warnings) doc["diagnostics"]["warnings"].push_back(w);
   const int emitted = emit(
@@ -255,8 +255,8 @@ int run_traced(const FrontierArgs& args, const MarketInput& market, const Estima
   if (emitted != 0 || args.report.empty()) return emitted;
   report::FrontierReportInput report_input{.meta = report_meta(doc["inputs"]),
                                            .assets = assets,
-                                           .expected_returns = est.mu.annualised,
-                                           .covariance = est.annual_covariance,
+                                           .expected_returns = est.expected_returns.annualised,
+                                           .covariance = est.covariance.annualised,
                                            .risk_free_rate = rf};
   report_input.meta.push_back("Constraints: " + described + "; expected returns: " +
                               args.estimator.mu + ", covariance: " + args.estimator.cov + ".");
@@ -287,12 +287,14 @@ int run_frontier(CLI::App& command, FrontierArgs& args) {
     }
     args.constraints.bounds = number_text(args.lower) + "," + number_text(args.upper);
   }
+  auto options = estimation_options(args.estimator, args.prices);
+  if (!options) return report_error(options.status());
   auto market = load_market(args.prices);
   if (!market) return report_error(market.status());
-  auto est = estimate_all(*market, args.estimator, args.prices.missing == "pairwise");
+  auto est = estimate_inputs(std::move(*market), *options);
   if (!est) return report_error(est.status());
   print_warnings(est->warnings);
-  const auto& assets = market->panel.assets;
+  const auto& assets = est->market.panel.assets;
   auto setup = build_constraints(args.constraints, config->table, args.config, assets);
   if (!setup) return report_error(setup.status());
   if (setup->transaction_costs.size() > 0) {
@@ -319,8 +321,8 @@ int run_frontier(CLI::App& command, FrontierArgs& args) {
     print_failure(SolveStatus::kInfeasible, explanation, names);
     return keel::exit_code(SolveStatus::kInfeasible);
   }
-  if (critical_line_applies(c, n)) return run_exact(args, *market, *est, c, described);
-  return run_traced(args, *market, *est, c, described);
+  if (critical_line_applies(c, n)) return run_exact(args, *est, c, described);
+  return run_traced(args, *est, c, described);
 }
 
 }  // namespace

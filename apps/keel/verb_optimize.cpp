@@ -8,12 +8,12 @@
 #include "config.hpp"
 #include "constraints_config.hpp"
 #include "estimation.hpp"
-#include "model_config.hpp"
 #include "keel/core/table.hpp"
 #include "keel/data/labeled_csv.hpp"
 #include "keel/data/metadata.hpp"
 #include "keel/optimize/model.hpp"
 #include "keel/report/optimize_report.hpp"
+#include "model_config.hpp"
 #include "report_option.hpp"
 #include "verb.hpp"
 
@@ -38,6 +38,10 @@ struct OptimizeArgs {
 // inputs_doc["repairs"].
 Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model, Json& inputs_doc,
                                  std::vector<std::string>& estimation_warnings) {
+  const std::string& caps_file = args.estimator.market_caps;
+  if (model == PortfolioModel::kMarketCap && caps_file.empty()) {
+    return Status::invalid("model market-cap needs --market-caps FILE (asset,market_cap rows)");
+  }
   ModelInputs inputs;
   if (!args.covariance_file.empty()) {
     if (!args.prices.prices.empty()) {
@@ -50,52 +54,50 @@ Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model,
     if (!args.expected_returns_file.empty()) {
       auto mu = read_labeled_vector(args.expected_returns_file);
       if (!mu) return mu.status();
-      auto aligned = align_to(*mu, inputs.assets, /*allow_extra=*/false, args.expected_returns_file);
+      auto aligned =
+          align_to(*mu, inputs.assets, /*allow_extra=*/false, args.expected_returns_file);
       if (!aligned) return aligned.status();
       inputs.expected_returns = *aligned;
     }
     inputs_doc = {{"assets", inputs.assets.size()},
                   {"covariance", args.covariance_file},
                   {"expected_returns", args.expected_returns_file}};
-  } else {
-    if (args.prices.prices.empty()) {
-      return Status::invalid("no input: pass --prices FILE, or --covariance COV.csv "
-                             "[--expected-returns MU.csv]");
+    if (!caps_file.empty()) {
+      auto caps = read_labeled_vector(caps_file);
+      if (!caps) return caps.status();
+      auto aligned = align_to(*caps, inputs.assets, true, caps_file);
+      if (!aligned) return aligned.status();
+      inputs.market_caps = *aligned;
     }
-    auto market = load_market(args.prices);
-    if (!market) return market.status();
-    auto est = estimate_all(*market, args.estimator, args.prices.missing == "pairwise");
-    if (!est) return est.status();
-    inputs.assets = market->panel.assets;
-    inputs.covariance = est->annual_covariance;
-    inputs.expected_returns = est->mu.annualised;
-    inputs.scenarios = market->returns.values;
-    inputs.periods_per_year = market->frequency.periods_per_year;
-    inputs_doc = inputs_json(*market);
-    inputs_doc["expected_returns"] = args.estimator.mu;
-    inputs_doc["covariance"] = args.estimator.cov;
-    inputs_doc["clean_returns"] = args.estimator.clean_returns;
-    inputs_doc["repairs"] = all_repairs(*market, *est);
-    estimation_warnings = est->warnings;
+    return inputs;
   }
-  if (model == PortfolioModel::kMarketCap || !args.estimator.market_caps.empty()) {
-    if (args.estimator.market_caps.empty()) {
-      return Status::invalid("model market-cap needs --market-caps FILE (asset,market_cap rows)");
-    }
-    auto caps = read_labeled_vector(args.estimator.market_caps);
-    if (!caps) return caps.status();
-    auto aligned = align_to(*caps, inputs.assets, true, args.estimator.market_caps);
-    if (!aligned) return aligned.status();
-    inputs.market_caps = *aligned;
+  if (args.prices.prices.empty()) {
+    return Status::invalid(
+        "no input: pass --prices FILE, or --covariance COV.csv "
+        "[--expected-returns MU.csv]");
   }
+  // The market caps (when given) are read once, for the expected returns and the model alike.
+  auto options = estimation_options(args.estimator, args.prices, /*market_caps_wanted=*/true);
+  if (!options) return options.status();
+  auto market = load_market(args.prices);
+  if (!market) return market.status();
+  auto est = estimate_inputs(std::move(*market), *options);
+  if (!est) return est.status();
+  inputs = make_model_inputs(*est);
+  inputs_doc = inputs_json(est->market);
+  inputs_doc["expected_returns"] = args.estimator.mu;
+  inputs_doc["covariance"] = args.estimator.cov;
+  inputs_doc["clean_returns"] = args.estimator.clean_returns;
+  inputs_doc["repairs"] = all_repairs(*est);
+  estimation_warnings = est->warnings;
   return inputs;
 }
 
 void print_result(const PortfolioResult& r, std::ostream& out) {
   out << "model " << r.model << ": " << to_string(r.status);
   if (r.is_usable()) {
-    out << ", expected return " << format_percent(r.performance.expected_return)
-        << ", volatility " << format_percent(r.performance.volatility) << ", Sharpe "
+    out << ", expected return " << format_percent(r.performance.expected_return) << ", volatility "
+        << format_percent(r.performance.volatility) << ", Sharpe "
         << format_fixed(r.performance.sharpe, 3);
   }
   out << "\n";
@@ -173,7 +175,8 @@ int run_optimize(CLI::App& command, OptimizeArgs& args) {
   if (inputs_doc.contains("repairs")) {
     for (const auto& r : inputs_doc["repairs"]) doc["diagnostics"]["repairs"].push_back(r);
   }
-  const int written = emit(doc, [&](std::ostream& out) { print_result(*result, out); }, args.output);
+  const int written = emit(
+      doc, [&](std::ostream& out) { print_result(*result, out); }, args.output);
   if (written != 0) return written;
   if (!args.report.empty()) {
     auto groupings = report_groupings(args.constraints.metadata, inputs->assets);
@@ -183,7 +186,8 @@ int run_optimize(CLI::App& command, OptimizeArgs& args) {
                                              .expected_returns = inputs->expected_returns,
                                              .risk_free_rate = spec.risk_free_rate,
                                              .groupings = std::move(*groupings)};
-    if (const int code = write_report(report::optimize_report(*result, report_input), args.report)) {
+    if (const int code =
+            write_report(report::optimize_report(*result, report_input), args.report)) {
       return code;
     }
   }
@@ -202,13 +206,16 @@ int run_optimize(CLI::App& command, OptimizeArgs& args) {
 
 Verb register_optimize(CLI::App& app) {
   auto args = std::make_shared<OptimizeArgs>();
-  CLI::App* cmd = app.add_subcommand("optimize", "Build one portfolio with any model and constraints");
+  CLI::App* cmd =
+      app.add_subcommand("optimize", "Build one portfolio with any model and constraints");
   cmd->footer(
-      "Example:\n  keel optimize --prices prices.csv --model max-sharpe --cov ledoit-wolf-constant-correlation --max-weight 0.2\n"
+      "Example:\n  keel optimize --prices prices.csv --model max-sharpe --cov "
+      "ledoit-wolf-constant-correlation --max-weight 0.2\n"
       "  keel optimize --covariance cov.csv --expected-returns mu.csv --model efficient-risk "
       "--target-volatility 0.6 --format json\n"
       "  keel optimize --prices prices.csv --config book.toml --metadata prices_metadata.csv\n"
-      "  keel optimize --prices prices.csv --missing drop-assets:0.5 --model hrp --report hrp.html\n"
+      "  keel optimize --prices prices.csv --missing drop-assets:0.5 --model hrp --report "
+      "hrp.html\n"
       "Models: min-variance, max-sharpe, max-utility, efficient-return, efficient-risk, "
       "max-diversification, risk-parity, risk-budget, hrp, herc, nco, equal-weight, "
       "inverse-volatility, market-cap, black-litterman, min-cvar, min-cdar, min-mad, minimax");

@@ -62,7 +62,7 @@ int run_risk(RiskArgs args) {
   if (!narrowed) return report_error(narrowed.status().with_context(raw->source));
   auto market = prepare_market(std::move(*narrowed), args.prices);
   if (!market) return report_error(market.status());
-  if (const Status s = require_complete_returns(*market, args.prices); !s) return report_error(s);
+  if (const Status s = require_complete_returns(*market); !s) return report_error(s);
   const auto& assets = market->panel.assets;
   auto aligned = align_to(portfolio->weights, assets, /*allow_extra=*/false, portfolio_file);
   if (!aligned) return report_error(aligned.status());

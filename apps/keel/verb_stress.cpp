@@ -337,7 +337,7 @@ int run_stress(CLI::App& command, StressArgs& args) {
         "; the correlation and liquidity stress need every held asset: use drop-rows or ffill:N, "
         "or remove them from the weights"));
   }
-  if (const Status s = require_complete_returns(*market, args.prices); !s) {
+  if (const Status s = require_complete_returns(*market); !s) {
     return report_error(s.with_context(
         "the correlation and liquidity stress need complete returns (the historical replay "
         "handles gaps per window with --missing-history)"));

@@ -12,8 +12,7 @@
 #include <thread>
 
 #include "keel/core/table.hpp"
-#include "keel/estimate/covariance.hpp"
-#include "keel/estimate/expected_returns.hpp"
+#include "keel/estimate/estimates.hpp"
 #include "universe.hpp"
 
 namespace keel {
@@ -305,15 +304,15 @@ bool StrategyRunner::model_target(Eigen::Index t, const std::vector<int>& eligib
   for (int c : eligible) inputs.assets.push_back(assets[static_cast<std::size_t>(c)]);
   // The spectrum diagnostics (an eigen decomposition, 13% of a weekly max-Sharpe backtest) are
   // not used here: the models check positive (semi)definiteness themselves.
-  CovarianceOptions covariance_options = s_.estimation.covariance;
-  covariance_options.compute_spectrum = false;
-  auto cov = estimate_covariance(window, covariance_options);
+  MomentOptions moments = s_.estimation;
+  moments.covariance.compute_spectrum = false;
+  auto cov = estimate_annualised_covariance(window, ppy, moments);
   if (!cov) {
     message = "covariance: " + cov.status().message();
     status = SolveStatus::kNumericalError;
     return false;
   }
-  inputs.covariance = cov->covariance * ppy;
+  inputs.covariance = cov->annualised;
   window_covariance_ = inputs.covariance;
   ModelSpec spec = restrict_spec(full_spec, eligible, current_weights());
   drop_empty_groups(t, full_spec, spec, notes);
@@ -322,13 +321,10 @@ bool StrategyRunner::model_target(Eigen::Index t, const std::vector<int>& eligib
     inputs.scenarios = window;
     inputs.periods_per_year = ppy;
   } else {
-    ExpectedReturnOptions mu_options = s_.estimation.expected_returns;
-    mu_options.periods_per_year = ppy;
-    if (mu_options.method == ExpectedReturnMethod::kEquilibrium) {
-      mu_options.market_caps = inputs.market_caps;
-      mu_options.equilibrium_covariance = cov->covariance;
+    if (moments.expected_returns.method == ExpectedReturnMethod::kEquilibrium) {
+      moments.expected_returns.market_caps = inputs.market_caps;
     }
-    auto mu = estimate_expected_returns(window, mu_options);
+    auto mu = estimate_annualised_expected_returns(window, ppy, moments, &*cov);
     if (!mu) {
       message = "expected returns: " + mu.status().message();
       status = SolveStatus::kNumericalError;
@@ -470,9 +466,7 @@ Decision StrategyRunner::decide(Eigen::Index t) {
       }
     }
     if (s_.cost_aware && holdings_.cwiseAbs().sum() > 0.0 && annual.rows() == m) {
-      ExpectedReturnOptions mu_options = s_.estimation.expected_returns;
-      mu_options.periods_per_year = o_.periods_per_year;
-      auto mu = estimate_expected_returns(window, mu_options);
+      auto mu = estimate_annualised_expected_returns(window, o_.periods_per_year, s_.estimation);
       if (mu) {
         const Eigen::VectorXd current = slice(current_weights(), eligible);
         const double h = periods_to_next_decision(t) / o_.periods_per_year;

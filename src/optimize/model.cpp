@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "keel/core/name_table.hpp"
+#include "keel/estimate/estimates.hpp"
 #include "keel/optimize/verify.hpp"
 
 namespace keel {
@@ -491,6 +492,17 @@ Result<PortfolioResult> run_and_verify(const ModelInputs& inputs, const ModelSpe
 }
 
 }  // namespace
+
+ModelInputs make_model_inputs(const MarketEstimates& estimates) {
+  ModelInputs inputs;
+  inputs.assets = estimates.market.panel.assets;
+  inputs.expected_returns = estimates.expected_returns.annualised;
+  inputs.covariance = estimates.covariance.annualised;
+  inputs.market_caps = estimates.market_caps;
+  inputs.scenarios = estimates.market.returns.values;
+  inputs.periods_per_year = estimates.market.frequency.periods_per_year;
+  return inputs;
+}
 
 Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const ModelSpec& spec) {
   auto result = run_and_verify(inputs, spec);

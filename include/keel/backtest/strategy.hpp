@@ -9,18 +9,10 @@
 
 #include "keel/backtest/rebalance.hpp"
 #include "keel/core/status.hpp"
-#include "keel/estimate/covariance.hpp"
-#include "keel/estimate/expected_returns.hpp"
+#include "keel/estimate/estimates.hpp"
 #include "keel/optimize/model.hpp"
 
 namespace keel {
-
-// Estimators run on each decision date's window (per-period returns of the eligible assets).
-// `expected_returns.periods_per_year` is set by the engine from the backtest's periods per year.
-struct EstimationSettings {
-  CovarianceOptions covariance{};
-  ExpectedReturnOptions expected_returns{};
-};
 
 enum class StrategyRule {
   kModel,       // optimize_portfolio(model) on the window's estimates
@@ -46,7 +38,11 @@ struct Strategy {
   ModelSpec model{};  // kModel: model, constraints (over the full universe, by column), options
   std::string asset;  // kBuyAndHold: the asset's column name
   BlackLittermanViews views{};  // black-litterman: P over the full universe's columns
-  EstimationSettings estimation{};
+  // Estimators run on each decision date's window (per-period returns of the eligible assets),
+  // through estimate_annualised_covariance / estimate_annualised_expected_returns with the
+  // backtest's periods per year: the models see annual μ and Σ. Equilibrium returns take the
+  // caps of the decision date.
+  MomentOptions estimation{};
   RebalanceSchedule rebalance{};
   FallbackPolicy fallback{};
   // Skip a scheduled rebalance whose expected benefit over the holding period is below its

@@ -1,6 +1,7 @@
 #pragma once
 // Covariance estimators on a T × N matrix of per-period returns (rows = periods, columns = assets).
-// The estimate is per period; annualise on output by multiplying by periods_per_year.
+// The estimate is per period. The pipeline's entry points (estimate_annualised_covariance and
+// estimate_inputs in estimates.hpp) annualise it, by periods_per_year, and nothing else does.
 //
 // Methods (kebab-case names used on the command line and in configs):
 //  sample                  unbiased sample covariance, divisor T − 1 (numpy/pandas). With

@@ -24,6 +24,10 @@
 // Ties in μ at the start (several assets sharing the marginal expected return, where the
 // maximum-return portfolio is not unique) are resolved by taking the limit λ → ∞: among the
 // maximum-return portfolios, the one of least variance (a small QP over the tied assets).
+//
+// Units: the algorithm is unit-free; returns, variances and the risk-free rate of max_sharpe()
+// are in the units of the μ and Σ given. Keel's callers (keel frontier, the demo) pass the annual
+// μ and Σ of estimate_inputs() (keel/estimate/estimates.hpp), so their frontiers are annual.
 
 #include <Eigen/Core>
 #include <string>
@@ -55,7 +59,7 @@ struct CriticalLineOptions {
 // One portfolio on the efficient frontier.
 struct FrontierPoint {
   Eigen::VectorXd weights;       // n, sum to 1, within the bounds
-  double expected_return = 0.0;  // μᵀw, in the units of μ (per period)
+  double expected_return = 0.0;  // μᵀw, in the units of μ (annual for annual inputs)
   double variance = 0.0;         // wᵀΣw (Σ including any ridge)
   double volatility = 0.0;       // √variance
   double lambda = 0.0;           // risk tolerance λ ≥ 0 at which w is optimal (1/δ)
@@ -95,9 +99,10 @@ struct EfficientFrontier {
   Result<FrontierPoint> at_risk_aversion(double delta) const;
   // The solution for risk tolerance λ ≥ 0.
   Result<FrontierPoint> at_lambda(double lambda) const;
-  // The portfolio of greatest Sharpe ratio (μᵀw − rf)/√(wᵀΣw) for the per-period risk-free rate
-  // rf. The Sharpe ratio is maximised exactly on each segment (its derivative along a segment has
-  // one root in closed form). Error when no frontier portfolio has μᵀw > rf.
+  // The portfolio of greatest Sharpe ratio (μᵀw − rf)/√(wᵀΣw) for the risk-free rate rf in the
+  // units of μ (annual with annual inputs). The Sharpe ratio is maximised exactly on each segment
+  // (its derivative along a segment has one root in closed form). Error when no frontier
+  // portfolio has μᵀw > rf.
   Result<FrontierPoint> max_sharpe(double risk_free_rate) const;
   // `points` ≥ 2 portfolios evenly spaced in expected return from the minimum-variance to the
   // maximum-return portfolio (both included), in increasing return; a one-portfolio frontier

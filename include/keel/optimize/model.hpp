@@ -21,6 +21,8 @@
 
 namespace keel {
 
+struct MarketEstimates;  // keel/estimate/estimates.hpp
+
 enum class PortfolioModel {
   kMinVariance,
   kMaxSharpe,
@@ -56,6 +58,7 @@ bool is_tail_risk(PortfolioModel model);
 // long-only, no bounds), at tail_risk.confidence.
 enum class RiskBudgetMeasure { kVariance, kCvar };
 
+// The units are those of keel/estimate/estimates.hpp: μ and Σ annual, scenarios per period.
 struct ModelInputs {
   std::vector<std::string> assets;   // n distinct names
   Eigen::VectorXd expected_returns;  // annualised μ; needed by the return-seeking models only
@@ -67,6 +70,11 @@ struct ModelInputs {
   Eigen::MatrixXd scenarios;
   double periods_per_year = 0.0;
 };
+
+// The inputs of estimate_inputs(): the market's assets, annualised μ and Σ, the aligned market
+// caps, and the market's (cleaned) per-period returns as the tail-risk models' scenarios. Views
+// are the caller's to add.
+ModelInputs make_model_inputs(const MarketEstimates& estimates);
 
 struct ModelSpec {
   PortfolioModel model = PortfolioModel::kMinVariance;
