@@ -154,8 +154,8 @@ Status guard_returns(MarketInput& market, const EstimatorOptions& options,
 
 }  // namespace
 
-Result<Estimates> estimate_all(MarketInput& market, const EstimatorOptions& options,
-                               bool pairwise) {
+Result<Estimates> estimate_all(MarketInput& market, const EstimatorOptions& options, bool pairwise,
+                               bool mu_optional) {
   const double ppy = market.frequency.periods_per_year;
   std::vector<std::string> warnings;
   Json repairs = Json::array();
@@ -187,9 +187,14 @@ Result<Estimates> estimate_all(MarketInput& market, const EstimatorOptions& opti
     mu_options.equilibrium_covariance = cov->covariance;
   }
   auto mu = estimate_expected_returns(market.returns, mu_options);
-  if (!mu) return mu.status();
-  Estimates out{std::move(*mu), std::move(*cov), Eigen::MatrixXd(), std::move(warnings),
-                std::move(repairs)};
+  if (!mu && !mu_optional) return mu.status();
+  if (!mu) {
+    warnings.push_back("expected returns not estimated (" + mu.status().message() +
+                       "); the model does not need them, so only the expected return and "
+                       "Sharpe ratio of the result are omitted");
+  }
+  Estimates out{mu ? std::move(*mu) : ExpectedReturns{}, std::move(*cov), Eigen::MatrixXd(),
+                std::move(warnings), std::move(repairs)};
   out.annual_covariance = out.cov.covariance * ppy;
   const auto& d = out.cov.diagnostics;
   out.warnings.insert(out.warnings.end(), d.warnings.begin(), d.warnings.end());

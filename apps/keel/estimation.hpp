@@ -65,9 +65,11 @@ struct Estimates {
 
 // Checks each asset's history (dropping short assets from `market` when asked), cleans the
 // returns in `market` when asked, then estimates. `market` is updated so that its panel and
-// returns are those the estimates describe.
-Result<Estimates> estimate_all(MarketInput& market, const EstimatorOptions& options,
-                               bool pairwise);
+// returns are those the estimates describe. With `mu_optional` (a model that does not need
+// expected returns, model.hpp needs_expected_returns) an expected-return estimate that fails
+// leaves `mu.annualised` empty and adds a warning instead of failing.
+Result<Estimates> estimate_all(MarketInput& market, const EstimatorOptions& options, bool pairwise,
+                               bool mu_optional = false);
 
 // The market's repairs followed by the estimation step's (JSON objects).
 Json all_repairs(const MarketInput& market, const Estimates& estimates);

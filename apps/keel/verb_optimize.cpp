@@ -1,5 +1,6 @@
 // keel optimize: one portfolio from prices (or a covariance file) with any model.
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <numeric>
@@ -64,10 +65,19 @@ Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model,
     }
     auto market = load_market(args.prices);
     if (!market) return market.status();
-    auto est = estimate_all(*market, args.estimator, args.prices.missing == "pairwise");
+    const bool pairwise = args.prices.missing == "pairwise";
+    auto est = estimate_all(*market, args.estimator, pairwise, !needs_expected_returns(model));
     if (!est) return est.status();
     inputs.assets = market->panel.assets;
     inputs.covariance = est->annual_covariance;
+    if (pairwise && (model == PortfolioModel::kHrp || model == PortfolioModel::kHerc ||
+                     model == PortfolioModel::kNco)) {
+      // pandas' DataFrame.corr() over each pair's overlap, as PyPortfolioOpt clusters on; the
+      // correlation of the pairwise covariance differs on ragged histories (docs/hierarchical.md).
+      auto correlation = pairwise_correlation(market->returns);
+      if (!correlation) return correlation.status();
+      inputs.correlation = std::move(*correlation);
+    }
     inputs.expected_returns = est->mu.annualised;
     inputs.scenarios = market->returns.values;
     inputs.periods_per_year = market->frequency.periods_per_year;
@@ -93,10 +103,13 @@ Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model,
 
 void print_result(const PortfolioResult& r, std::ostream& out) {
   out << "model " << r.model << ": " << to_string(r.status);
-  if (r.is_usable()) {
+  if (r.is_usable() && std::isfinite(r.performance.expected_return)) {
     out << ", expected return " << format_percent(r.performance.expected_return)
         << ", volatility " << format_percent(r.performance.volatility) << ", Sharpe "
         << format_fixed(r.performance.sharpe, 3);
+  } else if (r.is_usable()) {
+    out << ", volatility " << format_percent(r.performance.volatility)
+        << " (expected return and Sharpe not computed: no expected returns)";
   }
   out << "\n";
   if (r.is_usable()) {
