@@ -119,7 +119,9 @@ Result<EstimationOptions> estimation_options(const EstimatorOptions& options,
                                              const PriceInputOptions& prices,
                                              bool market_caps_wanted) {
   EstimationOptions out;
-  auto moments = moment_options(options, prices.missing == "pairwise");
+  auto policy = parse_missing_policy(prices.missing);
+  if (!policy) return policy.status().with_context("--missing");
+  auto moments = moment_options(options, keeps_gaps(*policy));
   if (!moments) return moments.status();
   out.moments = std::move(*moments);
   auto cleaning = parse_return_cleaning(options.clean_returns);

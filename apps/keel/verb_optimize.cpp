@@ -1,5 +1,6 @@
 // keel optimize: one portfolio from prices (or a covariance file) with any model.
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <numeric>
@@ -79,11 +80,21 @@ Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model,
   // The market caps (when given) are read once, for the expected returns and the model alike.
   auto options = estimation_options(args.estimator, args.prices, /*market_caps_wanted=*/true);
   if (!options) return options.status();
+  options->expected_returns_optional = !needs_expected_returns(model);
   auto market = load_market(args.prices);
   if (!market) return market.status();
   auto est = estimate_inputs(std::move(*market), *options);
   if (!est) return est.status();
   inputs = make_model_inputs(*est);
+  if (keeps_gaps(est->market.missing) &&
+      (model == PortfolioModel::kHrp || model == PortfolioModel::kHerc ||
+       model == PortfolioModel::kNco)) {
+    // pandas' DataFrame.corr() over each pair's overlap, as PyPortfolioOpt clusters on; the
+    // correlation of the pairwise covariance differs on ragged histories (docs/hierarchical.md).
+    auto correlation = pairwise_correlation(est->market.returns);
+    if (!correlation) return correlation.status();
+    inputs.correlation = std::move(*correlation);
+  }
   inputs_doc = inputs_json(est->market);
   inputs_doc["expected_returns"] = args.estimator.mu;
   inputs_doc["covariance"] = args.estimator.cov;
@@ -95,10 +106,13 @@ Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model,
 
 void print_result(const PortfolioResult& r, std::ostream& out) {
   out << "model " << r.model << ": " << to_string(r.status);
-  if (r.is_usable()) {
-    out << ", expected return " << format_percent(r.performance.expected_return) << ", volatility "
-        << format_percent(r.performance.volatility) << ", Sharpe "
+  if (r.is_usable() && std::isfinite(r.performance.expected_return)) {
+    out << ", expected return " << format_percent(r.performance.expected_return)
+        << ", volatility " << format_percent(r.performance.volatility) << ", Sharpe "
         << format_fixed(r.performance.sharpe, 3);
+  } else if (r.is_usable()) {
+    out << ", volatility " << format_percent(r.performance.volatility)
+        << " (expected return and Sharpe not computed: no expected returns)";
   }
   out << "\n";
   if (r.is_usable()) {

@@ -341,6 +341,12 @@ Result<MissingPolicy> parse_single_policy(std::string_view text) {
 
 }  // namespace
 
+bool keeps_gaps(const MissingPolicy& policy) {
+  return policy.kind == MissingPolicyKind::kPairwise ||
+         (policy.kind == MissingPolicyKind::kForwardFill &&
+          policy.then == MissingPolicyKind::kPairwise);
+}
+
 Result<MissingPolicy> parse_missing_policy(std::string_view text) {
   const std::string_view t = csv::trim(text);
   const std::size_t comma = t.find(',');

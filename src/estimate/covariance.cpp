@@ -774,6 +774,74 @@ Result<Eigen::MatrixXd> covariance_to_correlation(Eigen::Ref<const Eigen::Matrix
   return corr;
 }
 
+namespace {
+
+Result<Eigen::MatrixXd> pairwise_correlation_impl(Eigen::Ref<const Eigen::MatrixXd> x,
+                                                  int min_periods, const Labels& labels) {
+  if (min_periods < 2) {
+    return Status::invalid(fmt::format(
+        "pairwise correlation: min_periods {} must be ≥ 2 (a correlation needs two points)",
+        min_periods));
+  }
+  KEEL_RETURN_IF_ERROR(estimate_internal::check_shape(x, 2, "pairwise correlation", labels));
+  KEEL_RETURN_IF_ERROR(estimate_internal::check_no_infinity(x, "pairwise correlation", labels));
+  const Eigen::Index n = x.cols();
+  const Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> observed = x.array().isFinite();
+  Eigen::MatrixXd corr = Eigen::MatrixXd::Identity(n, n);
+  for (Eigen::Index j = 0; j < n; ++j) {
+    for (Eigen::Index i = j; i < n; ++i) {
+      double sum_i = 0.0, sum_j = 0.0;
+      int count = 0;
+      for (Eigen::Index t = 0; t < x.rows(); ++t) {
+        if (observed(t, i) && observed(t, j)) {
+          sum_i += x(t, i);
+          sum_j += x(t, j);
+          ++count;
+        }
+      }
+      if (count < min_periods) {
+        return Status::invalid(fmt::format(
+            "pairwise correlation: {} and {} overlap on {} rows, fewer than the {} required; drop "
+            "one of them (drop-assets policy) or lengthen the window",
+            labels.asset(i), labels.asset(j), count, min_periods));
+      }
+      // Means, spreads and co-spread over this pair's overlap only (pandas nancorr).
+      const double mean_i = sum_i / count, mean_j = sum_j / count;
+      double sxy = 0.0, sxx = 0.0, syy = 0.0;
+      for (Eigen::Index t = 0; t < x.rows(); ++t) {
+        if (!(observed(t, i) && observed(t, j))) continue;
+        const double a = x(t, i) - mean_i, b = x(t, j) - mean_j;
+        sxy += a * b;
+        sxx += a * a;
+        syy += b * b;
+      }
+      if (!(sxx > 0.0 && syy > 0.0)) {
+        return Status::invalid(fmt::format(
+            "pairwise correlation: {} is constant on the {} rows it shares with {}, so their "
+            "correlation is undefined; drop the constant asset",
+            labels.asset(sxx > 0.0 ? j : i), count, labels.asset(sxx > 0.0 ? i : j)));
+      }
+      if (i != j) corr(i, j) = corr(j, i) = std::clamp(sxy / std::sqrt(sxx * syy), -1.0, 1.0);
+    }
+  }
+  return corr;
+}
+
+}  // namespace
+
+Result<Eigen::MatrixXd> pairwise_correlation(Eigen::Ref<const Eigen::MatrixXd> returns,
+                                             int min_periods) {
+  return pairwise_correlation_impl(returns, min_periods, Labels{});
+}
+
+Result<Eigen::MatrixXd> pairwise_correlation(const ReturnSeries& returns, int min_periods) {
+  Labels labels{&returns.assets,
+                returns.timestamps.size() == static_cast<std::size_t>(returns.values.rows())
+                    ? &returns.timestamps
+                    : nullptr};
+  return pairwise_correlation_impl(returns.values, min_periods, labels);
+}
+
 Eigen::VectorXd constant_residual_eigenvalues(const Eigen::VectorXd& eigenvalues, int factors) {
   Eigen::VectorXd out = eigenvalues;
   const Eigen::Index n = eigenvalues.size();

@@ -129,7 +129,7 @@ Result<MarketEstimates> estimate_inputs(Market market, const EstimationOptions& 
   const double ppy = m.frequency.periods_per_year;
 
   MomentOptions moments = options.moments;
-  moments.covariance.pairwise = m.missing.kind == MissingPolicyKind::kPairwise;
+  moments.covariance.pairwise = keeps_gaps(m.missing);
   if (moments.covariance.pairwise_repair.method != PsdRepair::kNone &&
       !moments.covariance.pairwise) {
     return Status::invalid(
@@ -163,8 +163,15 @@ Result<MarketEstimates> estimate_inputs(Market market, const EstimationOptions& 
     moments.expected_returns.market_caps = out.market_caps;
   }
   auto mu = estimate_annualised_expected_returns(m.returns, ppy, moments, &out.covariance);
-  if (!mu) return mu.status();
-  out.expected_returns = std::move(*mu);
+  if (mu) {
+    out.expected_returns = std::move(*mu);
+  } else if (options.expected_returns_optional) {
+    out.warnings.push_back("expected returns not estimated (" + mu.status().message() +
+                           "); the model does not need them, so only the expected return and "
+                           "Sharpe ratio of the result are omitted");
+  } else {
+    return mu.status();
+  }
 
   const auto& d = out.covariance.per_period.diagnostics;
   out.warnings.insert(out.warnings.end(), d.warnings.begin(), d.warnings.end());

@@ -8,6 +8,9 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
+
+#include "keel/optimize/naive.hpp"
 
 namespace keel {
 namespace {
@@ -201,6 +204,16 @@ Eigen::MatrixXd correlation_from_covariance(Eigen::Ref<const Eigen::MatrixXd> co
   return inv_sd.asDiagonal() * covariance * inv_sd.asDiagonal();
 }
 
+Status check_correlation(Eigen::Ref<const Eigen::MatrixXd> correlation, Eigen::Index n,
+                         std::string_view what) {
+  if (correlation.rows() != n || correlation.cols() != n || !correlation.allFinite()) {
+    return Status::invalid(fmt::format(
+        "{}: correlation must be a finite {} x {} matrix like the covariance (got {} x {})", what,
+        n, n, correlation.rows(), correlation.cols()));
+  }
+  return Status::ok();
+}
+
 // Variance of the inverse-variance portfolio on the assets order[begin, end).
 double ivp_variance(Eigen::Ref<const Eigen::MatrixXd> covariance, const std::vector<int>& order,
                     int begin, int end) {
@@ -223,6 +236,7 @@ double ivp_variance(Eigen::Ref<const Eigen::MatrixXd> covariance, const std::vec
 struct Clustering {
   Eigen::MatrixXd linkage_matrix;
   std::vector<int> order;
+  Eigen::MatrixXd distance;  // what the linkage ran on (the silhouettes are computed on it)
 };
 
 Result<Clustering> cluster(Eigen::Ref<const Eigen::MatrixXd> correlation,
@@ -234,8 +248,8 @@ Result<Clustering> cluster(Eigen::Ref<const Eigen::MatrixXd> correlation,
     out.order = {0};
     return out;
   }
-  const Eigen::MatrixXd d = cluster_distance(correlation, options.distance);
-  auto z = linkage(d, options.linkage);
+  out.distance = cluster_distance(correlation, options.distance);
+  auto z = linkage(out.distance, options.linkage);
   if (!z) return z.status();
   out.linkage_matrix = std::move(*z);
   out.order = leaf_order(out.linkage_matrix);
@@ -259,21 +273,52 @@ std::vector<std::pair<int, int>> node_ranges(const Eigen::MatrixXd& z,
   return range;
 }
 
-int choose_clusters(const Eigen::MatrixXd& z, int n, int requested) {
-  if (requested > 0) return requested;
-  if (n <= 2) return n;
-  // Undoing the merges n−k..n−2 leaves k clusters; the gap for k is h[n−k] − h[n−k−1].
-  int best_k = 2;
-  double best_gap = -kInfinity;
-  for (int k = 2; k <= n; ++k) {
-    const double above = z(n - k, 2);
-    const double below = n - k - 1 >= 0 ? z(n - k - 1, 2) : 0.0;
-    if (above - below > best_gap) {
-      best_gap = above - below;
-      best_k = k;
-    }
-  }
-  return best_k;
+int choose_clusters(const Clustering& c, const HierarchicalOptions& options) {
+  if (options.clusters > 0) return options.clusters;
+  return silhouette_cluster_count(c.linkage_matrix, c.distance, options.max_clusters);
+}
+
+// The bounds in force: the options' or 0..1.
+struct Bounds {
+  Eigen::VectorXd lower;
+  Eigen::VectorXd upper;
+  bool given = false;  // any bound other than 0..1
+};
+
+Bounds resolve_bounds(const HierarchicalOptions& options, Eigen::Index n) {
+  Bounds b;
+  b.lower = options.lower_bounds.size() == n ? options.lower_bounds : Eigen::VectorXd::Zero(n);
+  b.upper = options.upper_bounds.size() == n ? options.upper_bounds : Eigen::VectorXd::Ones(n);
+  b.given = (b.lower.array() != 0.0).any() || (b.upper.array() < 1.0).any();
+  return b;
+}
+
+// An infeasible result when no weights sum to 1 within the bounds, else nullopt.
+std::optional<HierarchicalResult> infeasible_bounds(const Bounds& bounds, const char* solver) {
+  const BoundedWeights check = proportional_within_bounds(
+      Eigen::VectorXd::Ones(bounds.lower.size()), 1.0, bounds.lower, bounds.upper);
+  if (check.status != SolveStatus::kInfeasible) return std::nullopt;
+  HierarchicalResult r;
+  r.solver = solver;
+  r.status = SolveStatus::kInfeasible;
+  r.message = check.message;
+  return r;
+}
+
+// Sums of the bounds over the leaf-order range [begin, end).
+double range_sum(const Eigen::VectorXd& v, const std::vector<int>& order, int begin, int end) {
+  double sum = 0.0;
+  for (int a = begin; a < end; ++a) sum += v[order[a]];
+  return sum;
+}
+
+// The left child's share of `parent`, `proposed`, clipped so that both children stay within their
+// members' bound sums (Pfitzinger & Katzke 2019; skfolio's and Riskfolio's HRP).
+double clip_split(double proposed, double parent, double lower_left, double upper_left,
+                  double lower_right, double upper_right) {
+  const double low = std::max(lower_left, parent - upper_right);
+  const double high = std::min(upper_left, parent - lower_right);
+  return std::clamp(proposed, low, std::max(low, high));
 }
 
 // Euclidean projection onto the simplex {w ≥ 0, Σw = 1} (Held, Wolfe & Crowder 1974).
@@ -295,14 +340,25 @@ struct MinVarianceOutcome {
   bool converged = true;
 };
 
-// Minimum variance with Σw = 1: closed form, or long-only by accelerated projected gradient.
-MinVarianceOutcome min_variance(const Eigen::MatrixXd& sigma, const HierarchicalOptions& options) {
+// Minimum variance with Σw = 1: closed form, or long-only by accelerated projected gradient,
+// onto the simplex or, when `lower`/`upper` are given, onto {lower ≤ w ≤ upper, Σw = 1}.
+MinVarianceOutcome min_variance(const Eigen::MatrixXd& sigma, const HierarchicalOptions& options,
+                                const Eigen::VectorXd& lower = {},
+                                const Eigen::VectorXd& upper = {}) {
   MinVarianceOutcome out;
   const Eigen::Index m = sigma.rows();
+  const bool bounded = lower.size() == m;
   if (m == 1) {
     out.weights = Eigen::VectorXd::Ones(1);
     return out;
   }
+  auto project = [&](Eigen::VectorXd& v) {
+    if (bounded) {
+      v = clamp_to_sum(v, Eigen::VectorXd::Ones(m), 1.0, lower, upper);
+    } else {
+      project_simplex(v);
+    }
+  };
   if (!options.long_only) {
     Eigen::LDLT<Eigen::MatrixXd> ldlt(sigma);
     Eigen::VectorXd w = ldlt.solve(Eigen::VectorXd::Ones(m));
@@ -313,6 +369,7 @@ MinVarianceOutcome min_variance(const Eigen::MatrixXd& sigma, const Hierarchical
   // Lipschitz constant of the gradient Σw: the largest absolute row sum bounds λ_max.
   const double lipschitz = sigma.cwiseAbs().rowwise().sum().maxCoeff();
   Eigen::VectorXd w = Eigen::VectorXd::Constant(m, 1.0 / m);
+  if (bounded) project(w);
   Eigen::VectorXd v = w, previous = w;
   double t = 1.0;
   out.converged = false;
@@ -320,7 +377,7 @@ MinVarianceOutcome min_variance(const Eigen::MatrixXd& sigma, const Hierarchical
     out.iterations = iter + 1;
     previous = w;
     w = v - (sigma * v) / lipschitz;
-    project_simplex(w);
+    project(w);
     // Gradient-mapping restart (O'Donoghue & Candès 2015): drop the momentum when it points
     // uphill, which restores linear convergence on strongly convex problems.
     if ((v - w).dot(w - previous) > 0.0) t = 1.0;
@@ -350,7 +407,75 @@ Status HierarchicalOptions::validate(Eigen::Index assets) const {
         fmt::format("hierarchical: tolerance {} must be in (0, 1e-2]", tolerance));
   }
   if (max_iterations < 1) return Status::invalid("hierarchical: max_iterations must be ≥ 1");
+  if (max_clusters < 1) {
+    return Status::invalid(
+        fmt::format("hierarchical: max_clusters = {} must be ≥ 1", max_clusters));
+  }
+  for (const auto* bounds : {&lower_bounds, &upper_bounds}) {
+    if (bounds->size() != 0 && bounds->size() != assets) {
+      return Status::invalid(
+          fmt::format("hierarchical: {} bounds for {} assets", bounds->size(), assets));
+    }
+    if (!bounds->allFinite()) return Status::invalid("hierarchical: bounds must be finite");
+  }
+  for (Eigen::Index i = 0; i < lower_bounds.size(); ++i) {
+    if (lower_bounds[i] < 0.0) {
+      return Status::invalid(fmt::format(
+          "hierarchical: lower bound {} of asset {} is negative; the hierarchical models are "
+          "long-only (use a mean-variance model to short)",
+          lower_bounds[i], i));
+    }
+  }
+  for (Eigen::Index i = 0; i < assets; ++i) {
+    const double lo = i < lower_bounds.size() ? lower_bounds[i] : 0.0;
+    const double hi = i < upper_bounds.size() ? upper_bounds[i] : 1.0;
+    if (lo > hi) {
+      return Status::invalid(fmt::format(
+          "hierarchical: asset {} has lower bound {} above its upper bound {}", i, lo, hi));
+    }
+  }
   return Status::ok();
+}
+
+int silhouette_cluster_count(Eigen::Ref<const Eigen::MatrixXd> linkage_matrix,
+                             Eigen::Ref<const Eigen::MatrixXd> distance, int max_clusters) {
+  const int n = static_cast<int>(linkage_matrix.rows()) + 1;
+  const int k_last = static_cast<int>(std::floor(std::min<double>(max_clusters, std::sqrt(n))));
+  int best = 1;
+  double best_score = -kInfinity;
+  for (int k = 2; k <= std::min(k_last, n); ++k) {
+    const std::vector<int> labels = cut_tree(linkage_matrix, k);
+    std::vector<int> size(k, 0);
+    for (int label : labels) ++size[label];
+    Eigen::VectorXd s(n);
+    for (int i = 0; i < n; ++i) {
+      // Mean distance from asset i to each cluster (its own excluding itself).
+      Eigen::VectorXd mean = Eigen::VectorXd::Zero(k);
+      for (int j = 0; j < n; ++j) {
+        if (j != i) mean[labels[j]] += distance(i, j);
+      }
+      const int own = labels[i];
+      if (size[own] == 1) {
+        s[i] = 0.0;
+        continue;
+      }
+      double nearest = kInfinity;
+      for (int c = 0; c < k; ++c) {
+        if (c != own) nearest = std::min(nearest, mean[c] / size[c]);
+      }
+      const double within = mean[own] / (size[own] - 1);
+      const double scale = std::max(within, nearest);
+      s[i] = scale > 0.0 ? (nearest - within) / scale : 0.0;
+    }
+    const double average = s.mean();
+    const double spread = std::sqrt((s.array() - average).square().mean());
+    const double score = spread > 0.0 ? average / spread : (average > 0.0 ? kInfinity : -kInfinity);
+    if (score > best_score) {
+      best_score = score;
+      best = k;
+    }
+  }
+  return best;
 }
 
 Eigen::MatrixXd cluster_distance(Eigen::Ref<const Eigen::MatrixXd> correlation,
@@ -447,12 +572,10 @@ Result<HierarchicalResult> hrp(Eigen::Ref<const Eigen::MatrixXd> covariance,
   const auto start = std::chrono::steady_clock::now();
   KEEL_RETURN_IF_ERROR(check_covariance(covariance, "hrp"));
   const Eigen::Index n = covariance.rows();
-  if (correlation.rows() != n || correlation.cols() != n || !correlation.allFinite()) {
-    return Status::invalid(fmt::format(
-        "hrp: correlation must be a finite {} x {} matrix like the covariance (got {} x {})", n, n,
-        correlation.rows(), correlation.cols()));
-  }
+  KEEL_RETURN_IF_ERROR(check_correlation(correlation, n, "hrp"));
   KEEL_RETURN_IF_ERROR(options.validate(n));
+  const Bounds bounds = resolve_bounds(options, n);
+  if (auto infeasible = infeasible_bounds(bounds, "hrp")) return *std::move(infeasible);
   auto clustering = cluster(correlation, options);
   if (!clustering) return clustering.status();
   HierarchicalResult result;
@@ -460,21 +583,36 @@ Result<HierarchicalResult> hrp(Eigen::Ref<const Eigen::MatrixXd> covariance,
   result.linkage_matrix = std::move(clustering->linkage_matrix);
   result.leaf_order = std::move(clustering->order);
   const std::vector<int>& order = result.leaf_order;
-  // Recursive bisection of the ordered list (López de Prado 2016, snippet 16.3).
+  // Recursive bisection of the ordered list (López de Prado 2016, snippet 16.3), each range
+  // carrying its total weight; with bounds every split is clipped (clip_split).
   Eigen::VectorXd w = Eigen::VectorXd::Ones(n);
-  std::vector<std::pair<int, int>> stack = {{0, static_cast<int>(n)}};
+  struct Range {
+    int begin, end;
+    double total;
+  };
+  std::vector<Range> stack = {{0, static_cast<int>(n), 1.0}};
   while (!stack.empty()) {
-    const auto [begin, end] = stack.back();
+    const Range r = stack.back();
     stack.pop_back();
-    if (end - begin < 2) continue;
-    const int mid = begin + (end - begin) / 2;
-    const double v_left = ivp_variance(covariance, order, begin, mid);
-    const double v_right = ivp_variance(covariance, order, mid, end);
+    if (r.end - r.begin < 2) {
+      w[order[r.begin]] = r.total;
+      continue;
+    }
+    const int mid = r.begin + (r.end - r.begin) / 2;
+    const double v_left = ivp_variance(covariance, order, r.begin, mid);
+    const double v_right = ivp_variance(covariance, order, mid, r.end);
     const double alpha = 1.0 - v_left / (v_left + v_right);
-    for (int k = begin; k < mid; ++k) w[order[k]] *= alpha;
-    for (int k = mid; k < end; ++k) w[order[k]] *= 1.0 - alpha;
-    stack.emplace_back(begin, mid);
-    stack.emplace_back(mid, end);
+    double left = r.total * alpha;
+    double right = r.total * (1.0 - alpha);
+    if (bounds.given) {
+      left = clip_split(left, r.total, range_sum(bounds.lower, order, r.begin, mid),
+                        range_sum(bounds.upper, order, r.begin, mid),
+                        range_sum(bounds.lower, order, mid, r.end),
+                        range_sum(bounds.upper, order, mid, r.end));
+      right = r.total - left;
+    }
+    stack.push_back({r.begin, mid, left});
+    stack.push_back({mid, r.end, right});
   }
   result.weights = w;
   result.status = w.allFinite() ? SolveStatus::kOptimal : SolveStatus::kNumericalError;
@@ -485,20 +623,30 @@ Result<HierarchicalResult> hrp(Eigen::Ref<const Eigen::MatrixXd> covariance,
 
 Result<HierarchicalResult> herc(Eigen::Ref<const Eigen::MatrixXd> covariance,
                                 const HierarchicalOptions& options) {
+  KEEL_RETURN_IF_ERROR(check_covariance(covariance, "herc"));
+  return herc(covariance, correlation_from_covariance(covariance), options);
+}
+
+Result<HierarchicalResult> herc(Eigen::Ref<const Eigen::MatrixXd> covariance,
+                                Eigen::Ref<const Eigen::MatrixXd> correlation,
+                                const HierarchicalOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   KEEL_RETURN_IF_ERROR(check_covariance(covariance, "herc"));
   const int n = static_cast<int>(covariance.rows());
+  KEEL_RETURN_IF_ERROR(check_correlation(correlation, n, "herc"));
   KEEL_RETURN_IF_ERROR(options.validate(n));
-  auto clustering = cluster(correlation_from_covariance(covariance), options);
+  const Bounds bounds = resolve_bounds(options, n);
+  if (auto infeasible = infeasible_bounds(bounds, "herc")) return *std::move(infeasible);
+  auto clustering = cluster(correlation, options);
   if (!clustering) return clustering.status();
   HierarchicalResult result;
   result.solver = "herc";
+  const int k = n > 1 ? choose_clusters(*clustering, options) : 1;
   result.linkage_matrix = std::move(clustering->linkage_matrix);
   result.leaf_order = std::move(clustering->order);
   const std::vector<int>& order = result.leaf_order;
   Eigen::VectorXd w = Eigen::VectorXd::Ones(n);
   if (n > 1) {
-    const int k = choose_clusters(result.linkage_matrix, n, options.clusters);
     result.clusters = k;
     result.cluster_labels = cut_tree(result.linkage_matrix, k);
     const auto range = node_ranges(result.linkage_matrix, order);
@@ -511,22 +659,42 @@ Result<HierarchicalResult> herc(Eigen::Ref<const Eigen::MatrixXd> covariance,
       if (row >= n - k) {
         const int left = static_cast<int>(result.linkage_matrix(row, 0));
         const int right = static_cast<int>(result.linkage_matrix(row, 1));
-        const double v_left =
-            ivp_variance(covariance, order, range[left].first, range[left].second);
-        const double v_right =
-            ivp_variance(covariance, order, range[right].first, range[right].second);
+        const auto [lb, le] = range[left];
+        const auto [rb, re] = range[right];
+        const double v_left = ivp_variance(covariance, order, lb, le);
+        const double v_right = ivp_variance(covariance, order, rb, re);
         const double alpha = v_right / (v_left + v_right);
-        stack.emplace_back(left, share * alpha);
-        stack.emplace_back(right, share * (1.0 - alpha));
+        double left_share = share * alpha;
+        double right_share = share * (1.0 - alpha);
+        if (bounds.given) {
+          left_share = clip_split(left_share, share, range_sum(bounds.lower, order, lb, le),
+                                  range_sum(bounds.upper, order, lb, le),
+                                  range_sum(bounds.lower, order, rb, re),
+                                  range_sum(bounds.upper, order, rb, re));
+          right_share = share - left_share;
+        }
+        stack.emplace_back(left, left_share);
+        stack.emplace_back(right, right_share);
         continue;
       }
-      // A cluster of the cut: inverse-variance weights inside.
+      // A cluster of the cut: inverse-variance weights inside, within bounds when given.
+      const auto [begin, end] = range[node];
       double sum_inv = 0.0;
-      for (int a = range[node].first; a < range[node].second; ++a) {
-        sum_inv += 1.0 / covariance(order[a], order[a]);
-      }
-      for (int a = range[node].first; a < range[node].second; ++a) {
+      for (int a = begin; a < end; ++a) sum_inv += 1.0 / covariance(order[a], order[a]);
+      for (int a = begin; a < end; ++a) {
         w[order[a]] = share / covariance(order[a], order[a]) / sum_inv;
+      }
+      if (bounds.given) {
+        const int m = end - begin;
+        Eigen::VectorXd base(m), lower(m), upper(m);
+        for (int a = 0; a < m; ++a) {
+          base[a] = w[order[begin + a]];
+          lower[a] = bounds.lower[order[begin + a]];
+          upper[a] = bounds.upper[order[begin + a]];
+        }
+        const Eigen::VectorXd bounded =
+            clamp_to_sum(Eigen::VectorXd::Zero(m), base, share, lower, upper);
+        for (int a = 0; a < m; ++a) w[order[begin + a]] = bounded[a];
       }
     }
   } else {
@@ -542,40 +710,92 @@ Result<HierarchicalResult> herc(Eigen::Ref<const Eigen::MatrixXd> covariance,
 
 Result<HierarchicalResult> nco(Eigen::Ref<const Eigen::MatrixXd> covariance,
                                const HierarchicalOptions& options) {
+  KEEL_RETURN_IF_ERROR(check_covariance(covariance, "nco"));
+  return nco(covariance, correlation_from_covariance(covariance), options);
+}
+
+Result<HierarchicalResult> nco(Eigen::Ref<const Eigen::MatrixXd> covariance,
+                               Eigen::Ref<const Eigen::MatrixXd> correlation,
+                               const HierarchicalOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   KEEL_RETURN_IF_ERROR(check_covariance(covariance, "nco"));
   const int n = static_cast<int>(covariance.rows());
+  KEEL_RETURN_IF_ERROR(check_correlation(correlation, n, "nco"));
   KEEL_RETURN_IF_ERROR(options.validate(n));
-  auto clustering = cluster(correlation_from_covariance(covariance), options);
+  if (!options.long_only &&
+      (options.lower_bounds.size() != 0 || options.upper_bounds.size() != 0)) {
+    return Status::invalid(
+        "nco: weight bounds need long_only = true (the closed-form minimum variance can short)");
+  }
+  const Bounds bounds = resolve_bounds(options, n);
+  if (auto infeasible = infeasible_bounds(bounds, "nco")) return *std::move(infeasible);
+  auto clustering = cluster(correlation, options);
   if (!clustering) return clustering.status();
   HierarchicalResult result;
   result.solver = "nco";
+  const int k = n > 1 ? choose_clusters(*clustering, options) : 1;
   result.linkage_matrix = std::move(clustering->linkage_matrix);
   result.leaf_order = std::move(clustering->order);
-  const int k = n > 1 ? choose_clusters(result.linkage_matrix, n, options.clusters) : 1;
   result.clusters = k;
   result.cluster_labels = n > 1 ? cut_tree(result.linkage_matrix, k) : std::vector<int>{0};
   std::vector<std::vector<int>> members(k);
   for (int i = 0; i < n; ++i) members[result.cluster_labels[i]].push_back(i);
-  Eigen::MatrixXd intra = Eigen::MatrixXd::Zero(n, k);
-  bool ok = true;
-  for (int c = 0; c < k; ++c) {
-    const auto& idx = members[c];
+  auto sub_covariance = [&](const std::vector<int>& idx) {
     const int m = static_cast<int>(idx.size());
     Eigen::MatrixXd sub(m, m);
     for (int a = 0; a < m; ++a) {
       for (int b = 0; b < m; ++b) sub(a, b) = covariance(idx[a], idx[b]);
     }
-    const MinVarianceOutcome inside = min_variance(sub, options);
+    return sub;
+  };
+  Eigen::MatrixXd intra = Eigen::MatrixXd::Zero(n, k);
+  bool ok = true;
+  for (int c = 0; c < k; ++c) {
+    const MinVarianceOutcome inside = min_variance(sub_covariance(members[c]), options);
     result.iterations += inside.iterations;
     ok = ok && inside.converged;
-    for (int a = 0; a < m; ++a) intra(idx[a], c) = inside.weights[a];
+    for (std::size_t a = 0; a < members[c].size(); ++a) {
+      intra(members[c][a], c) = inside.weights[static_cast<Eigen::Index>(a)];
+    }
   }
   const Eigen::MatrixXd reduced = intra.transpose() * covariance * intra;
-  const MinVarianceOutcome across = min_variance(reduced, options);
+  Eigen::VectorXd cluster_lower, cluster_upper;
+  if (bounds.given) {
+    cluster_lower = Eigen::VectorXd::Zero(k);
+    cluster_upper = Eigen::VectorXd::Zero(k);
+    for (int i = 0; i < n; ++i) {
+      cluster_lower[result.cluster_labels[i]] += bounds.lower[i];
+      cluster_upper[result.cluster_labels[i]] += bounds.upper[i];
+    }
+    cluster_upper = cluster_upper.cwiseMin(1.0);
+  }
+  const MinVarianceOutcome across = min_variance(reduced, options, cluster_lower, cluster_upper);
   result.iterations += across.iterations;
   ok = ok && across.converged;
   result.weights = intra * across.weights;
+  if (bounds.given && ok) {
+    // Each cluster's minimum variance again, for its allotted weight and within the bounds.
+    for (int c = 0; c < k; ++c) {
+      const double allotted = across.weights[c];
+      const auto& idx = members[c];
+      const auto m = static_cast<Eigen::Index>(idx.size());
+      if (!(allotted > 0.0)) {
+        for (int i : idx) result.weights[i] = 0.0;
+        continue;
+      }
+      Eigen::VectorXd lower(m), upper(m);
+      for (Eigen::Index a = 0; a < m; ++a) {
+        lower[a] = bounds.lower[idx[a]] / allotted;
+        upper[a] = bounds.upper[idx[a]] / allotted;
+      }
+      const MinVarianceOutcome inside = min_variance(sub_covariance(idx), options, lower, upper);
+      result.iterations += inside.iterations;
+      ok = ok && inside.converged;
+      for (Eigen::Index a = 0; a < m; ++a) {
+        result.weights[idx[a]] = allotted * inside.weights[a];
+      }
+    }
+  }
   if (!result.weights.allFinite()) {
     result.status = SolveStatus::kNumericalError;
     result.message = "a cluster covariance is singular; use long_only = true or fewer clusters";

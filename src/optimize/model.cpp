@@ -83,6 +83,28 @@ Status require_plain_constraints(PortfolioModel model, const PortfolioConstraint
   return Status::ok();
 }
 
+// The hierarchical and naive models allocate a long-only budget: a negative lower bound is a
+// call error naming the asset.
+Status require_long_only_bounds(PortfolioModel model, const PortfolioConstraints& c,
+                                const std::vector<std::string>& assets) {
+  const Eigen::VectorXd lower = c.effective_lower(static_cast<int>(assets.size()));
+  for (Eigen::Index i = 0; i < lower.size(); ++i) {
+    if (lower[i] < 0.0) {
+      return Status::invalid(
+          "model " + std::string(to_string(model)) + " is long-only, but the lower bound of " +
+          assets[static_cast<std::size_t>(i)] + " is " + std::to_string(lower[i]) +
+          "; use a mean-variance model to short, or set the bound to 0");
+    }
+  }
+  return Status::ok();
+}
+
+// The correlation of a covariance with positive variances (checked by the model itself).
+Eigen::MatrixXd correlation_of(const Eigen::MatrixXd& covariance) {
+  const Eigen::VectorXd inv_sd = covariance.diagonal().cwiseMax(0.0).cwiseSqrt().cwiseInverse();
+  return inv_sd.asDiagonal() * covariance * inv_sd.asDiagonal();
+}
+
 std::string group_label(const GroupConstraint& group, std::size_t index) {
   return group.name.empty() ? "group[" + std::to_string(index) + "]" : "group[" + group.name + "]";
 }
@@ -169,6 +191,16 @@ PortfolioResult from_hierarchical(const ModelInputs& inputs, PortfolioModel mode
   return r;
 }
 
+// No weights meet the bounds and a budget of 1: an infeasible result naming the bounds.
+PortfolioResult bounds_infeasible(const ModelInputs& inputs, PortfolioModel model,
+                                  const std::string& why) {
+  PortfolioResult r = base_result(inputs, model);
+  r.status = SolveStatus::kInfeasible;
+  r.diagnostics.conflicting_constraints = {"bounds", "budget"};
+  r.diagnostics.explanation = "no weights within the per-asset bounds sum to 1: " + why;
+  return r;
+}
+
 Status check_inputs(const ModelInputs& inputs, PortfolioModel model) {
   const auto n = static_cast<Eigen::Index>(inputs.assets.size());
   if (n == 0) return Status::invalid("no assets to allocate");
@@ -183,6 +215,15 @@ Status check_inputs(const ModelInputs& inputs, PortfolioModel model) {
   if (inputs.expected_returns.size() != 0 && inputs.expected_returns.size() != n) {
     return Status::invalid("expected returns have " + std::to_string(inputs.expected_returns.size()) +
                            " entries for " + std::to_string(n) + " assets");
+  }
+  if (inputs.correlation.size() != 0 &&
+      (inputs.correlation.rows() != n || inputs.correlation.cols() != n ||
+       !inputs.correlation.allFinite())) {
+    return Status::invalid("the correlation is " + std::to_string(inputs.correlation.rows()) + "x" +
+                           std::to_string(inputs.correlation.cols()) +
+                           " or not finite; it must be a finite matrix with one row and column "
+                           "per asset (" +
+                           std::to_string(n) + ")");
   }
   if (model == PortfolioModel::kMarketCap && inputs.market_caps.size() != n) {
     return Status::invalid(
@@ -350,26 +391,50 @@ Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& sp
     case PortfolioModel::kHrp:
     case PortfolioModel::kHerc:
     case PortfolioModel::kNco: {
-      KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, false));
+      KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, true));
+      KEEL_RETURN_IF_ERROR(require_long_only_bounds(model, spec.constraints, inputs.assets));
       // The constraints are long-only here, so NCO's within- and across-cluster minimum-variance
       // steps must be long-only too (its unconstrained closed form can short).
       HierarchicalOptions options = spec.hierarchical;
       options.long_only = true;
-      auto h = model == PortfolioModel::kHrp    ? hrp(inputs.covariance, options)
-               : model == PortfolioModel::kHerc ? herc(inputs.covariance, options)
-                                                : nco(inputs.covariance, options);
+      const auto n = static_cast<int>(inputs.assets.size());
+      if (!is_default_long_only(spec.constraints)) {
+        options.lower_bounds = spec.constraints.effective_lower(n);
+        options.upper_bounds = spec.constraints.effective_upper(n);
+      }
+      const Eigen::MatrixXd correlation =
+          inputs.correlation.size() != 0 ? inputs.correlation : correlation_of(inputs.covariance);
+      auto h = model == PortfolioModel::kHrp    ? hrp(inputs.covariance, correlation, options)
+               : model == PortfolioModel::kHerc ? herc(inputs.covariance, correlation, options)
+                                                : nco(inputs.covariance, correlation, options);
       if (!h) return h.status();
+      if (h->status == SolveStatus::kInfeasible)
+        return bounds_infeasible(inputs, model, h->message);
       return from_hierarchical(inputs, model, std::move(*h));
     }
     case PortfolioModel::kEqualWeight:
-    case PortfolioModel::kInverseVolatility:
-    case PortfolioModel::kMarketCap: {
-      KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, false));
+    case PortfolioModel::kInverseVolatility: {
+      KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, true));
+      KEEL_RETURN_IF_ERROR(require_long_only_bounds(model, spec.constraints, inputs.assets));
       auto naive = model == PortfolioModel::kEqualWeight
                        ? equal_weight(static_cast<Eigen::Index>(inputs.assets.size()))
-                   : model == PortfolioModel::kInverseVolatility
-                       ? inverse_volatility(inputs.covariance)
-                       : market_cap_weight(inputs.market_caps, spec.market_cap);
+                       : inverse_volatility(inputs.covariance);
+      if (!naive) return naive.status();
+      if (!is_default_long_only(spec.constraints)) {
+        const auto n = static_cast<int>(inputs.assets.size());
+        const BoundedWeights bounded =
+            proportional_within_bounds(naive->weights, 1.0, spec.constraints.effective_lower(n),
+                                       spec.constraints.effective_upper(n));
+        if (bounded.status == SolveStatus::kInfeasible) {
+          return bounds_infeasible(inputs, model, bounded.message);
+        }
+        naive->weights = bounded.weights;
+      }
+      return from_model_result(inputs, model, std::move(*naive));
+    }
+    case PortfolioModel::kMarketCap: {
+      KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, false));
+      auto naive = market_cap_weight(inputs.market_caps, spec.market_cap);
       if (!naive) return naive.status();
       return from_model_result(inputs, model, std::move(*naive));
     }
@@ -408,6 +473,22 @@ bool is_mean_variance(PortfolioModel model) {
       return true;
     default:
       return false;
+  }
+}
+
+bool needs_expected_returns(PortfolioModel model) {
+  switch (model) {
+    case PortfolioModel::kHrp:
+    case PortfolioModel::kHerc:
+    case PortfolioModel::kNco:
+    case PortfolioModel::kRiskParity:
+    case PortfolioModel::kRiskBudget:
+    case PortfolioModel::kEqualWeight:
+    case PortfolioModel::kInverseVolatility:
+    case PortfolioModel::kMarketCap:
+      return false;
+    default:
+      return true;
   }
 }
 

@@ -2,9 +2,81 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace keel {
+
+Eigen::VectorXd clamp_to_sum(Eigen::Ref<const Eigen::VectorXd> offset,
+                             Eigen::Ref<const Eigen::VectorXd> slope, double total,
+                             Eigen::Ref<const Eigen::VectorXd> lower,
+                             Eigen::Ref<const Eigen::VectorXd> upper) {
+  const Eigen::Index n = offset.size();
+  auto at = [&](double t) {
+    Eigen::VectorXd w(n);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      w[i] = std::clamp(offset[i] + slope[i] * t, lower[i], upper[i]);
+    }
+    return w;
+  };
+  // The sum is nondecreasing and piecewise linear in t with kinks where an entry meets a bound;
+  // find the kink interval that holds `total`, then solve the linear piece exactly.
+  std::vector<double> kinks;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    if (slope[i] > 0.0) {
+      kinks.push_back((lower[i] - offset[i]) / slope[i]);
+      kinks.push_back((upper[i] - offset[i]) / slope[i]);
+    }
+  }
+  if (kinks.empty()) return at(0.0);
+  std::sort(kinks.begin(), kinks.end());
+  // First kink whose sum reaches the total.
+  auto it = std::partition_point(kinks.begin(), kinks.end(),
+                                 [&](double t) { return at(t).sum() < total; });
+  if (it == kinks.begin()) return at(kinks.front());
+  if (it == kinks.end()) return at(kinks.back());
+  const double hi = *it, lo = *(it - 1);
+  const double mid = 0.5 * (lo + hi);
+  double fixed = 0.0, free_slope = 0.0, free_offset = 0.0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double v = offset[i] + slope[i] * mid;
+    if (slope[i] > 0.0 && v > lower[i] && v < upper[i]) {
+      free_slope += slope[i];
+      free_offset += offset[i];
+    } else {
+      fixed += std::clamp(v, lower[i], upper[i]);
+    }
+  }
+  if (!(free_slope > 0.0)) return at(hi);
+  return at(std::clamp((total - fixed - free_offset) / free_slope, lo, hi));
+}
+
+BoundedWeights proportional_within_bounds(Eigen::Ref<const Eigen::VectorXd> base, double total,
+                                          Eigen::Ref<const Eigen::VectorXd> lower,
+                                          Eigen::Ref<const Eigen::VectorXd> upper) {
+  BoundedWeights out;
+  const double sum_lower = lower.sum(), sum_upper = upper.sum();
+  // Relative slack for sums that meet the total only to rounding (e.g. 10 caps of 0.1).
+  const double slack = 1e-12 * std::max(1.0, std::abs(total));
+  if (sum_lower > total + slack || sum_upper < total - slack) {
+    out.status = SolveStatus::kInfeasible;
+    out.message =
+        sum_upper < total - slack
+            ? fmt::format(
+                  "the upper bounds add up to {:.6g}, less than the {:.6g} to "
+                  "allocate; raise --max-weight (to at least {:.6g} for equal "
+                  "caps on {} assets) or add assets",
+                  sum_upper, total, total / static_cast<double>(upper.size()), upper.size())
+            : fmt::format(
+                  "the lower bounds add up to {:.6g}, more than the {:.6g} to "
+                  "allocate; lower the per-asset minimum weights",
+                  sum_lower, total);
+    return out;
+  }
+  out.weights = clamp_to_sum(Eigen::VectorXd::Zero(base.size()), base, total, lower, upper);
+  return out;
+}
 
 Result<NaiveResult> equal_weight(Eigen::Index assets) {
   if (assets < 1) return Status::invalid("equal weight: need at least one asset");

@@ -182,14 +182,44 @@ TEST_F(CliOptimize, NoUsableAnswerExitsThree) {
 }
 
 TEST_F(CliOptimize, UnsupportedCombinationsFailLoudly) {
-  const auto r = run_keel("optimize " + prices_args() + " --model hrp --max-weight 0.2", dir_);
+  const auto r = run_keel("optimize " + prices_args() + " --model hrp --budget 0.5", dir_);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("hrp"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("model hrp cannot honour a budget other than 1"), std::string::npos)
+      << r.err;
+  const auto shorting = run_keel("optimize " + prices_args() + " --model herc --bounds -0.1,0.5", dir_);
+  EXPECT_EQ(shorting.exit_code, 2);
+  EXPECT_NE(shorting.err.find("model herc is long-only"), std::string::npos) << shorting.err;
   const auto unknown = run_keel("optimize " + prices_args() + " --model magic", dir_);
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("unknown model 'magic'; expected one of min-variance"), std::string::npos) << unknown.err;
 }
 
+
+// --max-weight on the hierarchical and naive models, as skfolio and Riskfolio allow: the caps
+// hold (and are verified), and caps that cannot reach the budget are infeasible (exit 3).
+TEST_F(CliOptimize, RiskOnlyModelsHonourWeightCaps) {
+  for (const char* model : {"hrp", "herc", "nco", "inverse-volatility", "equal-weight"}) {
+    const auto free = run_keel("optimize " + prices_args() + " --model " + model + " --format json", dir_);
+    ASSERT_EQ(free.exit_code, 0) << model << free.err;
+    const auto n = nlohmann::json::parse(free.out)["weights"].size();
+    const double cap = 1.3 / static_cast<double>(n);
+    const auto r = run_keel("optimize " + prices_args() + " --model " + model +
+                                " --max-weight " + std::to_string(cap) + " --format json",
+                            dir_);
+    ASSERT_EQ(r.exit_code, 0) << model << r.err;
+    const auto doc = nlohmann::json::parse(r.out);
+    EXPECT_NEAR(weight_sum(doc["weights"]), 1.0, 1e-9) << model;
+    for (const auto& [asset, w] : doc["weights"].items()) {
+      EXPECT_LE(w.get<double>(), cap + 1e-9) << model << " " << asset;
+    }
+    EXPECT_LE(doc["diagnostics"]["max_constraint_violation"].get<double>(), 1e-9) << model;
+    const auto tight = run_keel("optimize " + prices_args() + " --model " + model +
+                                    " --max-weight " + std::to_string(0.9 / static_cast<double>(n)),
+                                dir_);
+    EXPECT_EQ(tight.exit_code, 3) << model << tight.out << tight.err;
+    EXPECT_NE(tight.err.find("upper bounds add up to"), std::string::npos) << tight.err;
+  }
+}
 
 TEST_F(CliOptimize, FrontierRiskTailModelsAndBlackLitterman) {
   const auto f = run_keel("frontier " + prices_args() + " --points 7 --format json", dir_);

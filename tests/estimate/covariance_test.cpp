@@ -386,5 +386,61 @@ TEST(Spectrum, SkippedWhenNotAsked) {
   EXPECT_GE(est->diagnostics.shrinkage, 0.0);
 }
 
+// pandas' DataFrame.corr() on ragged data: each pair over its own overlap with the overlap's
+// means and spreads. By hand: a = (2, 3, 4) and b = (1, 3, 2) on the shared rows give
+// Σ(a−ā)(b−b̄) = 1, Σ(a−ā)² = Σ(b−b̄)² = 2, so ρ = 0.5; the correlation of the pairwise covariance
+// would divide by a's whole-history variance instead (1/2 / sqrt(5/3 · 1) ≈ 0.387).
+TEST(PairwiseCorrelation, UsesEachPairsOverlapNotTheCovarianceDiagonal) {
+  Eigen::MatrixXd x(4, 3);
+  x << 1, kNaN, 5,  //
+      2, 1, 4,      //
+      3, 3, 6,      //
+      4, 2, kNaN;
+  auto corr = pairwise_correlation(x);
+  ASSERT_TRUE(corr.is_ok()) << corr.status().message();
+  EXPECT_NEAR((*corr)(0, 1), 0.5, 1e-15);
+  EXPECT_NEAR((*corr)(1, 0), 0.5, 1e-15);
+  // a and c share rows 0..2: a = (1, 2, 3), c = (5, 4, 6): Σ = (−1)(0) + 0·(−1) + 1·1 = 1,
+  // Σa² = 2, Σc² = 2 → 0.5. b and c share rows 1..2: two points, perfectly correlated.
+  EXPECT_NEAR((*corr)(0, 2), 0.5, 1e-15);
+  EXPECT_NEAR((*corr)(1, 2), 1.0, 1e-15);
+  EXPECT_EQ(corr->diagonal(), Eigen::VectorXd::Ones(3));
+  CovarianceOptions pairwise{.pairwise = true};
+  auto cov = estimate_covariance(x, pairwise);
+  ASSERT_TRUE(cov.is_ok());
+  auto derived = covariance_to_correlation(cov->covariance);
+  ASSERT_TRUE(derived.is_ok());
+  EXPECT_NEAR((*derived)(0, 1), 0.5 / std::sqrt(5.0 / 3.0), 1e-15);
+  // Without gaps it is the ordinary Pearson correlation.
+  const Eigen::MatrixXd full = factor_returns(200, 4, 3);
+  auto plain = pairwise_correlation(full);
+  auto via_cov = covariance_to_correlation(estimate_covariance(full, {})->covariance);
+  ASSERT_TRUE(plain.is_ok() && via_cov.is_ok());
+  EXPECT_LT((*plain - *via_cov).cwiseAbs().maxCoeff(), 1e-14);
+}
+
+TEST(PairwiseCorrelation, FailuresNameThePair) {
+  Eigen::MatrixXd x(4, 2);
+  x << 1, kNaN, 2, kNaN, 3, 7, 4, kNaN;
+  ReturnSeries series;
+  series.assets = {"BTC", "ETH"};
+  series.values = x;
+  auto short_overlap = pairwise_correlation(series);
+  ASSERT_FALSE(short_overlap.is_ok());
+  EXPECT_NE(short_overlap.status().message().find(
+                "asset 'ETH' (column 1) and asset 'BTC' (column 0) overlap on 1 rows"),
+            std::string::npos)
+      << short_overlap.status().message();
+  series.values << 1, 2, 2, 2, 3, 2, 4, kNaN;
+  auto constant = pairwise_correlation(series);
+  ASSERT_FALSE(constant.is_ok());
+  EXPECT_NE(constant.status().message().find("asset 'ETH' (column 1) is constant"),
+            std::string::npos)
+      << constant.status().message();
+  series.values(0, 0) = std::numeric_limits<double>::infinity();
+  EXPECT_FALSE(pairwise_correlation(series).is_ok());
+  EXPECT_FALSE(pairwise_correlation(x, 1).is_ok());  // min_periods below 2
+}
+
 }  // namespace
 }  // namespace keel

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "keel/estimate/covariance.hpp"
 #include "keel/optimize/hierarchical.hpp"
 #include "optimize/rp_fixtures.hpp"
 
@@ -77,6 +78,39 @@ TEST_F(HrpPyPortfolioOpt, SingleLinkageReproducesPublishedWeightsFile) {
                     {.linkage = LinkageMethod::kSingle, .distance = ClusterDistance::kCorrelation});
   ASSERT_TRUE(result.is_ok()) << result.status().message();
   for (int i = 0; i < 20; ++i) EXPECT_NEAR(result->weights[i], published[i], 1e-14) << i;
+}
+
+// The library's pairwise_correlation is pandas' DataFrame.corr() (the correlation the published
+// weights need), not the correlation of the pairwise covariance.
+TEST_F(HrpPyPortfolioOpt, PairwiseCorrelationIsPandasCorr) {
+  auto corr = pairwise_correlation(returns_);
+  ASSERT_TRUE(corr.is_ok()) << corr.status().message();
+  EXPECT_LT((*corr - corr_).cwiseAbs().maxCoeff(), 1e-14);
+  auto derived = covariance_to_correlation(cov_);
+  ASSERT_TRUE(derived.is_ok());
+  EXPECT_GT((*derived - corr_).cwiseAbs().maxCoeff(), 1e-3);  // ragged starts: they differ
+}
+
+// skfolio's bounded recursive bisection (min/max weights clip every split), written out in numpy
+// by tests/reference/make_hierarchical_peer_fixtures.py: one cap for every asset, a floor and a
+// cap, and per-asset bounds.
+TEST_F(HrpPyPortfolioOpt, BoundedBisectionMatchesSkfolioAlgorithm) {
+  std::ifstream in(test::rp_fixture("bounded_hrp.json"));
+  const auto fixture = nlohmann::json::parse(in);
+  for (const auto& [name, c] : fixture["cases"].items()) {
+    const std::vector<double> lower = c["lower"], upper = c["upper"], expected = c["weights"];
+    HierarchicalOptions options{.linkage = LinkageMethod::kSingle,
+                                .distance = ClusterDistance::kCorrelation};
+    options.lower_bounds = Eigen::Map<const Eigen::VectorXd>(lower.data(), 20);
+    options.upper_bounds = Eigen::Map<const Eigen::VectorXd>(upper.data(), 20);
+    auto result = hrp(cov_, corr_, options);
+    ASSERT_TRUE(result.is_ok()) << result.status().message();
+    ASSERT_TRUE(result->is_usable()) << name << ": " << result->message;
+    for (int i = 0; i < 20; ++i) EXPECT_NEAR(result->weights[i], expected[i], 1e-12) << name;
+    EXPECT_NEAR(result->weights.sum(), 1.0, 1e-12) << name;
+    EXPECT_GE((result->weights - options.lower_bounds).minCoeff(), -1e-12) << name;
+    EXPECT_LE((result->weights - options.upper_bounds).maxCoeff(), 1e-12) << name;
+  }
 }
 
 TEST_F(HrpPyPortfolioOpt, AllLinkagesAndDistancesMatchScipy) {

@@ -48,5 +48,36 @@ TEST(Naive, MarketCapWithIterativeCapping) {
   EXPECT_EQ(zero->weights[0], 0.0);
 }
 
+// Water-filling by hand: base (1, 2, 3, 4)/10 under a cap of 0.3. Asset 4 is held at 0.3 and
+// 0.7 goes to (1, 2, 3) → (0.1167, 0.2333, 0.35); asset 3 is then held at 0.3 too and 0.4 goes to
+// (1, 2) → (0.1333, 0.2667).
+TEST(Naive, ProportionalWithinBounds) {
+  const Eigen::Vector4d base(0.1, 0.2, 0.3, 0.4);
+  const Eigen::Vector4d zero = Eigen::Vector4d::Zero();
+  const Eigen::Vector4d cap = Eigen::Vector4d::Constant(0.3);
+  const BoundedWeights w = proportional_within_bounds(base, 1.0, zero, cap);
+  ASSERT_EQ(w.status, SolveStatus::kOptimal);
+  EXPECT_NEAR(w.weights[0], 0.4 / 3.0, 1e-15);
+  EXPECT_NEAR(w.weights[1], 0.8 / 3.0, 1e-15);
+  EXPECT_NEAR(w.weights[2], 0.3, 1e-15);
+  EXPECT_NEAR(w.weights[3], 0.3, 1e-15);
+  // A floor of 0.2 lifts asset 1; (2, 3, 4) would get 0.8·(2, 3, 4)/9, asset 2 below 0.2, so it
+  // is lifted too and 0.6 goes to (3, 4) in proportion 3 : 4.
+  const BoundedWeights floored = proportional_within_bounds(
+      base, 1.0, Eigen::Vector4d::Constant(0.2), Eigen::Vector4d::Ones());
+  ASSERT_EQ(floored.status, SolveStatus::kOptimal);
+  EXPECT_NEAR(floored.weights[0], 0.2, 1e-15);
+  EXPECT_NEAR(floored.weights[1], 0.2, 1e-15);
+  EXPECT_NEAR(floored.weights[2], 0.6 * 3.0 / 7.0, 1e-15);
+  EXPECT_NEAR(floored.weights[3], 0.6 * 4.0 / 7.0, 1e-15);
+  // Bounds already met: unchanged.
+  const BoundedWeights same = proportional_within_bounds(base, 1.0, zero, Eigen::Vector4d::Ones());
+  EXPECT_LT((same.weights - base).cwiseAbs().maxCoeff(), 1e-16);
+  const BoundedWeights none =
+      proportional_within_bounds(base, 1.0, zero, Eigen::Vector4d::Constant(0.2));
+  EXPECT_EQ(none.status, SolveStatus::kInfeasible);
+  EXPECT_NE(none.message.find("upper bounds add up to 0.8"), std::string::npos) << none.message;
+}
+
 }  // namespace
 }  // namespace keel

@@ -52,6 +52,10 @@ struct MissingPolicy {
 // "pairwise", and "ffill:N,STEP" with STEP one of error, drop-rows, drop-assets:F, pairwise.
 // to_string() gives back the same text (a bare "ffill:N" for then = kPairwise).
 Result<MissingPolicy> parse_missing_policy(std::string_view text);
+
+// True when the policy leaves missing cells in place for the estimators to handle pairwise:
+// kPairwise, and kForwardFill whose leftover cells stay missing (then = kPairwise, "ffill:N").
+bool keeps_gaps(const MissingPolicy& policy);
 std::string to_string(const MissingPolicy& policy);
 
 struct Repair {

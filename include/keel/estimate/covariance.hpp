@@ -193,6 +193,19 @@ Result<CovarianceEstimate> estimate_covariance(const ReturnSeries& returns,
 // Correlation from a covariance (zero variances are an error naming the asset).
 Result<Eigen::MatrixXd> covariance_to_correlation(Eigen::Ref<const Eigen::MatrixXd> covariance);
 
+// Pairwise-complete Pearson correlation, pandas' `DataFrame.corr()` on data with gaps (what
+// PyPortfolioOpt's HRPOpt clusters on): each pair over the rows where both are observed, with
+// that overlap's own means and standard deviations. This is not covariance_to_correlation() of
+// the pairwise covariance, whose variances come from each asset's whole history: on ragged
+// histories the two differ, and so do the trees built on them. NaN cells are allowed (±∞ is an
+// error naming the cell); unit diagonal, symmetric, entries clipped to [−1, 1]. A pair observed
+// together on fewer than `min_periods` rows (range ≥ 2), or constant on its overlap, is an error
+// naming the pair. The matrix need not be positive semidefinite.
+Result<Eigen::MatrixXd> pairwise_correlation(Eigen::Ref<const Eigen::MatrixXd> returns,
+                                             int min_periods = 2);
+// Same on a ReturnSeries; messages name the assets.
+Result<Eigen::MatrixXd> pairwise_correlation(const ReturnSeries& returns, int min_periods = 2);
+
 // The constant-residual-eigenvalue step of denoising (López de Prado 2020, snippet 2.5):
 // `eigenvalues` sorted descending; the entries from index `factors` on are replaced by their
 // mean, so the sum (the trace) is unchanged and the first `factors` are untouched.

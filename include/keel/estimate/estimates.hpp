@@ -115,6 +115,11 @@ struct EstimationOptions {
   LabeledVector market_caps{};
   // Names market_caps in error messages (e.g. its file). Default "market caps".
   std::string market_caps_source = "market caps";
+  // For models that need no expected returns (optimize/model.hpp needs_expected_returns: the
+  // hierarchical and risk-based ones): true makes an expected-return estimate that fails (e.g.
+  // a ragged history under the pairwise policy) a warning, with expected_returns.annualised left
+  // empty, instead of an error. Default false.
+  bool expected_returns_optional = false;
 };
 
 struct MarketEstimates {
@@ -136,7 +141,8 @@ struct MarketEstimates {
 };
 
 // The history check, the cleaning, then Σ and μ of `market.returns`, both annualised with
-// market.frequency.periods_per_year. Under the pairwise missing-data policy the covariance is the
+// market.frequency.periods_per_year. Under a policy that keeps gaps (pairwise, or a bare ffill:N
+// whose leftover cells stay missing: keeps_gaps in data/missing.hpp) the covariance is the
 // pairwise-complete one (and moments.covariance.pairwise_repair may repair it); any other policy
 // with a pairwise repair is an error. Errors name the asset, date or option.
 Result<MarketEstimates> estimate_inputs(Market market, const EstimationOptions& options);

@@ -1,7 +1,8 @@
 #pragma once
-// One entry point over every allocation model, keyed by the kebab-case names of docs/architecture.md section 3.
-// The CLI, the demo and the backtest all go through optimize_portfolio(), so a model behaves the
-// same wherever it runs, and every answer is verified against the constraints it was given.
+// One entry point over every allocation model, keyed by the kebab-case names of
+// docs/architecture.md section 3. The CLI, the demo and the backtest all go through
+// optimize_portfolio(), so a model behaves the same wherever it runs, and every answer is verified
+// against the constraints it was given.
 
 #include <Eigen/Core>
 #include <optional>
@@ -52,6 +53,11 @@ Result<PortfolioModel> parse_portfolio_model(std::string_view name);
 bool is_mean_variance(PortfolioModel model);
 // The scenario LPs (min-cvar, min-cdar, min-mad, minimax), which honour every constraint too.
 bool is_tail_risk(PortfolioModel model);
+// Whether the model's weights depend on the expected returns. False for the risk-only models
+// (hrp, herc, nco, risk-parity, risk-budget, equal-weight, inverse-volatility, market-cap): they
+// run with ModelInputs::expected_returns empty, and only the performance figures that need μ
+// (expected return, Sharpe ratio) are then NaN (null in JSON).
+bool needs_expected_returns(PortfolioModel model);
 
 // The risk measure that risk-parity / risk-budget spread by budget: the variance of the
 // covariance (Spinu / coordinate descent) or the CVaR of the return scenarios (smoothed Newton,
@@ -63,8 +69,12 @@ struct ModelInputs {
   std::vector<std::string> assets;   // n distinct names
   Eigen::VectorXd expected_returns;  // annualised μ; needed by the return-seeking models only
   Eigen::MatrixXd covariance;        // annualised Σ, n × n
-  Eigen::VectorXd market_caps;       // market-cap model; Black–Litterman's market prior
-  BlackLittermanViews views;         // Black–Litterman only: P (k × n) and Q (k)
+  // Hierarchical models (hrp, herc, nco): the correlation they cluster on, n × n. Empty = the
+  // correlation of `covariance`. With gaps in the data give pairwise_correlation() of the
+  // returns (pandas' DataFrame.corr(), PyPortfolioOpt's convention; covariance.hpp).
+  Eigen::MatrixXd correlation;
+  Eigen::VectorXd market_caps;  // market-cap model; Black–Litterman's market prior
+  BlackLittermanViews views;    // Black–Litterman only: P (k × n) and Q (k)
   // Tail-risk models: T × n per-period return scenarios (historical rows or simulated) and the
   // periods per year that annualise their mean when expected_returns is empty.
   Eigen::MatrixXd scenarios;
@@ -104,7 +114,10 @@ struct ModelSpec {
 // Runs the model. Call errors (bad shapes, unknown assets, options a model cannot honour — e.g.
 // group limits on HRP — fail loudly) come back as a Status; solve outcomes (infeasible, iteration
 // limit) as a PortfolioResult whose status says so. Models outside the mean-variance family accept
-// only budget 1 and per-asset bounds that they can meet (risk budgeting); their answers are still
+// only budget 1 and long-only per-asset bounds: risk budgeting meets them in its solver; hrp,
+// herc and nco clip every split of the tree to the bounds (hierarchical.hpp); equal-weight and
+// inverse-volatility scale their weights within the bounds (proportional_within_bounds,
+// naive.hpp); bounds that cannot hold a budget of 1 give an infeasible result. Every answer is
 // verified against the constraints given.
 Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const ModelSpec& spec);
 
