@@ -5,21 +5,17 @@
 //   y_k, z_k ∈ {0, 1}     whether there is an order of each kind
 //   d_k ≥ 0               |position value after − target| / V
 // minimise Σ d_k subject to
-//   d_k ≥ ±(held·mid + (b_k − s_k)·lot·mid − target) / V
+//   d_k ≥ ±(held·mid + (b_k − s_k)·lot·mid − target) / V, and the chord of that between the
+//         whole numbers of lots either side of the target (below)
 //   min_in·y_k ≤ b_k ≤ B_k·y_k,  min_out·z_k ≤ s_k ≤ S_k·z_k,  y_k + z_k ≤ 1
 //   Σ b_k·lot·ask·(1+fee) − Σ s_k·lot·bid·(1−fee) ≤ budget           (cash, fees included)
 //   Σ (b_k + s_k)·lot·mid ≤ max turnover                              (when capped)
-// B_k is the most the whole portfolio could buy, S_k the whole lots held.
+// B_k is the first number of lots that reaches the target (no optimum buys more), S_k the whole
+// lots held.
 #include <fmt/format.h>
 
 #include <CbcHeuristic.hpp>
-#include <CbcHeuristicFPump.hpp>
-#include <CbcHeuristicLocal.hpp>
 #include <CbcModel.hpp>
-#include <CglFlowCover.hpp>
-#include <CglGomory.hpp>
-#include <CglKnapsackCover.hpp>
-#include <CglMixedIntegerRounding2.hpp>
 #include <CglProbing.hpp>
 #include <ClpSimplex.hpp>
 #include <OsiClpSolverInterface.hpp>
@@ -55,9 +51,28 @@ MipOutcome solve_side_mip(const SideProblem& side, const SideSolution* start,
     const SideAsset& a = side.assets[k];
     const double unit_in = a.lot * a.price_in * (1 + side.fee);
     double max_in = ceiling > 0.0 ? std::floor(ceiling / unit_in) : 0.0;
+    // Buying past the first lot that reaches the target only moves away from it and spends cash,
+    // so no optimum buys more (nor buys an asset already at or above target). This is also the
+    // big-M of y_k, and tight ones keep the relaxation close to the integer problem.
+    const double shortfall = a.target - a.held * a.mid;
+    const double useful_in =
+        shortfall > 0.0 ? std::max(a.min_lots_in, std::ceil(shortfall / (a.lot * a.mid))) : 0.0;
+    max_in = std::min(max_in, useful_in);
     if (start) max_in = std::max(max_in, start->lots_in[k]);
     if (max_in < a.min_lots_in) max_in = 0.0;
-    const double max_out = a.max_lots_out >= a.min_lots_out ? a.max_lots_out : 0.0;
+    double max_out = a.max_lots_out >= a.min_lots_out ? a.max_lots_out : 0.0;
+    // Likewise, selling an asset past its target costs at least as much deviation as the
+    // proceeds (less fees) can remove elsewhere, so when the cash covers the reserve no optimum
+    // sells past the first lot that reaches the target. When it does not, any holding may have to
+    // be sold to raise the reserve.
+    if (side.budget >= 0.0) {
+      const double excess = a.held * a.mid - a.target;
+      const double useful_out =
+          excess > 0.0 ? std::max(a.min_lots_out, std::ceil(excess / (a.lot * a.mid))) : 0.0;
+      max_out = std::min(max_out, useful_out);
+      if (start) max_out = std::max(max_out, start->lots_out[k]);
+      if (max_out < a.min_lots_out) max_out = 0.0;
+    }
     cols[k].b = model.add_column(0.0, max_in, 0.0);
     cols[k].s = model.add_column(0.0, max_out, 0.0);
     cols[k].y = model.add_column(0.0, max_in > 0.0 ? 1.0 : 0.0, 0.0);
@@ -67,6 +82,14 @@ MipOutcome solve_side_mip(const SideProblem& side, const SideSolution* start,
     const double gap = (a.held * a.mid - a.target) / scale;
     model.add_row({cols[k].d, cols[k].b, cols[k].s}, {1.0, -unit_value, unit_value}, gap, kInf);
     model.add_row({cols[k].d, cols[k].b, cols[k].s}, {1.0, unit_value, -unit_value}, -gap, kInf);
+    // The chord of |x − τ| between the whole numbers around τ (x the net lots traded, τ the
+    // target in lots): valid at every whole x because |x − τ| is convex, and it gives the
+    // relaxation each asset's unavoidable rounding gap, which the two rows above do not.
+    const double tau = -gap / unit_value;
+    const double floor_tau = std::floor(tau);
+    const double slope = 2.0 * floor_tau + 1.0 - 2.0 * tau;
+    model.add_row({cols[k].d, cols[k].b, cols[k].s}, {1.0, -unit_value * slope, unit_value * slope},
+                  unit_value * ((tau - floor_tau) - floor_tau * slope), kInf);
     model.add_row({cols[k].b, cols[k].y}, {1.0, -a.min_lots_in}, 0.0, kInf);
     model.add_row({cols[k].b, cols[k].y}, {1.0, -max_in}, -kInf, 0.0);
     model.add_row({cols[k].s, cols[k].z}, {1.0, -a.min_lots_out}, 0.0, kInf);
@@ -103,23 +126,14 @@ MipOutcome solve_side_mip(const SideProblem& side, const SideSolution* start,
   cbc.setMaximumSeconds(options.time_limit_s);
   cbc.setAllowableFractionGap(options.relative_gap);
   cbc.setAllowableGap(1e-10);
+  // Probing and simple rounding: on 100-asset books with the chord rows they prove optimality in
+  // tens of nodes; Gomory, knapsack, MIR and flow cuts, the feasibility pump and local search
+  // were measured to cost more time than they save here.
   CglProbing probing;
   probing.setUsingObjective(true);
-  CglGomory gomory;
-  CglKnapsackCover knapsack;
-  CglMixedIntegerRounding2 mir;
-  CglFlowCover flow;
   cbc.addCutGenerator(&probing, -1, "Probing");
-  cbc.addCutGenerator(&gomory, -1, "Gomory");
-  cbc.addCutGenerator(&knapsack, -1, "Knapsack");
-  cbc.addCutGenerator(&mir, -1, "MixedIntegerRounding2");
-  cbc.addCutGenerator(&flow, -1, "FlowCover");
   CbcRounding rounding(cbc);
-  CbcHeuristicLocal local(cbc);
-  CbcHeuristicFPump pump(cbc);
   cbc.addHeuristic(&rounding);
-  cbc.addHeuristic(&local);
-  cbc.addHeuristic(&pump);
   if (start) {
     std::vector<double> x(static_cast<std::size_t>(model.columns()), 0.0);
     double objective = 0.0;

@@ -93,7 +93,7 @@ struct AllocationOptions {
   double max_turnover = std::numeric_limits<double>::infinity();
   // Long-short only: the short side's value as a fraction of the investable value (0.3 for
   // 130/30). Default: the sum of the negative weights' magnitudes. Range ≥ 0.
-  std::optional<double> short_ratio;
+  std::optional<double> short_ratio = std::nullopt;
   // Long-short only: the long side also spends the short side's value. Default false.
   bool reinvest = false;
   // kExact: Cbc stops here and returns its best allocation with status kTimeLimit. Default 10 s;
