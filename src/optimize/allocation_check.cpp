@@ -71,8 +71,9 @@ AllocationCheck check_allocation(const AllocationInput& in, const AllocationOpti
     ++orders_per_asset[o.asset];
     check.expect(orders_per_asset[o.asset] - 1.0, 0.0, "one-order[" + name + "]",
                  "more than one order for " + name);
+    // A whole number of lots up to the rounding of quantity / lot (1e7 lots of 1e-8 carry ~1e-9).
     check.expect(
-        whole_miss(lots), 1e-9, "lot-size[" + name + "]",
+        whole_miss(lots), 1e-9 * std::max(1.0, lots), "lot-size[" + name + "]",
         fmt::format("{} {} is {} lots of {}", to_string(o.side), o.quantity, lots, rules.lot_size));
     check.expect(1.0 - lots, 1e-9, "lot-size[" + name + "]", "an order of less than one lot");
     check.expect(rules.min_quantity - o.quantity, 1e-9 * rules.lot_size,

@@ -59,7 +59,7 @@ void expect_orders_meet_rules(const AllocationInput& in, const AllocationOptions
   for (const Order& order : r.orders) {
     const TradingRules& rules = in.rules[order.asset];
     const double lots = order.quantity / rules.lot_size;
-    EXPECT_NEAR(lots, std::round(lots), 1e-9) << in.assets[order.asset];
+    EXPECT_NEAR(lots, std::round(lots), 1e-9 * std::max(1.0, lots)) << in.assets[order.asset];
     EXPECT_GE(std::round(lots), 1.0);
     EXPECT_GE(order.quantity, rules.min_quantity * (1 - 1e-12));
     const double price = order.side == OrderSide::kBuy
