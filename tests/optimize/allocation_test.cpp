@@ -12,7 +12,8 @@
 namespace keel {
 namespace {
 
-// Binance-style rules (see tests/data/allocate/README.md): the quantity step is the power of ten
+// Binance-style rules (tests/data/allocate/README.md, the same pattern as the real-coin file
+// there): the quantity step is the power of ten
 // that makes one step worth 0.1–1 USDT (capped to [1e-8, 1]), the minimum quantity is one step,
 // and the minimum notional is 5 USDT (10 for every seventh pair, the older filter).
 TradingRules binance_like(double price, std::size_t i) {
