@@ -6,6 +6,8 @@ find_package(ZLIB REQUIRED)
 find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CLP REQUIRED IMPORTED_TARGET clp)
+# Mixed-integer programs (the exact method of keel allocate): COIN-OR Cbc on top of Clp.
+pkg_check_modules(CBC REQUIRED IMPORTED_TARGET cbc)
 
 # The command-line tool's own parsers (apps/keel only; no library target uses them).
 if(KEEL_BUILD_APPS)

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
       keel::cli::register_risk(app),
       keel::cli::register_stress(app),
       keel::cli::register_backtest(app),
+      keel::cli::register_allocate(app),
   };
 
   // An unknown or missing verb: name it and list the verbs (CLI11 would only say that a

@@ -24,5 +24,6 @@ Verb register_risk(CLI::App& app);
 Verb register_stress(CLI::App& app);
 Verb register_frontier(CLI::App& app);
 Verb register_backtest(CLI::App& app);
+Verb register_allocate(CLI::App& app);
 
 }  // namespace keel::cli

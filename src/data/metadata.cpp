@@ -22,12 +22,13 @@ enum class Field {
   kStablecoin,
   kLotSize,
   kMinNotional,
-  kMarketCap
+  kMarketCap,
+  kMinQuantity
 };
 
-constexpr std::array<std::string_view, 8> kFieldNames = {
-    "symbol",        "sector",   "chain",        "protocol",
-    "is_stablecoin", "lot_size", "min_notional", "market_cap"};
+constexpr std::array<std::string_view, 9> kFieldNames = {
+    "symbol",   "sector",       "chain",      "protocol",    "is_stablecoin",
+    "lot_size", "min_notional", "market_cap", "min_quantity"};
 
 std::optional<bool> parse_bool(std::string_view text) {
   if (csv::iequals(text, "true") || csv::iequals(text, "yes") || text == "1") return true;
@@ -132,8 +133,8 @@ Result<AssetMetadata> read_metadata(const std::string& path) {
       // Any other column is a custom tag.
       const std::string tag = to_lower(name);
       if (tag.empty()) {
-        return Status::invalid(fmt::format("{}:{}: column {} of the header has no name", path,
-                                           header_line, c + 1));
+        return Status::invalid(
+            fmt::format("{}:{}: column {} of the header has no name", path, header_line, c + 1));
       }
       if (tag == "stablecoin") {
         return Status::invalid(fmt::format(
@@ -143,8 +144,8 @@ Result<AssetMetadata> read_metadata(const std::string& path) {
       }
       const auto& tags = metadata.tag_columns;
       if (std::find(tags.begin(), tags.end(), tag) != tags.end()) {
-        return Status::invalid(fmt::format("{}:{}: column '{}' appears twice in the header", path,
-                                           header_line, name));
+        return Status::invalid(
+            fmt::format("{}:{}: column '{}' appears twice in the header", path, header_line, name));
       }
       metadata.tag_columns.push_back(tag);
       columns.push_back({Field::kSymbol, static_cast<int>(metadata.tag_columns.size()) - 1});
@@ -224,6 +225,9 @@ Result<AssetMetadata> read_metadata(const std::string& path) {
         case Field::kMarketCap:
           KEEL_RETURN_IF_ERROR(number(info.market_cap));
           break;
+        case Field::kMinQuantity:
+          KEEL_RETURN_IF_ERROR(number(info.min_quantity));
+          break;
       }
     }
     if (info.symbol.empty()) {
@@ -237,21 +241,24 @@ Result<AssetMetadata> read_metadata(const std::string& path) {
                       "row per asset",
                       path, line_no, info.symbol, it->second));
     }
+    info.line = line_no;
     metadata.assets.push_back(std::move(info));
   }
+  metadata.source = path;
   return metadata;
 }
 
 Status write_metadata(const AssetMetadata& metadata, const std::string& path) {
-  std::string out = "symbol,sector,chain,protocol,is_stablecoin,lot_size,min_notional,market_cap";
+  std::string out =
+      "symbol,sector,chain,protocol,is_stablecoin,lot_size,min_notional,market_cap,min_quantity";
   for (const std::string& tag : metadata.tag_columns) out += "," + csv::quote_if_needed(tag);
   out += "\n";
   for (const AssetInfo& a : metadata.assets) {
-    out += fmt::format("{},{},{},{},{},{},{},{}", csv::quote_if_needed(a.symbol),
+    out += fmt::format("{},{},{},{},{},{},{},{},{}", csv::quote_if_needed(a.symbol),
                        csv::quote_if_needed(a.sector), csv::quote_if_needed(a.chain),
                        csv::quote_if_needed(a.protocol), a.is_stablecoin ? "true" : "false",
                        format_number(a.lot_size), format_number(a.min_notional),
-                       format_number(a.market_cap));
+                       format_number(a.market_cap), format_number(a.min_quantity));
     for (const std::string& tag : metadata.tag_columns) {
       const auto it = a.tags.find(tag);
       out += "," + (it == a.tags.end() ? std::string() : csv::quote_if_needed(it->second));
