@@ -93,11 +93,22 @@ struct ModelSpec {
   PlausibilityLimits plausibility{};
 };
 
+// What optimize_portfolio may carry from one call to the next related one, e.g. one per strategy
+// in a rolling backtest. Today the mean-variance family warm-starts its QP from it (see
+// MeanVarianceWorkspace in mean_variance.hpp, which also says when a call starts cold: a new
+// model, or an asset entering or leaving); the other models ignore it. Not thread-safe.
+struct ModelWorkspace {
+  MeanVarianceWorkspace mean_variance;
+};
+
 // Runs the model. Call errors (bad shapes, unknown assets, options a model cannot honour — e.g.
 // group limits on HRP — fail loudly) come back as a Status; solve outcomes (infeasible, iteration
 // limit) as a PortfolioResult whose status says so. Models outside the mean-variance family accept
 // only budget 1 and per-asset bounds that they can meet (risk budgeting); their answers are still
 // verified against the constraints given.
-Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const ModelSpec& spec);
+// `workspace` (optional, default none) carries warm starts between related calls; answers are the
+// same with or without it.
+Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const ModelSpec& spec,
+                                           ModelWorkspace* workspace = nullptr);
 
 }  // namespace keel
