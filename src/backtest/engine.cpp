@@ -90,10 +90,11 @@ double elapsed_ms(Clock::time_point start) {
 class StrategyRunner {
  public:
   StrategyRunner(const Market& market, const Strategy& strategy, const BacktestOptions& options,
-                 Eigen::Index buy_and_hold_column)
+                 Eigen::Index buy_and_hold_column, const Context& context)
       : m_(market),
         s_(strategy),
         o_(options),
+        context_(context),
         n_(market.panel->cols()),
         hold_column_(buy_and_hold_column),
         min_history_(options.min_history > 0 ? options.min_history : options.window) {}
@@ -121,6 +122,7 @@ class StrategyRunner {
   const Market& m_;
   const Strategy& s_;
   const BacktestOptions& o_;
+  const Context& context_;
   const Eigen::Index n_;
   const Eigen::Index hold_column_;
   const int min_history_;
@@ -141,6 +143,11 @@ class StrategyRunner {
     Timestamp last = 0;
   };
   std::map<std::string, DroppedGroup> dropped_groups_;  // by group label, for one warning each
+  // Warm starts across this strategy's decisions (BacktestOptions::warm_start); the fallback
+  // model solves cold, so that it does not reset the strategy's own model's start.
+  ModelWorkspace workspace_;
+  int model_iterations_ = 0;  // of the last model_target() call
+  bool model_warm_started_ = false;
 };
 
 Eigen::VectorXd StrategyRunner::current_weights() const {
@@ -298,6 +305,8 @@ bool StrategyRunner::model_target(Eigen::Index t, const std::vector<int>& eligib
                                   std::vector<std::string>& notes) {
   const auto start = Clock::now();
   window_covariance_.resize(0, 0);
+  model_iterations_ = 0;
+  model_warm_started_ = false;
   const double ppy = o_.periods_per_year;
   const auto& assets = m_.panel->assets;
   ModelInputs inputs;
@@ -339,8 +348,11 @@ bool StrategyRunner::model_target(Eigen::Index t, const std::vector<int>& eligib
       notes.push_back(std::to_string(dropped) + " view(s) on assets not eligible here were dropped");
     }
   }
-  auto result = optimize_portfolio(inputs, spec);
+  ModelWorkspace* workspace = o_.warm_start && &full_spec == &s_.model ? &workspace_ : nullptr;
+  auto result = optimize_portfolio(inputs, spec, workspace);
   solve_ms = elapsed_ms(start);
+  model_iterations_ = result ? result->diagnostics.iterations : 0;
+  model_warm_started_ = result && result->diagnostics.warm_solves > 0;
   if (!result) {
     message += result.status().message();
     status = SolveStatus::kNumericalError;
@@ -414,6 +426,8 @@ Decision StrategyRunner::decide(Eigen::Index t) {
                          conflicting, rec.notes);
   rec.model_status = status;
   rec.solve_ms = solve_ms;
+  rec.solver_iterations = model_iterations_;
+  rec.warm_started = model_warm_started_;
   if (!ok) {
     rec.outcome = RebalanceOutcome::kFallback;
     rec.message = "model failed (" + message + "); fallback " + s_.fallback.to_string();
@@ -567,6 +581,7 @@ StrategyResult StrategyRunner::run(const std::function<void()>& tick) {
 
   double previous = value();
   for (Eigen::Index t = m_.first; t <= m_.last; ++t) {
+    if (context_.cancelled()) break;  // run_backtest discards the partial result
     const Eigen::Index row = t - m_.first;
     const Timestamp now = panel.timestamps[static_cast<std::size_t>(t)];
     double period_cost = 0.0;
@@ -894,8 +909,8 @@ Result<BacktestResult> run_backtest(const PricePanel& panel,
 
   std::atomic<std::size_t> next{0};
   auto worker = [&]() {
-    for (std::size_t k = next++; k < strategies.size(); k = next++) {
-      StrategyRunner runner(*market, strategies[k], options, hold_columns[k]);
+    for (std::size_t k = next++; k < strategies.size() && !context.cancelled(); k = next++) {
+      StrategyRunner runner(*market, strategies[k], options, hold_columns[k], context);
       out.strategies[k] = runner.run(tick);
     }
   };
@@ -908,6 +923,9 @@ Result<BacktestResult> run_backtest(const PricePanel& panel,
     std::vector<std::thread> pool;
     for (int i = 0; i < threads; ++i) pool.emplace_back(worker);
     for (auto& th : pool) th.join();
+  }
+  if (context.cancelled()) {
+    return Status::no_solution("backtest: cancelled before it finished; no result");
   }
 
   // Static market caps are one snapshot, not point-in-time data: say so wherever they steer a

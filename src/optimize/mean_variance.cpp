@@ -282,12 +282,17 @@ class Builder {
 
 using detail::full_mask;
 
+// Where a QP starts: cold; from the previous QP of this call (the risk searches); or from the
+// workspace carried across calls (the model's main QP, mean_variance.hpp MeanVarianceWorkspace).
+enum class Start { kCold, kPrevious, kWorkspace };
+
 // Runs the model QPs and keeps the bookkeeping (iterations, solves, warm starts) in one place.
 class Engine {
  public:
+  // `persistent` (may be null) is the workspace's solver for this call.
   Engine(const MeanVarianceProblem& problem, const MeanVarianceOptions& options,
-         PortfolioResult& result)
-      : problem_(problem), options_(options), result_(result) {}
+         PortfolioResult& result, QpSolver* persistent)
+      : problem_(problem), options_(options), result_(result), persistent_(persistent) {}
 
   struct Outcome {
     QpSolution solution;
@@ -295,7 +300,7 @@ class Engine {
     double kappa = kNaN;
   };
 
-  Outcome solve(const ModelSpec& spec, const ConstraintMask& mask, bool warm = false) {
+  Outcome solve(const ModelSpec& spec, const ConstraintMask& mask, Start start = Start::kCold) {
     Builder builder(problem_, spec, mask);
     const QpProblem qp = builder.build();
     QpOptions qp_options = options_.qp;
@@ -307,17 +312,33 @@ class Engine {
     if (spec.costs.size() > 0 && !qp_options.polish) {
       qp_options.tolerance = std::min(qp_options.tolerance, 1e-13);
     }
-    if (warm && last_x_.size() == qp.variables()) {
+    if (start == Start::kPrevious && last_x_.size() == qp.variables()) {
       qp_options.warm_x = last_x_;
       qp_options.warm_active_lower = last_.active_lower;
       qp_options.warm_active_upper = last_.active_upper;
       qp_options.warm_active_rows = last_.active_rows;
     }
     Outcome outcome;
-    outcome.solution = solve_qp(qp, qp_options);
+    if (start == Start::kWorkspace && persistent_ != nullptr) {
+      // Homogenised: every row but the normalisation (the last equality, excessᵀy = 1) has a zero
+      // right-hand side, so the previous y scaled onto the new normalisation row is feasible.
+      QpWarmStart& warm = persistent_->warm_start();
+      if (spec.homogeneous && warm.x.size() == qp.variables() && qp.A.rows() > 0) {
+        const double scale = qp.A.row(qp.A.rows() - 1).dot(warm.x);
+        if (scale > 0 && std::isfinite(scale)) {
+          warm.x /= scale;
+        } else {
+          persistent_->reset();
+        }
+      }
+      outcome.solution = persistent_->solve(qp, qp_options);
+    } else {
+      outcome.solution = solve_qp(qp, qp_options);
+    }
     const QpSolution& s = outcome.solution;
     result_.diagnostics.iterations += s.iterations;
     result_.diagnostics.solves += 1;
+    if (s.warm_started) result_.diagnostics.warm_solves += 1;
     if (result_.diagnostics.solver.empty() || result_.diagnostics.solver == s.solver) {
       result_.diagnostics.solver = s.solver;
     } else if (result_.diagnostics.solver.find(s.solver) == std::string::npos) {
@@ -378,6 +399,7 @@ class Engine {
   const MeanVarianceProblem& problem_;
   const MeanVarianceOptions& options_;
   PortfolioResult& result_;
+  QpSolver* persistent_;
   QpSolution last_;
   Eigen::VectorXd last_x_;
   bool covariance_pd_ = false;
@@ -510,7 +532,7 @@ class RiskSearch {
     spec.gamma = s * options_.l2_gamma;
     spec.linear = -s * problem_.expected_returns;
     if (options_.transaction_costs.size()) spec.costs = s * options_.transaction_costs;
-    return engine_.solve(spec, full_mask(problem_.constraints), /*warm=*/true);
+    return engine_.solve(spec, full_mask(problem_.constraints), Start::kPrevious);
   }
 
   // Returns the answer, or an outcome whose solution is not usable.
@@ -638,7 +660,7 @@ void solve_homogeneous(const MeanVarianceProblem& problem, const MeanVarianceOpt
   spec.excess = std::move(excess);
   spec.gamma = options.l2_gamma;
   spec.costs = options.transaction_costs;
-  Engine::Outcome outcome = engine.solve(spec, full_mask(c));
+  Engine::Outcome outcome = engine.solve(spec, full_mask(c), Start::kWorkspace);
   if (outcome.solution.status == SolveStatus::kInfeasible) {
     // Either the constraints conflict on their own, or none of their portfolios beats rf.
     auto culprits = engine.conflicting_constraints(ModelSpec{});
@@ -805,8 +827,24 @@ Status MeanVarianceOptions::validate(const MeanVarianceProblem& problem) const {
   return Status::ok();
 }
 
+QpSolver& MeanVarianceWorkspace::solver_for(MeanVarianceObjective objective,
+                                            const std::vector<std::string>& assets) {
+  if (objective != objective_ || assets != assets_) {
+    solver_.reset();
+    objective_ = objective;
+    assets_ = assets;
+  }
+  return solver_;
+}
+
+void MeanVarianceWorkspace::reset() {
+  solver_.reset();
+  assets_.clear();
+}
+
 Result<PortfolioResult> optimize_mean_variance(const MeanVarianceProblem& problem,
-                                               const MeanVarianceOptions& options) {
+                                               const MeanVarianceOptions& options,
+                                               MeanVarianceWorkspace* workspace) {
   const auto start = std::chrono::steady_clock::now();
   KEEL_RETURN_IF_ERROR(options.validate(problem));
 
@@ -815,7 +853,8 @@ Result<PortfolioResult> optimize_mean_variance(const MeanVarianceProblem& proble
   result.assets = problem.assets;
   const auto& c = problem.constraints;
   const int n = static_cast<int>(problem.assets.size());
-  Engine engine(problem, options, result);
+  Engine engine(problem, options, result,
+                workspace ? &workspace->solver_for(options.objective, problem.assets) : nullptr);
   // Σ must be positive semidefinite. Checking it costs a Cholesky factorisation — as much as the
   // whole active-set solve of a long-only book — and the primal-dual rounds factor Σ themselves,
   // so the check runs after the solve and only when no solve proved Σ positive definite. An
@@ -936,7 +975,7 @@ Result<PortfolioResult> optimize_mean_variance(const MeanVarianceProblem& proble
         spec.target_rhs = target;
         spec.target_equality = options.target_return_equality;
       }
-      const Engine::Outcome outcome = engine.solve(spec, full_mask(c));
+      const Engine::Outcome outcome = engine.solve(spec, full_mask(c), Start::kWorkspace);
       if (!is_usable(outcome.solution.status)) {
         set_failed(result, engine, spec, outcome.solution);
         if (options.objective == Objective::kEfficientReturn &&

@@ -232,7 +232,8 @@ Status check_inputs(const ModelInputs& inputs, PortfolioModel model) {
   return Status::ok();
 }
 
-Result<PortfolioResult> run_black_litterman(const ModelInputs& inputs, const ModelSpec& spec) {
+Result<PortfolioResult> run_black_litterman(const ModelInputs& inputs, const ModelSpec& spec,
+                                            ModelWorkspace* workspace) {
   const auto n = static_cast<Eigen::Index>(inputs.assets.size());
   if (inputs.views.picking.rows() == 0) {
     return Status::invalid("model black-litterman needs views (--views FILE)");
@@ -269,7 +270,7 @@ Result<PortfolioResult> run_black_litterman(const ModelInputs& inputs, const Mod
     inner_spec.model = inner;
     inner_spec.black_litterman_optimizer.reset();
     inner_spec.mean_variance.risk_aversion = spec.black_litterman.risk_aversion;
-    auto result = optimize_portfolio(posterior, inner_spec);
+    auto result = optimize_portfolio(posterior, inner_spec, workspace);
     if (!result) return result;
     result->model = "black-litterman";
     result->details["optimizer"] = std::string(to_string(inner));
@@ -323,7 +324,8 @@ Result<PortfolioResult> run_tail_risk(const ModelInputs& inputs, const ModelSpec
   return r;
 }
 
-Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& spec) {
+Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& spec,
+                                  ModelWorkspace* workspace) {
   const PortfolioModel model = spec.model;
   switch (model) {
     case PortfolioModel::kMinVariance:
@@ -344,7 +346,8 @@ Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& sp
                           : model == PortfolioModel::kEfficientRisk
                               ? MeanVarianceObjective::kEfficientRisk
                               : MeanVarianceObjective::kMaxDiversification;
-      return optimize_mean_variance(problem, options);
+      return optimize_mean_variance(problem, options,
+                                    workspace ? &workspace->mean_variance : nullptr);
     }
     case PortfolioModel::kRiskParity:
     case PortfolioModel::kRiskBudget: {
@@ -444,7 +447,7 @@ Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& sp
       if (!spec.black_litterman_optimizer) {
         KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, true));
       }
-      return run_black_litterman(inputs, spec);
+      return run_black_litterman(inputs, spec, workspace);
     case PortfolioModel::kMinCvar:
     case PortfolioModel::kMinCdar:
     case PortfolioModel::kMinMad:
@@ -499,7 +502,8 @@ bool is_tail_risk(PortfolioModel model) {
 
 namespace {
 
-Result<PortfolioResult> run_and_verify(const ModelInputs& inputs, const ModelSpec& full_spec) {
+Result<PortfolioResult> run_and_verify(const ModelInputs& inputs, const ModelSpec& full_spec,
+                                       ModelWorkspace* workspace) {
   KEEL_RETURN_IF_ERROR(check_inputs(inputs, full_spec.model));
   const auto started = std::chrono::steady_clock::now();
   // Groups without a member (a tag group none of whose assets is in this universe, e.g. before a
@@ -530,7 +534,7 @@ Result<PortfolioResult> run_and_verify(const ModelInputs& inputs, const ModelSpe
     }
   }
   const ModelSpec& spec = has_empty_group ? stripped : full_spec;
-  auto result = run_model(inputs, spec);
+  auto result = run_model(inputs, spec, workspace);
   if (!result) return result;
   PortfolioResult& r = *result;
   for (const auto& label : dropped_groups) {
@@ -585,8 +589,9 @@ ModelInputs make_model_inputs(const MarketEstimates& estimates) {
   return inputs;
 }
 
-Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const ModelSpec& spec) {
-  auto result = run_and_verify(inputs, spec);
+Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const ModelSpec& spec,
+                                           ModelWorkspace* workspace) {
+  auto result = run_and_verify(inputs, spec, workspace);
   if (result) add_plausibility_warnings(*result, spec.plausibility);
   return result;
 }

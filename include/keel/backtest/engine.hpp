@@ -59,6 +59,11 @@ struct BacktestOptions {
   std::vector<std::string> groups{};
   // Benchmark strategy (by name) for Brinson–Fachler; "" = the first benchmark strategy.
   std::string attribution_benchmark{};
+  // Warm starts: each strategy keeps one ModelWorkspace (optimize/model.hpp) across its
+  // rebalances, so its mean-variance QP starts from the previous decision's answer and active set
+  // (cold again whenever the eligible universe changes). The weights are the same either way (to
+  // rounding); false solves every decision cold, for comparison. Default true.
+  bool warm_start = true;
   Status validate() const;
 };
 
@@ -89,6 +94,11 @@ struct RebalanceRecord {
   double turnover = 0.0;  // Σ|w_after − w_before| at execution (two-sided)
   CostBreakdown costs;    // trading costs of this rebalance (quote currency)
   double solve_ms = 0.0;
+  // Solver iterations of the strategy's model at this decision (PortfolioDiagnostics::iterations;
+  // 0 for models without an iterative solver or when estimation failed first), and whether its
+  // QP was warm-started from the previous decision (BacktestOptions::warm_start).
+  int solver_iterations = 0;
+  bool warm_started = false;
   double expected_benefit = 0.0;  // cost-aware only
   double expected_cost = 0.0;     // cost-aware only
   int skipped_small_trades = 0;   // trades under min_trade_value
@@ -155,6 +165,9 @@ using ProgressCallback = std::function<void(double fraction)>;
 // Runs every strategy over the panel, in parallel threads (context.threads(), 0 = all cores).
 // Call errors (bad options, a strategy naming an unknown asset, impact without volumes) are a
 // Status; per-date model failures are handled by each strategy's fallback and recorded.
+// Cancellation: every strategy polls context.cancelled() once per period; after a cancel the run
+// stops within one period (plus the model call under way) and returns a kNoSolution Status saying
+// it was cancelled, with no partial result.
 Result<BacktestResult> run_backtest(const PricePanel& panel,
                                     const std::vector<Strategy>& strategies,
                                     const BacktestOptions& options, const Context& context = {},

@@ -52,6 +52,7 @@
 #include "keel/optimize/constraints.hpp"
 #include "keel/optimize/portfolio_result.hpp"
 #include "keel/optimize/qp.hpp"
+#include "keel/optimize/qp_solver.hpp"
 
 namespace keel {
 
@@ -113,11 +114,50 @@ struct MeanVarianceOptions {
   Status validate(const MeanVarianceProblem& problem) const;
 };
 
+// State carried across related calls of optimize_mean_variance, e.g. one per strategy in a rolling
+// backtest: the QP solver of the model's main QP (qp_solver.hpp), which remembers the last answer
+// and its active sets, with the objective and the asset names that answer belongs to.
+//
+// Which QP is warm-started: the single QP of min-variance, max-utility, efficient-return and
+// min-tracking-error, and the homogenised QP of max-Sharpe and max-diversification, whose
+// remembered y is first rescaled onto the new window's normalisation row (excessᵀy = 1): every
+// other row of that QP is homogeneous, so the rescaled y still satisfies them and is a feasible
+// start. The efficient-risk and max-return-tracking-error searches warm-start within a call
+// already and do not use the workspace; the solves that diagnose infeasibility never touch it.
+//
+// Universe changes: a call warm-starts only when its objective and its asset list (names, in
+// order) are those of the previous call. When an asset enters or leaves, the workspace resets and
+// the call starts cold. Mapping the previous answer by name would also need every constraint row
+// re-indexed (rows are built per asset and per group, and drop out when implied), for a gain on
+// the few rebalances where the universe changes; the next call warm-starts again. When the
+// constraint structure changes under the same assets (a group dropped, bounds moved), the QP
+// solver's own shape and feasibility checks decide (qp_solver.hpp).
+//
+// A warm start changes the path, not the answer: weights agree with a cold call to rounding.
+class MeanVarianceWorkspace {
+ public:
+  // The solver for a call with this objective over these assets, reset first when either differs
+  // from the previous call's. optimize_mean_variance calls it; users need not.
+  QpSolver& solver_for(MeanVarianceObjective objective, const std::vector<std::string>& assets);
+  // The solver, for its counters (QpSolver::warm_solves, solves).
+  const QpSolver& solver() const { return solver_; }
+  // Forgets everything: the next call starts cold.
+  void reset();
+
+ private:
+  QpSolver solver_;
+  MeanVarianceObjective objective_ = MeanVarianceObjective::kMinVariance;
+  std::vector<std::string> assets_;
+};
+
 // Solves the mean-variance model. Call errors (dimension mismatch, NaN, indefinite Σ, missing
 // target, unsupported combination such as kMaxSharpe with a free, zero or negative budget) come
 // back as a Status; every solve outcome (optimal, infeasible with culprits, unbounded, numerical
 // error) is a PortfolioResult.
+// `workspace` (optional, default none: every call cold) carries warm starts between related
+// calls as described above.
 Result<PortfolioResult> optimize_mean_variance(const MeanVarianceProblem& problem,
-                                               const MeanVarianceOptions& options = {});
+                                               const MeanVarianceOptions& options = {},
+                                               MeanVarianceWorkspace* workspace = nullptr);
 
 }  // namespace keel

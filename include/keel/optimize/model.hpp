@@ -111,6 +111,14 @@ struct ModelSpec {
   PlausibilityLimits plausibility{};
 };
 
+// What optimize_portfolio may carry from one call to the next related one, e.g. one per strategy
+// in a rolling backtest. Today the mean-variance family warm-starts its QP from it (see
+// MeanVarianceWorkspace in mean_variance.hpp, which also says when a call starts cold: a new
+// model, or an asset entering or leaving); the other models ignore it. Not thread-safe.
+struct ModelWorkspace {
+  MeanVarianceWorkspace mean_variance;
+};
+
 // Runs the model. Call errors (bad shapes, unknown assets, options a model cannot honour — e.g.
 // group limits on HRP — fail loudly) come back as a Status; solve outcomes (infeasible, iteration
 // limit) as a PortfolioResult whose status says so. Models outside the mean-variance family accept
@@ -119,6 +127,9 @@ struct ModelSpec {
 // inverse-volatility scale their weights within the bounds (proportional_within_bounds,
 // naive.hpp); bounds that cannot hold a budget of 1 give an infeasible result. Every answer is
 // verified against the constraints given.
-Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const ModelSpec& spec);
+// `workspace` (optional, default none) carries warm starts between related calls; answers are the
+// same with or without it.
+Result<PortfolioResult> optimize_portfolio(const ModelInputs& inputs, const ModelSpec& spec,
+                                           ModelWorkspace* workspace = nullptr);
 
 }  // namespace keel

@@ -36,6 +36,9 @@ struct PortfolioDiagnostics {
   std::string solver;     // e.g. "interior-point", "active-set", "closed-form"; "" = no solve
   int iterations = 0;     // solver iterations summed over every solve the model made
   int solves = 0;         // number of QP/LP solves (efficient-risk searches make several)
+  // Of those, the solves warm-started from a workspace carried across calls (model.hpp
+  // ModelWorkspace); 0 without one.
+  int warm_solves = 0;
   double solve_ms = 0.0;  // wall time of the whole model call (build + solves + verification)
   // Worst violation of any user constraint by the returned weights, in weight units (NaN = not
   // verified, e.g. no weights).

@@ -149,6 +149,9 @@ struct QpSolution {
   // rounds from the all-free start do): P is then proven positive definite, and a caller that
   // would factor it only to check that (the mean-variance model) can skip its own factorisation.
   bool p_positive_definite = false;
+  // True when QpSolver::solve (qp_solver.hpp) started this solve from its remembered solution;
+  // false for a cold start and always for solve_qp.
+  bool warm_started = false;
 
   bool is_usable() const { return keel::is_usable(status); }
 };
