@@ -76,7 +76,7 @@ def expected_returns(prices, method="mean", *, missing="error", periods_per_year
     method: "mean" (default; arithmetic × periods_per_year), "geometric" (compounded, as
         PyPortfolioOpt's mean_historical_return), "ewma", "capm", "james-stein", "equilibrium".
     missing: missing-data policy, "error" (default), "drop-rows", "ffill:N", "drop-assets:F",
-        "pairwise"; every repair applied is reported as a KeelWarning-free repair, never silent.
+        "pairwise"; every repair applied is listed in the result's ``attrs["repairs"]``.
     periods_per_year: None (default) infers it from the dates (365 daily 24/7, 252 weekdays,
         8760 hourly, 52 weekly, 12 monthly).
     risk_free_rate: annual, for capm and equilibrium (default 0). risk_aversion: δ, equilibrium
@@ -86,16 +86,23 @@ def expected_returns(prices, method="mean", *, missing="error", periods_per_year
         clean_returns ("none" or "clip:K"), min_history (returns per asset, 0 = a quarter of a
         year), drop_short_history (default False).
 
-    Returns a Series by asset (annualised, fraction per year), named "expected_return".
-    Library warnings are issued as keel.KeelWarning.
+    Returns a Series by asset (annualised, fraction per year), named "expected_return", with
+    ``attrs`` periods_per_year and repairs. Library warnings are issued as keel.KeelWarning.
     """
-    _, est, _ = _estimate(prices, mu=method, cov=None, missing=missing,
+    market, est, _ = _estimate(prices, mu=method, cov=None, missing=missing,
                           periods_per_year=periods_per_year, log_returns=log_returns,
                           duplicates=duplicates, sort=sort, risk_free_rate=risk_free_rate,
                           risk_aversion=risk_aversion, options=options)
     _warn(est["warnings"])
-    return pd.Series(est["expected_returns"], index=pd.Index(est["assets"], name="asset"),
-                     name="expected_return")
+    out = pd.Series(est["expected_returns"], index=pd.Index(est["assets"], name="asset"),
+                    name="expected_return")
+    out.attrs.update(periods_per_year=market["periods_per_year"], repairs=_repairs(market, est))
+    return out
+
+
+def _repairs(market, est):
+    """The market's repairs (read, missing-data policy) then the estimation step's."""
+    return list(market["repairs"]) + json.loads(est["repairs_json"])
 
 
 def covariance(prices, method="sample", *, annualise=True, missing="error",
@@ -114,7 +121,8 @@ def covariance(prices, method="sample", *, annualise=True, missing="error",
     Other arguments as in expected_returns().
 
     Returns a DataFrame labelled by asset on both axes. The estimator's diagnostics (shrinkage,
-    min eigenvalue, condition number, rank) are in ``result.attrs["diagnostics"]``.
+    min eigenvalue, condition number, rank) are in ``result.attrs["diagnostics"]``, the repairs
+    applied (missing data, PSD repair) in ``attrs["repairs"]``.
     """
     market, est, _ = _estimate(prices, mu=None, cov=method, missing=missing,
                                periods_per_year=periods_per_year, log_returns=log_returns,
@@ -127,6 +135,7 @@ def covariance(prices, method="sample", *, annualise=True, missing="error",
     out.attrs["diagnostics"] = dict(est["covariance_diagnostics"],
                                     periods_per_year=market["periods_per_year"],
                                     annualised=bool(annualise))
+    out.attrs.update(periods_per_year=market["periods_per_year"], repairs=_repairs(market, est))
     return out
 
 
@@ -333,7 +342,7 @@ def optimize(prices=None, *, mu=None, cov=None, model="min-variance", constraint
             "source": "prices", "returns": "log" if log_returns else "simple",
             "expected_returns": expected_returns, "covariance": covariance,
             "clean_returns": (estimator_options or {}).get("clean_returns", "none"),
-            "repairs": list(market["repairs"]) + json.loads(est["repairs_json"]),
+            "repairs": _repairs(market, est),
         }
     else:
         if cov is None:

@@ -83,3 +83,13 @@ def test_missing_policy_repairs_are_reported(prices):
     r = keel.returns(ragged, missing="drop-rows")
     assert len(r) == len(prices) - 50 - 1
     assert any(rep["action"] == "drop-rows" for rep in r.attrs["repairs"])
+
+
+def test_estimates_list_their_repairs(prices):
+    ragged = prices.copy()
+    ragged.iloc[:50, 0] = np.nan
+    mu = keel.expected_returns(ragged, missing="drop-rows")
+    assert [r["action"] for r in mu.attrs["repairs"]] == ["drop-rows"]
+    cov = keel.covariance(prices, missing="pairwise", psd_repair="spectral")
+    assert cov.attrs["periods_per_year"] == 365
+    assert keel.covariance(prices).attrs["repairs"] == []
