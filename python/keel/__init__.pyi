@@ -63,7 +63,8 @@ def covariance(prices: pd.DataFrame, method: CovarianceMethod = "sample", *,
                duplicates: Duplicates = "error", sort: bool = False,
                psd_repair: Literal["none", "clip", "higham", "spectral"] = "none",
                span: Optional[float] = None, half_life: Optional[float] = None,
-               decay: Optional[float] = None, semicovariance_threshold: float = 0.0, clean_returns: str = "none",
+               decay: Optional[float] = None, semicovariance_threshold: float = 0.0,
+               clean_returns: str = "none",
                min_history: int = 0, drop_short_history: bool = False,
                **options: Any) -> pd.DataFrame: ...
 
