@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds (warnings are errors) and runs the whole test suite.
-# KEEL_TEST_LABELS narrows it, e.g. KEEL_TEST_LABELS=unit scripts/run-tests.sh
+# KEEL_TEST_LABELS narrows it, e.g. KEEL_TEST_LABELS=unit scripts/run-tests.sh; the Python
+# package's pytest suite (python/tests, against the package installed in .venv by setup.sh) runs
+# with every label set that includes "python", and when no labels are given.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -9,3 +11,6 @@ cmake --build --preset ci -j "$(nproc)"
 label_args=()
 [ -n "${KEEL_TEST_LABELS:-}" ] && label_args=(-L "$KEEL_TEST_LABELS")
 ctest --preset ci -j "$(nproc)" "${label_args[@]}"
+if [ -z "${KEEL_TEST_LABELS:-}" ] || [[ "$KEEL_TEST_LABELS" == *python* ]]; then
+  KEEL_CLI="$PWD/build/ci/apps/keel/keel" .venv/bin/python -m pytest -q python/tests
+fi

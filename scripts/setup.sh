@@ -13,6 +13,8 @@ packages=(
   coinor-libclp-dev coinor-libcbc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium
+  python3 python3-dev python3-venv python3-pip python3-setuptools python3-wheel   # the Python package (python/)
+  python3-pybind11 python3-numpy python3-pandas python3-pytest
 )
 peer_packages=(
   python3 python3-numpy python3-pandas python3-scipy python3-sklearn python3-cvxopt
@@ -56,4 +58,22 @@ if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules ]; 
   echo "setup: npm ci in web/"
   (cd web && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   touch web/node_modules
+fi
+
+# The Python package (python/): a virtual environment in .venv that sees Debian's numpy, pandas
+# and pytest (--system-site-packages), with keel pip-installed from python/ (its setup.py compiles
+# the extension with the project's CMake in build/python; the first build compiles the library
+# once, later ones only what changed). Skipped when the installed package is newer than every
+# source it is built from.
+venv=.venv
+stamp=$venv/.keel-installed
+if [ ! -x "$venv/bin/python" ]; then
+  echo "setup: creating $venv (python3 -m venv --system-site-packages)"
+  /usr/bin/python3 -m venv --system-site-packages "$venv"
+fi
+if [ ! -f "$stamp" ] || [ -n "$(find python/keel python/src python/setup.py python/pyproject.toml \
+      python/CMakeLists.txt src include cmake CMakeLists.txt -newer "$stamp" -print -quit)" ]; then
+  echo "setup: building and installing the keel Python package into $venv (see build/python)"
+  "$venv/bin/python" -m pip install --quiet --no-build-isolation --no-deps --no-index ./python
+  touch "$stamp"
 fi

@@ -14,6 +14,10 @@ Convention for fenced code blocks (the info string is the text after the opening
     ```toml file=book.toml
                      write the block to book.toml in the work folder, for the blocks after it
                      (any language; a toml block is also parsed as TOML, a json block as JSON).
+    ```python        run it with the Python that has the keel package (KEEL_PYTHON, else the
+                     repository's .venv/bin/python that scripts/setup.sh creates) in the
+                     document's work folder; it must exit 0. Without that interpreter the block is
+                     skipped and counted as such (scripts/setup.sh installs it).
     ```json          an output shape: must parse as JSON; nothing is run.
     ```text no-run   not an example (a usage synopsis, printed output, a diagram): skipped.
                      `no-run` works after any language.
@@ -47,6 +51,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SHELLS = {"sh", "bash", "shell"}
+PYTHON = Path(os.environ.get("KEEL_PYTHON", ROOT / ".venv" / "bin" / "python"))
 BLOCK_TIMEOUT_S = 120
 
 
@@ -147,7 +152,7 @@ def tail(text: str, count: int = 40) -> str:
 
 def run_page(path: Path, bin_dir: Path):
     """Runs one markdown file; returns (counts, failures)."""
-    counts = {"run": 0, "files": 0, "json": 0, "skipped": 0}
+    counts = {"run": 0, "files": 0, "json": 0, "skipped": 0, "no-python": 0}
     failures = []
     rel = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
     env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", PS4="+ ")
@@ -197,6 +202,24 @@ def run_page(path: Path, bin_dir: Path):
                         f"{where}: exit status {done.returncode}, expected {block.exit_code} "
                         f"({time.monotonic() - started:.1f} s)\n  stdout:\n{tail(done.stdout)}\n"
                         f"  stderr (commands are traced with '+ '):\n{tail(done.stderr)}")
+            elif block.lang == "python":
+                if not os.access(PYTHON, os.X_OK):
+                    counts["no-python"] += 1
+                    continue
+                script = Path(work) / f"block_{block.line}.py"
+                script.write_text(block.text, encoding="utf-8")
+                try:
+                    done = subprocess.run([str(PYTHON), str(script)], cwd=work, env=env,
+                                          stdin=subprocess.DEVNULL, capture_output=True,
+                                          text=True, timeout=BLOCK_TIMEOUT_S)
+                except subprocess.TimeoutExpired:
+                    failures.append(f"{where}: timed out after {BLOCK_TIMEOUT_S} s")
+                    continue
+                counts["run"] += 1
+                if done.returncode != 0:
+                    failures.append(f"{where}: python exit status {done.returncode}\n"
+                                    f"  stdout:\n{tail(done.stdout)}\n  stderr:\n"
+                                    f"{tail(done.stderr)}")
             elif block.lang == "json":
                 try:
                     json.loads(block.text)
@@ -205,7 +228,7 @@ def run_page(path: Path, bin_dir: Path):
                     failures.append(f"{where}: a json block that is not valid JSON: {e}")
             else:
                 failures.append(
-                    f"{where}: a ```{block.lang} block without a marker; run it (```sh), write "
+                    f"{where}: a ```{block.lang} block without a marker; run it (```sh, ```python), write "
                     "it for later blocks (file=NAME) or opt out (no-run)")
     return counts, failures
 
@@ -229,7 +252,9 @@ def main(argv):
             rel = page.relative_to(ROOT) if page.is_relative_to(ROOT) else page
             status = "FAILED" if failures else "ok"
             print(f"{rel}: {status}: {counts['run']} blocks run, {counts['files']} files, "
-                  f"{counts['json']} json checked, {counts['skipped']} no-run "
+                  f"{counts['json']} json checked, {counts['skipped']} no-run"
+                  + (f", {counts['no-python']} python skipped (no {PYTHON}: run "
+                     f"scripts/setup.sh)" if counts["no-python"] else "") + " "
                   f"({time.monotonic() - started:.1f} s)")
             all_failures += failures
     for failure in all_failures:

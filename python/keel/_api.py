@@ -1,0 +1,500 @@
+"""The functional API: estimators, optimize and risk_profile over pandas objects."""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings as _warnings
+
+import numpy as np
+import pandas as pd
+
+from . import _frames, _keel
+
+
+class KeelWarning(UserWarning):
+    """A warning of the library (short history, heavy shrinkage, implausible performance, ...).
+
+    Results also carry their warnings (``diagnostics["warnings"]``); this category lets callers
+    filter them, e.g. ``warnings.simplefilter("error", keel.KeelWarning)``.
+    """
+
+
+class SolveError(_keel.NoSolutionError):
+    """An optimisation with no usable answer, raised by ``optimize(..., raise_on_failure=True)``.
+
+    ``.result`` holds the PortfolioResult (status, explanation, conflicting constraints).
+    """
+
+    def __init__(self, message, result):
+        super().__init__(message)
+        self.result = result
+
+
+def _warn(messages, stacklevel=3):
+    for message in messages:
+        _warnings.warn(message, KeelWarning, stacklevel=stacklevel)
+
+
+# ---- estimation -----------------------------------------------------------------------------------
+
+_ESTIMATOR_KEYS = {
+    "span", "half_life", "decay", "semicovariance_threshold", "compounding", "benchmark",
+    "market_caps", "psd_repair", "clean_returns", "min_history", "drop_short_history",
+}
+
+
+def _estimate(prices, *, mu, cov, missing, periods_per_year, log_returns, duplicates, sort,
+              risk_free_rate, risk_aversion, options):
+    options = dict(options or {})
+    unknown = sorted(set(options) - _ESTIMATOR_KEYS)
+    if unknown:
+        raise ValueError(f"unknown estimator option(s) {', '.join(unknown)}; known: "
+                         f"{', '.join(sorted(_ESTIMATOR_KEYS))}")
+    market, index = _frames.prepare(prices, missing=missing, periods_per_year=periods_per_year,
+                                    log_returns=log_returns, duplicates=duplicates, sort=sort)
+    if options.get("market_caps") is not None:
+        options["market_caps"] = _frames.vector_by_name(options["market_caps"], market["assets"],
+                                                        "market_caps")
+    if "decay" in options:  # `lambda` is a Python keyword
+        options["lambda"] = options.pop("decay")
+    est_options = dict(options, mu=mu or "", cov=cov or "", pairwise=(missing == "pairwise"),
+                       log_returns=bool(log_returns), risk_free_rate=float(risk_free_rate),
+                       risk_aversion=float(risk_aversion))
+    est = _keel.estimate(market["assets"], market["return_timestamps"], market["returns"],
+                         market["periods_per_year"], est_options)
+    return market, est, index
+
+
+def expected_returns(prices, method="mean", *, missing="error", periods_per_year=None,
+                     log_returns=False, duplicates="error", sort=False, risk_free_rate=0.0,
+                     risk_aversion=1.0, **options):
+    """Annualised expected returns of each asset, estimated from a price table.
+
+    prices: DataFrame, dates × assets (DatetimeIndex, naive read as UTC or tz-aware), positive
+        prices, NaN = no quote.
+    method: "mean" (default; arithmetic × periods_per_year), "geometric" (compounded, as
+        PyPortfolioOpt's mean_historical_return), "ewma", "capm", "james-stein", "equilibrium".
+    missing: missing-data policy, "error" (default), "drop-rows", "ffill:N", "drop-assets:F",
+        "pairwise"; every repair applied is listed in the result's ``attrs["repairs"]``.
+    periods_per_year: None (default) infers it from the dates (365 daily 24/7, 252 weekdays,
+        8760 hourly, 52 weekly, 12 monthly).
+    risk_free_rate: annual, for capm and equilibrium (default 0). risk_aversion: δ, equilibrium
+        (default 1).
+    options: span, half_life (periods; ewma, default span 500), compounding (default True),
+        benchmark (asset name; capm market), market_caps (Series by asset; equilibrium),
+        clean_returns ("none" or "clip:K"), min_history (returns per asset, 0 = a quarter of a
+        year), drop_short_history (default False).
+
+    Returns a Series by asset (annualised, fraction per year), named "expected_return", with
+    ``attrs`` periods_per_year and repairs. Library warnings are issued as keel.KeelWarning.
+    """
+    market, est, _ = _estimate(prices, mu=method, cov=None, missing=missing,
+                          periods_per_year=periods_per_year, log_returns=log_returns,
+                          duplicates=duplicates, sort=sort, risk_free_rate=risk_free_rate,
+                          risk_aversion=risk_aversion, options=options)
+    _warn(est["warnings"])
+    out = pd.Series(est["expected_returns"], index=pd.Index(est["assets"], name="asset"),
+                    name="expected_return")
+    out.attrs.update(periods_per_year=market["periods_per_year"], repairs=_repairs(market, est))
+    return out
+
+
+def _repairs(market, est):
+    """The market's repairs (read, missing-data policy) then the estimation step's."""
+    return list(market["repairs"]) + json.loads(est["repairs_json"])
+
+
+def covariance(prices, method="sample", *, annualise=True, missing="error",
+               periods_per_year=None, log_returns=False, duplicates="error", sort=False,
+               **options):
+    """Covariance matrix of the assets' returns, estimated from a price table.
+
+    method: "sample" (default; T − 1 divisor, pairwise-complete with missing="pairwise"), "ewma",
+        "semicovariance", "ledoit-wolf", "ledoit-wolf-constant-correlation",
+        "ledoit-wolf-single-factor", "oas", "nonlinear-shrinkage", "denoised", "garch-dcc".
+    annualise: True (default) multiplies the per-period estimate by periods_per_year (inferred
+        from the dates unless given); False returns it per period.
+    options: psd_repair ("none", "clip", "higham", "spectral"; pairwise only), span, half_life,
+        decay (ewma: set one of span, half_life (periods) and decay λ; default decay 0.94), semicovariance_threshold (per period, default 0),
+        clean_returns, min_history, drop_short_history.
+    Other arguments as in expected_returns().
+
+    Returns a DataFrame labelled by asset on both axes. The estimator's diagnostics (shrinkage,
+    min eigenvalue, condition number, rank) are in ``result.attrs["diagnostics"]``, the repairs
+    applied (missing data, PSD repair) in ``attrs["repairs"]``.
+    """
+    market, est, _ = _estimate(prices, mu=None, cov=method, missing=missing,
+                               periods_per_year=periods_per_year, log_returns=log_returns,
+                               duplicates=duplicates, sort=sort, risk_free_rate=0.0,
+                               risk_aversion=1.0, options=options)
+    _warn(est["warnings"])
+    scale = market["periods_per_year"] if annualise else 1.0
+    names = pd.Index(est["assets"], name="asset")
+    out = pd.DataFrame(est["covariance"] * scale, index=names, columns=names.rename(None))
+    out.attrs["diagnostics"] = dict(est["covariance_diagnostics"],
+                                    periods_per_year=market["periods_per_year"],
+                                    annualised=bool(annualise))
+    out.attrs.update(periods_per_year=market["periods_per_year"], repairs=_repairs(market, est))
+    return out
+
+
+def returns(prices, *, missing="error", periods_per_year=None, log_returns=False,
+            duplicates="error", sort=False):
+    """Per-period returns (simple p_t/p_{t-1} − 1, or log) after the missing-data policy.
+
+    Returns a DataFrame indexed by the later price's date (in the input's time zone), one column
+    per kept asset; ``attrs`` holds periods_per_year, frequency and repairs.
+    """
+    market, index = _frames.prepare(prices, missing=missing, periods_per_year=periods_per_year,
+                                    log_returns=log_returns, duplicates=duplicates, sort=sort)
+    out = pd.DataFrame(market["returns"], columns=market["assets"],
+                       index=_frames.to_index(market["return_timestamps"], index))
+    out.attrs.update(periods_per_year=market["periods_per_year"],
+                     frequency=market["frequency"], repairs=list(market["repairs"]))
+    return out
+
+
+# ---- optimize -------------------------------------------------------------------------------------
+
+class PortfolioResult:
+    """The answer of optimize(): a value, not an exception, whatever the solve's outcome.
+
+    status: "optimal", "optimal-inaccurate" (both usable), "infeasible", "unbounded",
+        "iteration-limit", "time-limit", "numerical-error".
+    weights: Series by asset (fractions of the book; empty when the model produced none).
+    performance: dict of expected_return, volatility (annualised) and sharpe (NaN when not
+        computed, e.g. no expected returns).
+    diagnostics: dict (solver, iterations, solve_ms, max_constraint_violation, warnings, repairs,
+        explanation and conflicting_constraints when unusable, ...).
+    details: model-specific results (risk contributions, linkage, posterior returns, ...).
+    inputs: what was estimated from (assets, observations, periods_per_year, start, end, ...).
+    """
+
+    def __init__(self, document, weights, assets):
+        self._document = document
+        self.model = document["model"]
+        self.status = document["status"]
+        self.weights = pd.Series(np.asarray(weights, dtype=float) if len(weights) else [],
+                                 index=pd.Index(list(assets) if len(weights) else [],
+                                                name="asset"),
+                                 name="weight", dtype=float)
+        self.performance = {k: (math.nan if v is None else v)
+                            for k, v in document.get("performance", {}).items()}
+        self.diagnostics = document.get("diagnostics", {})
+        self.inputs = document.get("inputs", {})
+        reserved = {"model", "status", "weights", "performance", "diagnostics", "inputs"}
+        self.details = {k: v for k, v in document.items() if k not in reserved}
+
+    def is_usable(self) -> bool:
+        """True when the status is optimal or optimal-inaccurate and there are weights."""
+        return self.status in ("optimal", "optimal-inaccurate") and len(self.weights) > 0
+
+    def to_dict(self) -> dict:
+        """The result as the JSON document of `keel optimize --format json`."""
+        return json.loads(json.dumps(self._document))
+
+    def __repr__(self):
+        perf = ", ".join(f"{k}={v:.4g}" for k, v in self.performance.items())
+        return f"PortfolioResult(model={self.model!r}, status={self.status!r}, {perf})"
+
+
+_CONSTRAINT_KEYS = ("budget", "bounds", "max_weight", "max_short", "max_gross_leverage",
+                    "net_exposure", "groups", "linear", "current_weights", "max_turnover")
+
+
+def _pair(value, what):
+    try:
+        lo, hi = value
+        return (-math.inf if lo is None else float(lo)), (math.inf if hi is None else float(hi))
+    except (TypeError, ValueError):
+        raise TypeError(f"{what} must be a pair (low, high), not {value!r}") from None
+
+
+def _constraints(constraints, assets):
+    """The user's constraint dict (names) as the compiled layer's (indices and arrays)."""
+    if constraints is None:
+        return {}
+    if not isinstance(constraints, dict):
+        raise TypeError(f"constraints must be a dict, not a {type(constraints).__name__}")
+    unknown = [k for k in constraints if k not in _CONSTRAINT_KEYS]
+    if unknown:
+        raise ValueError(f"unknown constraint(s) {', '.join(map(repr, unknown))}; known: "
+                         f"{', '.join(_CONSTRAINT_KEYS)}")
+    out = {}
+    c = constraints
+    if "budget" in c:
+        out["budget"] = None if c["budget"] is None else float(c["budget"])
+    lower, upper = 0.0, 1.0
+    per_asset = None
+    if c.get("bounds") is not None:
+        bounds = c["bounds"]
+        if isinstance(bounds, dict):
+            per_asset = bounds
+        else:
+            lower, upper = _pair(bounds, "constraints['bounds']")
+    if c.get("max_weight") is not None:
+        upper = min(upper, float(c["max_weight"]))
+    out["lower_bound"], out["upper_bound"] = lower, upper
+    if per_asset is not None:
+        lo = np.full(len(assets), lower)
+        hi = np.full(len(assets), upper)
+        known = {a: i for i, a in enumerate(assets)}
+        for name, pair in per_asset.items():
+            if name not in known:
+                raise ValueError(f"constraints['bounds']: asset '{name}' is not among the assets")
+            lo[known[name]], hi[known[name]] = _pair(pair, f"constraints['bounds']['{name}']")
+            hi[known[name]] = min(hi[known[name]], upper if c.get("max_weight") is None
+                                  else float(c["max_weight"]))
+        out["lower_bounds"], out["upper_bounds"] = lo, hi
+    for key in ("max_short", "max_gross_leverage", "max_turnover"):
+        if c.get(key) is not None:
+            out[key] = float(c[key])
+    if c.get("net_exposure") is not None:
+        out["net_exposure_min"], out["net_exposure_max"] = _pair(c["net_exposure"],
+                                                                 "constraints['net_exposure']")
+    if c.get("current_weights") is not None:
+        out["current_weights"] = _frames.vector_by_name(c["current_weights"], assets,
+                                                        "constraints['current_weights']", fill=0.0)
+    index = {a: i for i, a in enumerate(assets)}
+    groups = []
+    for name, spec in (c.get("groups") or {}).items():
+        if isinstance(spec, dict):
+            members, lo, hi = spec.get("assets"), spec.get("min"), spec.get("max")
+        else:
+            members, lo, hi = spec
+        missing = [m for m in members if m not in index]
+        if missing:
+            raise ValueError(f"constraints['groups']['{name}']: asset(s) "
+                             f"{', '.join(map(repr, missing))} are not among the assets")
+        groups.append((str(name), [index[m] for m in members],
+                       -math.inf if lo is None else float(lo), math.inf if hi is None else float(hi)))
+    out["groups"] = groups
+    linear = []
+    for i, row in enumerate(c.get("linear") or []):
+        name = str(row.get("name", f"linear-{i}"))
+        coef = _frames.vector_by_name(row["coefficients"], assets,
+                                      f"constraints['linear'][{name!r}]", fill=0.0)
+        linear.append((name, coef, str(row.get("sense", "<=")), float(row["rhs"])))
+    out["linear"] = linear
+    return out
+
+
+def optimize(prices=None, *, mu=None, cov=None, model="min-variance", constraints=None,
+             expected_returns="mean", covariance="sample", estimator_options=None,
+             missing="error", periods_per_year=None, log_returns=False, duplicates="error",
+             sort=False, risk_free_rate=0.0, risk_aversion=1.0, target_return=None,
+             target_volatility=None, l2=0.0, linkage="single", clusters=0, alpha=0.95,
+             max_risk=None, tau=0.05, risk_measure="variance", budgets=None, market_caps=None,
+             raise_on_failure=False):
+    """One portfolio with any of Keel's models (the library's optimize_portfolio).
+
+    Inputs, one of:
+      prices: DataFrame dates × assets; expected returns and covariance are estimated with
+        `expected_returns` (default "mean") and `covariance` (default "sample") after the
+        `missing` policy, annualised with periods_per_year (inferred from the dates unless
+        given). estimator_options: dict passed to the estimators (see expected_returns()).
+      mu=Series (annualised, by asset) and cov=DataFrame (annualised, labelled by asset): used
+        as given, aligned by name to cov's labels.
+    model: "min-variance" (default), "max-sharpe", "max-utility", "efficient-return",
+        "efficient-risk", "max-diversification", "risk-parity", "risk-budget", "hrp", "herc",
+        "nco", "equal-weight", "inverse-volatility", "market-cap", "black-litterman",
+        "min-cvar", "min-cdar", "min-mad", "minimax".
+    constraints: dict with any of budget (1 default; 0 market neutral; None free), bounds
+        ((lo, hi) for all, default (0, 1); or {asset: (lo, hi)}), max_weight, max_short,
+        max_gross_leverage, net_exposure (lo, hi) with a free budget, groups
+        ({name: {"assets": [...], "min": x, "max": y}}), linear ([{"name", "coefficients":
+        {asset: a}, "sense": "<=" | ">=" | "=", "rhs"}]), current_weights (Series by asset,
+        absent assets 0), max_turnover (Σ|w − w0|).
+    risk_free_rate: annual (default 0), for Sharpe ratios. risk_aversion: δ (default 1).
+    target_return / target_volatility: annual, for efficient-return / efficient-risk.
+    l2: L2 regularisation γ (default 0). linkage: "single" (default), "complete", "average",
+        "ward" (hrp, herc, nco). clusters: herc/nco (0 = automatic). alpha: CVaR/CDaR confidence
+        (default 0.95). max_risk: tail-risk cap per period. tau: Black–Litterman τ (0.05).
+    risk_measure: "variance" or "cvar" (risk-parity, risk-budget). budgets: Series by asset
+        (risk-budget). market_caps: Series by asset (market-cap).
+    raise_on_failure: False (default) returns an unusable result with its status; True raises
+        keel.SolveError instead.
+
+    Returns a PortfolioResult. Library warnings are issued as keel.KeelWarning. Invalid input
+    raises ValueError/TypeError naming the asset, date or option.
+    """
+    est_warnings = []
+    if prices is not None:
+        if mu is not None or cov is not None:
+            raise ValueError("give either prices or mu/cov, not both")
+        market, est, index = _estimate(
+            prices, mu=expected_returns, cov=covariance, missing=missing,
+            periods_per_year=periods_per_year, log_returns=log_returns, duplicates=duplicates,
+            sort=sort, risk_free_rate=risk_free_rate, risk_aversion=risk_aversion,
+            options=estimator_options)
+        assets = list(est["assets"])
+        ppy = market["periods_per_year"]
+        mu_vec = est["expected_returns"]
+        cov_mat = est["covariance"] * ppy
+        scenarios = est["returns"]
+        est_warnings = list(est["warnings"])
+        stamps = market["timestamps"]
+        inputs = {
+            "assets": len(assets), "observations": int(scenarios.shape[0]),
+            "periods_per_year": ppy,
+            "start": _format_stamp(stamps[0]), "end": _format_stamp(stamps[-1]),
+            "source": "prices", "returns": "log" if log_returns else "simple",
+            "expected_returns": expected_returns, "covariance": covariance,
+            "clean_returns": (estimator_options or {}).get("clean_returns", "none"),
+            "repairs": _repairs(market, est),
+        }
+    else:
+        if cov is None:
+            raise ValueError("no input: pass prices (a DataFrame), or cov= (annualised "
+                             "covariance DataFrame) with mu= (annualised expected returns)")
+        assets, cov_mat = _frames.matrix_by_name(cov, "cov")
+        mu_vec = (np.empty(0) if mu is None
+                  else _frames.vector_by_name(mu, assets, "mu"))
+        scenarios = np.empty((0, 0))
+        ppy = 0.0 if periods_per_year is None else _frames._periods(periods_per_year)
+        inputs = {"assets": len(assets), "covariance": "cov", "expected_returns":
+                  "mu" if mu is not None else ""}
+    caps = (np.empty(0) if market_caps is None
+            else _frames.vector_by_name(market_caps, assets, "market_caps"))
+    options = dict(
+        constraints=_constraints(constraints, assets), risk_free_rate=float(risk_free_rate),
+        risk_aversion=float(risk_aversion), l2=float(l2), linkage=linkage,
+        clusters=int(clusters), alpha=float(alpha), tau=float(tau), risk_measure=risk_measure)
+    if target_return is not None:
+        options["target_return"] = float(target_return)
+    if target_volatility is not None:
+        options["target_volatility"] = float(target_volatility)
+    if max_risk is not None:
+        options["max_risk"] = float(max_risk)
+    if budgets is not None:
+        options["budgets"] = _frames.vector_by_name(budgets, assets, "budgets")
+    text, weights = _keel.optimize(assets, mu_vec, cov_mat, scenarios, ppy, caps, model, options)
+    document = json.loads(text)
+    diagnostics = document.setdefault("diagnostics", {})
+    diagnostics["warnings"] = est_warnings + list(diagnostics.get("warnings", []))
+    document["inputs"] = inputs
+    for repair in inputs.get("repairs", []):
+        diagnostics.setdefault("repairs", []).append(repair)
+    _warn(diagnostics["warnings"])
+    result = PortfolioResult(document, weights, assets)
+    if raise_on_failure and not result.is_usable():
+        conflicts = diagnostics.get("conflicting_constraints") or []
+        raise SolveError(f"{result.model} is {result.status}: {diagnostics.get('explanation', '')}"
+                         + (f" (conflicting: {', '.join(conflicts)})" if conflicts else ""),
+                         result)
+    return result
+
+
+def _format_stamp(stamp) -> str:
+    ts = pd.Timestamp(int(stamp), unit="s")
+    return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ---- risk -----------------------------------------------------------------------------------------
+
+class RiskProfile(dict):
+    """The risk profile of one portfolio: a dict with the keys of `keel risk --format json`
+    (volatility {per_period, annualised}, var and cvar by method (loss fractions, positive =
+    loss), max_drawdown, average_drawdown, cdar, ulcer_index, lvar, contributions by asset,
+    diagnostics) plus ``portfolio_returns`` (Series, per period) and ``periods_per_year``.
+    """
+
+
+def risk_profile(weights, prices=None, *, returns=None, periods_per_year=None, confidence=0.95,
+                 methods=None, horizon=1, scenarios=20000, seed=42, drawdown="uncompounded",
+                 missing="error", duplicates="error", sort=False):
+    """Volatility, VaR/CVaR (historical, gaussian, cornish-fisher, monte-carlo), drawdowns and
+    risk contributions of a weights vector over a return history.
+
+    weights: Series by asset (fractions). Only the held assets' columns are used; an asset in
+        weights that is not a column is an error.
+    prices (DataFrame dates × assets; simple returns after `missing`) or returns (DataFrame of
+        per-period simple returns, no NaN).
+    periods_per_year: None infers it from the dates. confidence: of VaR/CVaR/CDaR (0.95).
+    methods: list of VaR methods (default all four). horizon: periods (1). scenarios, seed:
+        Monte Carlo draws (20000) and seed (42). drawdown: "uncompounded" (default) or
+        "compounded".
+
+    Returns a RiskProfile (dict). Warnings of the estimates are issued as keel.KeelWarning.
+    """
+    if (prices is None) == (returns is None):
+        raise ValueError("give exactly one of prices and returns")
+    frame = prices if prices is not None else returns
+    what = "prices" if prices is not None else "returns"
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{what} must be a pandas DataFrame (dates × assets), "
+                        f"not a {type(frame).__name__}")
+    columns = _frames.asset_names(frame.columns, what)
+    if isinstance(weights, (pd.Series, dict)):
+        names = (_frames.asset_names(weights.index, "weights") if isinstance(weights, pd.Series)
+                 else list(weights.keys()))
+    else:
+        raise TypeError(f"weights must be a pandas Series or a dict by asset name, not a "
+                        f"{type(weights).__name__} (positions are never matched by order)")
+    absent = [n for n in names if n not in set(columns)]
+    if absent:
+        raise ValueError(f"weights: asset(s) {', '.join(map(repr, absent))} have no column in "
+                         f"{what}")
+    held = [c for c in columns if c in set(names)]
+    w = _frames.vector_by_name(weights, held, "weights")
+    if prices is not None:
+        market, index = _frames.prepare(prices[held], missing=missing,
+                                        periods_per_year=periods_per_year,
+                                        duplicates=duplicates, sort=sort)
+        held = list(market["assets"])
+        w = _frames.vector_by_name(weights, held, "weights")
+        values, stamps, ppy = market["returns"], market["return_timestamps"], \
+            market["periods_per_year"]
+    else:
+        held_names, stamps, values = _frames.table_arrays(returns[held], "returns")
+        index = returns.index
+        if periods_per_year is None:
+            ppy, _ = _keel.infer_frequency(stamps)
+        else:
+            ppy = _frames._periods(periods_per_year)
+    options = dict(periods_per_year=ppy, confidence=float(confidence), horizon=int(horizon),
+                   scenarios=int(scenarios), seed=int(seed), drawdown=drawdown)
+    if methods is not None:
+        options["methods"] = [str(m) for m in methods]
+    text, portfolio = _keel.risk_profile(held, np.asarray(values, dtype=float), w, options)
+    out = RiskProfile(json.loads(text))
+    out["portfolio_returns"] = pd.Series(portfolio, index=_frames.to_index(stamps, index),
+                                         name="portfolio_return")
+    out["periods_per_year"] = ppy
+    _warn(out.get("diagnostics", {}).get("warnings", []))
+    return out
+
+
+def hrp(cov, corr=None, *, linkage="single", distance="correlation"):
+    """Hierarchical risk parity weights (López de Prado 2016) on a labelled covariance.
+
+    cov: DataFrame labelled by asset on both axes (any scale: per period or annualised).
+    corr: optional correlation DataFrame with the same labels (matched by name), e.g. pandas'
+        pairwise-complete ``returns.corr()`` to reproduce PyPortfolioOpt's HRPOpt on ragged
+        data; None derives it from cov.
+    linkage: "single" (default, PyPortfolioOpt's), "complete", "average", "ward".
+    distance: "correlation" (default; linkage on d = sqrt((1 − ρ)/2), PyPortfolioOpt's) or
+        "euclidean" (Euclidean distance between columns of d, the paper's code).
+
+    Returns a Series of weights by asset (sum 1, long-only) with ``attrs["leaf_order"]`` (assets
+    in dendrogram order) and ``attrs["linkage"]`` (scipy's (n − 1) × 4 linkage matrix). Use
+    optimize(model="hrp") for the verified portfolio result with performance and diagnostics.
+    """
+    assets, cov_mat = _frames.matrix_by_name(cov, "cov")
+    if corr is None:
+        corr_mat = np.empty((0, 0))
+    else:
+        corr_assets, _ = _frames.matrix_by_name(corr, "corr")
+        if set(corr_assets) != set(assets):
+            raise ValueError("corr: its assets differ from cov's ("
+                             + ", ".join(sorted(set(corr_assets) ^ set(assets))) + ")")
+        corr_mat = corr.loc[assets, assets].to_numpy(dtype=np.float64)
+    out = _keel.hrp(cov_mat, corr_mat, linkage, distance)
+    _warn(out["warnings"])
+    if out["status"] not in ("optimal", "optimal-inaccurate"):
+        raise _keel.NumericalError(f"hrp is {out['status']}: {out['message']}")
+    weights = pd.Series(out["weights"], index=pd.Index(assets, name="asset"), name="weight")
+    weights.attrs["leaf_order"] = [assets[i] for i in out["leaf_order"]]
+    weights.attrs["linkage"] = out["linkage"]
+    return weights
