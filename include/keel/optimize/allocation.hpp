@@ -142,9 +142,10 @@ struct AllocationResult {
 
   // Distance from the target. weights: each asset's value q·mid as a fraction of the value
   // invested, Σ q·mid (PyPortfolioOpt's convention, so weight_rmse matches its
-  // _allocation_rmse_error). l1_deviation: Σ |q·mid − w·V| / V with V the investable value (what
-  // kExact minimises). tracking_error: sqrt(dᵀ Σ d) with d = q·mid/V − w, NaN without a
-  // covariance.
+  // _allocation_rmse_error). l1_deviation: Σ |q·mid − t| / V with V the investable value and t
+  // the target value (w·V long-only; long-short, each side's rescaled weight times its budget,
+  // negative for shorts) — what kExact minimises. tracking_error: sqrt(dᵀ Σ d) with
+  // d = (q·mid − t) / V, NaN without a covariance.
   Eigen::VectorXd weights;
   double weight_rmse = 0.0;
   double l1_deviation = 0.0;
