@@ -505,13 +505,13 @@ TEST(Metrics, TailAndRatiosAreTheRiskModuleDefinitions) {
   EXPECT_NEAR(m.cvar_95, 0.08, 1e-15);
   auto risk = value_at_risk(returns.tail(n), {.method = VarMethod::kHistorical, .confidence = 0.95});
   ASSERT_TRUE(risk.is_ok());
-  EXPECT_EQ(m.cvar_95, risk->es);
+  EXPECT_DOUBLE_EQ(m.cvar_95, risk->es);
   auto p = performance_summary(returns.tail(n), {.periods_per_year = 365.0, .risk_free_rate = 0.02});
   ASSERT_TRUE(p.is_ok());
-  EXPECT_EQ(m.sharpe, p->sharpe);
-  EXPECT_EQ(m.sortino, p->sortino);
-  EXPECT_EQ(m.volatility, p->volatility);
-  EXPECT_EQ(m.max_drawdown, p->drawdown.max_drawdown);
+  EXPECT_DOUBLE_EQ(m.sharpe, p->sharpe);
+  EXPECT_DOUBLE_EQ(m.sortino, p->sortino);
+  EXPECT_DOUBLE_EQ(m.volatility, p->volatility);
+  EXPECT_DOUBLE_EQ(m.max_drawdown, p->drawdown.max_drawdown);
   // Under water from the close before the fall (row 4) to row 15, the last close below that peak
   // (0.9 · 1.01¹⁰ < 1 < 0.9 · 1.01¹¹); the −4% spell after row 16 lasts five closes only.
   EXPECT_EQ(m.max_drawdown_duration, 11);
