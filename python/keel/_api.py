@@ -396,13 +396,14 @@ def _format_stamp(stamp) -> str:
 class RiskProfile(dict):
     """The risk profile of one portfolio: a dict with the keys of `keel risk --format json`
     (volatility {per_period, annualised}, var and cvar by method (loss fractions, positive =
-    loss), max_drawdown, average_drawdown, cdar, ulcer_index, lvar, contributions by asset,
-    diagnostics) plus ``portfolio_returns`` (Series, per period) and ``periods_per_year``.
+    loss), max_drawdown, average_drawdown, cdar, ulcer_index (falls of compounded wealth),
+    uncompounded_drawdown (the same of the cumulative sum of returns, what min-CDaR optimises),
+    lvar, contributions by asset, diagnostics) plus ``portfolio_returns`` (Series, per period) and ``periods_per_year``.
     """
 
 
 def risk_profile(weights, prices=None, *, returns=None, periods_per_year=None, confidence=0.95,
-                 methods=None, horizon=1, scenarios=20000, seed=42, drawdown="uncompounded",
+                 methods=None, horizon=1, scenarios=20000, seed=42,
                  missing="error", duplicates="error", sort=False):
     """Volatility, VaR/CVaR (historical, gaussian, cornish-fisher, monte-carlo), drawdowns and
     risk contributions of a weights vector over a return history.
@@ -413,8 +414,8 @@ def risk_profile(weights, prices=None, *, returns=None, periods_per_year=None, c
         per-period simple returns, no NaN).
     periods_per_year: None infers it from the dates. confidence: of VaR/CVaR/CDaR (0.95).
     methods: list of VaR methods (default all four). horizon: periods (1). scenarios, seed:
-        Monte Carlo draws (20000) and seed (42). drawdown: "uncompounded" (default) or
-        "compounded".
+        Monte Carlo draws (20000) and seed (42). Drawdowns are reported both ways: compounded
+        (the headline keys) and uncompounded (``uncompounded_drawdown``).
 
     Returns a RiskProfile (dict). Warnings of the estimates are issued as keel.KeelWarning.
     """
@@ -454,7 +455,7 @@ def risk_profile(weights, prices=None, *, returns=None, periods_per_year=None, c
         else:
             ppy = _frames._periods(periods_per_year)
     options = dict(periods_per_year=ppy, confidence=float(confidence), horizon=int(horizon),
-                   scenarios=int(scenarios), seed=int(seed), drawdown=drawdown)
+                   scenarios=int(scenarios), seed=int(seed))
     if methods is not None:
         options["methods"] = [str(m) for m in methods]
     text, portfolio = _keel.risk_profile(held, np.asarray(values, dtype=float), w, options)

@@ -649,12 +649,6 @@ py::tuple risk_profile(std::vector<std::string> assets, Eigen::MatrixXd returns,
   }
   r.scenarios = o.get<int>("scenarios", 20000);
   r.seed = o.get<std::uint64_t>("seed", 42);
-  const auto drawdown = o.get<std::string>("drawdown", "uncompounded");
-  if (drawdown == "compounded") {
-    r.drawdown = DrawdownKind::kCompounded;
-  } else if (drawdown != "uncompounded") {
-    raise(Status::invalid("drawdown '" + drawdown + "' is unknown; use uncompounded or compounded"));
-  }
   o.finish();
   std::string document;
   Eigen::VectorXd portfolio_returns;

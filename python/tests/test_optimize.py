@@ -117,3 +117,15 @@ def test_risk_profile_historical_var_and_volatility(prices):
     assert same["var"] == prof["var"]
     with pytest.raises(ValueError, match="'LUNA'"):
         keel.risk_profile(pd.Series({"LUNA": 1.0}), prices)
+
+
+def test_risk_profile_headline_drawdown_is_compounded(prices):
+    w = pd.Series({"BTC": 0.5, "ETH": 0.3, "SOL": 0.2})
+    prof = keel.risk_profile(w, prices, methods=["historical"])
+    port = prices[["BTC", "ETH", "SOL"]].pct_change().iloc[1:] @ w[["BTC", "ETH", "SOL"]]
+    wealth = (1 + port).cumprod()
+    compounded = (1 - wealth / wealth.cummax().clip(lower=1.0)).max()
+    summed = port.cumsum()
+    uncompounded = (summed.cummax().clip(lower=0.0) - summed).max()
+    assert prof["max_drawdown"] == pytest.approx(compounded, rel=1e-12)
+    assert prof["uncompounded_drawdown"]["max_drawdown"] == pytest.approx(uncompounded, rel=1e-12)
