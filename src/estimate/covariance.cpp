@@ -99,6 +99,38 @@ Result<Eigen::MatrixXd> sample_full(Eigen::Ref<const Eigen::MatrixXd> x, int thr
   return gram(centred(x), 1.0 / static_cast<double>(x.rows() - 1), threads);
 }
 
+// Columns i and j over the rows where both are observed (pandas' pairwise convention): the
+// overlap's row count and the sums Σab, Σa², Σb² of the deviations a, b from the overlap's means.
+struct PairOverlap {
+  int count = 0;
+  double sxy = 0.0;
+  double sxx = 0.0;
+  double syy = 0.0;
+};
+PairOverlap pair_overlap(Eigen::Ref<const Eigen::MatrixXd> x,
+                         const Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic>& observed,
+                         Eigen::Index i, Eigen::Index j) {
+  PairOverlap o;
+  double sum_i = 0.0, sum_j = 0.0;
+  for (Eigen::Index t = 0; t < x.rows(); ++t) {
+    if (observed(t, i) && observed(t, j)) {
+      sum_i += x(t, i);
+      sum_j += x(t, j);
+      ++o.count;
+    }
+  }
+  if (o.count == 0) return o;
+  const double mean_i = sum_i / o.count, mean_j = sum_j / o.count;
+  for (Eigen::Index t = 0; t < x.rows(); ++t) {
+    if (!(observed(t, i) && observed(t, j))) continue;
+    const double a = x(t, i) - mean_i, b = x(t, j) - mean_j;
+    o.sxy += a * b;
+    o.sxx += a * a;
+    o.syy += b * b;
+  }
+  return o;
+}
+
 // pandas DataFrame.cov(): every pair over the rows where both are observed.
 Result<Eigen::MatrixXd> sample_pairwise(Eigen::Ref<const Eigen::MatrixXd> x, int min_periods,
                                         const Labels& labels, int& min_overlap) {
@@ -109,28 +141,15 @@ Result<Eigen::MatrixXd> sample_pairwise(Eigen::Ref<const Eigen::MatrixXd> x, int
   Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic> observed = x.array().isFinite();
   for (Eigen::Index j = 0; j < n; ++j) {
     for (Eigen::Index i = j; i < n; ++i) {
-      double sum_i = 0.0, sum_j = 0.0;
-      int count = 0;
-      for (Eigen::Index t = 0; t < t_rows; ++t) {
-        if (observed(t, i) && observed(t, j)) {
-          sum_i += x(t, i);
-          sum_j += x(t, j);
-          ++count;
-        }
-      }
-      if (count < min_periods) {
+      const PairOverlap o = pair_overlap(x, observed, i, j);
+      if (o.count < min_periods) {
         return Status::invalid(fmt::format(
             "sample covariance (pairwise): {} and {} overlap on {} rows, fewer than the {} "
             "required; drop one of them (drop-assets policy) or shorten the window",
-            labels.asset(i), labels.asset(j), count, min_periods));
+            labels.asset(i), labels.asset(j), o.count, min_periods));
       }
-      const double mean_i = sum_i / count, mean_j = sum_j / count;
-      double acc = 0.0;
-      for (Eigen::Index t = 0; t < t_rows; ++t) {
-        if (observed(t, i) && observed(t, j)) acc += (x(t, i) - mean_i) * (x(t, j) - mean_j);
-      }
-      s(i, j) = s(j, i) = acc / (count - 1);
-      min_overlap = std::min(min_overlap, count);
+      s(i, j) = s(j, i) = o.sxy / (o.count - 1);
+      min_overlap = std::min(min_overlap, o.count);
     }
   }
   return s;
@@ -733,8 +752,9 @@ Status CovarianceOptions::validate() const {
     }
   }
   if (!(shrinkage_warning_threshold >= 0.0 && shrinkage_warning_threshold <= 1.0)) {
-    return Status::invalid(fmt::format(
-        "covariance: shrinkage_warning_threshold {} must be in [0, 1]", shrinkage_warning_threshold));
+    return Status::invalid(
+        fmt::format("covariance: shrinkage_warning_threshold {} must be in [0, 1]",
+                    shrinkage_warning_threshold));
   }
   if (!(volatility_change_warning > 1.0)) {
     return Status::invalid(fmt::format("covariance: volatility_change_warning {} must be > 1",
@@ -790,30 +810,13 @@ Result<Eigen::MatrixXd> pairwise_correlation_impl(Eigen::Ref<const Eigen::Matrix
   Eigen::MatrixXd corr = Eigen::MatrixXd::Identity(n, n);
   for (Eigen::Index j = 0; j < n; ++j) {
     for (Eigen::Index i = j; i < n; ++i) {
-      double sum_i = 0.0, sum_j = 0.0;
-      int count = 0;
-      for (Eigen::Index t = 0; t < x.rows(); ++t) {
-        if (observed(t, i) && observed(t, j)) {
-          sum_i += x(t, i);
-          sum_j += x(t, j);
-          ++count;
-        }
-      }
+      // Means, spreads and co-spread over this pair's overlap only (pandas nancorr).
+      const auto [count, sxy, sxx, syy] = pair_overlap(x, observed, i, j);
       if (count < min_periods) {
         return Status::invalid(fmt::format(
             "pairwise correlation: {} and {} overlap on {} rows, fewer than the {} required; drop "
             "one of them (drop-assets policy) or lengthen the window",
             labels.asset(i), labels.asset(j), count, min_periods));
-      }
-      // Means, spreads and co-spread over this pair's overlap only (pandas nancorr).
-      const double mean_i = sum_i / count, mean_j = sum_j / count;
-      double sxy = 0.0, sxx = 0.0, syy = 0.0;
-      for (Eigen::Index t = 0; t < x.rows(); ++t) {
-        if (!(observed(t, i) && observed(t, j))) continue;
-        const double a = x(t, i) - mean_i, b = x(t, j) - mean_j;
-        sxy += a * b;
-        sxx += a * a;
-        syy += b * b;
       }
       if (!(sxx > 0.0 && syy > 0.0)) {
         return Status::invalid(fmt::format(
