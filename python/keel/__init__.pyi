@@ -92,6 +92,5 @@ def risk_profile(weights: ByAsset, prices: Optional[pd.DataFrame] = None, *,
                  periods_per_year: Optional[float] = None, confidence: float = 0.95,
                  methods: Optional[Sequence[VarMethod]] = None, horizon: int = 1,
                  scenarios: int = 20000, seed: int = 42,
-                 drawdown: Literal["uncompounded", "compounded"] = "uncompounded",
                  missing: Missing = "error", duplicates: Duplicates = "error",
                  sort: bool = False) -> RiskProfile: ...
