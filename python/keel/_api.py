@@ -45,25 +45,26 @@ _ESTIMATOR_KEYS = {
 
 
 def _estimate(prices, *, mu, cov, missing, periods_per_year, log_returns, duplicates, sort,
-              risk_free_rate, risk_aversion, options):
+              risk_free_rate, risk_aversion, options, model=None):
+    """keel::prepare_market then keel::estimate_inputs on a DataFrame: (the compiled Estimates,
+    their dict: market, annualised mu and covariance, warnings, repairs)."""
     options = dict(options or {})
     unknown = sorted(set(options) - _ESTIMATOR_KEYS)
     if unknown:
         raise ValueError(f"unknown estimator option(s) {', '.join(unknown)}; known: "
                          f"{', '.join(sorted(_ESTIMATOR_KEYS))}")
-    market, index = _frames.prepare(prices, missing=missing, periods_per_year=periods_per_year,
-                                    log_returns=log_returns, duplicates=duplicates, sort=sort)
     if options.get("market_caps") is not None:
-        options["market_caps"] = _frames.vector_by_name(options["market_caps"], market["assets"],
-                                                        "market_caps")
+        options["market_caps"] = _frames.by_name(options["market_caps"], "market_caps")
     if "decay" in options:  # `lambda` is a Python keyword
         options["lambda"] = options.pop("decay")
-    est_options = dict(options, mu=mu or "", cov=cov or "", pairwise=(missing == "pairwise"),
-                       log_returns=bool(log_returns), risk_free_rate=float(risk_free_rate),
-                       risk_aversion=float(risk_aversion))
-    est = _keel.estimate(market["assets"], market["return_timestamps"], market["returns"],
-                         market["periods_per_year"], est_options)
-    return market, est, index
+    est_options = dict(options, mu=mu or "", cov=cov or "", model=model or "",
+                       risk_free_rate=float(risk_free_rate), risk_aversion=float(risk_aversion))
+    names, stamps, values = _frames.table_arrays(prices, "prices")
+    market_options = _frames.market_options(missing=missing, periods_per_year=periods_per_year,
+                                            log_returns=log_returns, duplicates=duplicates,
+                                            sort=sort)
+    estimates = _keel.estimate(names, stamps, values, "prices", market_options, est_options)
+    return estimates, estimates.to_dict()
 
 
 def expected_returns(prices, method="mean", *, missing="error", periods_per_year=None,
@@ -89,20 +90,21 @@ def expected_returns(prices, method="mean", *, missing="error", periods_per_year
     Returns a Series by asset (annualised, fraction per year), named "expected_return", with
     ``attrs`` periods_per_year and repairs. Library warnings are issued as keel.KeelWarning.
     """
-    market, est, _ = _estimate(prices, mu=method, cov=None, missing=missing,
-                          periods_per_year=periods_per_year, log_returns=log_returns,
-                          duplicates=duplicates, sort=sort, risk_free_rate=risk_free_rate,
-                          risk_aversion=risk_aversion, options=options)
+    _, est = _estimate(prices, mu=method, cov=None, missing=missing,
+                       periods_per_year=periods_per_year, log_returns=log_returns,
+                       duplicates=duplicates, sort=sort, risk_free_rate=risk_free_rate,
+                       risk_aversion=risk_aversion, options=options)
     _warn(est["warnings"])
-    out = pd.Series(est["expected_returns"], index=pd.Index(est["assets"], name="asset"),
+    market = est["market"]
+    out = pd.Series(est["expected_returns"], index=pd.Index(market["assets"], name="asset"),
                     name="expected_return")
-    out.attrs.update(periods_per_year=market["periods_per_year"], repairs=_repairs(market, est))
+    out.attrs.update(periods_per_year=market["periods_per_year"], repairs=_repairs(est))
     return out
 
 
-def _repairs(market, est):
+def _repairs(est):
     """The market's repairs (read, missing-data policy) then the estimation step's."""
-    return list(market["repairs"]) + json.loads(est["repairs_json"])
+    return list(est["market"]["repairs"]) + json.loads(est["repairs_json"])
 
 
 def covariance(prices, method="sample", *, annualise=True, missing="error",
@@ -124,18 +126,19 @@ def covariance(prices, method="sample", *, annualise=True, missing="error",
     min eigenvalue, condition number, rank) are in ``result.attrs["diagnostics"]``, the repairs
     applied (missing data, PSD repair) in ``attrs["repairs"]``.
     """
-    market, est, _ = _estimate(prices, mu=None, cov=method, missing=missing,
-                               periods_per_year=periods_per_year, log_returns=log_returns,
-                               duplicates=duplicates, sort=sort, risk_free_rate=0.0,
-                               risk_aversion=1.0, options=options)
+    _, est = _estimate(prices, mu=None, cov=method, missing=missing,
+                       periods_per_year=periods_per_year, log_returns=log_returns,
+                       duplicates=duplicates, sort=sort, risk_free_rate=0.0,
+                       risk_aversion=1.0, options=options)
     _warn(est["warnings"])
-    scale = market["periods_per_year"] if annualise else 1.0
-    names = pd.Index(est["assets"], name="asset")
-    out = pd.DataFrame(est["covariance"] * scale, index=names, columns=names.rename(None))
+    market = est["market"]
+    names = pd.Index(market["assets"], name="asset")
+    matrix = est["covariance"] if annualise else est["covariance_per_period"]
+    out = pd.DataFrame(matrix, index=names, columns=names.rename(None))
     out.attrs["diagnostics"] = dict(est["covariance_diagnostics"],
                                     periods_per_year=market["periods_per_year"],
                                     annualised=bool(annualise))
-    out.attrs.update(periods_per_year=market["periods_per_year"], repairs=_repairs(market, est))
+    out.attrs.update(periods_per_year=market["periods_per_year"], repairs=_repairs(est))
     return out
 
 
@@ -312,7 +315,8 @@ def optimize(prices=None, *, mu=None, cov=None, model="min-variance", constraint
         "ward" (hrp, herc, nco). clusters: herc/nco (0 = automatic). alpha: CVaR/CDaR confidence
         (default 0.95). max_risk: tail-risk cap per period. tau: Black–Litterman τ (0.05).
     risk_measure: "variance" or "cvar" (risk-parity, risk-budget). budgets: Series by asset
-        (risk-budget). market_caps: Series by asset (market-cap).
+        (risk-budget). market_caps: Series by asset (market-cap; with prices also the
+        equilibrium prior, like the CLI's --market-caps: then not in estimator_options too).
     raise_on_failure: False (default) returns an unusable result with its status; True raises
         keel.SolveError instead.
 
@@ -323,26 +327,29 @@ def optimize(prices=None, *, mu=None, cov=None, model="min-variance", constraint
     if prices is not None:
         if mu is not None or cov is not None:
             raise ValueError("give either prices or mu/cov, not both")
-        market, est, index = _estimate(
+        estimator_options = dict(estimator_options or {})
+        if market_caps is not None:  # one set of caps for the estimates and the model, as the CLI
+            if estimator_options.get("market_caps") is not None:
+                raise ValueError("give market_caps once: as optimize(market_caps=...) or in "
+                                 "estimator_options, not both")
+            estimator_options["market_caps"] = market_caps
+        estimates, est = _estimate(
             prices, mu=expected_returns, cov=covariance, missing=missing,
             periods_per_year=periods_per_year, log_returns=log_returns, duplicates=duplicates,
             sort=sort, risk_free_rate=risk_free_rate, risk_aversion=risk_aversion,
-            options=estimator_options)
-        assets = list(est["assets"])
-        ppy = market["periods_per_year"]
-        mu_vec = est["expected_returns"]
-        cov_mat = est["covariance"] * ppy
-        scenarios = est["returns"]
+            options=estimator_options, model=model)
+        market = est["market"]
+        assets = list(market["assets"])
         est_warnings = list(est["warnings"])
         stamps = market["timestamps"]
         inputs = {
-            "assets": len(assets), "observations": int(scenarios.shape[0]),
-            "periods_per_year": ppy,
+            "assets": len(assets), "observations": int(market["returns"].shape[0]),
+            "periods_per_year": market["periods_per_year"],
             "start": _format_stamp(stamps[0]), "end": _format_stamp(stamps[-1]),
             "source": "prices", "returns": "log" if log_returns else "simple",
             "expected_returns": expected_returns, "covariance": covariance,
-            "clean_returns": (estimator_options or {}).get("clean_returns", "none"),
-            "repairs": _repairs(market, est),
+            "clean_returns": estimator_options.get("clean_returns", "none"),
+            "repairs": _repairs(est),
         }
     else:
         if cov is None:
@@ -351,12 +358,11 @@ def optimize(prices=None, *, mu=None, cov=None, model="min-variance", constraint
         assets, cov_mat = _frames.matrix_by_name(cov, "cov")
         mu_vec = (np.empty(0) if mu is None
                   else _frames.vector_by_name(mu, assets, "mu"))
-        scenarios = np.empty((0, 0))
         ppy = 0.0 if periods_per_year is None else _frames._periods(periods_per_year)
+        caps = (np.empty(0) if market_caps is None
+                else _frames.vector_by_name(market_caps, assets, "market_caps"))
         inputs = {"assets": len(assets), "covariance": "cov", "expected_returns":
                   "mu" if mu is not None else ""}
-    caps = (np.empty(0) if market_caps is None
-            else _frames.vector_by_name(market_caps, assets, "market_caps"))
     options = dict(
         constraints=_constraints(constraints, assets), risk_free_rate=float(risk_free_rate),
         risk_aversion=float(risk_aversion), l2=float(l2), linkage=linkage,
@@ -369,7 +375,10 @@ def optimize(prices=None, *, mu=None, cov=None, model="min-variance", constraint
         options["max_risk"] = float(max_risk)
     if budgets is not None:
         options["budgets"] = _frames.vector_by_name(budgets, assets, "budgets")
-    text, weights = _keel.optimize(assets, mu_vec, cov_mat, scenarios, ppy, caps, model, options)
+    if prices is not None:
+        text, weights = _keel.optimize_estimates(estimates, model, options)
+    else:
+        text, weights = _keel.optimize(assets, mu_vec, cov_mat, ppy, caps, model, options)
     document = json.loads(text)
     diagnostics = document.setdefault("diagnostics", {})
     diagnostics["warnings"] = est_warnings + list(diagnostics.get("warnings", []))
@@ -396,15 +405,16 @@ def _format_stamp(stamp) -> str:
 class RiskProfile(dict):
     """The risk profile of one portfolio: a dict with the keys of `keel risk --format json`
     (volatility {per_period, annualised}, var and cvar by method (loss fractions, positive =
-    loss), max_drawdown, average_drawdown, cdar, ulcer_index (falls of compounded wealth),
-    uncompounded_drawdown (the same of the cumulative sum of returns, what min-CDaR optimises),
-    lvar, contributions by asset, diagnostics) plus ``portfolio_returns`` (Series, per period) and ``periods_per_year``.
+    loss), max_drawdown, average_drawdown, cdar, ulcer_index (of compounded wealth),
+    uncompounded_drawdown (the same of the cumulative sum of returns, min-CDaR's), lvar,
+    contributions by asset, diagnostics) plus ``portfolio_returns`` (Series, per period) and
+    ``periods_per_year``.
     """
 
 
 def risk_profile(weights, prices=None, *, returns=None, periods_per_year=None, confidence=0.95,
-                 methods=None, horizon=1, scenarios=20000, seed=42,
-                 missing="error", duplicates="error", sort=False):
+                 methods=None, horizon=1, scenarios=20000, seed=42, missing="error",
+                 duplicates="error", sort=False):
     """Volatility, VaR/CVaR (historical, gaussian, cornish-fisher, monte-carlo), drawdowns and
     risk contributions of a weights vector over a return history.
 
@@ -414,8 +424,7 @@ def risk_profile(weights, prices=None, *, returns=None, periods_per_year=None, c
         per-period simple returns, no NaN).
     periods_per_year: None infers it from the dates. confidence: of VaR/CVaR/CDaR (0.95).
     methods: list of VaR methods (default all four). horizon: periods (1). scenarios, seed:
-        Monte Carlo draws (20000) and seed (42). Drawdowns are reported both ways: compounded
-        (the headline keys) and uncompounded (``uncompounded_drawdown``).
+        Monte Carlo draws (20000) and seed (42).
 
     Returns a RiskProfile (dict). Warnings of the estimates are issued as keel.KeelWarning.
     """

@@ -69,13 +69,19 @@ def table_arrays(frame, what: str):
     return names, seconds(frame.index), np.asfortranarray(values)
 
 
-def prepare(prices, *, missing="error", periods_per_year=None, log_returns=False,
-            duplicates="error", sort=False, source="prices"):
-    """The compiled prepare_market on a DataFrame: (result dict, original index)."""
+def market_options(*, missing="error", periods_per_year=None, log_returns=False,
+                   duplicates="error", sort=False) -> dict:
+    """The compiled layer's market options (keel::MarketOptions and the row rules)."""
+    return dict(missing=missing, duplicates=duplicates, sort=bool(sort),
+                periods_per_year=_periods(periods_per_year), log_returns=bool(log_returns))
+
+
+def prepare(prices, *, source="prices", **options):
+    """The compiled prepare_market on a DataFrame: (result dict, original index). options: those
+    of market_options()."""
     names, stamps, values = table_arrays(prices, source)
-    options = dict(missing=missing, duplicates=duplicates, sort=bool(sort),
-                   periods_per_year=_periods(periods_per_year), log_returns=bool(log_returns))
-    return _keel.prepare_market(names, stamps, values, source, options), prices.index
+    return (_keel.prepare_market(names, stamps, values, source, market_options(**options)),
+            prices.index)
 
 
 def _periods(periods_per_year) -> float:
@@ -88,9 +94,8 @@ def _periods(periods_per_year) -> float:
     return value
 
 
-def vector_by_name(values, assets: list[str], what: str, *, fill=None) -> np.ndarray:
-    """A Series/dict by asset aligned to `assets` by name. Unknown names are an error; a missing
-    name is an error unless `fill` is given."""
+def by_name(values, what: str) -> dict[str, float]:
+    """A Series/dict by asset as a dict of floats, checked (str names, no duplicate)."""
     if isinstance(values, pd.Series):
         labels = asset_names(values.index, what)
         if values.index.has_duplicates:
@@ -103,6 +108,13 @@ def vector_by_name(values, assets: list[str], what: str, *, fill=None) -> np.nda
     else:
         raise TypeError(f"{what} must be a pandas Series or a dict by asset name, "
                         f"not a {_type_name(values)} (positions are never matched by order)")
+    return mapping
+
+
+def vector_by_name(values, assets: list[str], what: str, *, fill=None) -> np.ndarray:
+    """A Series/dict by asset aligned to `assets` by name. Unknown names are an error; a missing
+    name is an error unless `fill` is given."""
+    mapping = by_name(values, what)
     known = set(assets)
     unknown = [k for k in mapping if k not in known]
     if unknown:

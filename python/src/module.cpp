@@ -10,7 +10,6 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -24,13 +23,13 @@
 #include "keel/core/status.hpp"
 #include "keel/core/time.hpp"
 #include "keel/data/frequency.hpp"
+#include "keel/data/market.hpp"
 #include "keel/data/missing.hpp"
 #include "keel/data/price_panel.hpp"
-#include "keel/data/returns.hpp"
-#include "keel/data/select.hpp"
+#include "keel/data/read_prices.hpp"
 #include "keel/estimate/covariance.hpp"
+#include "keel/estimate/estimates.hpp"
 #include "keel/estimate/expected_returns.hpp"
-#include "keel/estimate/history.hpp"
 #include "keel/estimate/psd.hpp"
 #include "keel/estimate/return_cleaning.hpp"
 #include "keel/optimize/model.hpp"
@@ -118,8 +117,9 @@ class Options {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::vector<Timestamp> timestamps_from(const py::array_t<std::int64_t, py::array::c_style |
-                                                                          py::array::forcecast>& a) {
+using TimestampArray = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
+
+std::vector<Timestamp> timestamps_from(const TimestampArray& a) {
   if (a.ndim() != 1) raise(Status::invalid("timestamps must be one-dimensional"));
   const auto view = a.unchecked<1>();
   std::vector<Timestamp> out(static_cast<std::size_t>(view.shape(0)));
@@ -141,18 +141,41 @@ py::list repairs_to(const std::vector<Repair>& repairs) {
   return out;
 }
 
-// ---- prices → panel ------------------------------------------------------------------------------
+// ---- prices → market ----------------------------------------------------------------------------
 
-// Orders the rows of a price table by time and resolves duplicate timestamps with the policies of
-// the library's file reader (ReadOptions::duplicates and ::sort, keel/data/read_prices.hpp):
-// rows newest-first are reversed silently (a common export order); rows in neither order are an
-// error unless `sort`; a duplicated timestamp is an error unless keep-first/keep-last. Each change
-// is recorded in the panel's notes, which prepare_market turns into repairs.
-// TODO(#17): the reader's order_rows() (src/data/read_prices.cpp) is private; when the data
-// module exposes it for in-memory tables, call it instead.
+// The options of a price table: how its rows are taken (ReadOptions' duplicates and sort, as the
+// file reader applies them), then keel/data/market.hpp's missing-data policy, periods per year and
+// return kind.
+MarketOptions market_options(py::dict dict) {
+  Options o(std::move(dict), "prepare");
+  const auto duplicates = o.get<std::string>("duplicates", "error");
+  const bool sort = o.get<bool>("sort", false);
+  const auto missing = o.get<std::string>("missing", "error");
+  const double ppy = o.get<double>("periods_per_year", 0.0);
+  const bool log_returns = o.get<bool>("log_returns", false);
+  o.finish();
+  MarketOptions m;
+  auto policy = parse_duplicate_policy(duplicates);
+  if (!policy) raise(policy.status().with_context("duplicates"));
+  m.read.duplicates = *policy;
+  m.read.sort = sort;
+  auto missing_policy = parse_missing_policy(missing);
+  if (!missing_policy) raise(missing_policy.status().with_context("missing"));
+  m.missing = *missing_policy;
+  m.periods_per_year = ppy;
+  m.return_kind = log_returns ? ReturnKind::kLog : ReturnKind::kSimple;
+  return m;
+}
+
+// A price table as a panel, checked as the file reader checks a file (distinct asset names,
+// positive prices) and with its rows ordered by the reader's rules (keel/data/read_prices.hpp's
+// order_rows with ReadOptions::duplicates and ::sort): rows newest-first are reversed silently;
+// rows in neither order are an error unless `sort`; a duplicated timestamp is an error unless
+// keep-first/keep-last. Each change is recorded in the panel's notes, which prepare_market turns
+// into repairs.
 PricePanel make_panel(std::vector<std::string> assets, std::vector<Timestamp> ts,
                       const Eigen::MatrixXd& prices, const std::string& source,
-                      const std::string& duplicates, bool sort) {
+                      const ReadOptions& read) {
   const std::size_t n = ts.size();
   if (static_cast<std::size_t>(prices.rows()) != n ||
       static_cast<std::size_t>(prices.cols()) != assets.size()) {
@@ -160,10 +183,6 @@ PricePanel make_panel(std::vector<std::string> assets, std::vector<Timestamp> ts
                           " × " + std::to_string(prices.cols()) + " but there are " +
                           std::to_string(n) + " timestamps and " + std::to_string(assets.size()) +
                           " assets"));
-  }
-  if (duplicates != "error" && duplicates != "keep-first" && duplicates != "keep-last") {
-    raise(Status::invalid("duplicates '" + duplicates +
-                          "' is unknown; use error, keep-first or keep-last"));
   }
   {
     std::set<std::string> seen;
@@ -187,64 +206,39 @@ PricePanel make_panel(std::vector<std::string> assets, std::vector<Timestamp> ts
       }
     }
   }
+  // The reader's row rules (read_prices.hpp's order_rows), worded for a DataFrame.
+  const RowOrder order = order_rows(ts, read.duplicates);
+  if (order.duplicates > 0 && read.duplicates == DuplicateTimestampPolicy::kError) {
+    const auto [first, second] = order.first_duplicate;
+    raise(Status::invalid(source + ": duplicate timestamp " + format_timestamp(ts[first]) +
+                          " (rows " + std::to_string(first) + " and " + std::to_string(second) +
+                          "); keep one row per timestamp with duplicates='keep-first' or "
+                          "'keep-last', or remove the duplicated rows"));
+  }
   std::vector<std::string> notes;
-  std::vector<std::size_t> order(n);
-  for (std::size_t i = 0; i < n; ++i) order[i] = i;
-  std::size_t ups = 0;
-  std::size_t downs = 0;
-  std::size_t first_up = n;
-  std::size_t first_down = n;
-  for (std::size_t i = 0; i + 1 < n; ++i) {
-    if (ts[i] < ts[i + 1] && ups++ == 0) first_up = i;
-    if (ts[i] > ts[i + 1] && downs++ == 0) first_down = i;
-  }
-  if (downs > 0) {
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return ts[a] < ts[b]; });
-  }
-  std::vector<std::size_t> keep;
-  std::size_t dropped = 0;
-  Timestamp first_duplicate = 0;
-  for (std::size_t i = 0; i < n;) {
-    std::size_t j = i + 1;
-    while (j < n && ts[order[j]] == ts[order[i]]) ++j;
-    if (j - i > 1) {
-      if (duplicates == "error") {
-        raise(Status::invalid(source + ": duplicate timestamp " + format_timestamp(ts[order[i]]) +
-                              " (rows " + std::to_string(order[i]) + " and " +
-                              std::to_string(order[i + 1]) +
-                              "); keep one row per timestamp with duplicates='keep-first' or "
-                              "'keep-last', or remove the duplicated rows"));
-      }
-      if (dropped == 0) first_duplicate = ts[order[i]];
-      dropped += j - i - 1;
-    }
-    keep.push_back(duplicates == "keep-last" ? order[j - 1] : order[i]);
-    i = j;
-  }
-  if (ups > 0 && downs > 0) {
-    if (!sort) {
-      const bool ascending = ups >= downs;
-      const std::size_t at = ascending ? first_down : first_up;
+  if (order.out_of_order > 0) {
+    const std::size_t at = order.first_out_of_order;
+    if (!read.sort) {
       raise(Status::invalid(
-          source + ": timestamp " + format_timestamp(ts[at + 1]) + " (row " +
-          std::to_string(at + 1) + ") is out of time order: it follows " +
-          format_timestamp(ts[at]) + " although the rows otherwise run " +
-          (ascending ? "oldest first" : "newest first") + "; " +
-          std::to_string(std::min(ups, downs)) +
+          source + ": timestamp " + format_timestamp(ts[at]) + " (row " + std::to_string(at) +
+          ") is out of time order: it follows " + format_timestamp(ts[at - 1]) +
+          " although the rows otherwise run " +
+          (order.mostly_ascending ? "oldest first" : "newest first") + "; " +
+          std::to_string(order.out_of_order) +
           " row(s) are out of order. Sort the index (df.sort_index()), or pass sort=True to have "
           "the rows sorted (the repair is recorded in diagnostics.repairs)"));
     }
-    notes.push_back(source + ": " + std::to_string(std::min(ups, downs)) +
+    notes.push_back(source + ": " + std::to_string(order.out_of_order) +
                     " rows were out of time order; all rows were sorted by timestamp (sort=True)");
   }
-  if (dropped > 0) {
-    notes.push_back(source + ": dropped " + std::to_string(dropped) +
+  if (order.duplicates > 0) {
+    notes.push_back(source + ": dropped " + std::to_string(order.duplicates) +
                     " rows with a duplicate timestamp, keeping the " +
-                    (duplicates == "keep-last" ? "last" : "first") +
+                    (read.duplicates == DuplicateTimestampPolicy::kKeepLast ? "last" : "first") +
                     " row in table order (first duplicated timestamp " +
-                    format_timestamp(first_duplicate) + ")");
+                    format_timestamp(ts[order.first_duplicate[0]]) + ")");
   }
+  const std::vector<std::size_t>& keep = order.keep;
   PricePanel panel;
   panel.assets = std::move(assets);
   panel.source = source;
@@ -258,79 +252,115 @@ PricePanel make_panel(std::vector<std::string> assets, std::vector<Timestamp> ts
   return panel;
 }
 
-// The price table through the missing-data policy, the frequency inference and the returns: the
-// steps of the CLI's prepare_market (apps/keel/common.cpp).
-// TODO(#17): call keel/data/market.hpp's entry point once it lands (branch frontdoor).
-py::dict prepare_market(std::vector<std::string> assets,
-                        const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>&
-                            timestamps,
-                        Eigen::MatrixXd prices, const std::string& source, py::dict options) {
-  Options o(std::move(options), "prepare");
-  const auto missing = o.get<std::string>("missing", "error");
-  const auto duplicates = o.get<std::string>("duplicates", "error");
-  const bool sort = o.get<bool>("sort", false);
-  const double ppy = o.get<double>("periods_per_year", 0.0);
-  const bool log_returns = o.get<bool>("log_returns", false);
-  o.finish();
-  auto ts = timestamps_from(timestamps);
+// A price table through keel::prepare_market (keel/data/market.hpp): its rows ordered, then the
+// missing-data policy, the frequency and the returns. Runs without the GIL.
+Market table_market(std::vector<std::string> assets, std::vector<Timestamp> ts,
+                    const Eigen::MatrixXd& prices, const std::string& source,
+                    const MarketOptions& options) {
+  const PricePanel panel = make_panel(std::move(assets), std::move(ts), prices, source,
+                                      options.read);
+  return take(keel::prepare_market(panel, options));
+}
 
-  PricePanel clean_panel;
-  std::vector<Repair> repairs;
-  FrequencyInfo frequency;
-  ReturnSeries returns;
+py::dict market_dict(const Market& market) {
+  py::dict out;
+  out["assets"] = market.panel.assets;
+  out["timestamps"] = timestamps_to(market.panel.timestamps);
+  out["prices"] = market.panel.prices;
+  out["return_timestamps"] = timestamps_to(market.returns.timestamps);
+  out["returns"] = market.returns.values;
+  out["periods_per_year"] = market.frequency.periods_per_year;
+  out["frequency"] = market.frequency.label;
+  out["inferred"] = market.frequency.inferred;
+  out["repairs"] = repairs_to(market.repairs);
+  return out;
+}
+
+py::dict prepare_market(std::vector<std::string> assets, const TimestampArray& timestamps,
+                        Eigen::MatrixXd prices, const std::string& source, py::dict options) {
+  const MarketOptions market_opts = market_options(std::move(options));
+  auto ts = timestamps_from(timestamps);
+  Market market;
   {
     py::gil_scoped_release release;
-    const PricePanel panel = make_panel(std::move(assets), std::move(ts), prices, source,
-                                        duplicates, sort);
-    auto policy = parse_missing_policy(missing);
-    if (!policy) raise(policy.status().with_context("missing"));
-    auto clean = take(apply_missing_policy(panel, *policy));
-    for (const auto& note : panel.notes) repairs.push_back({"read", note});
-    for (auto& r : clean.repairs) repairs.push_back(std::move(r));
-    clean_panel = std::move(clean.panel);
-    if (clean_panel.rows() < 3) {
-      raise(Status::invalid(source + ": only " + std::to_string(clean_panel.rows()) +
-                            " price rows remain after the missing-data policy; at least 3 are "
-                            "needed (give more rows or choose another missing policy)"));
-    }
-    auto inferred = infer_frequency(clean_panel.timestamps);
-    if (!inferred) raise(inferred.status().with_context(source));
-    frequency = *inferred;
-    if (ppy > 0.0) {
-      frequency.periods_per_year = ppy;
-      frequency.inferred = false;
-    }
-    returns = compute_returns(clean_panel, log_returns ? ReturnKind::kLog : ReturnKind::kSimple);
+    market = table_market(std::move(assets), std::move(ts), prices, source, market_opts);
   }
-  py::dict out;
-  out["assets"] = clean_panel.assets;
-  out["timestamps"] = timestamps_to(clean_panel.timestamps);
-  out["prices"] = clean_panel.prices;
-  out["return_timestamps"] = timestamps_to(returns.timestamps);
-  out["returns"] = returns.values;
-  out["periods_per_year"] = frequency.periods_per_year;
-  out["frequency"] = frequency.label;
-  out["inferred"] = frequency.inferred;
-  out["repairs"] = repairs_to(repairs);
-  return out;
+  return market_dict(market);
 }
 
 // ---- estimates ----------------------------------------------------------------------------------
 
-ReturnSeries return_series(std::vector<std::string> assets,
-                           const py::array_t<std::int64_t, py::array::c_style |
-                                                               py::array::forcecast>& timestamps,
-                           Eigen::MatrixXd values, bool log_returns) {
-  ReturnSeries r;
-  r.assets = std::move(assets);
-  r.timestamps = timestamps_from(timestamps);
-  r.values = std::move(values);
-  r.kind = log_returns ? ReturnKind::kLog : ReturnKind::kSimple;
-  if (r.values.rows() != static_cast<Eigen::Index>(r.timestamps.size()) ||
-      r.values.cols() != static_cast<Eigen::Index>(r.assets.size())) {
-    raise(Status::invalid("returns: shape does not match the timestamps and assets"));
+// The estimator options of a Python call as keel::estimate_inputs' (keel/estimate/estimates.hpp),
+// set as the CLI's estimation_options does (apps/keel/estimation.cpp). An empty `mu` estimates
+// the mean without failing on it (expected_returns_optional), an empty `cov` the sample
+// covariance; `model` names the model the estimates are for (μ is optional when it needs none).
+EstimationOptions estimation_options(py::dict dict, const MissingPolicy& missing) {
+  Options o(std::move(dict), "estimate");
+  const auto mu_name = o.get<std::string>("mu", "");
+  const auto cov_name = o.get<std::string>("cov", "");
+  const auto psd_name = o.get<std::string>("psd_repair", "none");
+  const double span = o.get<double>("span", kNaN);
+  const double half_life = o.get<double>("half_life", kNaN);
+  const double lambda = o.get<double>("lambda", kNaN);
+  const double semicov_benchmark = o.get<double>("semicovariance_threshold", 0.0);
+  const double risk_free = o.get<double>("risk_free_rate", 0.0);
+  const double risk_aversion = o.get<double>("risk_aversion", 1.0);
+  const bool compounding = o.get<bool>("compounding", true);
+  const auto benchmark = o.get<std::string>("benchmark", "");
+  const auto market_caps = o.get<py::dict>("market_caps", py::dict());
+  const auto clean_name = o.get<std::string>("clean_returns", "none");
+  const int min_history = o.get<int>("min_history", 0);
+  const bool drop_short = o.get<bool>("drop_short_history", false);
+  const auto model = o.get<std::string>("model", "");
+  o.finish();
+
+  EstimationOptions e;
+  CovarianceOptions& cov = e.moments.covariance;
+  cov.method = take(parse_covariance_method(cov_name.empty() ? "sample" : cov_name));
+  auto repair = parse_psd_repair(psd_name == "spectral" ? "pyportfolioopt" : psd_name);
+  if (!repair) raise(repair.status().with_context("psd_repair"));
+  if (*repair != PsdRepair::kNone && !keeps_gaps(missing)) {
+    raise(Status::invalid(
+        "psd_repair applies to the pairwise covariance; pass missing='pairwise'"));
   }
-  return r;
+  cov.pairwise_repair.method = *repair;
+  cov.ewma_span = span;
+  cov.ewma_half_life = half_life;
+  cov.ewma_lambda = lambda;
+  cov.semicovariance_benchmark = semicov_benchmark;
+
+  ExpectedReturnOptions& mu = e.moments.expected_returns;
+  mu.method = take(parse_expected_return_method(mu_name.empty() ? "mean" : mu_name));
+  mu.risk_free_rate = risk_free;
+  mu.risk_aversion = risk_aversion;
+  mu.compounding = compounding;
+  if (mu.method == ExpectedReturnMethod::kEwma) {
+    mu.ewma_span = span;
+    mu.ewma_half_life = half_life;
+  }
+  e.expected_returns_optional =
+      mu_name.empty() ||
+      (!model.empty() && !needs_expected_returns(take(parse_portfolio_model(model))));
+
+  if (mu.method == ExpectedReturnMethod::kEquilibrium && market_caps.empty()) {
+    raise(Status::invalid("expected returns 'equilibrium' need market_caps (by asset)"));
+  }
+  std::vector<double> caps;  // by name, in the dict's order; aligned to the assets by the library
+  for (auto item : market_caps) {
+    e.market_caps.labels.push_back(item.first.cast<std::string>());
+    caps.push_back(item.second.cast<double>());
+  }
+  e.market_caps.values = Eigen::Map<const Eigen::VectorXd>(caps.data(),
+                                                           static_cast<Eigen::Index>(caps.size()));
+  e.market_caps_source = "market_caps";
+
+  auto cleaning = parse_return_cleaning(clean_name);
+  if (!cleaning) raise(cleaning.status().with_context("clean_returns"));
+  e.cleaning = *cleaning;
+  e.min_history = min_history;
+  e.short_history = drop_short ? ShortHistory::kDrop : ShortHistory::kError;
+  e.benchmark = benchmark;
+  return e;
 }
 
 py::dict covariance_diagnostics(const CovarianceDiagnostics& d) {
@@ -347,141 +377,35 @@ py::dict covariance_diagnostics(const CovarianceDiagnostics& d) {
   return out;
 }
 
-// History check, return cleaning, covariance and expected returns: the steps of the CLI's
-// estimate_all (apps/keel/estimation.cpp), in its order and with its defaults.
-// TODO(#17): call keel/estimate/estimates.hpp's entry point once it lands (branch frontdoor).
-py::dict estimate(std::vector<std::string> assets,
-                  const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>&
-                      timestamps,
-                  Eigen::MatrixXd values, double periods_per_year, py::dict options) {
-  Options o(std::move(options), "estimate");
-  const bool log_returns = o.get<bool>("log_returns", false);
-  const auto mu_name = o.get<std::string>("mu", "");
-  const auto cov_name = o.get<std::string>("cov", "");
-  const bool pairwise = o.get<bool>("pairwise", false);
-  const auto psd_name = o.get<std::string>("psd_repair", "none");
-  const double span = o.get<double>("span", kNaN);
-  const double half_life = o.get<double>("half_life", kNaN);
-  const double lambda = o.get<double>("lambda", kNaN);
-  const double semicov_benchmark = o.get<double>("semicovariance_threshold", 0.0);
-  const double risk_free = o.get<double>("risk_free_rate", 0.0);
-  const double risk_aversion = o.get<double>("risk_aversion", 1.0);
-  const bool compounding = o.get<bool>("compounding", true);
-  const auto benchmark = o.get<std::string>("benchmark", "");
-  const Eigen::VectorXd market_caps = o.get<Eigen::VectorXd>("market_caps", Eigen::VectorXd());
-  const auto clean_name = o.get<std::string>("clean_returns", "none");
-  const int min_history = o.get<int>("min_history", 0);
-  const bool drop_short = o.get<bool>("drop_short_history", false);
-  o.finish();
-  ReturnSeries returns = return_series(std::move(assets), timestamps, std::move(values),
-                                       log_returns);
-
-  std::vector<std::string> warnings;
-  Json repairs = Json::array();
-  std::optional<ExpectedReturns> mu;
-  std::optional<CovarianceEstimate> cov;
-  {
-    py::gil_scoped_release release;
-    // The history guard and the cleaning (docs/estimation.md).
-    auto cleaning = parse_return_cleaning(clean_name);
-    if (!cleaning) raise(cleaning.status().with_context("clean_returns"));
-    HistoryOptions history_options{
-        .min_returns = min_history,
-        .periods_per_year = periods_per_year,
-        .short_history = drop_short ? ShortHistory::kDrop : ShortHistory::kError};
-    auto history = take(check_history(returns, history_options));
-    for (const auto& r : history.repairs) {
-      repairs.push_back({{"action", "drop-asset"}, {"detail", r}});
-    }
-    warnings.insert(warnings.end(), history.warnings.begin(), history.warnings.end());
-    returns = std::move(history.returns);
-    auto cleaned = take(clean_returns(returns, *cleaning));
-    warnings.insert(warnings.end(), cleaned.warnings.begin(), cleaned.warnings.end());
-    for (const auto& c : cleaned.clipped) repairs.push_back(c.to_json());
-    returns = std::move(cleaned.returns);
-
-    const bool need_cov = !cov_name.empty() || mu_name == "equilibrium";
-    if (need_cov) {
-      CovarianceOptions c;
-      c.method = take(parse_covariance_method(cov_name.empty() ? "sample" : cov_name));
-      c.pairwise = pairwise;
-      auto repair = parse_psd_repair(psd_name == "spectral" ? "pyportfolioopt" : psd_name);
-      if (!repair) raise(repair.status().with_context("psd_repair"));
-      if (*repair != PsdRepair::kNone && !pairwise) {
-        raise(Status::invalid(
-            "psd_repair applies to the pairwise covariance; pass missing='pairwise'"));
-      }
-      c.pairwise_repair.method = *repair;
-      c.ewma_span = span;
-      c.ewma_half_life = half_life;
-      c.ewma_lambda = lambda;
-      if (c.method == CovarianceMethod::kEwma && std::isnan(span) && std::isnan(half_life) &&
-          std::isnan(lambda)) {
-        c.ewma_lambda = 0.94;  // RiskMetrics' daily decay, the CLI's default
-      }
-      c.semicovariance_benchmark = semicov_benchmark;
-      cov = take(estimate_covariance(returns, c));
-    }
-    if (!mu_name.empty()) {
-      ExpectedReturnOptions m;
-      m.method = take(parse_expected_return_method(mu_name));
-      m.periods_per_year = periods_per_year;
-      m.risk_free_rate = risk_free;
-      m.risk_aversion = risk_aversion;
-      m.compounding = compounding;
-      if (m.method == ExpectedReturnMethod::kEwma) {
-        m.ewma_span = span;
-        m.ewma_half_life = half_life;
-        if (std::isnan(span) && std::isnan(half_life)) m.ewma_span = 500;
-      }
-      if (!benchmark.empty()) {
-        Eigen::Index col = -1;
-        for (std::size_t j = 0; j < returns.assets.size(); ++j) {
-          if (returns.assets[j] == benchmark) col = static_cast<Eigen::Index>(j);
-        }
-        if (col < 0) {
-          raise(Status::invalid("benchmark '" + benchmark +
-                                "' is not among the assets; name one of the price columns"));
-        }
-        m.market_returns = returns.values.col(col);
-      }
-      if (m.method == ExpectedReturnMethod::kEquilibrium) {
-        if (market_caps.size() == 0) {
-          raise(Status::invalid("expected returns 'equilibrium' need market_caps (by asset)"));
-        }
-        if (market_caps.size() != static_cast<Eigen::Index>(returns.assets.size())) {
-          raise(Status::invalid("market_caps: one value per asset is needed"));
-        }
-        m.market_caps = market_caps;
-        m.equilibrium_covariance = cov->covariance;
-      }
-      mu = take(estimate_expected_returns(returns, m));
-    }
-  }
-  if (cov) {
-    const auto& d = cov->diagnostics;
-    warnings.insert(warnings.end(), d.warnings.begin(), d.warnings.end());
-    for (const auto& r : d.repairs) repairs.push_back({{"action", "covariance"}, {"detail", r}});
-  }
-  if (mu) warnings.insert(warnings.end(), mu->warnings.begin(), mu->warnings.end());
-
+// What Python reads of the estimates: the market they describe (short-history assets dropped,
+// returns cleaned), μ and Σ annualised (estimates.hpp's units contract; Σ per period too), the
+// warnings and the estimation step's repairs.
+py::dict estimates_dict(const MarketEstimates& est) {
   py::dict out;
-  out["assets"] = returns.assets;
-  out["return_timestamps"] = timestamps_to(returns.timestamps);
-  out["returns"] = returns.values;
-  out["warnings"] = warnings;
-  out["repairs_json"] = repairs.dump();
-  if (cov) {
-    out["covariance"] = cov->covariance;  // per period
-    out["covariance_diagnostics"] = covariance_diagnostics(cov->diagnostics);
-  }
-  if (mu) {
-    out["expected_returns"] = mu->annualised;
-    out["mu_shrinkage"] = mu->shrinkage;
-    out["betas"] = mu->betas;
-    out["observations"] = mu->observations;
-  }
+  out["market"] = market_dict(est.market);
+  out["warnings"] = est.warnings;
+  out["repairs_json"] = est.repairs_json().dump();
+  out["covariance"] = est.covariance.annualised;
+  out["covariance_per_period"] = est.covariance.per_period.covariance;
+  out["covariance_diagnostics"] = covariance_diagnostics(est.covariance.per_period.diagnostics);
+  out["expected_returns"] = est.expected_returns.annualised;
+  out["mu_shrinkage"] = est.expected_returns.shrinkage;
+  out["betas"] = est.expected_returns.betas;
+  out["observations"] = est.expected_returns.observations;
   return out;
+}
+
+MarketEstimates estimate(std::vector<std::string> assets, const TimestampArray& timestamps,
+                         Eigen::MatrixXd prices, const std::string& source, py::dict market,
+                         py::dict options) {
+  const MarketOptions market_opts = market_options(std::move(market));
+  const EstimationOptions estimation_opts =
+      estimation_options(std::move(options), market_opts.missing);
+  auto ts = timestamps_from(timestamps);
+  py::gil_scoped_release release;
+  return take(estimate_inputs(table_market(std::move(assets), std::move(ts), prices, source,
+                                           market_opts),
+                              estimation_opts));
 }
 
 // ---- optimize -----------------------------------------------------------------------------------
@@ -570,12 +494,8 @@ py::dict hrp_weights(const Eigen::MatrixXd& covariance, const Eigen::MatrixXd& c
   return out;
 }
 
-// One model on annualised inputs through optimize_portfolio (keel/optimize/model.hpp), with the
-// model options the CLI's make_model_spec sets (apps/keel/model_config.cpp). Returns the result's
-// JSON document (docs/architecture.md section 3) and the weights.
-py::tuple optimize(std::vector<std::string> assets, Eigen::VectorXd expected_returns,
-                   Eigen::MatrixXd covariance, Eigen::MatrixXd scenarios, double periods_per_year,
-                   Eigen::VectorXd market_caps, const std::string& model, py::dict options) {
+// The model and its options as the CLI's make_model_spec sets them (apps/keel/model_config.cpp).
+ModelSpec model_spec(const std::string& model, py::dict options) {
   Options o(std::move(options), "optimize");
   ModelSpec spec;
   spec.model = take(parse_portfolio_model(model));
@@ -602,14 +522,11 @@ py::tuple optimize(std::vector<std::string> assets, Eigen::VectorXd expected_ret
   }
   spec.risk_budgeting.budgets = o.get<Eigen::VectorXd>("budgets", Eigen::VectorXd());
   o.finish();
+  return spec;
+}
 
-  ModelInputs inputs;
-  inputs.assets = std::move(assets);
-  inputs.expected_returns = std::move(expected_returns);
-  inputs.covariance = std::move(covariance);
-  inputs.scenarios = std::move(scenarios);
-  inputs.periods_per_year = periods_per_year;
-  inputs.market_caps = std::move(market_caps);
+// optimize_portfolio's result as its JSON document (docs/architecture.md section 3) and weights.
+py::tuple optimized(const ModelInputs& inputs, const ModelSpec& spec) {
   std::string document;
   Eigen::VectorXd weights;
   {
@@ -619,6 +536,38 @@ py::tuple optimize(std::vector<std::string> assets, Eigen::VectorXd expected_ret
     weights = result.weights;
   }
   return py::make_tuple(document, weights);
+}
+
+// One model on given annualised inputs through optimize_portfolio (keel/optimize/model.hpp).
+py::tuple optimize(std::vector<std::string> assets, Eigen::VectorXd expected_returns,
+                   Eigen::MatrixXd covariance, double periods_per_year,
+                   Eigen::VectorXd market_caps, const std::string& model, py::dict options) {
+  const ModelSpec spec = model_spec(model, std::move(options));
+  ModelInputs inputs;
+  inputs.assets = std::move(assets);
+  inputs.expected_returns = std::move(expected_returns);
+  inputs.covariance = std::move(covariance);
+  inputs.periods_per_year = periods_per_year;
+  inputs.market_caps = std::move(market_caps);
+  return optimized(inputs, spec);
+}
+
+// One model on a price table's estimates, as `keel optimize --prices` runs it
+// (apps/keel/verb_optimize.cpp's model_inputs): make_model_inputs, and for hrp/herc/nco under a
+// policy that keeps gaps the pairwise-complete correlation.
+py::tuple optimize_estimates(const MarketEstimates& est, const std::string& model,
+                             py::dict options) {
+  const ModelSpec spec = model_spec(model, std::move(options));
+  ModelInputs inputs = make_model_inputs(est);
+  if (keeps_gaps(est.market.missing) &&
+      (spec.model == PortfolioModel::kHrp || spec.model == PortfolioModel::kHerc ||
+       spec.model == PortfolioModel::kNco)) {
+    // pandas' DataFrame.corr() over each pair's overlap, as PyPortfolioOpt clusters on; the
+    // correlation of the pairwise covariance differs on ragged histories (docs/hierarchical.md).
+    py::gil_scoped_release release;
+    inputs.correlation = take(pairwise_correlation(est.market.returns));
+  }
+  return optimized(inputs, spec);
 }
 
 // ---- risk ---------------------------------------------------------------------------------------
@@ -697,14 +646,19 @@ PYBIND11_MODULE(_keel, m) {
 
   m.def("prepare_market", &prepare_market, py::arg("assets"), py::arg("timestamps"),
         py::arg("prices"), py::arg("source"), py::arg("options"));
-  m.def("estimate", &estimate, py::arg("assets"), py::arg("timestamps"), py::arg("returns"),
-        py::arg("periods_per_year"), py::arg("options"));
+  py::class_<keel::MarketEstimates>(m, "Estimates",
+                                    "keel::estimate_inputs' result (keel/estimate/estimates.hpp).")
+      .def("to_dict", &estimates_dict);
+  m.def("estimate", &estimate, py::arg("assets"), py::arg("timestamps"), py::arg("prices"),
+        py::arg("source"), py::arg("market"), py::arg("options"));
   m.def("optimize", &optimize, py::arg("assets"), py::arg("expected_returns"),
-        py::arg("covariance"), py::arg("scenarios"), py::arg("periods_per_year"),
-        py::arg("market_caps"), py::arg("model"), py::arg("options"));
+        py::arg("covariance"), py::arg("periods_per_year"), py::arg("market_caps"),
+        py::arg("model"), py::arg("options"));
+  m.def("optimize_estimates", &optimize_estimates, py::arg("estimates"), py::arg("model"),
+        py::arg("options"));
   m.def(
       "infer_frequency",
-      [](const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& timestamps) {
+      [](const TimestampArray& timestamps) {
         auto ts = timestamps_from(timestamps);
         auto info = take(keel::infer_frequency(ts));
         return py::make_tuple(info.periods_per_year, info.label);

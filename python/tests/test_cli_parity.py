@@ -28,14 +28,18 @@ CASES = [
       "-0.2,0.6"]),
     (dict(model="min-variance", constraints={"max_weight": 0.1}),  # infeasible: 6 × 0.1 < 1
      ["--model", "min-variance", "--max-weight", "0.1"]),
+    # Ragged history kept: hrp clusters on the pairwise-complete correlation, and the mean that
+    # hrp does not need is skipped with a warning, in both.
+    (dict(model="hrp", missing="pairwise"), ["--model", "hrp", "--missing", "pairwise"]),
 ]
 
 
-@pytest.mark.parametrize("kwargs,flags", CASES, ids=["max-sharpe", "drop-rows", "hrp", "efficient-risk", "infeasible"])
+@pytest.mark.parametrize("kwargs,flags", CASES, ids=["max-sharpe", "drop-rows", "hrp", "efficient-risk",
+                                                     "infeasible", "hrp-pairwise"])
 def test_same_answer_as_the_cli(tmp_path, keel_cli, kwargs, flags):
     prices = simulated_prices(days=500, seed=11)
     prices.iloc[:40, 4] = np.nan  # XRP listed later (drop-rows case; others keep it complete)
-    if kwargs.get("missing") != "drop-rows":
+    if kwargs.get("missing") not in ("drop-rows", "pairwise"):
         prices = prices.iloc[40:]
     path = tmp_path / "prices.csv"
     prices.to_csv(path, index_label="date", float_format="%.17g", date_format="%Y-%m-%d")

@@ -231,74 +231,43 @@ Status out_of_order(const std::string& path, int line, Timestamp t, int previous
       ascending ? "oldest first" : "newest first", count));
 }
 
-// Orders rows by timestamp and resolves duplicate timestamps; returns the rows to keep, ascending.
-Result<std::vector<std::size_t>> order_rows(const std::vector<Timestamp>& ts,
-                                            const std::vector<int>& lines, const std::string& path,
-                                            const ReadOptions& options,
-                                            std::vector<std::string>& notes) {
-  const DuplicateTimestampPolicy policy = options.duplicates;
-  const std::size_t n = ts.size();
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::size_t ups = 0;
-  std::size_t downs = 0;
-  std::size_t first_up = n;  // first i with ts[i] < ts[i + 1]
-  std::size_t first_down = n;
-  for (std::size_t i = 0; i + 1 < n; ++i) {
-    if (ts[i] < ts[i + 1]) {
-      if (ups++ == 0) first_up = i;
-    }
-    if (ts[i] > ts[i + 1]) {
-      if (downs++ == 0) first_down = i;
-    }
+// order_rows() with the reader's errors and notes, which name the file's lines and the
+// command-line flags; returns the rows to keep, ascending.
+Result<std::vector<std::size_t>> order_file_rows(const std::vector<Timestamp>& ts,
+                                                 const std::vector<int>& lines,
+                                                 const std::string& path,
+                                                 const ReadOptions& options,
+                                                 std::vector<std::string>& notes) {
+  RowOrder order = order_rows(ts, options.duplicates);
+  // Duplicates first, so that a duplicated row is reported as such even when it also breaks the
+  // order.
+  if (order.duplicates > 0 && options.duplicates == DuplicateTimestampPolicy::kError) {
+    return Status::invalid(fmt::format(
+        "{}:{}: duplicate timestamp {} (also on line {}); keep one row per timestamp with "
+        "--duplicates keep-first|keep-last or remove the duplicated rows",
+        path, lines[order.first_duplicate[1]], format_timestamp(ts[order.first_duplicate[0]]),
+        lines[order.first_duplicate[0]]));
   }
-  if (downs > 0) {
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return ts[a] < ts[b]; });
-  }
-  std::vector<std::size_t> keep;
-  keep.reserve(n);
-  std::size_t duplicates = 0;
-  std::size_t i = 0;
-  Timestamp first_duplicate = 0;
-  while (i < n) {
-    std::size_t j = i + 1;
-    while (j < n && ts[order[j]] == ts[order[i]]) ++j;
-    if (j - i > 1) {
-      if (duplicates == 0) first_duplicate = ts[order[i]];
-      if (policy == DuplicateTimestampPolicy::kError) {
-        return Status::invalid(fmt::format(
-            "{}:{}: duplicate timestamp {} (also on line {}); keep one row per timestamp with "
-            "--duplicates keep-first|keep-last or remove the duplicated rows",
-            path, lines[order[i + 1]], format_timestamp(ts[order[i]]), lines[order[i]]));
-      }
-      duplicates += j - i - 1;
-    }
-    keep.push_back(policy == DuplicateTimestampPolicy::kKeepLast ? order[j - 1] : order[i]);
-    i = j;
-  }
-  // Checked after duplicates, so that a duplicated row is reported as such even when it also
-  // breaks the order.
-  if (ups > 0 && downs > 0) {
+  if (order.out_of_order > 0) {
+    const std::size_t at = order.first_out_of_order;
     if (!options.sort) {
-      const bool ascending = ups >= downs;
-      const std::size_t at = ascending ? first_down : first_up;
-      return out_of_order(path, lines[at + 1], ts[at + 1], lines[at], ts[at], ascending,
-                          std::min(ups, downs), std::string());
+      return out_of_order(path, lines[at], ts[at], lines[at - 1], ts[at - 1],
+                          order.mostly_ascending, order.out_of_order, std::string());
     }
     notes.push_back(fmt::format(
         "{}: {} rows were out of time order (the file is neither ascending nor descending); "
         "all rows were sorted by timestamp (--sort)",
-        path, std::min(ups, downs)));
+        path, order.out_of_order));
   }
-  if (duplicates > 0) {
+  if (order.duplicates > 0) {
     notes.push_back(fmt::format(
         "{}: dropped {} rows with a duplicate timestamp, keeping the {} row in file order (first "
         "duplicated timestamp {})",
-        path, duplicates, policy == DuplicateTimestampPolicy::kKeepLast ? "last" : "first",
-        format_timestamp(first_duplicate)));
+        path, order.duplicates,
+        options.duplicates == DuplicateTimestampPolicy::kKeepLast ? "last" : "first",
+        format_timestamp(ts[order.first_duplicate[0]])));
   }
-  return keep;
+  return std::move(order.keep);
 }
 
 Result<PricePanel> Parser::read_wide() {
@@ -388,7 +357,7 @@ Result<PricePanel> Parser::read_wide() {
         "{}the file has a header but no data rows; expected one row per date after the header",
         at(header_line_)));
   }
-  auto keep = order_rows(ts, line_numbers, path_, options_, panel.notes);
+  auto keep = order_file_rows(ts, line_numbers, path_, options_, panel.notes);
   if (!keep) return keep.status();
   const auto rows = static_cast<Eigen::Index>(keep->size());
   panel.prices.resize(rows, static_cast<Eigen::Index>(n_assets));
@@ -631,6 +600,45 @@ Result<DuplicateTimestampPolicy> parse_duplicate_policy(std::string_view name) {
   if (name == "keep-last") return DuplicateTimestampPolicy::kKeepLast;
   return Status::invalid(fmt::format(
       "unknown duplicate-timestamp policy '{}'; use error, keep-first or keep-last", name));
+}
+
+RowOrder order_rows(const std::vector<Timestamp>& timestamps,
+                    DuplicateTimestampPolicy duplicates) {
+  const std::vector<Timestamp>& ts = timestamps;
+  const std::size_t n = ts.size();
+  RowOrder out;
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::size_t ups = 0;
+  std::size_t downs = 0;
+  std::size_t first_up = n;  // first i with ts[i] < ts[i + 1]
+  std::size_t first_down = n;
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    if (ts[i] < ts[i + 1] && ups++ == 0) first_up = i;
+    if (ts[i] > ts[i + 1] && downs++ == 0) first_down = i;
+  }
+  if (downs > 0) {
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return ts[a] < ts[b]; });
+  }
+  out.keep.reserve(n);
+  for (std::size_t i = 0; i < n;) {
+    std::size_t j = i + 1;
+    while (j < n && ts[order[j]] == ts[order[i]]) ++j;
+    if (j - i > 1) {
+      if (out.duplicates == 0) out.first_duplicate = {order[i], order[i + 1]};
+      out.duplicates += j - i - 1;
+    }
+    out.keep.push_back(duplicates == DuplicateTimestampPolicy::kKeepLast ? order[j - 1]
+                                                                         : order[i]);
+    i = j;
+  }
+  if (ups > 0 && downs > 0) {
+    out.out_of_order = std::min(ups, downs);
+    out.mostly_ascending = ups >= downs;
+    out.first_out_of_order = (out.mostly_ascending ? first_down : first_up) + 1;
+  }
+  return out;
 }
 
 }  // namespace keel

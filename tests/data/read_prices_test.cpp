@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
+#include <vector>
 
 #include "data/test_files.hpp"
 
@@ -401,6 +403,43 @@ TEST(ReadLong, ErrorsNameLineAssetAndDate) {
       read_prices(dir.write("m.csv", "date,symbol,close\n2024-01-01,A,1\n2024-01-01,B,\n"));
   ASSERT_FALSE(all_missing.is_ok());
   EXPECT_TRUE(contains(all_missing.status().message(), "asset 'B' has no price"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// order_rows: the reader's row rules on timestamps already parsed (a DataFrame's index).
+
+TEST(OrderRows, AscendingAndNewestFirstNeedNoSort) {
+  const RowOrder up = order_rows({10, 20, 30}, DuplicateTimestampPolicy::kError);
+  EXPECT_EQ(up.keep, (std::vector<std::size_t>{0, 1, 2}));
+  EXPECT_EQ(up.out_of_order, 0U);
+  EXPECT_EQ(up.duplicates, 0U);
+  const RowOrder down = order_rows({30, 20, 10}, DuplicateTimestampPolicy::kError);
+  EXPECT_EQ(down.keep, (std::vector<std::size_t>{2, 1, 0}));
+  EXPECT_EQ(down.out_of_order, 0U);
+}
+
+TEST(OrderRows, NamesTheFirstRowAgainstTheMajorityDirection) {
+  // Steps: up, down (row 2 breaks), up, up → 3 ups, 1 down.
+  const RowOrder o = order_rows({10, 30, 20, 40, 50}, DuplicateTimestampPolicy::kError);
+  EXPECT_EQ(o.out_of_order, 1U);
+  EXPECT_TRUE(o.mostly_ascending);
+  EXPECT_EQ(o.first_out_of_order, 2U);
+  EXPECT_EQ(o.keep, (std::vector<std::size_t>{0, 2, 1, 3, 4}));
+  // Mostly newest first: the first step up (row 2) breaks it.
+  const RowOrder d = order_rows({50, 40, 45, 20, 10}, DuplicateTimestampPolicy::kError);
+  EXPECT_FALSE(d.mostly_ascending);
+  EXPECT_EQ(d.first_out_of_order, 2U);
+}
+
+TEST(OrderRows, DuplicatesKeepFirstOrLastInTableOrder) {
+  // Timestamp 20 on rows 1 and 3 (the earliest repeated one), 30 on rows 2 and 4.
+  const std::vector<Timestamp> ts{10, 20, 30, 20, 30};
+  const RowOrder first = order_rows(ts, DuplicateTimestampPolicy::kKeepFirst);
+  EXPECT_EQ(first.keep, (std::vector<std::size_t>{0, 1, 2}));
+  EXPECT_EQ(first.duplicates, 2U);
+  EXPECT_EQ(first.first_duplicate, (std::array<std::size_t, 2>{1, 3}));
+  const RowOrder last = order_rows(ts, DuplicateTimestampPolicy::kKeepLast);
+  EXPECT_EQ(last.keep, (std::vector<std::size_t>{0, 3, 4}));
 }
 
 }  // namespace

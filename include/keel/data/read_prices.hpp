@@ -38,9 +38,12 @@
 // volume, duplicate timestamp (see duplicates), rows out of time order (see sort), an asset
 // without a single price.
 
+#include <array>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "keel/core/result.hpp"
 #include "keel/data/price_panel.hpp"
@@ -86,6 +89,26 @@ Result<PricePanel> read_prices(const std::string& path, const ReadOptions& optio
 // they are seconds, below 1e14 milliseconds, below 1e17 microseconds, else nanoseconds. Fractions
 // of a second are dropped (milliseconds are rounded to the nearest second).
 std::optional<Timestamp> parse_timestamp(std::string_view text);
+
+// The reader's rules for the order of rows, for a table whose timestamps are already parsed (the
+// Python package's DataFrames go through them as files do): the rows kept run ascending in time;
+// rows newest-first are reversed (a common export order, not reported); rows in neither order are
+// sorted (stable), which ReadOptions::sort must allow; of rows sharing a timestamp the first in
+// table order is kept, or the last with kKeepLast (kError: the caller refuses them). The caller
+// words the errors and notes: a file names its lines and the command-line flags, a DataFrame its
+// rows and keyword arguments.
+struct RowOrder {
+  std::vector<std::size_t> keep;  // the rows kept, ascending in time, one per timestamp
+  // Rows in neither order: the smaller of the numbers of steps up and down in time; 0 when the
+  // rows run ascending or descending.
+  std::size_t out_of_order = 0;
+  bool mostly_ascending = true;        // the direction most steps take (ties: ascending)
+  std::size_t first_out_of_order = 0;  // with out_of_order: the first row (≥ 1) against it
+  std::size_t duplicates = 0;          // rows dropped for a timestamp already kept
+  // With duplicates: the first two rows, in table order, of the earliest repeated timestamp.
+  std::array<std::size_t, 2> first_duplicate{};
+};
+RowOrder order_rows(const std::vector<Timestamp>& timestamps, DuplicateTimestampPolicy duplicates);
 
 // Parses the duplicate policy names "error", "keep-first", "keep-last".
 Result<DuplicateTimestampPolicy> parse_duplicate_policy(std::string_view name);
