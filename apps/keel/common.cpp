@@ -2,6 +2,9 @@
 
 #include <fstream>
 #include <iostream>
+#include <sstream>
+
+#include "keel/core/file_output.hpp"
 
 namespace keel::cli {
 
@@ -100,15 +103,9 @@ void add_output_options(CLI::App& command, OutputOptions& options,
 }
 
 Status write_json_file(const Json& document, const std::string& path) {
-  std::ofstream out(path);
-  if (!out) {
-    return Status::invalid("cannot write '" + path +
-                           "': check that the folder exists and is writable");
-  }
-  write_json(document, out);
-  out.close();
-  if (!out) return Status::internal("writing '" + path + "' failed");
-  return Status::ok();
+  std::ostringstream text;
+  write_json(document, text);
+  return write_file_atomically(path, text.str());
 }
 
 int emit(const Json& document, const std::function<void(std::ostream&)>& print_table,

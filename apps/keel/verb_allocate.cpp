@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common.hpp"
+#include "keel/core/file_output.hpp"
 #include "keel/core/table.hpp"
 #include "keel/data/labeled_csv.hpp"
 #include "keel/data/metadata.hpp"
@@ -419,16 +420,15 @@ int run_allocate(const AllocateArgs& args) {
 
   const bool have = result->has_allocation();
   if (have && !args.write_holdings.empty()) {
-    std::ofstream out(args.write_holdings);
+    std::ostringstream out;
     out << "asset,quantity\n";
     for (Eigen::Index i = 0; i < n; ++i) {
       out << in.assets[static_cast<std::size_t>(i)] << ','
           << format_quantity(result->quantities[i], in.rules[static_cast<std::size_t>(i)].lot_size)
           << '\n';
     }
-    if (!out) {
-      return report_error(Status::invalid("cannot write --write-holdings " + args.write_holdings));
-    }
+    const Status written = write_file_atomically(args.write_holdings, out.str());
+    if (!written) return report_error(written.with_context("--write-holdings"));
   }
   auto print_table = [&](std::ostream& out) {
     out << "Allocation (" << to_string(result->method) << ", " << to_string(result->status)
@@ -468,12 +468,11 @@ int run_allocate(const AllocateArgs& args) {
        args.output.output.substr(args.output.output.size() - 4) == ".csv")) {
     if (have) {
       if (!args.output.output.empty()) {
-        std::ofstream file(args.output.output);
+        std::ostringstream file;
         const Status s = write_trades_csv(in, *result, file);
-        if (!s || !file) {
-          return report_error(
-              Status::invalid("cannot write the trade list to " + args.output.output));
-        }
+        if (!s) return report_error(s);
+        const Status written = write_file_atomically(args.output.output, file.str());
+        if (!written) return report_error(written.with_context("the trade list"));
         if (args.output.format != "csv") print_table(std::cout);
       } else {
         const Status s = write_trades_csv(in, *result, std::cout);

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -191,6 +192,29 @@ TEST_F(CliInputs, RiskHeadlinesTheCompoundedDrawdown) {
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_TRUE(contains(table.out, "max drawdown 75.00%")) << table.out;
   EXPECT_TRUE(contains(table.out, "uncompounded")) << table.out;
+}
+
+TEST_F(CliInputs, OutputFilesAreWrittenWholeOrNotAtAll) {
+  const std::string w = write("w.csv", "asset,weight\nBTC,0.5\nETH,0.5\n");
+  // An output folder that does not exist: exit 2 naming the path, nothing written.
+  const std::string missing = dir_.file("no-such-folder/out.json");
+  const auto r = risk("--weights '" + w + "' -o '" + missing + "'");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, missing)) << r.err;
+  EXPECT_TRUE(contains(r.err, "does not exist")) << r.err;
+  // A good run replaces the previous file whole and leaves no temporary file beside it.
+  const std::string out = dir_.file("out.json");
+  write("out.json", "previous");
+  const auto ok = risk("--weights '" + w + "' -o '" + out + "'");
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  std::ifstream in(out);
+  const auto doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  EXPECT_FALSE(doc.is_discarded());
+  EXPECT_TRUE(doc.contains("cvar"));
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+    EXPECT_EQ(entry.path().filename().string().find(".keel-"), std::string::npos)
+        << "temporary file left: " << entry.path();
+  }
 }
 
 TEST_F(CliInputs, ShuffledPricesNeedSortWhichIsRecorded) {
