@@ -57,11 +57,11 @@ Result<Report> risk_report(const RiskReportInput& input) {
   const double ppy = input.periods_per_year;
   const std::string period = internal::period_name(ppy);
 
-  auto summary = performance_summary(simple, {.periods_per_year = ppy, .risk_free_rate = 0.0});
+  auto summary = performance_summary(
+      simple,
+      {.periods_per_year = ppy, .risk_free_rate = 0.0, .drawdown_confidence = input.confidence});
   if (!summary) return summary.status().with_context("risk report");
-  auto compounded = drawdowns(
-      simple, DrawdownOptions{.kind = DrawdownKind::kCompounded, .confidence = input.confidence});
-  if (!compounded) return compounded.status().with_context("risk report (compounded drawdowns)");
+  const DrawdownSummary* compounded = &summary->drawdown;
   auto uncompounded = drawdowns(
       simple, DrawdownOptions{.kind = DrawdownKind::kUncompounded, .confidence = input.confidence});
   if (!uncompounded) return uncompounded.status().with_context("risk report (drawdowns)");

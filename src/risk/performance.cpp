@@ -47,7 +47,8 @@ Result<double> downside_deviation(Eigen::Ref<const Eigen::VectorXd> returns,
 Result<PerformanceSummary> performance_summary(Eigen::Ref<const Eigen::VectorXd> returns,
                                                const PerformanceOptions& options) {
   KEEL_RETURN_IF_ERROR(options.validate());
-  auto dd = drawdowns(returns, {.kind = DrawdownKind::kCompounded, .confidence = 0.95});
+  auto dd = drawdowns(
+      returns, {.kind = DrawdownKind::kCompounded, .confidence = options.drawdown_confidence});
   if (!dd) return dd.status();  // also checks T ≥ 1 and finiteness
   const double ppy = options.periods_per_year;
   PerformanceSummary s;

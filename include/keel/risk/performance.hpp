@@ -35,6 +35,8 @@ struct PerformanceOptions {
   double periods_per_year = 0.0;
   // Annual risk-free rate (simple, fraction) of Sharpe and Sortino. Default 0.
   double risk_free_rate = 0.0;
+  // Confidence of the drawdown's CDaR, in (0, 1). Default 0.95.
+  double drawdown_confidence = 0.95;
   Status validate() const;
 };
 
@@ -48,7 +50,7 @@ struct PerformanceSummary {
   double sharpe = 0.0;
   double sortino = 0.0;
   double calmar = 0.0;
-  DrawdownSummary drawdown;  // compounded, CDaR at 95%
+  DrawdownSummary drawdown;  // compounded, CDaR at drawdown_confidence
 };
 
 // The statistics above of T ≥ 1 finite per-period returns.
