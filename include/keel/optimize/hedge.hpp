@@ -1,0 +1,91 @@
+#pragma once
+// The hedge optimiser (docs/positions.md, `keel hedge`): quantities q of m candidate hedge
+// instruments that minimise the conditional value-at-risk of a book's scenario P&L after hedging,
+//
+//   P&L_s(q) = b_s + Σ_j H_sj q_j − Σ_j c_j |q_j|,
+//
+// where b (S) is the book's P&L in scenario s, H (S × m) the P&L of one unit of each instrument in
+// each scenario (fully revalued, funding and decay included), and c_j the cost of trading one
+// unit (fee and half-spread, quote currency). CVaR at α is minimised exactly by the
+// Rockafellar–Uryasev (2000) linear program,
+//
+//   min  ζ + 1/((1−α) S) Σ_s u_s
+//   s.t. u_s ≥ −P&L_s(q) − ζ,  u_s ≥ 0,  q = q⁺ − q⁻,  |q_j| = q⁺_j + q⁻_j,
+//        lower_j ≤ q_j ≤ upper_j,
+//        Σ_j premium_j q_j ≤ premium budget        (net premium paid; sold options receive)
+//        Σ_j margin_j |q_j| ≤ margin budget
+//        lo_k ≤ a_k + Σ_j G_kj q_j ≤ hi_k            (greek targets: net delta, vega, ...)
+//
+// which stays linear because every scenario P&L is linear in q (the nonlinearity of options is in
+// H, from revaluation, not in q). Solved with COIN-OR Clp. The variance objective minimises the
+// sample variance of P&L(q) − cost instead, as a dense convex QP over the same constraints.
+
+#include <Eigen/Core>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "keel/core/result.hpp"
+#include "keel/core/solve_status.hpp"
+
+namespace keel {
+
+enum class HedgeObjective {
+  kCvar,      // conditional value-at-risk (expected shortfall) at `confidence`
+  kVariance,  // sample variance of the hedged P&L (trading costs enter as a linear penalty)
+};
+
+// A linear target on the hedged book: lower ≤ base + Σ_j coefficients_j q_j ≤ upper (a net delta
+// in coins, a net vega...). `name` appears in errors and results.
+struct HedgeTarget {
+  std::string name;
+  double base = 0.0;
+  std::vector<double> coefficients;  // one per instrument
+  double lower = -std::numeric_limits<double>::infinity();
+  double upper = std::numeric_limits<double>::infinity();
+};
+
+struct HedgeProblem {
+  Eigen::VectorXd book_pnl;        // b: S scenario P&L of the book (quote currency)
+  Eigen::MatrixXd instrument_pnl;  // H: S × m P&L per unit of each instrument
+  std::vector<std::string> names;  // m instrument names, for messages
+  Eigen::VectorXd unit_cost;       // c ≥ 0 (m): cost of trading one unit, quote; empty = 0
+  Eigen::VectorXd lower;           // m bounds on q (may be −inf / +inf); empty = unbounded
+  Eigen::VectorXd upper;
+  Eigen::VectorXd premium;  // m: premium paid per unit bought (options); empty = none
+  double premium_budget = std::numeric_limits<double>::infinity();
+  Eigen::VectorXd margin;  // m: margin per unit of |q|; empty = none
+  double margin_budget = std::numeric_limits<double>::infinity();
+  std::vector<HedgeTarget> targets;
+
+  // Sizes agree, values finite (bounds may be infinite), costs and margins ≥ 0, lower ≤ upper.
+  Status validate() const;
+};
+
+struct HedgeOptions {
+  HedgeObjective objective = HedgeObjective::kCvar;
+  // CVaR confidence α in (0, 1). Default 0.95.
+  double confidence = 0.95;
+  // Wall-clock limit of the solve in seconds (> 0). Default 60.
+  double time_limit_s = 60.0;
+
+  Status validate() const;
+};
+
+struct HedgeResult {
+  SolveStatus status = SolveStatus::kNumericalError;
+  Eigen::VectorXd quantities;         // q, m
+  double objective = 0.0;             // CVaR (quote currency, loss positive) or variance of the P&L
+  double cost = 0.0;                  // Σ c_j |q_j|
+  double premium = 0.0;               // Σ premium_j q_j
+  double margin = 0.0;                // Σ margin_j |q_j|
+  Eigen::VectorXd hedged_pnl;         // S: b + H q − cost
+  std::vector<double> target_values;  // base + G q per target
+  std::string message;                // why, when the status is not optimal
+};
+
+// Solves the hedge problem. A call error for an invalid problem or options; an infeasible
+// constraint set is a result with status kInfeasible and a message naming the limits.
+Result<HedgeResult> optimize_hedge(const HedgeProblem& problem, const HedgeOptions& options);
+
+}  // namespace keel
