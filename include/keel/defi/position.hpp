@@ -88,6 +88,10 @@ struct PerpPosition {
   double margin = 0.0;
   MarginMode margin_mode = MarginMode::kIsolated;
   double maintenance_margin_rate = 0.005;  // of position notional
+  // Binance's "maintenance amount" (cum) of the position's margin tier, in the margin currency:
+  // maintenance margin = notional × maintenance_margin_rate − maintenance_amount. Default 0 (a
+  // single flat rate); ≥ 0.
+  double maintenance_amount = 0.0;
   // Funding: a constant rate per funding interval (e.g. 0.0001 per 8 h), or a series named by
   // funding_series (read by the caller); longs pay a positive rate.
   double funding_rate = 0.0;
