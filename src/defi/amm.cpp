@@ -50,13 +50,13 @@ double cp_divergence_loss(double price_ratio) {
   return 2.0 * std::sqrt(price_ratio) / (1.0 + price_ratio) - 1.0;
 }
 
-double price_at_tick(double tick) { return std::exp(tick * std::log(kTickBase)); }
+double price_at_tick(double tick) { return std::exp(tick * kLogTickBase); }
 
-double sqrt_price_at_tick(double tick) { return std::exp(0.5 * tick * std::log(kTickBase)); }
+double sqrt_price_at_tick(double tick) { return std::exp(0.5 * tick * kLogTickBase); }
 
 int tick_at_price(double price) {
   if (!(price > 0.0) || std::isinf(price)) return 0;
-  int tick = static_cast<int>(std::floor(std::log(price) / std::log(kTickBase)));
+  int tick = static_cast<int>(std::floor(std::log(price) / kLogTickBase));
   // The log quotient can land a hair off an exact tick; step so that price(tick) <= price <
   // price(tick + 1) holds in the same arithmetic price_at_tick uses.
   while (price_at_tick(tick) > price) --tick;

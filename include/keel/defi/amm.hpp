@@ -40,6 +40,9 @@ namespace keel::amm {
 inline constexpr double kQ96 = 79228162514264337593543950336.0;
 // Uniswap v3 ticks: P(tick) = 1.0001^tick, tick in [kMinTick, kMaxTick] (TickMath.sol).
 inline constexpr double kTickBase = 1.0001;
+// ln(1.0001) to double precision. Not std::log(1.0001): the double nearest 1.0001 is off by
+// ~1e-17, which is 1e-13 relative in the logarithm and 5e-12 in the price at the extreme ticks.
+inline constexpr double kLogTickBase = 9.9995000333308335333e-05;
 inline constexpr int kMinTick = -887272;
 inline constexpr int kMaxTick = 887272;
 

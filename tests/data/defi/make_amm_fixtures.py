@@ -116,7 +116,10 @@ def elsts_examples():
                      "expected_amount1": 5076.10},
         "example2": {"price": 2000.0, "price_upper": 3000.0, "amount0": 2.0, "amount1": 4000.0,
                      "expected_price_lower": 1333.33},
-        "example3": {"new_price": 2500.0, "expected_amount0": 0.85, "expected_amount1": 6572.89},
+        # Example 3 continues from the printed p_a = 1333.33 (not the unrounded 1333.333...): with
+        # it, L = min(Lx, Ly) = Ly and y = 6572.886 -> 6572.89; the unrounded p_a gives 6572.900.
+        "example3": {"new_price": 2500.0, "price_lower_used": 1333.33, "expected_amount0": 0.85,
+                     "expected_amount1": 6572.89},
         "tolerance": 0.005,
     }
 
@@ -305,10 +308,14 @@ def eth_hourly():
     last = times[-1]
     first = last - 365 * 24 * 3600
     kept = [(t, rows[t]) for t in times if t > first]
+    import datetime
+    span = " to ".join(datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime(
+        "%Y-%m-%d %H:%M") for t in (kept[0][0], kept[-1][0]))
     with open(os.path.join(HERE, "eth_hourly_close.csv"), "w") as f:
-        f.write("# Binance ETH/USDT hourly closes, last 365 days of "
-                "crypto_binance_hourly_cdd/Binance_ETHUSDT_1h.csv.gz (sorted by time, duplicate "
-                "hours and non-positive closes dropped) by make_amm_fixtures.py\n")
+        f.write(f"# Binance ETH/USDT hourly closes, the rows of the last 365 days of "
+                f"crypto_binance_hourly_cdd/Binance_ETHUSDT_1h.csv.gz ({len(kept)} bars, {span} "
+                f"UTC; the export has gaps), sorted by time, duplicate hours and non-positive "
+                f"closes dropped, by make_amm_fixtures.py\n")
         f.write("unix_s,close\n")
         for t, c in kept:
             f.write(f"{t},{c!r}\n")
