@@ -270,6 +270,7 @@ TEST(Lvr, DiscreteIdentityAndSign) {
 // Exit probability.
 
 TEST(ExitProbability, LimitsAndMonotonicity) {
+  const auto cdf = [](double z) { return 0.5 * std::erfc(-z / std::numbers::sqrt2); };
   EXPECT_EQ(amm::range_exit_probability(1000.0, 1500.0, 2500.0, 0.8, 0.1), 1.0);
   EXPECT_EQ(amm::range_exit_probability(2000.0, 1500.0, 2500.0, 0.0, 0.1), 0.0);
   EXPECT_EQ(amm::range_exit_probability(2000.0, 1500.0, 2500.0, 0.8, 0.0), 0.0);
@@ -281,6 +282,16 @@ TEST(ExitProbability, LimitsAndMonotonicity) {
     previous = p;
   }
   EXPECT_NEAR(previous, 1.0, 1e-9);
+  // Both sides of the switch from the series to the two single-barrier closed forms (at
+  // sigma sqrt(T) ~ w / 700, here T ~ 3.2e-10 years) agree with the one-barrier closed form for a
+  // start next to the lower bound: N(-d/s + s/2) + e^d N(-d/s - s/2) for nu = -sigma^2/2.
+  const double start = 1500.0 * (1.0 + 2e-5);
+  for (double t : {1e-10, 2e-10, 5e-10, 1e-9, 4e-9}) {
+    const double p = amm::range_exit_probability(start, 1500.0, 2500.0, 0.8, t);
+    const double gap = std::log(start / 1500.0), s = 0.8 * std::sqrt(t);
+    EXPECT_GT(p, 1e-3) << t;
+    EXPECT_NEAR(p, cdf(-gap / s + s / 2) + std::exp(gap) * cdf(-gap / s - s / 2), 1e-9) << t;
+  }
   // A very far lower barrier: the double-barrier series tends to the single-barrier closed form.
   const double single = amm::range_exit_probability(100.0, 0.0, 120.0, 0.5, 0.5, 0.1);
   const double double_barrier = amm::range_exit_probability(100.0, 1e-12, 120.0, 0.5, 0.5, 0.1);
@@ -289,7 +300,6 @@ TEST(ExitProbability, LimitsAndMonotonicity) {
   // here by its textbook form N(-d/s - s/2) + e^{-d} N(-d/s + s/2), d = ln(b/P), s = sigma sqrt T
   // (the exp(2 nu d / sigma^2) = exp(-d) factor for nu = -sigma^2/2).
   const double d = std::log(120.0 / 100.0), sd = 0.5 * std::sqrt(0.5);
-  const auto cdf = [](double z) { return 0.5 * std::erfc(-z / std::numbers::sqrt2); };
   EXPECT_NEAR(amm::range_exit_probability(100.0, 0.0, 120.0, 0.5, 0.5),
               cdf(-d / sd - sd / 2) + std::exp(-d) * cdf(-d / sd + sd / 2), 1e-14);
 }

@@ -220,10 +220,11 @@ DiscreteLvr discrete_lvr(std::span<const double> prices, double liquidity, doubl
 //          * sum_{k>=1} sin(a_k y) exp(-sigma^2 a_k^2 T / 2) a_k (1 - (-1)^k e^{theta w})
 //                                                               / (theta^2 + a_k^2),
 // and the exit probability is 1 - S(T). The terms decay like exp(-sigma^2 pi^2 k^2 T / (2 w^2));
-// the sum runs until that factor falls below 1e-17 (many terms only when sigma^2 T << w^2, where
-// the answer is near 0). Returns 1 when P is outside (pa, pb) or on its boundary, 0 when
-// sigma = 0 or horizon_years = 0 with P inside. pa = 0 or pb = inf reduce to one barrier and
-// are handled by the closed form of the single-barrier hitting probability.
+// the sum runs until that factor falls below 1e-17. When that needs more than 1e5 terms
+// (sigma sqrt(T) < w / 700) the two single-barrier probabilities are added instead (exact up to
+// the chance of touching both barriers, < 1e-100 there). Returns 1 when P is outside (pa, pb) or on
+// its boundary, 0 when sigma = 0 or horizon_years = 0 with P inside. pa = 0 or pb = inf reduce to
+// one barrier and are handled by the closed form of the single-barrier hitting probability.
 double range_exit_probability(double price, double price_lower, double price_upper, double sigma,
                               double horizon_years, double mu = 0.0);
 
