@@ -17,14 +17,17 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "keel/defi/amm.hpp"
+#include "keel/defi/amm_exact.hpp"
 
 namespace keel {
 namespace {
@@ -335,5 +338,119 @@ TEST(LvrReference, DiscreteRangeLvrMatchesTheContinuousRateAlongThePath) {
   EXPECT_NEAR(lvr.total, continuous, 0.01 * continuous);
 }
 
+// ---------------------------------------------------------------------------------------------
+// The 256-bit integer path (amm_exact.hpp): every Uniswap v3 case above, to the wei, plus the
+// cases only integers decide and the reverts.
+
+namespace exact_reference {
+
+using amm::exact::U256;
+
+U256 u(const json& value) {
+  const std::optional<U256> parsed = U256::from_decimal(value.get<std::string>());
+  EXPECT_TRUE(parsed.has_value()) << value;
+  return parsed.value_or(U256());
+}
+
+TEST(UniswapV3ExactReference, NextSqrtPrice) {
+  const json& input = fixtures()["uniswap"]["next_sqrt_price_from_input"];
+  for (const json* group : {&input["cases"], &input["integer_only"]}) {
+    for (const json& c : *group) {
+      const std::optional<U256> next = amm::exact::get_next_sqrt_price_from_input(
+          u(c["sqrt_price"]), u(c["liquidity"]), u(c["amount"]), c["zero_for_one"].get<bool>());
+      ASSERT_TRUE(next.has_value()) << c["name"];
+      EXPECT_EQ(next->to_decimal(), c["expected"].get<std::string>()) << c["name"];
+    }
+  }
+  for (const json& c : input["reverts"]) {
+    EXPECT_FALSE(amm::exact::get_next_sqrt_price_from_input(
+        u(c["sqrt_price"]), u(c["liquidity"]), u(c["amount"]), c["zero_for_one"].get<bool>()))
+        << c["name"];
+  }
+  const json& output = fixtures()["uniswap"]["next_sqrt_price_from_output"];
+  for (const json& c : output["cases"]) {
+    const std::optional<U256> next = amm::exact::get_next_sqrt_price_from_output(
+        u(c["sqrt_price"]), u(c["liquidity"]), u(c["amount"]), c["zero_for_one"].get<bool>());
+    ASSERT_TRUE(next.has_value()) << c["name"];
+    EXPECT_EQ(next->to_decimal(), c["expected"].get<std::string>()) << c["name"];
+  }
+  for (const json& c : output["reverts"]) {
+    EXPECT_FALSE(amm::exact::get_next_sqrt_price_from_output(
+        u(c["sqrt_price"]), u(c["liquidity"]), u(c["amount"]), c["zero_for_one"].get<bool>()))
+        << c["name"];
+  }
+}
+
+TEST(UniswapV3ExactReference, AmountDeltas) {
+  for (const json& c : fixtures()["uniswap"]["amount_deltas"]["cases"]) {
+    for (const bool round_up : {true, false}) {
+      const auto f = c["token"].get<int>() == 0 ? amm::exact::get_amount0_delta
+                                                : amm::exact::get_amount1_delta;
+      const std::optional<U256> amount =
+          f(u(c["sqrt_a"]), u(c["sqrt_b"]), u(c["liquidity"]), round_up);
+      ASSERT_TRUE(amount.has_value());
+      EXPECT_EQ(amount->to_decimal(),
+                c[round_up ? "expected_round_up" : "expected_round_down"].get<std::string>())
+          << c["name"];
+    }
+  }
+}
+
+TEST(UniswapV3ExactReference, ComputeSwapStep) {
+  const json& group = fixtures()["uniswap"]["compute_swap_step"];
+  int compared = 0;
+  for (const json* cases : {&group["cases"], &group["integer_only"]}) {
+    for (const json& c : *cases) {
+      std::string remaining = c["amount_remaining"].get<std::string>();
+      const bool exact_input = remaining[0] != '-';
+      if (!exact_input) remaining.erase(0, 1);
+      const std::optional<amm::exact::ExactSwapStep> step = amm::exact::compute_swap_step(
+          u(c["sqrt_price"]), u(c["sqrt_target"]), u(c["liquidity"]), u(json(remaining)),
+          exact_input, c["fee_pips"].get<std::uint32_t>());
+      ASSERT_TRUE(step.has_value()) << c["name"];
+      const json& e = c["expected"];
+      EXPECT_EQ(step->amount_in.to_decimal(), e["amount_in"].get<std::string>()) << c["name"];
+      EXPECT_EQ(step->amount_out.to_decimal(), e["amount_out"].get<std::string>()) << c["name"];
+      EXPECT_EQ(step->fee_amount.to_decimal(), e["fee_amount"].get<std::string>()) << c["name"];
+      if (e.contains("sqrt_price_next")) {
+        EXPECT_EQ(step->sqrt_price_next_x96.to_decimal(), e["sqrt_price_next"].get<std::string>())
+            << c["name"];
+      }
+      // The spec's own consistency checks: a step that does not reach the target ends where the
+      // price functions put it.
+      if (exact_input && step->sqrt_price_next_x96 != u(c["sqrt_target"])) {
+        const bool zero_for_one = u(c["sqrt_price"]) >= u(c["sqrt_target"]);
+        const std::optional<U256> after = amm::exact::get_next_sqrt_price_from_input(
+            u(c["sqrt_price"]), u(c["liquidity"]), u(json(remaining)) - step->fee_amount,
+            zero_for_one);
+        if (!step->amount_in.is_zero()) {
+          ASSERT_TRUE(after.has_value());
+          EXPECT_EQ(*after, step->sqrt_price_next_x96) << c["name"];
+        }
+      }
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 9);
+}
+
+TEST(UniswapV3ExactReference, LiquidityAmounts) {
+  const json& group = fixtures()["uniswap"]["liquidity_amounts"];
+  for (const json& c : group["liquidity_for_amounts"]) {
+    const std::optional<U256> liquidity = amm::exact::get_liquidity_for_amounts(
+        u(c["sqrt_price"]), u(c["sqrt_a"]), u(c["sqrt_b"]), u(c["amount0"]), u(c["amount1"]));
+    ASSERT_TRUE(liquidity.has_value()) << c["name"];
+    EXPECT_EQ(liquidity->to_decimal(), c["expected"].get<std::string>()) << c["name"];
+  }
+  for (const json& c : group["amounts_for_liquidity"]) {
+    const auto amounts = amm::exact::get_amounts_for_liquidity(u(c["sqrt_price"]), u(c["sqrt_a"]),
+                                                               u(c["sqrt_b"]), u(c["liquidity"]));
+    ASSERT_TRUE(amounts.has_value()) << c["name"];
+    EXPECT_EQ(amounts->first.to_decimal(), c["expected_amount0"].get<std::string>()) << c["name"];
+    EXPECT_EQ(amounts->second.to_decimal(), c["expected_amount1"].get<std::string>()) << c["name"];
+  }
+}
+
+}  // namespace exact_reference
 }  // namespace
 }  // namespace keel

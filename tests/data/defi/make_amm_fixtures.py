@@ -66,7 +66,8 @@ def resolve(value):
 def resolve_tree(node):
     """Resolves every symbolic leaf into a decimal string (JSON cannot hold 160-bit integers)."""
     if isinstance(node, dict):
-        return {k: (resolve_tree(v) if k not in ("name", "reason", "source") else v)
+        return {k: (resolve_tree(v) if k not in ("name", "reason", "source", "note",
+                                                     "integer_only_reason") else v)
                 for k, v in node.items()}
     if isinstance(node, list) and node and isinstance(node[0], str) and node[0] in (
             "encode", "e18", "neg_e18", "e18div10", "pow2"):
