@@ -515,6 +515,36 @@ TEST(LpMetrics, FieldsAgainstClosedForms) {
   EXPECT_TRUE(std::isnan(out->price_impact));
   EXPECT_EQ(out->amounts[0], 0.0);
 
+  // In range: the LVR rate and exit probability are the pool-level functions in quote units.
+  const std::vector<double> in_prices = {4000.0, 2.0};  // P = 2000, token1 worth 2
+  const Result<LpMetrics> in = lp_metrics(range, in_prices,
+                                          {.entry_pool_price = 1800.0,
+                                           .annual_volatility = 0.6,
+                                           .horizon_years = 0.25,
+                                           .impact_amount0 = 5.0,
+                                           .active_liquidity = 1e4});
+  ASSERT_TRUE(in);
+  EXPECT_TRUE(in->in_range);
+  EXPECT_DOUBLE_EQ(in->pool_price, 2000.0);
+  EXPECT_NEAR(in->lvr_rate, 0.36 * 250.0 * std::sqrt(2000.0) / 4 * 2.0, 1e-9);
+  EXPECT_NEAR(in->exit_probability, amm::range_exit_probability(2000.0, 1500.0, 2500.0, 0.6, 0.25),
+              1e-15);
+  EXPECT_NEAR(in->divergence_loss, amm::range_divergence_loss(1800.0, 2000.0, 1500.0, 2500.0),
+              1e-14);
+  EXPECT_NEAR(in->price_impact, amm::swap_price_impact(2000.0, 1e4, 5.0, true, 0.003).impact,
+              1e-15);
+
+  // StableSwap: value and divergence loss; the Uniswap-only metrics are NaN.
+  const AmmLpPosition pool = stableswap({"USDC", "USDT"}, 100.0, 2e6);
+  const std::vector<double> depeg = {1.0, 0.97};
+  const Result<LpMetrics> ss = lp_metrics(pool, depeg, {.entry_pool_price = 1.0});
+  ASSERT_TRUE(ss) << ss.status().message();
+  EXPECT_NEAR(ss->value_if_held, 1e6 * 1.0 + 1e6 * 0.97, 1e-6);
+  EXPECT_LT(ss->divergence_loss, 0.0);  // the pool sold the coin that held its value
+  EXPECT_GT(ss->amounts[1], ss->amounts[0]);
+  EXPECT_TRUE(std::isnan(ss->lvr_rate));
+  EXPECT_TRUE(std::isnan(ss->exit_probability));
+
   const Result<LpMetrics> bad = lp_metrics(range, out_prices, {.annual_volatility = -0.1});
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.status().message().find("annual_volatility"), std::string::npos);

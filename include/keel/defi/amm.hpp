@@ -25,7 +25,8 @@
 // rounded down, prices rounded toward the side that protects the pool). These functions compute
 // the same quantities exactly in real arithmetic, then in double: they agree with the contracts
 // to about 1e-12 relative when the integers are large (18-decimal amounts, Q96 prices) and to one
-// unit of the last integer when they are small (tests/defi/amm_reference_test.cpp).
+// unit of the last integer when they are small (tests/defi/amm_reference_test.cpp). For the
+// contracts' integers to the wei, use amm_exact.hpp.
 //
 // Preconditions are documented per function; out-of-domain inputs return NaN (these are inner-loop
 // primitives; the validated entry points are in amm_position.hpp).
