@@ -170,12 +170,12 @@ double range_divergence_loss(double entry_price, double price, double price_lowe
 //
 // Setting: the pool price follows dP = sigma P dB (sigma is the volatility of P = p0/p1, annual);
 // the pool holds x(P) token0 and y(P) token1 with value V(P) = x(P) P + y(P) in token1. Arbitrage
-// keeps the pool at the market price, and the pool's holdings are the maximiser of
-// P x - (cost), so V'(P) = x(P) (the envelope property; for Uniswap curves differentiate
-// V = L(2s - P/sb - sa) to see it). The rebalancing strategy holds the same x(P_t) token0 but
-// trades at market prices; its value changes by x(P_t) dP_t. The LP's value changes by
-// dV = V'(P) dP + 1/2 V''(P) (dP)^2 = x dP + 1/2 x'(P) sigma^2 P^2 dt (Ito), so the LP loses to the
-// rebalancing strategy at the rate (Theorem 1 of the paper)
+// keeps the pool at the market price, i.e. at the point of its curve that minimises P x + y, so
+// V(P) = min over the curve of (P x + y) and V'(P) = x(P) (the envelope property; for Uniswap
+// curves differentiate V = L(2s - P/sb - sa) to see it). The rebalancing strategy holds the same
+// x(P_t) token0 but trades at market prices; its value changes by x(P_t) dP_t. The LP's value
+// changes by dV = V'(P) dP + 1/2 V''(P) (dP)^2 = x dP + 1/2 x'(P) sigma^2 P^2 dt (Ito), so the LP
+// loses to the rebalancing strategy at the rate (Theorem 1 of the paper)
 //   l(P) = sigma^2 P^2 / 2 * |x'(P)|   (token1 per unit time; x' <= 0).
 // Concentrated liquidity on [pa, pb]: inside the range x(P) = L (P^-1/2 - pb^-1/2), so
 //   x'(P) = -L / (2 P^3/2)  and  l(P) = sigma^2 L sqrt(P) / 4;
