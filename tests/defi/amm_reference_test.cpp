@@ -5,7 +5,8 @@
 //   repositories and commits);
 // - A. Elsts, "Liquidity Math in Uniswap v3" (2021), examples 1-3;
 // - range exit probabilities by the method of images + scipy quadrature and by seeded Monte Carlo;
-// - StableSwap get_D / get_dy from an independent integer implementation (the fixture script);
+// - StableSwap get_D / get_dy from an independent integer implementation (the fixture script),
+//   and the valuation balances (marginal prices = external prices) from scipy root finding;
 // - the discrete LVR identity on one year of hourly ETH/USDT closes against realised variance / 8.
 //
 // Tolerances. The contracts round to integers; the double implementation computes the real-valued
@@ -267,6 +268,22 @@ TEST(StableswapReference, InvariantAndGetDyMatchTheIntegerImplementation) {
     const double tolerance = 1e-13 + 64.0 * std::numeric_limits<double>::epsilon() * balances[j] /
                                          (number(c["dy"]) / 1e18);
     expect_relative(dy, number(c["dy"]) / 1e18, tolerance, "dy " + c.dump());
+  }
+}
+
+TEST(StableswapReference, BalancesAtExternalPricesMatchScipy) {
+  const json& group = fixtures()["stableswap_valuation"];
+  ASSERT_GE(group["cases"].size(), 6u);
+  for (const json& c : group["cases"]) {
+    const std::vector<double> prices = c["prices"].get<std::vector<double>>();
+    const std::vector<double> expected = c["balances"].get<std::vector<double>>();
+    const std::vector<double> balances = amm::stableswap_balances_at_prices(
+        c["invariant"].get<double>(), c["amplification"].get<double>(), prices);
+    ASSERT_EQ(balances.size(), expected.size()) << c.dump();
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      expect_relative(balances[i], expected[i], c["tolerance"].get<double>(),
+                      "coin " + std::to_string(i) + " " + c.dump());
+    }
   }
 }
 

@@ -27,7 +27,7 @@ import math
 import os
 
 import numpy as np
-from scipy import integrate
+from scipy import integrate, optimize
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ETH_PATH = os.path.normpath(os.path.join(
@@ -287,6 +287,71 @@ def stableswap_cases():
 
 
 # ---------------------------------------------------------------------------------------------
+# StableSwap valuation: the balances at which the pool's marginal prices equal external prices,
+# found independently of the C++ method (which reduces grad F = lambda p to a scalar equation in
+# lambda): 2 coins by nested root finding on the curve, n coins by solving the first-order system
+# in all unknowns at once.
+
+def ss_float_f(x, d, a):
+    n = len(x)
+    ann = a * n**n
+    return ann * sum(x) + d - ann * d - d**(n + 1) / (n**n * np.prod(x))
+
+
+def ss_two_coin_balances(d, a, p0, p1):
+    def y_of(x0):
+        return optimize.brentq(lambda y: ss_float_f([x0, y], d, a), 1e-12 * d, 1e3 * d,
+                               xtol=1e-14 * d, rtol=1e-15, maxiter=500)
+
+    def price_gap(x0):
+        x1 = y_of(x0)
+        n, ann = 2, a * 4
+        k = d**3 / (4 * x0 * x1)
+        return (ann + k / x0) / (ann + k / x1) - p0 / p1
+
+    x0 = optimize.brentq(price_gap, 1e-4 * d, d * (1 - 1e-4), xtol=1e-14 * d, rtol=1e-15,
+                         maxiter=500)
+    return [x0, y_of(x0)]
+
+
+def ss_n_coin_balances(d, a, prices):
+    """The first-order conditions grad F(x) = lambda p, F(x) = 0 solved as one nonlinear system
+    in (log x, lambda) by MINPACK's Levenberg-Marquardt from the balanced pool."""
+    n = len(prices)
+    ann = a * n**n
+
+    def equations(z):
+        x = d * np.exp(z[:n])
+        lam = z[n]
+        k = d**(n + 1) / (n**n * np.prod(x))
+        grad = ann + k / x
+        return np.append(grad / ann - lam * prices / ann, ss_float_f(x, d, a) / (ann * d))
+
+    z0 = np.append(np.full(n, math.log(1.0 / n)), (ann + n) / np.mean(prices))
+    result = optimize.root(equations, z0, method="lm", tol=1e-13)
+    assert result.success, result.message
+    assert np.max(np.abs(equations(result.x))) < 1e-13
+    return list(d * np.exp(result.x[:n]))
+
+
+def stableswap_valuation_cases():
+    cases = []
+    for d, a, prices in [(2e6, 100.0, [1.0, 0.99]), (2e6, 100.0, [1.0, 1.0005]),
+                         (1e6, 10.0, [0.95, 1.0]), (1e6, 2000.0, [1.0, 0.999])]:
+        cases.append({"invariant": d, "amplification": a, "prices": prices,
+                      "balances": ss_two_coin_balances(d, a, prices[0], prices[1]),
+                      "method": "brentq", "tolerance": 1e-9})
+    for d, a, prices in [(3e6, 200.0, [1.0, 0.998, 1.001]), (4e6, 50.0, [1.0, 1.0, 0.99, 1.002])]:
+        cases.append({"invariant": d, "amplification": a, "prices": prices,
+                      "balances": ss_n_coin_balances(d, a, np.array(prices)),
+                      "method": "root_lm", "tolerance": 1e-9})
+    return {"source": "scipy.optimize: brentq on the 2-coin curve; for n coins the first-order "
+                      "conditions grad F = lambda p, F = 0 solved jointly (root, lm); tolerance "
+                      "is relative per balance",
+            "cases": cases}
+
+
+# ---------------------------------------------------------------------------------------------
 # Hourly ETH closes.
 
 def eth_hourly():
@@ -330,6 +395,7 @@ def main():
         "elsts": elsts_examples(),
         "exit_probability": exit_cases(),
         "stableswap": stableswap_cases(),
+        "stableswap_valuation": stableswap_valuation_cases(),
     }
     with open(os.path.join(HERE, "amm_fixtures.json"), "w") as f:
         json.dump(fixtures, f, indent=1)
