@@ -5,8 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <optional>
 #include <random>
 #include <string>
+
+#include "keel/defi/amm.hpp"
 
 namespace keel {
 namespace {
@@ -91,6 +95,60 @@ TEST(ExactSqrtPriceMath, RoundsInThePoolsFavour) {
   const U256 a = amm::exact::get_amount0_delta(down, sqrt_p, liquidity, true).value();
   const U256 b = amm::exact::get_amount0_delta(down, sqrt_p, liquidity, false).value();
   EXPECT_LE(a - b, U256(1));
+}
+
+}  // namespace
+}  // namespace keel
+
+namespace keel {
+namespace {
+
+// The double functions of amm.hpp against the integer path on random pool states of realistic
+// size (sqrt prices 2^96 x [0.05, 20], liquidity 1e15..1e24, amounts up to 1e22 wei): both
+// compute the same curve, the integers with one unit of rounding, so they agree to ~1e-12.
+TEST(ExactVersusDouble, RandomPoolStates) {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> log_price(std::log(0.05), std::log(20.0));
+  std::uniform_real_distribution<double> log_liquidity(std::log(1e15), std::log(1e24));
+  std::uniform_real_distribution<double> fraction(1e-6, 0.5);
+  const auto to_u256 = [](double v) {
+    // Exact conversion of a double integer value below 2^128.
+    const double high = std::floor(v / 18446744073709551616.0);
+    U256 out;
+    out.limbs[1] = static_cast<std::uint64_t>(high);
+    out.limbs[0] = static_cast<std::uint64_t>(v - high * 18446744073709551616.0);
+    return out;
+  };
+  for (int i = 0; i < 300; ++i) {
+    const double s = std::exp(0.5 * log_price(rng));
+    const double sqrt_x96 = std::floor(s * amm::kQ96);
+    const double liquidity = std::floor(std::exp(log_liquidity(rng)));
+    const U256 sqrt_u = to_u256(sqrt_x96 / 4294967296.0) << 32;  // keep within 2^128 for to_u256
+    const double sqrt_real = sqrt_u.to_double() / amm::kQ96;
+    const U256 liquidity_u = to_u256(liquidity);
+    const bool zero_for_one = (rng() & 1U) != 0;
+    // An input of a fraction of the virtual reserve of the input token.
+    const double reserve = zero_for_one ? liquidity / sqrt_real : liquidity * sqrt_real;
+    const double amount = std::floor(fraction(rng) * reserve);
+    const U256 amount_u = to_u256(amount);
+    const std::optional<U256> exact =
+        amm::exact::get_next_sqrt_price_from_input(sqrt_u, liquidity_u, amount_u, zero_for_one);
+    ASSERT_TRUE(exact.has_value());
+    const double real = amm::next_sqrt_price_from_input(sqrt_real, liquidity_u.to_double(),
+                                                        amount_u.to_double(), zero_for_one);
+    EXPECT_NEAR(exact->to_double() / amm::kQ96, real, 1e-12 * real) << i;
+    // The output of that swap, rounded down by the contract.
+    const std::optional<U256> out =
+        zero_for_one ? amm::exact::get_amount1_delta(*exact, sqrt_u, liquidity_u, false)
+                     : amm::exact::get_amount0_delta(sqrt_u, *exact, liquidity_u, false);
+    ASSERT_TRUE(out.has_value());
+    const double out_real = zero_for_one
+                                ? amm::amount1_delta(real, sqrt_real, liquidity_u.to_double())
+                                : amm::amount0_delta(sqrt_real, real, liquidity_u.to_double());
+    // The output is a difference of nearby prices: relative error ~ eps * s / |s' - s|.
+    const double conditioning = sqrt_real / std::abs(real - sqrt_real);
+    EXPECT_NEAR(out->to_double(), out_real, 1e-15 * conditioning * out_real + 1.0) << i;
+  }
 }
 
 }  // namespace
