@@ -83,7 +83,8 @@ enum class FundingSeriesKind {
   kPerInterval,    // one entry per funding settlement: the rate of that interval
   kDailyMeanRate,  // one entry per day: the day's mean rate per funding interval; the day
                    // pays 24 / funding_interval_hours settlements at that rate (the shared
-                   // btc_perp_funding_daily.csv funding_mean column, 8-hour intervals)
+                   // btc_perp_funding_daily.csv funding_mean column, 8-hour intervals; units
+                   // inferred, see docs/positions_derivatives.md)
   kDailyTotal,     // one entry per day: the day's summed rate
 };
 
