@@ -7,6 +7,7 @@
 //                               options, perpetual liquidation prices and marks (1e-12 relative),
 //                               funding sums of the shared daily series
 //   bitmex_perpetual_example.json  BitMEX's worked XBTUSD example (inverse P&L and funding)
+//   deribit_inverse_option_examples.json  Deribit's settlement examples of coin-settled options
 //   hull_hedge_ratio.json       Hull's Example 3.3 minimum-variance hedge ratio
 #include <gtest/gtest.h>
 
@@ -182,6 +183,29 @@ TEST(DerivativesReference, InverseOptionsMatchScipy) {
     ++checked;
   }
   EXPECT_EQ(checked, 480);
+}
+
+// Deribit's worked settlement examples of coin-settled options.
+TEST(DerivativesReference, DeribitInverseOptionPayoffs) {
+  const auto fixture = load("deribit_inverse_option_examples.json");
+  int checked = 0;
+  for (const auto& c : fixture["cases"]) {
+    OptionPosition option;
+    option.underlying = "BTC";
+    option.type = option_type(c["type"]);
+    option.strike = c["strike"].get<double>();
+    option.settlement = Settlement::kInverse;
+    option.quantity = 1.0;
+    const double delivery = c["delivery_price"].get<double>();
+    EXPECT_NEAR(option_payoff(option, delivery), c["payoff_usd"].get<double>(), 1e-9) << c.dump();
+    if (c.contains("payoff_btc")) {
+      EXPECT_NEAR(option_payoff_in_settlement_currency(option, delivery),
+                  c["payoff_btc"].get<double>(), 1e-15)
+          << c.dump();
+    }
+    ++checked;
+  }
+  EXPECT_EQ(checked, 3);
 }
 
 PerpPosition perp_from(const nlohmann::json& c) {
