@@ -8,7 +8,7 @@
 // normal CDF, φ its density, d1 = (ln(F/K) + σ²τ/2) / (σ√τ), d2 = d1 − σ√τ with F = S e^{(r−q)τ}.
 //
 //   Black–Scholes–Merton (Merton 1973; Haug, The Complete Guide to Option Pricing Formulas, 2nd
-//   ed. 2007, §1.1.6):  call = S e^{−qτ} N(d1) − K e^{−rτ} N(d2)
+//   ed. 2007, ch. 1):  call = S e^{−qτ} N(d1) − K e^{−rτ} N(d2)
 //                       put  = K e^{−rτ} N(−d2) − S e^{−qτ} N(−d1)
 //   Black-76 (Black 1976, "The pricing of commodity contracts"):
 //                       call = e^{−rτ} [F N(d1) − K N(d2)],  put = e^{−rτ} [K N(−d2) − F N(−d1)]
