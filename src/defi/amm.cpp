@@ -50,13 +50,13 @@ double cp_divergence_loss(double price_ratio) {
   return 2.0 * std::sqrt(price_ratio) / (1.0 + price_ratio) - 1.0;
 }
 
-double price_at_tick(double tick) { return std::exp(tick * std::log(kTickBase)); }
+double price_at_tick(double tick) { return std::exp(tick * kLogTickBase); }
 
-double sqrt_price_at_tick(double tick) { return std::exp(0.5 * tick * std::log(kTickBase)); }
+double sqrt_price_at_tick(double tick) { return std::exp(0.5 * tick * kLogTickBase); }
 
 int tick_at_price(double price) {
   if (!(price > 0.0) || std::isinf(price)) return 0;
-  int tick = static_cast<int>(std::floor(std::log(price) / std::log(kTickBase)));
+  int tick = static_cast<int>(std::floor(std::log(price) / kLogTickBase));
   // The log quotient can land a hair off an exact tick; step so that price(tick) <= price <
   // price(tick + 1) holds in the same arithmetic price_at_tick uses.
   while (price_at_tick(tick) > price) --tick;
@@ -301,7 +301,17 @@ double range_exit_probability(double price, double price_lower, double price_upp
   const double decay = var * std::numbers::pi * std::numbers::pi * horizon_years / (2.0 * w * w);
   // Stop once exp(-decay k^2) < 1e-17 (ln 1e-17 ~ -39.1), and at least after a few terms.
   const double k_max_real = std::sqrt(39.2 / decay) + 2.0;
-  const long k_max = static_cast<long>(std::min(k_max_real, 5.0e6));
+  if (k_max_real > 1e5) {
+    // sigma sqrt(T) < w / 700: the series would need > 1e5 terms. Each barrier alone by its
+    // closed form; the sum overcounts only paths that touch both, which must cross the whole
+    // range (probability below exp(-w^2 / (2 sigma^2 T)) < 1e-100).
+    const double up =
+        hit_upper_probability(std::log(price_upper / price), nu, sigma, horizon_years);
+    const double down =
+        hit_upper_probability(std::log(price / price_lower), -nu, sigma, horizon_years);
+    return std::min(1.0, up + down);
+  }
+  const long k_max = static_cast<long>(k_max_real);
   const double e_theta_w = std::exp(theta * w);
   double sum = 0.0;
   for (long k = 1; k <= k_max; ++k) {

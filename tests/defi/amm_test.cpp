@@ -270,6 +270,7 @@ TEST(Lvr, DiscreteIdentityAndSign) {
 // Exit probability.
 
 TEST(ExitProbability, LimitsAndMonotonicity) {
+  const auto cdf = [](double z) { return 0.5 * std::erfc(-z / std::numbers::sqrt2); };
   EXPECT_EQ(amm::range_exit_probability(1000.0, 1500.0, 2500.0, 0.8, 0.1), 1.0);
   EXPECT_EQ(amm::range_exit_probability(2000.0, 1500.0, 2500.0, 0.0, 0.1), 0.0);
   EXPECT_EQ(amm::range_exit_probability(2000.0, 1500.0, 2500.0, 0.8, 0.0), 0.0);
@@ -281,6 +282,16 @@ TEST(ExitProbability, LimitsAndMonotonicity) {
     previous = p;
   }
   EXPECT_NEAR(previous, 1.0, 1e-9);
+  // Both sides of the switch from the series to the two single-barrier closed forms (at
+  // sigma sqrt(T) ~ w / 700, here T ~ 3.2e-10 years) agree with the one-barrier closed form for a
+  // start next to the lower bound: N(-d/s + s/2) + e^d N(-d/s - s/2) for nu = -sigma^2/2.
+  const double start = 1500.0 * (1.0 + 2e-5);
+  for (double t : {1e-10, 2e-10, 5e-10, 1e-9, 4e-9}) {
+    const double p = amm::range_exit_probability(start, 1500.0, 2500.0, 0.8, t);
+    const double gap = std::log(start / 1500.0), s = 0.8 * std::sqrt(t);
+    EXPECT_GT(p, 1e-3) << t;
+    EXPECT_NEAR(p, cdf(-gap / s + s / 2) + std::exp(gap) * cdf(-gap / s - s / 2), 1e-9) << t;
+  }
   // A very far lower barrier: the double-barrier series tends to the single-barrier closed form.
   const double single = amm::range_exit_probability(100.0, 0.0, 120.0, 0.5, 0.5, 0.1);
   const double double_barrier = amm::range_exit_probability(100.0, 1e-12, 120.0, 0.5, 0.5, 0.1);
@@ -289,7 +300,6 @@ TEST(ExitProbability, LimitsAndMonotonicity) {
   // here by its textbook form N(-d/s - s/2) + e^{-d} N(-d/s + s/2), d = ln(b/P), s = sigma sqrt T
   // (the exp(2 nu d / sigma^2) = exp(-d) factor for nu = -sigma^2/2).
   const double d = std::log(120.0 / 100.0), sd = 0.5 * std::sqrt(0.5);
-  const auto cdf = [](double z) { return 0.5 * std::erfc(-z / std::numbers::sqrt2); };
   EXPECT_NEAR(amm::range_exit_probability(100.0, 0.0, 120.0, 0.5, 0.5),
               cdf(-d / sd - sd / 2) + std::exp(-d) * cdf(-d / sd + sd / 2), 1e-14);
 }
@@ -504,6 +514,36 @@ TEST(LpMetrics, FieldsAgainstClosedForms) {
   EXPECT_TRUE(std::isnan(out->divergence_loss));  // no entry price given
   EXPECT_TRUE(std::isnan(out->price_impact));
   EXPECT_EQ(out->amounts[0], 0.0);
+
+  // In range: the LVR rate and exit probability are the pool-level functions in quote units.
+  const std::vector<double> in_prices = {4000.0, 2.0};  // P = 2000, token1 worth 2
+  const Result<LpMetrics> in = lp_metrics(range, in_prices,
+                                          {.entry_pool_price = 1800.0,
+                                           .annual_volatility = 0.6,
+                                           .horizon_years = 0.25,
+                                           .impact_amount0 = 5.0,
+                                           .active_liquidity = 1e4});
+  ASSERT_TRUE(in);
+  EXPECT_TRUE(in->in_range);
+  EXPECT_DOUBLE_EQ(in->pool_price, 2000.0);
+  EXPECT_NEAR(in->lvr_rate, 0.36 * 250.0 * std::sqrt(2000.0) / 4 * 2.0, 1e-9);
+  EXPECT_NEAR(in->exit_probability, amm::range_exit_probability(2000.0, 1500.0, 2500.0, 0.6, 0.25),
+              1e-15);
+  EXPECT_NEAR(in->divergence_loss, amm::range_divergence_loss(1800.0, 2000.0, 1500.0, 2500.0),
+              1e-14);
+  EXPECT_NEAR(in->price_impact, amm::swap_price_impact(2000.0, 1e4, 5.0, true, 0.003).impact,
+              1e-15);
+
+  // StableSwap: value and divergence loss; the Uniswap-only metrics are NaN.
+  const AmmLpPosition pool = stableswap({"USDC", "USDT"}, 100.0, 2e6);
+  const std::vector<double> depeg = {1.0, 0.97};
+  const Result<LpMetrics> ss = lp_metrics(pool, depeg, {.entry_pool_price = 1.0});
+  ASSERT_TRUE(ss) << ss.status().message();
+  EXPECT_NEAR(ss->value_if_held, 1e6 * 1.0 + 1e6 * 0.97, 1e-6);
+  EXPECT_LT(ss->divergence_loss, 0.0);  // the pool sold the coin that held its value
+  EXPECT_GT(ss->amounts[1], ss->amounts[0]);
+  EXPECT_TRUE(std::isnan(ss->lvr_rate));
+  EXPECT_TRUE(std::isnan(ss->exit_probability));
 
   const Result<LpMetrics> bad = lp_metrics(range, out_prices, {.annual_volatility = -0.1});
   ASSERT_FALSE(bad);

@@ -25,7 +25,8 @@
 // rounded down, prices rounded toward the side that protects the pool). These functions compute
 // the same quantities exactly in real arithmetic, then in double: they agree with the contracts
 // to about 1e-12 relative when the integers are large (18-decimal amounts, Q96 prices) and to one
-// unit of the last integer when they are small (tests/defi/amm_reference_test.cpp).
+// unit of the last integer when they are small (tests/defi/amm_reference_test.cpp). For the
+// contracts' integers to the wei, use amm_exact.hpp.
 //
 // Preconditions are documented per function; out-of-domain inputs return NaN (these are inner-loop
 // primitives; the validated entry points are in amm_position.hpp).
@@ -40,6 +41,9 @@ namespace keel::amm {
 inline constexpr double kQ96 = 79228162514264337593543950336.0;
 // Uniswap v3 ticks: P(tick) = 1.0001^tick, tick in [kMinTick, kMaxTick] (TickMath.sol).
 inline constexpr double kTickBase = 1.0001;
+// ln(1.0001) to double precision. Not std::log(1.0001): the double nearest 1.0001 is off by
+// ~1e-17, which is 1e-13 relative in the logarithm and 5e-12 in the price at the extreme ticks.
+inline constexpr double kLogTickBase = 9.9995000333308335333e-05;
 inline constexpr int kMinTick = -887272;
 inline constexpr int kMaxTick = 887272;
 
@@ -166,12 +170,12 @@ double range_divergence_loss(double entry_price, double price, double price_lowe
 //
 // Setting: the pool price follows dP = sigma P dB (sigma is the volatility of P = p0/p1, annual);
 // the pool holds x(P) token0 and y(P) token1 with value V(P) = x(P) P + y(P) in token1. Arbitrage
-// keeps the pool at the market price, and the pool's holdings are the maximiser of
-// P x - (cost), so V'(P) = x(P) (the envelope property; for Uniswap curves differentiate
-// V = L(2s - P/sb - sa) to see it). The rebalancing strategy holds the same x(P_t) token0 but
-// trades at market prices; its value changes by x(P_t) dP_t. The LP's value changes by
-// dV = V'(P) dP + 1/2 V''(P) (dP)^2 = x dP + 1/2 x'(P) sigma^2 P^2 dt (Ito), so the LP loses to the
-// rebalancing strategy at the rate (Theorem 1 of the paper)
+// keeps the pool at the market price, i.e. at the point of its curve that minimises P x + y, so
+// V(P) = min over the curve of (P x + y) and V'(P) = x(P) (the envelope property; for Uniswap
+// curves differentiate V = L(2s - P/sb - sa) to see it). The rebalancing strategy holds the same
+// x(P_t) token0 but trades at market prices; its value changes by x(P_t) dP_t. The LP's value
+// changes by dV = V'(P) dP + 1/2 V''(P) (dP)^2 = x dP + 1/2 x'(P) sigma^2 P^2 dt (Ito), so the LP
+// loses to the rebalancing strategy at the rate (Theorem 1 of the paper)
 //   l(P) = sigma^2 P^2 / 2 * |x'(P)|   (token1 per unit time; x' <= 0).
 // Concentrated liquidity on [pa, pb]: inside the range x(P) = L (P^-1/2 - pb^-1/2), so
 //   x'(P) = -L / (2 P^3/2)  and  l(P) = sigma^2 L sqrt(P) / 4;
@@ -217,10 +221,11 @@ DiscreteLvr discrete_lvr(std::span<const double> prices, double liquidity, doubl
 //          * sum_{k>=1} sin(a_k y) exp(-sigma^2 a_k^2 T / 2) a_k (1 - (-1)^k e^{theta w})
 //                                                               / (theta^2 + a_k^2),
 // and the exit probability is 1 - S(T). The terms decay like exp(-sigma^2 pi^2 k^2 T / (2 w^2));
-// the sum runs until that factor falls below 1e-17 (many terms only when sigma^2 T << w^2, where
-// the answer is near 0). Returns 1 when P is outside (pa, pb) or on its boundary, 0 when
-// sigma = 0 or horizon_years = 0 with P inside. pa = 0 or pb = inf reduce to one barrier and
-// are handled by the closed form of the single-barrier hitting probability.
+// the sum runs until that factor falls below 1e-17. When that needs more than 1e5 terms
+// (sigma sqrt(T) < w / 700) the two single-barrier probabilities are added instead (exact up to
+// the chance of touching both barriers, < 1e-100 there). Returns 1 when P is outside (pa, pb) or on
+// its boundary, 0 when sigma = 0 or horizon_years = 0 with P inside. pa = 0 or pb = inf reduce to
+// one barrier and are handled by the closed form of the single-barrier hitting probability.
 double range_exit_probability(double price, double price_lower, double price_upper, double sigma,
                               double horizon_years, double mu = 0.0);
 

@@ -8,7 +8,7 @@
 // normal CDF, φ its density, d1 = (ln(F/K) + σ²τ/2) / (σ√τ), d2 = d1 − σ√τ with F = S e^{(r−q)τ}.
 //
 //   Black–Scholes–Merton (Merton 1973; Haug, The Complete Guide to Option Pricing Formulas, 2nd
-//   ed. 2007, §1.1.6):  call = S e^{−qτ} N(d1) − K e^{−rτ} N(d2)
+//   ed. 2007, ch. 1):  call = S e^{−qτ} N(d1) − K e^{−rτ} N(d2)
 //                       put  = K e^{−rτ} N(−d2) − S e^{−qτ} N(−d1)
 //   Black-76 (Black 1976, "The pricing of commodity contracts"):
 //                       call = e^{−rτ} [F N(d1) − K N(d2)],  put = e^{−rτ} [K N(−d2) − F N(−d1)]
@@ -149,8 +149,9 @@ Result<ImpliedVolatilityResult> implied_volatility(const ImpliedVolatilityQuery&
 // the option is quoted on):
 //   delta_coin = ∂V_coin/∂S = Δ/S − V/S²               (coins per quote unit)
 //   gamma_coin = ∂²V_coin/∂S² = Γ/S − 2Δ/S² + 2V/S³
-//   premium_adjusted_delta = S · delta_coin = Δ − V_coin (coins of underlying: the delta net of
-//     the premium's own coin exposure, the delta coin-settled venues display)
+//   premium_adjusted_delta = S · delta_coin = Δ − V_coin (coins of underlying): Deribit's "Net
+//     Transaction Delta (or price adjusted delta) = Black Scholes Delta − Mark Price of Options",
+//     the delta net of the premium's own coin exposure
 //   vega_coin = vega/S, theta_coin = theta/S, rho_coin = rho/S (S held fixed).
 struct InverseOptionGreeks {
   OptionGreeks quote;  // V, Δ, Γ, vega, theta, rho in the quote currency (Black-76 on S)
@@ -163,7 +164,9 @@ struct InverseOptionGreeks {
   double rho_coin = 0.0;
 };
 
-// The inputs' forward is the underlying (index) price S the coin premium is divided by.
+// The inputs' forward is also the price S the coin premium is divided by. Deribit computes implied
+// volatility on the forward but converts quote prices to coin at the index; with a basis between
+// them pass the forward here and rescale price_coin by forward / index.
 Result<InverseOptionGreeks> inverse_option(const Black76Inputs& inputs);
 
 // ----------------------------------------------------------------------------------------------

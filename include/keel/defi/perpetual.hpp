@@ -83,7 +83,8 @@ enum class FundingSeriesKind {
   kPerInterval,    // one entry per funding settlement: the rate of that interval
   kDailyMeanRate,  // one entry per day: the day's mean rate per funding interval; the day
                    // pays 24 / funding_interval_hours settlements at that rate (the shared
-                   // btc_perp_funding_daily.csv funding_mean column, 8-hour intervals)
+                   // btc_perp_funding_daily.csv funding_mean column, 8-hour intervals; units
+                   // inferred, see docs/positions_derivatives.md)
   kDailyTotal,     // one entry per day: the day's summed rate
 };
 
@@ -102,8 +103,10 @@ double annualised_funding_rate(double rate_per_interval, double interval_hours);
 // The inverse value is linear in P: the coin margin is itself a long coin exposure of M coins,
 // and the contract adds n c / E coins, the coins its notional bought at entry. An inverse short
 // of n c / E coins against M = n c / E (a "1x short") has delta 0: a synthetic dollar.
-// vega and theta are 0 (funding is a cash flow, see funding_cost). Errors: an invalid position
-// (validate_perp_position), mark_price ≤ 0 or not finite.
+// For cross margin the margin is the account balance, so the value is the account's equity with
+// this position: a book must not count that balance again. vega and theta are 0 (funding is a
+// cash flow, see funding_cost). Errors: an invalid position (validate_perp_position),
+// mark_price ≤ 0 or not finite.
 Result<PositionValue> value_perp(const PerpPosition& position, double mark_price);
 
 // Minimum-variance hedge ratio h* = ρ σ_S / σ_F (Hull, Options, Futures, and Other Derivatives,

@@ -27,7 +27,7 @@ import math
 import os
 
 import numpy as np
-from scipy import integrate
+from scipy import integrate, optimize
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ETH_PATH = os.path.normpath(os.path.join(
@@ -66,7 +66,8 @@ def resolve(value):
 def resolve_tree(node):
     """Resolves every symbolic leaf into a decimal string (JSON cannot hold 160-bit integers)."""
     if isinstance(node, dict):
-        return {k: (resolve_tree(v) if k not in ("name", "reason", "source") else v)
+        return {k: (resolve_tree(v) if k not in ("name", "reason", "source", "note",
+                                                     "integer_only_reason") else v)
                 for k, v in node.items()}
     if isinstance(node, list) and node and isinstance(node[0], str) and node[0] in (
             "encode", "e18", "neg_e18", "e18div10", "pow2"):
@@ -116,7 +117,10 @@ def elsts_examples():
                      "expected_amount1": 5076.10},
         "example2": {"price": 2000.0, "price_upper": 3000.0, "amount0": 2.0, "amount1": 4000.0,
                      "expected_price_lower": 1333.33},
-        "example3": {"new_price": 2500.0, "expected_amount0": 0.85, "expected_amount1": 6572.89},
+        # Example 3 continues from the printed p_a = 1333.33 (not the unrounded 1333.333...): with
+        # it, L = min(Lx, Ly) = Ly and y = 6572.886 -> 6572.89; the unrounded p_a gives 6572.900.
+        "example3": {"new_price": 2500.0, "price_lower_used": 1333.33, "expected_amount0": 0.85,
+                     "expected_amount1": 6572.89},
         "tolerance": 0.005,
     }
 
@@ -283,6 +287,71 @@ def stableswap_cases():
 
 
 # ---------------------------------------------------------------------------------------------
+# StableSwap valuation: the balances at which the pool's marginal prices equal external prices,
+# found independently of the C++ method (which reduces grad F = lambda p to a scalar equation in
+# lambda): 2 coins by nested root finding on the curve, n coins by solving the first-order system
+# in all unknowns at once.
+
+def ss_float_f(x, d, a):
+    n = len(x)
+    ann = a * n**n
+    return ann * sum(x) + d - ann * d - d**(n + 1) / (n**n * np.prod(x))
+
+
+def ss_two_coin_balances(d, a, p0, p1):
+    def y_of(x0):
+        return optimize.brentq(lambda y: ss_float_f([x0, y], d, a), 1e-12 * d, 1e3 * d,
+                               xtol=1e-14 * d, rtol=1e-15, maxiter=500)
+
+    def price_gap(x0):
+        x1 = y_of(x0)
+        n, ann = 2, a * 4
+        k = d**3 / (4 * x0 * x1)
+        return (ann + k / x0) / (ann + k / x1) - p0 / p1
+
+    x0 = optimize.brentq(price_gap, 1e-4 * d, d * (1 - 1e-4), xtol=1e-14 * d, rtol=1e-15,
+                         maxiter=500)
+    return [x0, y_of(x0)]
+
+
+def ss_n_coin_balances(d, a, prices):
+    """The first-order conditions grad F(x) = lambda p, F(x) = 0 solved as one nonlinear system
+    in (log x, lambda) by MINPACK's Levenberg-Marquardt from the balanced pool."""
+    n = len(prices)
+    ann = a * n**n
+
+    def equations(z):
+        x = d * np.exp(z[:n])
+        lam = z[n]
+        k = d**(n + 1) / (n**n * np.prod(x))
+        grad = ann + k / x
+        return np.append(grad / ann - lam * prices / ann, ss_float_f(x, d, a) / (ann * d))
+
+    z0 = np.append(np.full(n, math.log(1.0 / n)), (ann + n) / np.mean(prices))
+    result = optimize.root(equations, z0, method="lm", tol=1e-13)
+    assert result.success, result.message
+    assert np.max(np.abs(equations(result.x))) < 1e-13
+    return list(d * np.exp(result.x[:n]))
+
+
+def stableswap_valuation_cases():
+    cases = []
+    for d, a, prices in [(2e6, 100.0, [1.0, 0.99]), (2e6, 100.0, [1.0, 1.0005]),
+                         (1e6, 10.0, [0.95, 1.0]), (1e6, 2000.0, [1.0, 0.999])]:
+        cases.append({"invariant": d, "amplification": a, "prices": prices,
+                      "balances": ss_two_coin_balances(d, a, prices[0], prices[1]),
+                      "method": "brentq", "tolerance": 1e-9})
+    for d, a, prices in [(3e6, 200.0, [1.0, 0.998, 1.001]), (4e6, 50.0, [1.0, 1.0, 0.99, 1.002])]:
+        cases.append({"invariant": d, "amplification": a, "prices": prices,
+                      "balances": ss_n_coin_balances(d, a, np.array(prices)),
+                      "method": "root_lm", "tolerance": 1e-9})
+    return {"source": "scipy.optimize: brentq on the 2-coin curve; for n coins the first-order "
+                      "conditions grad F = lambda p, F = 0 solved jointly (root, lm); tolerance "
+                      "is relative per balance",
+            "cases": cases}
+
+
+# ---------------------------------------------------------------------------------------------
 # Hourly ETH closes.
 
 def eth_hourly():
@@ -305,10 +374,14 @@ def eth_hourly():
     last = times[-1]
     first = last - 365 * 24 * 3600
     kept = [(t, rows[t]) for t in times if t > first]
+    import datetime
+    span = " to ".join(datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime(
+        "%Y-%m-%d %H:%M") for t in (kept[0][0], kept[-1][0]))
     with open(os.path.join(HERE, "eth_hourly_close.csv"), "w") as f:
-        f.write("# Binance ETH/USDT hourly closes, last 365 days of "
-                "crypto_binance_hourly_cdd/Binance_ETHUSDT_1h.csv.gz (sorted by time, duplicate "
-                "hours and non-positive closes dropped) by make_amm_fixtures.py\n")
+        f.write(f"# Binance ETH/USDT hourly closes, the rows of the last 365 days of "
+                f"crypto_binance_hourly_cdd/Binance_ETHUSDT_1h.csv.gz ({len(kept)} bars, {span} "
+                f"UTC; the export has gaps), sorted by time, duplicate hours and non-positive "
+                f"closes dropped, by make_amm_fixtures.py\n")
         f.write("unix_s,close\n")
         for t, c in kept:
             f.write(f"{t},{c!r}\n")
@@ -322,6 +395,7 @@ def main():
         "elsts": elsts_examples(),
         "exit_probability": exit_cases(),
         "stableswap": stableswap_cases(),
+        "stableswap_valuation": stableswap_valuation_cases(),
     }
     with open(os.path.join(HERE, "amm_fixtures.json"), "w") as f:
         json.dump(fixtures, f, indent=1)
