@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
       keel::cli::register_stress(app),
       keel::cli::register_backtest(app),
       keel::cli::register_allocate(app),
+      keel::cli::register_positions(app),
+      keel::cli::register_hedge(app),
   };
 
   // An unknown or missing verb: name it and list the verbs (CLI11 would only say that a

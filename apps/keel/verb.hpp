@@ -25,5 +25,7 @@ Verb register_stress(CLI::App& app);
 Verb register_frontier(CLI::App& app);
 Verb register_backtest(CLI::App& app);
 Verb register_allocate(CLI::App& app);
+Verb register_positions(CLI::App& app);
+Verb register_hedge(CLI::App& app);
 
 }  // namespace keel::cli

@@ -290,8 +290,8 @@ Result<PositionValue> value_option(const OptionPosition& position, double underl
   constexpr std::string_view kOwner = "OptionPosition";
   if (now >= position.expiry)
     return Status::invalid(fmt::format(
-        "OptionPosition on '{}' (strike {}) expired on {} (valuation time {}): revalue it at or "
-        "after expiry with option_payoff(), or roll it",
+        "the option on '{}' (strike {}) expired on {} (valuation time {}): remove it from the "
+        "book or roll it into a live expiry (option_payoff() gives what it paid)",
         position.underlying, position.strike, format_timestamp(position.expiry),
         format_timestamp(now)));
   KEEL_RETURN_IF_ERROR(

@@ -40,7 +40,7 @@ enum class HedgeObjective {
 struct HedgeTarget {
   std::string name;
   double base = 0.0;
-  std::vector<double> coefficients;  // one per instrument
+  std::vector<double> coefficients{};  // one per instrument
   double lower = -std::numeric_limits<double>::infinity();
   double upper = std::numeric_limits<double>::infinity();
 };

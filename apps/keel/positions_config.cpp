@@ -1,0 +1,510 @@
+#include "positions_config.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <cmath>
+#include <map>
+#include <optional>
+
+#include "config.hpp"
+#include "keel/data/read_prices.hpp"
+#include "keel/defi/amm_position.hpp"
+#include "keel/defi/hedging.hpp"
+
+namespace keel::cli {
+
+namespace {
+
+// Deribit, the largest crypto options venue, expires its options at 08:00 UTC: a date-only
+// expiry means that time (docs/positions.md).
+constexpr Timestamp kDefaultExpirySecondsOfDay = 8 * 3600;
+
+const std::map<std::string, std::string>& keys_by_kind() {
+  static const std::map<std::string, std::string> keys = {
+      {"spot", "name, kind, asset, quantity"},
+      {"amm_lp",
+       "name, kind, pool (constant-product | concentrated | stableswap), tokens, fee_tier, "
+       "price_lower, price_upper, liquidity or deposit, amplification, fee_apr"},
+      {"perp",
+       "name, kind, underlying, contract (linear | inverse), contract_size, contracts, "
+       "entry_price, margin, margin_mode (isolated | cross), maintenance_margin_rate, "
+       "funding_rate, funding_interval_hours, currency"},
+      {"option",
+       "name, kind, underlying, type (call | put), strike, expiry, settlement (linear | "
+       "inverse), implied_vol, quantity, premium, rate, currency"},
+  };
+  return keys;
+}
+
+class PositionReader {
+ public:
+  PositionReader(const toml::table& table, std::string path, std::string name)
+      : table_(table), path_(std::move(path)), name_(std::move(name)) {}
+
+  std::string here(const toml::node& node, const std::string& key) const {
+    return fmt::format("{}:{}: position '{}', key '{}'", path_, node.source().begin.line, name_,
+                       key);
+  }
+
+  Result<double> number(const std::string& key, std::optional<double> fallback,
+                        const std::string& example) {
+    seen_.push_back(key);
+    const toml::node* node = table_.get(key);
+    if (node == nullptr) {
+      if (fallback) return *fallback;
+      return Status::invalid(fmt::format("{}:{}: position '{}' needs {} (e.g. {} = {})", path_,
+                                         table_.source().begin.line, name_, key, key, example));
+    }
+    const std::optional<double> v = node->value<double>();
+    if (!v || !std::isfinite(*v)) {
+      return Status::invalid(here(*node, key) + ": must be a number, e.g. " + example);
+    }
+    return *v;
+  }
+
+  Result<std::string> text(const std::string& key, std::optional<std::string> fallback,
+                           const std::vector<std::string>& allowed = {}) {
+    seen_.push_back(key);
+    const toml::node* node = table_.get(key);
+    if (node == nullptr) {
+      if (fallback) return *fallback;
+      return Status::invalid(fmt::format("{}:{}: position '{}' needs {} = \"...\"", path_,
+                                         table_.source().begin.line, name_, key));
+    }
+    const std::optional<std::string> v = node->value<std::string>();
+    if (!v) return Status::invalid(here(*node, key) + ": must be a string");
+    if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), *v) == allowed.end()) {
+      std::string list;
+      for (const std::string& a : allowed) list += (list.empty() ? "" : " | ") + a;
+      return Status::invalid(here(*node, key) + fmt::format(": '{}' is not one of {}", *v, list));
+    }
+    return *v;
+  }
+
+  Result<std::vector<std::string>> strings(const std::string& key) {
+    seen_.push_back(key);
+    const toml::node* node = table_.get(key);
+    if (node == nullptr) {
+      return Status::invalid(
+          fmt::format("{}:{}: position '{}' needs {} = [\"token0\", "
+                      "\"token1\"]",
+                      path_, table_.source().begin.line, name_, key));
+    }
+    const toml::array* list = node->as_array();
+    if (list == nullptr) return Status::invalid(here(*node, key) + ": must be a list of names");
+    std::vector<std::string> out;
+    for (const auto& item : *list) {
+      auto v = item.value<std::string>();
+      if (!v) return Status::invalid(here(*node, key) + ": every entry must be a name (string)");
+      out.push_back(*v);
+    }
+    return out;
+  }
+
+  std::optional<std::vector<double>> numbers(const std::string& key, Status& error) {
+    seen_.push_back(key);
+    const toml::node* node = table_.get(key);
+    if (node == nullptr) return std::nullopt;
+    const toml::array* list = node->as_array();
+    std::vector<double> out;
+    if (list != nullptr) {
+      for (const auto& item : *list) {
+        auto v = item.value<double>();
+        if (!v || !std::isfinite(*v)) break;
+        out.push_back(*v);
+      }
+    }
+    if (list == nullptr || out.size() != list->size()) {
+      error = Status::invalid(here(*node, key) + ": must be a list of numbers, e.g. [1.0, 2000]");
+      return std::nullopt;
+    }
+    return out;
+  }
+
+  bool has(const std::string& key) const { return table_.get(key) != nullptr; }
+  std::string where() const {
+    return fmt::format("{}:{}: position '{}'", path_, table_.source().begin.line, name_);
+  }
+
+  // Keys of the table that no reader asked for: an error naming the first.
+  Status unknown_keys(const std::string& kind, const std::string& extra = "") const {
+    for (auto&& [key, value] : table_) {
+      const std::string k(key.str());
+      if (k == "name" || k == "kind") continue;
+      if (std::find(seen_.begin(), seen_.end(), k) == seen_.end()) {
+        return Status::invalid(here(value, k) + ": unknown key; a " + kind + " position takes " +
+                               keys_by_kind().at(kind) + extra);
+      }
+    }
+    return Status::ok();
+  }
+
+ private:
+  const toml::table& table_;
+  std::string path_;
+  std::string name_;
+  std::vector<std::string> seen_;
+};
+
+#define KEEL_ASSIGN(lhs, expr)                     \
+  do {                                             \
+    auto keel_value_ = (expr);                     \
+    if (!keel_value_) return keel_value_.status(); \
+    lhs = std::move(*keel_value_);                 \
+  } while (false)
+
+// `currency` (optional): the currency the contract margins and settles in, checked against the
+// contract type: an inverse contract settles in its coin, a linear one in the quote currency.
+Status check_settlement_currency(PositionReader& r, Settlement settlement,
+                                 const std::string& underlying, const std::string& quote) {
+  std::string currency;
+  KEEL_ASSIGN(currency, r.text("currency", std::string()));
+  if (currency.empty()) return Status::ok();
+  const bool inverse = settlement == Settlement::kInverse;
+  const std::string expected = inverse ? underlying : quote;
+  if (currency != expected) {
+    return Status::invalid(fmt::format(
+        "{}, key 'currency': {} contract settles in {}, not {}; {}", r.where(),
+        inverse ? "an inverse" : "a linear", expected, currency,
+        inverse ? "for a contract margined in the quote currency write contract = \"linear\""
+                : "for a coin-margined contract write contract = \"inverse\""));
+  }
+  return Status::ok();
+}
+
+Status read_spot(PositionReader& r, BookPosition& out) {
+  SpotPosition s;
+  KEEL_ASSIGN(s.asset, r.text("asset", std::nullopt));
+  KEEL_ASSIGN(s.quantity, r.number("quantity", std::nullopt, "1.5"));
+  out.spec = s;
+  return Status::ok();
+}
+
+Status read_lp(PositionReader& r, BookPosition& out, std::vector<LpDeposit>& deposits,
+               std::size_t index) {
+  AmmLpPosition lp;
+  std::string pool;
+  KEEL_ASSIGN(pool,
+              r.text("pool", std::nullopt, {"constant-product", "concentrated", "stableswap"}));
+  lp.kind = pool == "constant-product" ? AmmKind::kConstantProduct
+            : pool == "concentrated"   ? AmmKind::kConcentrated
+                                       : AmmKind::kStableswap;
+  KEEL_ASSIGN(lp.tokens, r.strings("tokens"));
+  KEEL_ASSIGN(lp.fee_rate, r.number("fee_tier", 0.003, "0.0005"));
+  if (lp.kind == AmmKind::kConcentrated) {
+    KEEL_ASSIGN(lp.price_lower, r.number("price_lower", std::nullopt, "1500"));
+    KEEL_ASSIGN(lp.price_upper, r.number("price_upper", std::nullopt, "2500"));
+  }
+  if (lp.kind == AmmKind::kStableswap) {
+    KEEL_ASSIGN(lp.amplification, r.number("amplification", std::nullopt, "200"));
+  }
+  KEEL_ASSIGN(lp.fee_apr, r.number("fee_apr", 0.0, "0.12"));
+  Status error;
+  const auto deposit = r.numbers("deposit", error);
+  if (!error.is_ok()) return error;
+  if (deposit) {
+    if (r.has("liquidity")) {
+      return Status::invalid(r.where() + ": give liquidity or deposit, not both");
+    }
+    if (deposit->size() != 2) {
+      return Status::invalid(
+          fmt::format("{}: deposit lists {} amounts; give [amount of token0, amount of token1]",
+                      r.where(), deposit->size()));
+    }
+    deposits.push_back({index, {(*deposit)[0], (*deposit)[1]}});
+    lp.liquidity = 1.0;  // placeholder until the verb resolves the deposit at today's prices
+  } else {
+    KEEL_ASSIGN(lp.liquidity,
+                r.number("liquidity", std::nullopt, "1234.5 (or deposit = [1, 2000])"));
+  }
+  out.spec = lp;
+  return Status::ok();
+}
+
+// `candidate`: a hedge instrument, one unit of which is priced by the hedge (no quantity keys).
+Status read_perp(PositionReader& r, BookPosition& out, bool candidate, const std::string& quote) {
+  PerpPosition p;
+  KEEL_ASSIGN(p.underlying, r.text("underlying", std::nullopt));
+  std::string contract;
+  KEEL_ASSIGN(contract, r.text("contract", "linear", {"linear", "inverse"}));
+  p.settlement = contract == "inverse" ? Settlement::kInverse : Settlement::kLinear;
+  KEEL_RETURN_IF_ERROR(check_settlement_currency(r, p.settlement, p.underlying, quote));
+  KEEL_ASSIGN(p.contract_size, r.number("contract_size", 1.0, "0.001"));
+  if (!candidate) {
+    KEEL_ASSIGN(p.contracts, r.number("contracts", std::nullopt, "-10"));
+    KEEL_ASSIGN(p.entry_price, r.number("entry_price", std::nullopt, "60000"));
+    KEEL_ASSIGN(p.margin, r.number("margin", std::nullopt, "5000"));
+  } else {
+    p.contracts = 1.0;
+    p.entry_price = 1.0;  // replaced by today's price when the hedge prices one unit
+  }
+  std::string mode;
+  KEEL_ASSIGN(mode, r.text("margin_mode", "isolated", {"isolated", "cross"}));
+  p.margin_mode = mode == "cross" ? MarginMode::kCross : MarginMode::kIsolated;
+  KEEL_ASSIGN(p.maintenance_margin_rate, r.number("maintenance_margin_rate", 0.005, "0.005"));
+  KEEL_ASSIGN(p.funding_rate, r.number("funding_rate", 0.0, "0.0001"));
+  KEEL_ASSIGN(p.funding_interval_hours, r.number("funding_interval_hours", 8.0, "8"));
+  out.spec = p;
+  return Status::ok();
+}
+
+Status read_option(PositionReader& r, BookPosition& out, const std::string& path, int line,
+                   bool candidate, const std::string& quote) {
+  OptionPosition o;
+  KEEL_ASSIGN(o.underlying, r.text("underlying", std::nullopt));
+  std::string type;
+  KEEL_ASSIGN(type, r.text("type", std::nullopt, {"call", "put"}));
+  o.type = type == "put" ? OptionType::kPut : OptionType::kCall;
+  KEEL_ASSIGN(o.strike, r.number("strike", std::nullopt, "50000"));
+  std::string expiry;
+  KEEL_ASSIGN(expiry, r.text("expiry", std::nullopt));
+  const std::optional<Timestamp> t = parse_timestamp(expiry);
+  if (!t) {
+    return Status::invalid(fmt::format(
+        "{}:{}: position '{}', key 'expiry': '{}' is not a date; write \"2024-03-29\" (08:00 "
+        "UTC) or \"2024-03-29T08:00:00Z\"",
+        path, line, out.name, expiry));
+  }
+  o.expiry = *t;
+  if (expiry.find_first_of("T ") == std::string::npos && *t % kSecondsPerDay == 0) {
+    o.expiry += kDefaultExpirySecondsOfDay;
+  }
+  std::string settlement;
+  KEEL_ASSIGN(settlement, r.text("settlement", "linear", {"linear", "inverse"}));
+  o.settlement = settlement == "inverse" ? Settlement::kInverse : Settlement::kLinear;
+  KEEL_RETURN_IF_ERROR(check_settlement_currency(r, o.settlement, o.underlying, quote));
+  KEEL_ASSIGN(o.implied_volatility, r.number("implied_vol", std::nullopt, "0.6"));
+  if (!candidate) {
+    KEEL_ASSIGN(o.quantity, r.number("quantity", std::nullopt, "2"));
+    KEEL_ASSIGN(o.premium_paid, r.number("premium", 0.0, "0.05"));
+  } else {
+    o.quantity = 1.0;
+  }
+  KEEL_ASSIGN(o.rate, r.number("rate", 0.0, "0.0"));
+  out.spec = o;
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<PositionsFile> read_positions_file(const std::string& path) {
+  auto parsed = read_toml_file(path, "positions book");
+  if (!parsed) return parsed.status();
+  const toml::table& table = *parsed;
+  PositionsFile file;
+  file.book.source = path;
+  for (auto&& [key_view, value] : table) {
+    const std::string key(key_view.str());
+    const std::string here = fmt::format("{}:{}: key '{}'", path, value.source().begin.line, key);
+    if (key == "quote") {
+      auto v = value.value<std::string>();
+      if (!v) return Status::invalid(here + ": must be a currency name such as \"USD\"");
+      file.book.quote_currency = *v;
+    } else if (key == "cash") {
+      auto v = value.value<double>();
+      if (!v || !std::isfinite(*v)) {
+        return Status::invalid(here + ": must be a number (quote currency)");
+      }
+      file.book.cash = *v;
+    } else if (key != "position") {
+      return Status::invalid(here +
+                             ": unknown key; a positions book takes quote, cash and [[position]] "
+                             "tables (docs/positions.md)");
+    }
+  }
+  const toml::node* list_node = table.get("position");
+  if (list_node == nullptr) {
+    return Status::invalid(path + ": no [[position]] tables; see docs/positions.md for the format");
+  }
+  const toml::array* list = list_node->as_array();
+  if (list == nullptr) {
+    return Status::invalid(
+        fmt::format("{}:{}: 'position' must be an array of tables; write "
+                    "[[position]]",
+                    path, list_node->source().begin.line));
+  }
+  for (const auto& item : *list) {
+    const toml::table* t = item.as_table();
+    const int line = static_cast<int>(item.source().begin.line);
+    if (t == nullptr) {
+      return Status::invalid(
+          fmt::format("{}:{}: each position must be a table; write "
+                      "[[position]]",
+                      path, line));
+    }
+    BookPosition position;
+    position.line = line;
+    const auto name = (*t)["name"].value<std::string>();
+    if (!name || name->empty()) {
+      return Status::invalid(
+          fmt::format("{}:{}: a position needs name = \"...\" (unique in the "
+                      "book)",
+                      path, line));
+    }
+    position.name = *name;
+    const auto kind = (*t)["kind"].value<std::string>();
+    if (!kind || keys_by_kind().count(*kind) == 0) {
+      return Status::invalid(
+          fmt::format("{}:{}: position '{}' needs kind = \"spot\" | "
+                      "\"amm_lp\" | \"perp\" | \"option\"",
+                      path, line, position.name));
+    }
+    PositionReader reader(*t, path, position.name);
+    Status status;
+    if (*kind == "spot") {
+      status = read_spot(reader, position);
+    } else if (*kind == "amm_lp") {
+      status = read_lp(reader, position, file.deposits, file.book.positions.size());
+    } else if (*kind == "perp") {
+      status = read_perp(reader, position, /*candidate=*/false, file.book.quote_currency);
+    } else {
+      status =
+          read_option(reader, position, path, line, /*candidate=*/false, file.book.quote_currency);
+    }
+    KEEL_RETURN_IF_ERROR(status);
+    KEEL_RETURN_IF_ERROR(reader.unknown_keys(*kind));
+    file.book.positions.push_back(std::move(position));
+  }
+  KEEL_RETURN_IF_ERROR(file.book.validate());
+  return file;
+}
+
+namespace {
+
+constexpr const char* kCandidateKeys =
+    "; as a hedge candidate also min, max, fee_bps, half_spread_bps, margin_rate (no contracts, "
+    "quantity, entry_price, margin or premium: the hedge prices one unit at today's price)";
+
+Result<std::pair<double, double>> read_band(const toml::node& node, const std::string& here) {
+  const toml::array* list = node.as_array();
+  if (list == nullptr || list->size() != 2 || !(*list)[0].is_number() || !(*list)[1].is_number()) {
+    return Status::invalid(here + ": must be [min, max], e.g. [-0.5, 0.5]");
+  }
+  const double lo = *(*list)[0].value<double>();
+  const double hi = *(*list)[1].value<double>();
+  if (!(lo <= hi)) return Status::invalid(here + ": min must be ≤ max");
+  return std::make_pair(lo, hi);
+}
+
+}  // namespace
+
+Result<HedgesFile> read_hedges_file(const std::string& path, const std::string& quote) {
+  auto parsed = read_toml_file(path, "hedges file");
+  if (!parsed) return parsed.status();
+  const toml::table& table = *parsed;
+  HedgesFile file;
+  for (auto&& [key_view, value] : table) {
+    const std::string key(key_view.str());
+    const std::string here = fmt::format("{}:{}: key '{}'", path, value.source().begin.line, key);
+    if (key == "objective") {
+      const auto v = value.value<std::string>();
+      if (!v || (*v != "cvar" && *v != "variance")) {
+        return Status::invalid(here + ": must be \"cvar\" or \"variance\"");
+      }
+      file.options.solver.objective =
+          *v == "variance" ? HedgeObjective::kVariance : HedgeObjective::kCvar;
+    } else if (key == "alpha" || key == "premium_budget" || key == "margin_budget") {
+      const auto v = value.value<double>();
+      if (!v || std::isnan(*v)) return Status::invalid(here + ": must be a number");
+      (key == "alpha"            ? file.options.solver.confidence
+       : key == "premium_budget" ? file.options.premium_budget
+                                 : file.options.margin_budget) = *v;
+    } else if (key == "vega") {
+      auto band = read_band(value, here);
+      if (!band) return band.status();
+      file.options.vega_band = *band;
+    } else if (key == "delta") {
+      const toml::table* bands = value.as_table();
+      if (bands == nullptr) {
+        return Status::invalid(here + ": must be a table of underlying = [min, max] (coins)");
+      }
+      for (auto&& [asset, band_node] : *bands) {
+        auto band = read_band(band_node, here + ", underlying '" + std::string(asset.str()) + "'");
+        if (!band) return band.status();
+        file.options.delta_bands.push_back({std::string(asset.str()), band->first, band->second});
+      }
+    } else if (key != "candidate") {
+      return Status::invalid(here +
+                             ": unknown key; a hedges file takes objective, alpha, premium_budget, "
+                             "margin_budget, vega, [delta] and [[candidate]] tables");
+    }
+  }
+  const toml::node* list_node = table.get("candidate");
+  const toml::array* list = list_node != nullptr ? list_node->as_array() : nullptr;
+  if (list == nullptr || list->empty()) {
+    return Status::invalid(path +
+                           ": no [[candidate]] tables; list the perpetuals and options "
+                           "the hedge may use (docs/positions.md)");
+  }
+  for (const auto& item : *list) {
+    const toml::table* t = item.as_table();
+    const int line = static_cast<int>(item.source().begin.line);
+    if (t == nullptr) {
+      return Status::invalid(fmt::format("{}:{}: write [[candidate]] tables", path, line));
+    }
+    const auto name = (*t)["name"].value<std::string>();
+    if (!name || name->empty()) {
+      return Status::invalid(fmt::format("{}:{}: a candidate needs name = \"...\"", path, line));
+    }
+    const auto kind = (*t)["kind"].value<std::string>();
+    if (!kind || (*kind != "perp" && *kind != "option")) {
+      return Status::invalid(
+          fmt::format("{}:{}: candidate '{}' needs kind = \"perp\" or "
+                      "\"option\"",
+                      path, line, *name));
+    }
+    BookPosition position;
+    position.name = *name;
+    position.line = line;
+    PositionReader reader(*t, path, *name);
+    HedgeCandidate candidate;
+    candidate.name = *name;
+    candidate.line = line;
+    KEEL_ASSIGN(candidate.min,
+                reader.number("min", -std::numeric_limits<double>::infinity(), "-10"));
+    KEEL_ASSIGN(candidate.max, reader.number("max", std::numeric_limits<double>::infinity(), "10"));
+    KEEL_ASSIGN(candidate.fee_bps, reader.number("fee_bps", 5.0, "5"));
+    KEEL_ASSIGN(candidate.half_spread_bps, reader.number("half_spread_bps", 2.0, "2"));
+    KEEL_ASSIGN(candidate.margin_rate, reader.number("margin_rate", 0.1, "0.1"));
+    KEEL_RETURN_IF_ERROR(
+        *kind == "perp" ? read_perp(reader, position, /*candidate=*/true, quote)
+                        : read_option(reader, position, path, line, /*candidate=*/true, quote));
+    KEEL_RETURN_IF_ERROR(reader.unknown_keys(*kind, kCandidateKeys));
+    candidate.instrument = std::move(position.spec);
+    file.candidates.push_back(std::move(candidate));
+  }
+  return file;
+}
+
+// An LP given by its deposit gets the liquidity that deposit mints at the last prices.
+Status resolve_deposits(PositionsFile& file, const Market& market) {
+  for (const LpDeposit& d : file.deposits) {
+    BookPosition& position = file.book.positions[d.position];
+    auto& lp = std::get<AmmLpPosition>(position.spec);
+    std::vector<double> last;
+    for (const std::string& token : lp.tokens) {
+      const auto it = std::find(market.panel.assets.begin(), market.panel.assets.end(), token);
+      if (it == market.panel.assets.end() && token == file.book.quote_currency) {
+        last.push_back(1.0);  // the quote currency without a column of its own
+        continue;
+      }
+      if (it == market.panel.assets.end()) {
+        return Status::invalid(
+            fmt::format("{}:{}: position '{}': token '{}' is not a column of the prices",
+                        file.book.source, position.line, position.name, token));
+      }
+      last.push_back(market.panel.prices(
+          market.panel.rows() - 1, static_cast<Eigen::Index>(it - market.panel.assets.begin())));
+    }
+    auto liquidity = lp_liquidity_for_deposit(lp, last[0] / last[1], d.amounts[0], d.amounts[1]);
+    if (!liquidity) {
+      return liquidity.status().with_context(fmt::format(
+          "{}:{}: position '{}', key 'deposit'", file.book.source, position.line, position.name));
+    }
+    lp.liquidity = *liquidity;
+  }
+  return Status::ok();
+}
+
+}  // namespace keel::cli

@@ -1,0 +1,45 @@
+#pragma once
+// The positions book of `keel positions` and `keel hedge` (docs/positions.md): a TOML file with
+// top-level `quote` and `cash` and one [[position]] table per position.
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "keel/core/result.hpp"
+#include "keel/data/market.hpp"
+#include "keel/defi/book.hpp"
+#include "keel/defi/hedging.hpp"
+
+namespace keel::cli {
+
+// An LP position given by the amounts it deposits now (`deposit = [amount0, amount1]`) instead of
+// its liquidity: the verb turns it into liquidity at the current prices.
+struct LpDeposit {
+  std::size_t position = 0;  // index into Book::positions
+  std::array<double, 2> amounts{};
+};
+
+struct PositionsFile {
+  Book book;
+  std::vector<LpDeposit> deposits;
+};
+
+// Reads and validates a positions book. Errors name the file, line, position and key, and say
+// what the key takes.
+Result<PositionsFile> read_positions_file(const std::string& path);
+
+// Turns every LP given by its deposit into the liquidity that deposit mints at the market's last
+// prices. Errors name the file, line, position and key.
+Status resolve_deposits(PositionsFile& file, const Market& market);
+
+// The hedges file of `keel hedge`: objective, alpha, budgets, delta and vega bands and one
+// [[candidate]] table per instrument; `quote` is the book's quote currency (a perp or option
+// position's keys without quantities, plus min, max, fee_bps, half_spread_bps, margin_rate).
+struct HedgesFile {
+  std::vector<HedgeCandidate> candidates;
+  BookHedgeOptions options;
+};
+Result<HedgesFile> read_hedges_file(const std::string& path, const std::string& quote);
+
+}  // namespace keel::cli

@@ -1,0 +1,172 @@
+// keel positions: a book of spot, LP, perpetual and option positions valued at the last prices,
+// its greeks by underlying and its risk from fully revalued scenarios (docs/positions.md). Reads
+// the files, calls keel::analyze_positions, prints or writes the result.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <iostream>
+#include <memory>
+
+#include "common.hpp"
+#include "keel/core/table.hpp"
+#include "keel/defi/amm_position.hpp"
+#include "keel/defi/positions.hpp"
+#include "positions_config.hpp"
+#include "verb.hpp"
+
+namespace keel::cli {
+
+namespace {
+
+struct PositionsArgs {
+  PriceInputOptions prices;
+  OutputOptions output;
+  std::string book;
+  std::string scenarios = "historical";
+  int horizon = 1;
+  double alpha = 0.95;
+  int draws = 20000;
+  std::uint64_t seed = 42;
+  bool delta_gamma = false;
+};
+
+std::string format_signed(double value, int decimals) {
+  if (!std::isfinite(value)) return value > 0 ? "inf" : (value < 0 ? "-inf" : "n/a");
+  return format_fixed(value, decimals);
+}
+
+int run_positions(PositionsArgs& args) {
+  auto file = read_positions_file(args.book);
+  if (!file) return report_error(file.status());
+  auto market = load_market(args.prices);
+  if (!market) return report_error(market.status());
+  if (Status s = resolve_deposits(*file, *market); !s.is_ok()) return report_error(s);
+
+  PositionsOptions options{.scenarios = args.scenarios == "monte-carlo"
+                                            ? ScenarioMethod::kMonteCarlo
+                                            : ScenarioMethod::kHistorical,
+                           .horizon = args.horizon,
+                           .confidence = args.alpha,
+                           .draws = args.draws,
+                           .seed = args.seed,
+                           .delta_gamma = args.delta_gamma};
+  auto analysis = analyze_positions(file->book, *market, options);
+  if (!analysis) return report_error(analysis.status());
+  for (const auto& w : analysis->warnings) std::cerr << "keel: warning: " << w << "\n";
+
+  Json doc;
+  doc["inputs"] = inputs_json(*market);
+  doc["inputs"]["book"] = args.book;
+  const Json body = positions_json(file->book, *analysis);
+  for (const auto& [key, value] : body.items()) doc[key] = value;
+  Json& diagnostics = doc["diagnostics"];
+  diagnostics["repairs"] = Json::array();
+  for (const auto& r : market->repairs) diagnostics["repairs"].push_back(r.to_json());
+
+  const Book& book = file->book;
+  const PositionsAnalysis& a = *analysis;
+  return emit(
+      doc,
+      [&](std::ostream& out) {
+        out << "Book " << args.book << " valued at " << format_timestamp(a.as_of) << " prices ("
+            << book.quote_currency << ")\n\n";
+        Table table;
+        table.add_column("position", Align::kLeft);
+        table.add_column("kind", Align::kLeft);
+        table.add_column("value");
+        table.add_column("delta", Align::kLeft);
+        table.add_column("ES contribution");
+        for (std::size_t p = 0; p < book.positions.size(); ++p) {
+          const PositionValue& v = a.valuation.positions[p];
+          std::string deltas;
+          for (const UnderlyingExposure& e : v.exposures) {
+            deltas += (deltas.empty() ? "" : ", ") + e.underlying + " " + format_signed(e.delta, 4);
+          }
+          table.add_row(
+              {book.positions[p].name, std::string(to_string(kind_of(book.positions[p].spec))),
+               format_fixed(v.value, 2), deltas, format_fixed(a.risk.es_contributions[p], 2)});
+        }
+        table.render(out);
+        out << "\ncash " << format_fixed(a.valuation.cash, 2) << ", total value "
+            << format_fixed(a.valuation.total_value, 2) << "\n\nNet exposure by underlying:\n";
+        Table net;
+        net.add_column("underlying", Align::kLeft);
+        net.add_column("price");
+        net.add_column("delta");
+        net.add_column("delta value");
+        net.add_column("gamma");
+        for (std::size_t j = 0; j < a.valuation.net_exposures.size(); ++j) {
+          const UnderlyingExposure& e = a.valuation.net_exposures[j];
+          const double price = a.prices[j];
+          net.add_row({e.underlying, format_fixed(price, 4), format_signed(e.delta, 6),
+                       format_fixed(e.delta * price, 2), format_signed(e.gamma, 8)});
+        }
+        net.render(out);
+        out << "options: vega " << format_fixed(a.valuation.vega / 100.0, 2)
+            << " per vol point, theta " << format_fixed(a.valuation.theta / 365.0, 2)
+            << " per day\n";
+        for (std::size_t p = 0; p < book.positions.size(); ++p) {
+          if (a.perps[p]) {
+            out << "perp '" << book.positions[p].name << "': liquidation price "
+                << format_signed(a.perps[p]->liquidation_price, 2) << ", margin ratio "
+                << format_fixed(a.perps[p]->margin_ratio, 4) << ", funding "
+                << format_fixed(a.perps[p]->funding_per_day_quote, 2) << " per day (+ = paid)\n";
+          }
+          if (a.lps[p]) {
+            out << "LP '" << book.positions[p].name << "': tokens";
+            for (double x : a.lps[p]->token_amounts) out << " " << format_fixed(x, 6);
+            out << ", LVR " << format_fixed(a.lps[p]->lvr_rate, 2) << " per year at pool vol "
+                << format_percent(a.lps[p]->volatility) << ", P(leave range over horizon) "
+                << (std::isfinite(a.lps[p]->range_exit_probability)
+                        ? format_percent(a.lps[p]->range_exit_probability)
+                        : std::string("n/a"))
+                << "\n";
+          }
+        }
+        out << "\nRisk over " << a.horizon << " period(s) ("
+            << format_fixed(a.horizon_years * 365.0, 2) << " days), " << a.risk.scenarios << " "
+            << to_string(a.scenario_method) << " scenarios, "
+            << (a.revaluation.delta_gamma ? "DELTA-GAMMA APPROXIMATION" : "full revaluation")
+            << ":\nVaR " << format_percent(a.risk.confidence, 0) << " "
+            << format_fixed(a.risk.var, 2) << ", ES " << format_fixed(a.risk.es, 2) << ", worst "
+            << format_fixed(-a.risk.worst_pnl, 2) << " (losses positive, " << book.quote_currency
+            << ")\n";
+      },
+      args.output);
+}
+
+}  // namespace
+
+Verb register_positions(CLI::App& app) {
+  auto args = std::make_shared<PositionsArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "positions",
+      "Value a book of spot, LP, perpetual and option positions; greeks and scenario risk");
+  cmd->footer(
+      "Example:\n  keel positions --book book.toml --prices prices.csv\n"
+      "  keel positions --book book.toml --prices prices.csv --horizon 7 --alpha 0.99 "
+      "--format json\n"
+      "The book format is in docs/positions.md.");
+  cmd->add_option("--book", args->book, "Positions book (TOML; docs/positions.md)")->required();
+  add_price_options(*cmd, args->prices, /*prices_required=*/true);
+  add_output_options(*cmd, args->output);
+  cmd->add_option("--scenarios", args->scenarios,
+                  "historical (overlapping windows of past returns) or monte-carlo (t copula)")
+      ->check(CLI::IsMember({"historical", "monte-carlo"}))
+      ->capture_default_str();
+  cmd->add_option("--horizon", args->horizon, "Horizon in periods of the price file")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  cmd->add_option("--alpha", args->alpha, "Confidence level of VaR and ES")
+      ->check(CLI::Range(0.5, 0.9999))
+      ->capture_default_str();
+  cmd->add_option("--draws", args->draws, "Monte Carlo scenarios")
+      ->check(CLI::Range(100, 10000000))
+      ->capture_default_str();
+  cmd->add_option("--seed", args->seed, "Monte Carlo seed")->capture_default_str();
+  cmd->add_flag("--delta-gamma", args->delta_gamma,
+                "Approximate scenario P&L by delta and gamma instead of repricing (labelled)");
+  return {cmd, [args] { return run_positions(*args); }};
+}
+
+}  // namespace keel::cli

@@ -1,0 +1,232 @@
+#include "keel/defi/book.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "keel/defi/amm_position.hpp"
+#include "keel/defi/option.hpp"
+#include "keel/defi/perpetual.hpp"
+
+namespace keel {
+
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+std::string where(const Book& book, const BookPosition& p) {
+  std::string out = fmt::format("position '{}'", p.name);
+  if (p.line > 0) {
+    out += fmt::format(" ({} line {})", book.source.empty() ? "book" : book.source, p.line);
+  }
+  return out;
+}
+
+Status field_error(const Book& book, const BookPosition& p, const std::string& field,
+                   const std::string& problem) {
+  return Status::invalid(fmt::format("{}: {} {}", where(book, p), field, problem));
+}
+
+bool finite(double x) { return std::isfinite(x); }
+
+Status validate_spec(const Book& book, const BookPosition& p, const SpotPosition& s) {
+  if (s.asset.empty())
+    return field_error(book, p, "asset", "is empty; name a column of the prices");
+  if (!finite(s.quantity)) return field_error(book, p, "quantity", "must be a finite number");
+  return Status::ok();
+}
+
+// The kinds with pricers of their own are checked by them (amm_position.hpp, perpetual.hpp); the
+// book adds where the position is.
+Status validate_spec(const Book& book, const BookPosition& p, const AmmLpPosition& lp) {
+  const Status status = validate_position(lp);
+  return status.is_ok() ? status : status.with_context(where(book, p));
+}
+
+Status validate_spec(const Book& book, const BookPosition& p, const PerpPosition& perp) {
+  if (perp.underlying.empty()) return field_error(book, p, "underlying", "is empty");
+  const Status status = validate_perp_position(perp);
+  return status.is_ok() ? status : status.with_context(where(book, p));
+}
+
+Status validate_spec(const Book& book, const BookPosition& p, const OptionPosition& o) {
+  if (o.underlying.empty()) return field_error(book, p, "underlying", "is empty");
+  if (!(o.strike > 0.0) || !finite(o.strike)) {
+    return field_error(book, p, "strike", "must be a positive price");
+  }
+  if (!(o.implied_volatility > 0.0) || !finite(o.implied_volatility)) {
+    return field_error(book, p, "implied_vol", "must be a positive annual fraction (0.6 = 60%)");
+  }
+  if (!finite(o.quantity)) return field_error(book, p, "quantity", "must be a finite number");
+  if (!finite(o.premium_paid)) return field_error(book, p, "premium", "must be a finite number");
+  if (!finite(o.rate)) return field_error(book, p, "rate", "must be a finite number");
+  return Status::ok();
+}
+
+std::vector<std::string> assets_of(const PositionSpec& spec) {
+  return std::visit(
+      Overloaded{
+          [](const SpotPosition& s) { return std::vector<std::string>{s.asset}; },
+          [](const AmmLpPosition& lp) { return lp.tokens; },
+          [](const PerpPosition& perp) { return std::vector<std::string>{perp.underlying}; },
+          [](const OptionPosition& o) { return std::vector<std::string>{o.underlying}; },
+      },
+      spec);
+}
+
+}  // namespace
+
+std::string_view to_string(PositionKind kind) {
+  switch (kind) {
+    case PositionKind::kSpot:
+      return "spot";
+    case PositionKind::kAmmLp:
+      return "amm_lp";
+    case PositionKind::kPerp:
+      return "perp";
+    case PositionKind::kOption:
+      return "option";
+  }
+  return "?";
+}
+
+PositionKind kind_of(const PositionSpec& spec) { return static_cast<PositionKind>(spec.index()); }
+
+Status Book::validate() const {
+  if (!finite(cash)) return Status::invalid("book: cash must be a finite number");
+  std::set<std::string> names;
+  for (const BookPosition& p : positions) {
+    if (p.name.empty()) {
+      return Status::invalid(fmt::format(
+          "{}: a position has no name; give each a unique name",
+          p.line > 0 ? fmt::format("{} line {}", source, p.line) : std::string("book")));
+    }
+    if (!names.insert(p.name).second) {
+      return Status::invalid(
+          fmt::format("{}: the name is used twice; names must be unique", where(*this, p)));
+    }
+    KEEL_RETURN_IF_ERROR(
+        std::visit([&](const auto& spec) { return validate_spec(*this, p, spec); }, p.spec));
+  }
+  return Status::ok();
+}
+
+std::vector<std::string> Book::underlyings() const {
+  std::vector<std::string> out;
+  for (const BookPosition& p : positions) {
+    for (const std::string& a : assets_of(p.spec)) {
+      if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
+    }
+  }
+  return out;
+}
+
+Result<BoundBook> bind_book(const Book& book, std::vector<std::string> assets) {
+  KEEL_RETURN_IF_ERROR(book.validate());
+  BoundBook bound;
+  bound.book = &book;
+  bound.columns.reserve(book.positions.size());
+  for (const BookPosition& p : book.positions) {
+    std::vector<std::size_t> cols;
+    const bool is_lp = kind_of(p.spec) == PositionKind::kAmmLp;
+    std::size_t token = 0;
+    for (const std::string& a : assets_of(p.spec)) {
+      const auto it = std::find(assets.begin(), assets.end(), a);
+      if (it == assets.end()) {
+        std::string field =
+            is_lp ? fmt::format("token{} '{}'", token, a)
+                  : fmt::format("{} '{}'",
+                                kind_of(p.spec) == PositionKind::kSpot ? "asset" : "underlying", a);
+        std::string list;
+        for (std::size_t i = 0; i < assets.size() && i < 20; ++i) {
+          list += (i ? ", " : "") + assets[i];
+        }
+        if (assets.size() > 20) list += fmt::format(", ... ({} in all)", assets.size());
+        return Status::invalid(fmt::format(
+            "{}: {} is not a column of the prices; columns are {}. Add its prices or fix the "
+            "name",
+            where(book, p), field, list));
+      }
+      cols.push_back(static_cast<std::size_t>(it - assets.begin()));
+      ++token;
+    }
+    bound.columns.push_back(std::move(cols));
+  }
+  bound.assets = std::move(assets);
+  return bound;
+}
+
+Result<PositionValue> value_position(const PositionSpec& spec, std::span<const double> prices,
+                                     std::span<const std::size_t> columns, Timestamp now) {
+  return std::visit(Overloaded{
+                        [&](const SpotPosition& s) -> Result<PositionValue> {
+                          const double price = prices[columns[0]];
+                          PositionValue v;
+                          v.value = s.quantity * price;
+                          v.exposures.push_back({s.asset, s.quantity, 0.0});
+                          return v;
+                        },
+                        [&](const AmmLpPosition& lp) -> Result<PositionValue> {
+                          std::vector<double> token_prices(columns.size());
+                          for (std::size_t i = 0; i < columns.size(); ++i)
+                            token_prices[i] = prices[columns[i]];
+                          return value_lp(lp, token_prices);
+                        },
+                        [&](const PerpPosition& perp) -> Result<PositionValue> {
+                          return value_perp(perp, prices[columns[0]]);
+                        },
+                        [&](const OptionPosition& o) -> Result<PositionValue> {
+                          return value_option(o, prices[columns[0]], now);
+                        },
+                    },
+                    spec);
+}
+
+Result<BookValuation> value_book(const BoundBook& bound, std::span<const double> prices,
+                                 Timestamp now) {
+  const Book& book = *bound.book;
+  if (prices.size() != bound.assets.size()) {
+    return Status::invalid(
+        fmt::format("value_book: {} prices for {} assets", prices.size(), bound.assets.size()));
+  }
+  BookValuation out;
+  out.as_of = now;
+  out.cash = book.cash;
+  out.total_value = book.cash;
+  for (const std::string& u : book.underlyings()) out.net_exposures.push_back({u, 0.0, 0.0});
+  for (std::size_t p = 0; p < book.positions.size(); ++p) {
+    const BookPosition& position = book.positions[p];
+    for (std::size_t c : bound.columns[p]) {
+      if (!(prices[c] > 0.0) || !std::isfinite(prices[c])) {
+        return Status::invalid(
+            fmt::format("{}: the price of {} is {}; a position is valued at "
+                        "positive prices only",
+                        where(book, position), bound.assets[c], prices[c]));
+      }
+    }
+    auto value = value_position(position.spec, prices, bound.columns[p], now);
+    if (!value) return value.status().with_context(where(book, position));
+    out.total_value += value->value;
+    out.vega += value->vega;
+    out.theta += value->theta;
+    for (const UnderlyingExposure& e : value->exposures) {
+      for (UnderlyingExposure& net : out.net_exposures) {
+        if (net.underlying == e.underlying) {
+          net.delta += e.delta;
+          net.gamma += e.gamma;
+        }
+      }
+    }
+    out.positions.push_back(std::move(*value));
+  }
+  return out;
+}
+
+}  // namespace keel

@@ -1,0 +1,176 @@
+// keel positions and keel hedge from the command line on a simulated market: the JSON contract of
+// docs/positions.md, contributions that add up, a hedge that lowers the ES, and bad books exiting
+// 2 with the file, line, position and key named.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cli/cli_runner.hpp"
+
+namespace keel::testing {
+namespace {
+
+void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// The simulated market ends with KBT ≈ 233,042, ETR ≈ 16.62, KUSD ≈ 1.0005 (seed 7, 730 days).
+const char* const kBook = R"(quote = "USD"
+cash = 20000
+
+[[position]]
+name = "kbt"
+kind = "spot"
+asset = "KBT"
+quantity = 0.5
+
+[[position]]
+name = "etr-kusd-range"
+kind = "amm_lp"
+pool = "concentrated"
+tokens = ["ETR", "KUSD"]
+fee_tier = 0.003
+price_lower = 12
+price_upper = 22
+deposit = [600, 10000]
+
+[[position]]
+name = "kbt-inverse-short"
+kind = "perp"
+underlying = "KBT"
+contract = "inverse"
+contract_size = 100
+contracts = -500
+entry_price = 240000
+margin = 0.1
+
+[[position]]
+name = "kbt-put"
+kind = "option"
+underlying = "KBT"
+type = "put"
+strike = 200000
+expiry = "2021-03-26"
+settlement = "inverse"
+implied_vol = 0.7
+quantity = 1
+)";
+
+struct Market {
+  TempDir dir;
+  Market() {
+    const CommandResult sim = run_keel(
+        "simulate --assets 6 --days 730 --seed 7 -o '" + dir.file("prices.csv") + "'", dir);
+    EXPECT_EQ(sim.exit_code, 0) << sim.err;
+    write(dir.file("book.toml"), kBook);
+  }
+  std::string f(const std::string& name) const { return "'" + dir.file(name) + "'"; }
+  CommandResult positions(const std::string& book, const std::string& extra = "") const {
+    return run_keel("positions --book " + f(book) + " --prices " + f("prices.csv") + " " + extra,
+                    dir);
+  }
+};
+
+TEST(CliPositions, JsonContractAndContributions) {
+  Market m;
+  const CommandResult r = m.positions("book.toml", "--format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["as_of"], "2020-12-30");
+  ASSERT_EQ(doc["positions"].size(), 4u);
+  double total = doc["totals"]["cash"].get<double>();
+  double contributions = 0.0;
+  for (const auto& p : doc["positions"]) {
+    total += p["value"].get<double>();
+    contributions += p["risk"]["es_contribution"].get<double>();
+  }
+  EXPECT_NEAR(total, doc["totals"]["value"].get<double>(), 1e-6);
+  EXPECT_NEAR(contributions, doc["risk"]["es"].get<double>(), 1e-6);
+  EXPECT_EQ(doc["risk"]["revaluation"], "full");
+  EXPECT_EQ(doc["positions"][0]["exposures"][0]["delta"].get<double>(), 0.5);
+  EXPECT_TRUE(doc["positions"][1].contains("lp"));
+  EXPECT_TRUE(doc["positions"][2].contains("perp"));
+  // An inverse short is liquidated on a rise: its liquidation price is above the last price.
+  EXPECT_GT(doc["positions"][2]["perp"]["liquidation_price"].get<double>(),
+            doc["prices"]["KBT"].get<double>());
+
+  const CommandResult dg = m.positions("book.toml", "--format json --delta-gamma");
+  ASSERT_EQ(dg.exit_code, 0) << dg.err;
+  EXPECT_EQ(nlohmann::json::parse(dg.out)["risk"]["revaluation"], "delta-gamma approximation");
+}
+
+TEST(CliPositions, BadBooksNameTheFileLinePositionAndKey) {
+  Market m;
+  struct Case {
+    std::string replace, with, expect1, expect2;
+  };
+  const std::vector<Case> cases = {
+      {"price_lower = 12", "price_lower = 30", "etr-kusd-range", "price_lower"},
+      {"tokens = [\"ETR\", \"KUSD\"]", "tokens = [\"ETR\", \"NOPE\"]", "etr-kusd-range", "NOPE"},
+      {"expiry = \"2021-03-26\"", "expiry = \"2020-06-26\"", "kbt-put", "expired"},
+      {"contracts = -500", "contracts = -500\nleverage = 3", "kbt-inverse-short", "leverage"},
+      {"deposit = [600, 10000]", "liquidity = -5", "etr-kusd-range", "liquidity"},
+      {"margin = 0.1", "margin = 0.1\ncurrency = \"USD\"", "kbt-inverse-short", "currency"},
+      {"entry_price = 240000", "entry_price = 0", "kbt-inverse-short", "entry_price"},
+  };
+  for (const Case& c : cases) {
+    std::string text = kBook;
+    const auto at = text.find(c.replace);
+    ASSERT_NE(at, std::string::npos) << c.replace;
+    text.replace(at, c.replace.size(), c.with);
+    write(m.dir.file("bad.toml"), text);
+    const CommandResult r = m.positions("bad.toml");
+    EXPECT_EQ(r.exit_code, 2) << c.with << "\n" << r.err;
+    EXPECT_TRUE(contains(r.err, c.expect1)) << c.with << "\n" << r.err;
+    EXPECT_TRUE(contains(r.err, c.expect2)) << c.with << "\n" << r.err;
+  }
+  // Syntax-level errors carry the file and line.
+  std::string text = kBook;
+  text.replace(text.find("quantity = 1\n"), 13, "quantity = \"one\"\n");
+  write(m.dir.file("bad.toml"), text);
+  const CommandResult r = m.positions("bad.toml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.err, "bad.toml:")) << r.err;
+  EXPECT_TRUE(contains(r.err, "quantity")) << r.err;
+}
+
+TEST(CliHedge, LowersTheExpectedShortfallAndNamesInfeasibleBands) {
+  Market m;
+  write(m.dir.file("hedges.toml"), R"(objective = "cvar"
+alpha = 0.95
+[[candidate]]
+name = "KBT-PERP"
+kind = "perp"
+underlying = "KBT"
+contract_size = 0.001
+min = -2000
+max = 2000
+[[candidate]]
+name = "ETR-PERP"
+kind = "perp"
+underlying = "ETR"
+)");
+  const CommandResult r =
+      run_keel("hedge --book " + m.f("book.toml") + " --hedges " + m.f("hedges.toml") +
+                   " --prices " + m.f("prices.csv") + " --format json",
+               m.dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["status"], "optimal");
+  EXPECT_LT(doc["hedged"]["es"].get<double>(), doc["unhedged"]["es"].get<double>());
+  EXPECT_LT(doc["hedge"][0]["quantity"].get<double>(), 0.0);  // the book is long KBT
+
+  std::ofstream(m.dir.file("hedges.toml"), std::ios::app) << "\n[delta]\nKBT = [5, 6]\n";
+  const CommandResult bad = run_keel("hedge --book " + m.f("book.toml") + " --hedges " +
+                                         m.f("hedges.toml") + " --prices " + m.f("prices.csv"),
+                                     m.dir);
+  EXPECT_EQ(bad.exit_code, 3) << bad.out << bad.err;
+  EXPECT_TRUE(contains(bad.out, "net delta of KBT")) << bad.out;
+}
+
+}  // namespace
+}  // namespace keel::testing
