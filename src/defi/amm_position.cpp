@@ -127,6 +127,18 @@ Result<PositionValue> value_lp(const AmmLpPosition& position,
   return out;
 }
 
+double lp_value_unchecked(const AmmLpPosition& position, std::span<const double> token_prices) {
+  if (position.kind == AmmKind::kStableswap) {
+    auto value = value_lp(position, token_prices);
+    return value ? value->value : std::numeric_limits<double>::quiet_NaN();
+  }
+  const Range range = range_of(position);
+  const double s = std::sqrt(token_prices[0] / token_prices[1]);
+  const amm::TokenAmounts amounts = amm::amounts_for_liquidity(
+      s, std::sqrt(range.lower), std::sqrt(range.upper), position.liquidity);
+  return amounts.amount0 * token_prices[0] + amounts.amount1 * token_prices[1];
+}
+
 Result<double> lp_liquidity_for_deposit(const AmmLpPosition& position, double pool_price,
                                         double amount0, double amount1) {
   KEEL_RETURN_IF_ERROR(validate_position(position));

@@ -47,8 +47,8 @@ OptionGreeks black76_unchecked(OptionType type, double forward, double strike, d
   }
   // Far from the money both terms are tiny and their difference can round below the
   // no-arbitrage bound (even to a negative price); the bound is the value there.
-  const double intrinsic = type == OptionType::kCall ? std::max(forward - strike, 0.0)
-                                                     : std::max(strike - forward, 0.0);
+  const double intrinsic =
+      type == OptionType::kCall ? std::max(forward - strike, 0.0) : std::max(strike - forward, 0.0);
   g.price = std::max(g.price, discount * intrinsic);
   g.gamma = discount * density / (forward * total_vol);
   g.vega = discount * forward * density * sqrt_tau;
@@ -320,6 +320,15 @@ Result<PositionValue> value_option(const OptionPosition& position, double underl
   value.vega = position.quantity * g.vega;
   value.theta = position.quantity * g.theta;
   return value;
+}
+
+double option_value_unchecked(const OptionPosition& position, double underlying_price,
+                              Timestamp now) {
+  if (now >= position.expiry) return option_payoff(position, underlying_price);
+  const OptionGreeks g = black76_unchecked(position.type, underlying_price, position.strike,
+                                           years_to_expiry(position.expiry, now),
+                                           position.implied_volatility, position.rate);
+  return position.quantity * g.price;
 }
 
 double option_payoff(const OptionPosition& position, double underlying_price) {

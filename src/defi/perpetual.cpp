@@ -22,6 +22,13 @@ bool is_inverse(const PerpPosition& position) {
   return position.settlement == Settlement::kInverse;
 }
 
+// Unrealised P&L in the settlement currency (quote for linear, coin for inverse).
+double unrealised_pnl(const PerpPosition& position, double mark_price) {
+  const double size = position.contracts * position.contract_size;
+  return is_inverse(position) ? size * (1.0 / position.entry_price - 1.0 / mark_price)
+                              : size * (mark_price - position.entry_price);
+}
+
 // Funding paid for one interval at `rate` (settlement currency, + = the holder pays).
 double payment(const PerpPosition& position, double mark_price, double rate) {
   const double size = position.contracts * position.contract_size;
@@ -77,19 +84,18 @@ Result<PerpMarks> mark_perp(const PerpPosition& position, double mark_price) {
   KEEL_RETURN_IF_ERROR(validate_perp_position(position));
   KEEL_RETURN_IF_ERROR(check_mark(position, mark_price));
   const double size = position.contracts * position.contract_size;  // signed n c
-  const double entry = position.entry_price;
   PerpMarks marks;
   if (is_inverse(position)) {
     marks.position_coins = size / mark_price;
     marks.notional = std::abs(size);
-    marks.unrealised_pnl = size * (1.0 / entry - 1.0 / mark_price);
+    marks.unrealised_pnl = unrealised_pnl(position, mark_price);
     marks.unrealised_pnl_quote = marks.unrealised_pnl * mark_price;
     marks.maintenance_margin = std::abs(size) / mark_price * position.maintenance_margin_rate -
                                position.maintenance_amount;
   } else {
     marks.position_coins = size;
     marks.notional = std::abs(size) * mark_price;
-    marks.unrealised_pnl = size * (mark_price - entry);
+    marks.unrealised_pnl = unrealised_pnl(position, mark_price);
     marks.unrealised_pnl_quote = marks.unrealised_pnl;
     marks.maintenance_margin =
         marks.notional * position.maintenance_margin_rate - position.maintenance_amount;
@@ -173,20 +179,19 @@ double annualised_funding_rate(double rate_per_interval, double interval_hours) 
 }
 
 Result<PositionValue> value_perp(const PerpPosition& position, double mark_price) {
-  auto marks = mark_perp(position, mark_price);
-  if (!marks) return marks.status();
+  KEEL_RETURN_IF_ERROR(validate_perp_position(position));
+  KEEL_RETURN_IF_ERROR(check_mark(position, mark_price));
   const double size = position.contracts * position.contract_size;
   PositionValue value;
-  double delta = 0.0;
-  if (is_inverse(position)) {
-    value.value = marks->equity * mark_price;
-    delta = position.margin + size / position.entry_price;
-  } else {
-    value.value = marks->equity;
-    delta = size;
-  }
+  value.value = perp_value_unchecked(position, mark_price);
+  const double delta = is_inverse(position) ? position.margin + size / position.entry_price : size;
   value.exposures.push_back({position.underlying, delta, 0.0});
   return value;
+}
+
+double perp_value_unchecked(const PerpPosition& position, double mark_price) {
+  const double equity = position.margin + unrealised_pnl(position, mark_price);
+  return is_inverse(position) ? equity * mark_price : equity;
 }
 
 Result<double> min_variance_hedge_ratio(double rho, double sigma_spot, double sigma_future) {

@@ -3,10 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 
+#include "keel/defi/amm_position.hpp"
 #include "keel/defi/option.hpp"
+#include "keel/defi/perpetual.hpp"
 #include "keel/risk/var.hpp"
 
 namespace keel {
@@ -15,10 +18,9 @@ namespace {
 
 // Time passing over the horizon for each kind: fee income of an LP, funding of a perp. Option
 // decay is in the repricing itself (a later valuation time).
-double carry(const PositionSpec& spec, const PositionValue& at_horizon, double mark,
-             double horizon_years) {
+double carry(const PositionSpec& spec, double value_at_horizon, double mark, double horizon_years) {
   if (const auto* lp = std::get_if<AmmLpPosition>(&spec)) {
-    return lp->fee_apr * at_horizon.value * horizon_years;
+    return lp->fee_apr * value_at_horizon * horizon_years;
   }
   if (const auto* perp = std::get_if<PerpPosition>(&spec)) {
     // Longs pay a positive rate on the position notional at the mark, once per interval.
@@ -31,10 +33,15 @@ double carry(const PositionSpec& spec, const PositionValue& at_horizon, double m
   return 0.0;
 }
 
-PositionValue payoff_value(const OptionPosition& option, double price) {
-  PositionValue v;
-  v.value = option_payoff(option, price);
-  return v;
+// The value alone of a validated position at prices of its own assets (`prices[k]` for the k-th
+// asset it depends on) at time `when`: the unchecked pricers, no allocation for the common kinds.
+double scenario_value(const PositionSpec& spec, std::span<const double> prices, Timestamp when) {
+  if (const auto* spot = std::get_if<SpotPosition>(&spec)) return spot->quantity * prices[0];
+  if (const auto* lp = std::get_if<AmmLpPosition>(&spec)) return lp_value_unchecked(*lp, prices);
+  if (const auto* perp = std::get_if<PerpPosition>(&spec)) {
+    return perp_value_unchecked(*perp, prices[0]);
+  }
+  return option_value_unchecked(std::get<OptionPosition>(spec), prices[0], when);
 }
 
 }  // namespace
@@ -96,30 +103,28 @@ Result<BookRevaluation> revalue_book(const BoundBook& bound, const BookValuation
         }
         pnl += base.theta * options.horizon_years;
       } else {
-        // A price of zero cannot be valued by the pricers (log-moneyness, pool price): floor it
+        // A price of zero cannot be valued by the pricers (pool price, log-moneyness): floor it
         // at a tiny positive price, which values the position at its limit.
-        bool floored = false;
-        for (std::size_t c : cols) {
-          if (row[c] <= 0.0) {
-            row[c] = prices[c] * 1e-12;
-            floored = true;
-          }
+        std::array<double, 8> local{};
+        std::vector<double> wide;
+        double* token_prices = local.data();
+        if (cols.size() > local.size()) {
+          wide.resize(cols.size());
+          token_prices = wide.data();
         }
-        // An option that expires within the horizon is worth its payoff at the scenario price.
-        const auto* option = std::get_if<OptionPosition>(&position.spec);
-        auto value = option != nullptr && later >= option->expiry
-                         ? Result<PositionValue>(payoff_value(*option, row[cols.front()]))
-                         : value_position(position.spec, row, cols, later);
-        if (!value) {
-          return value.status().with_context(
-              fmt::format("scenario {}: position '{}'", s + 1, position.name));
+        for (std::size_t k = 0; k < cols.size(); ++k) {
+          const double price = row[cols[k]];
+          token_prices[k] = price > 0.0 ? price : prices[cols[k]] * 1e-12;
         }
-        pnl = value->value - base.value +
-              carry(position.spec, *value, row[cols.front()], options.horizon_years);
-        if (floored) {
-          for (Eigen::Index j = 0; j < n; ++j)
-            row[static_cast<std::size_t>(j)] = scenario_prices(s, j);
+        const double value = scenario_value(position.spec, {token_prices, cols.size()}, later);
+        if (!std::isfinite(value)) {
+          return Status::numerical(
+              fmt::format("scenario {}: position '{}' has no finite value at "
+                          "the scenario's prices",
+                          s + 1, position.name));
         }
+        pnl = value - base.value +
+              carry(position.spec, value, token_prices[0], options.horizon_years);
       }
       out.position_pnl(s, p) = pnl;
     }

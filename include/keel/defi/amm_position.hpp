@@ -41,6 +41,12 @@ Status validate_position(const AmmLpPosition& position);
 // (the invariant is homogeneous of degree 1, so the pool's total D is not needed).
 Result<PositionValue> value_lp(const AmmLpPosition& position, std::span<const double> token_prices);
 
+// The value alone (quote currency) of a position that passed validate_position, at positive
+// token prices: what value_lp() reports as `value`, without checks, greeks or allocation for the
+// Uniswap kinds (scenario revaluation calls it once per scenario). StableSwap goes through
+// value_lp() and returns NaN where it fails.
+double lp_value_unchecked(const AmmLpPosition& position, std::span<const double> token_prices);
+
 // The liquidity a deposit of (amount0, amount1) mints at pool price pool_price (token1 per
 // token0): Uniswap's getLiquidityForAmounts, the largest L both amounts can fund (constant
 // product: min(x sqrt(P), y / sqrt(P)), = sqrt(x y) when y = x P). StableSwap (2 coins): the

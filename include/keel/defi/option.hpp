@@ -192,6 +192,12 @@ double years_to_expiry(Timestamp expiry, Timestamp now);
 Result<PositionValue> value_option(const OptionPosition& position, double underlying_price,
                                    Timestamp now);
 
+// The value alone (quote currency) of a position whose fields are valid (as value_option checks
+// them), at a positive underlying price: value_option()'s `value` before expiry and
+// option_payoff() at or after it. No checks, no allocation (scenario revaluation).
+double option_value_unchecked(const OptionPosition& position, double underlying_price,
+                              Timestamp now);
+
 // The payoff at expiry, for revaluing scenarios at or after expiry, in the quote currency:
 // quantity · max(±(S_T − K), 0). Linear and inverse payoffs are equal in quote (the inverse one
 // is paid as max(±(S_T − K), 0) / S_T coins, worth the same at S_T). NaN when

@@ -109,6 +109,10 @@ double annualised_funding_rate(double rate_per_interval, double interval_hours);
 // mark_price ≤ 0 or not finite.
 Result<PositionValue> value_perp(const PerpPosition& position, double mark_price);
 
+// The value alone (quote currency) of a position that passed validate_perp_position, at a
+// positive mark: value_perp()'s `value`, without checks or allocation (scenario revaluation).
+double perp_value_unchecked(const PerpPosition& position, double mark_price);
+
 // Minimum-variance hedge ratio h* = ρ σ_S / σ_F (Hull, Options, Futures, and Other Derivatives,
 // ch. 3 "Hedging strategies using futures", cross hedging): the futures position per unit of
 // exposure that minimises the variance of the hedged position, ρ the correlation of spot and
