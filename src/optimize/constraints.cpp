@@ -60,7 +60,8 @@ Eigen::VectorXd cardinality_upper(const PortfolioConstraints& constraints, int n
   const Eigen::VectorXd lower = constraints.effective_lower(n).cwiseMax(0.0);
   Eigen::VectorXd upper = constraints.effective_upper(n);
   double total_cap = constraints.budget ? *constraints.budget : constraints.net_exposure_max;
-  if (constraints.has_leverage_cap()) total_cap = std::min(total_cap, constraints.max_gross_leverage);
+  if (constraints.has_leverage_cap())
+    total_cap = std::min(total_cap, constraints.max_gross_leverage);
   if (std::isfinite(total_cap) && lower.allFinite()) {
     const double sum_lower = lower.sum();
     for (int i = 0; i < n; ++i) {

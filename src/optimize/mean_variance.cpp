@@ -12,8 +12,8 @@
 #include <set>
 
 #include "keel/optimize/verify.hpp"
-#include "optimize/constraint_conflicts.hpp"
 #include "optimize/cardinality_bounds.hpp"
+#include "optimize/constraint_conflicts.hpp"
 #include "optimize/constraint_rows.hpp"
 
 namespace keel {
@@ -360,8 +360,8 @@ class Engine {
     const Layout& layout = builder.layout();
     outcome.weights = s.x.head(layout.n);
     if (layout.kappa >= 0 || layout.kappa_eliminated) {
-      outcome.kappa = layout.kappa_eliminated ? outcome.weights.sum() / layout.budget
-                                              : s.x[layout.kappa];
+      outcome.kappa =
+          layout.kappa_eliminated ? outcome.weights.sum() / layout.budget : s.x[layout.kappa];
       outcome.weights /= outcome.kappa;
     }
     return outcome;
@@ -419,8 +419,7 @@ void set_failed(PortfolioResult& result, Engine& engine, const ModelSpec& spec,
     case SolveStatus::kInfeasible: {
       auto culprits = engine.conflicting_constraints(spec);
       result.status = SolveStatus::kInfeasible;
-      result.diagnostics.explanation =
-          detail::infeasibility_explanation(culprits, "the QP solver");
+      result.diagnostics.explanation = detail::infeasibility_explanation(culprits, "the QP solver");
       result.diagnostics.conflicting_constraints = std::move(culprits);
       break;
     }
@@ -698,7 +697,6 @@ void solve_homogeneous(const MeanVarianceProblem& problem, const MeanVarianceOpt
   set_weights(result, engine, outcome);
 }
 
-
 // ---- Cardinality and minimum positions: branch-and-bound over the QP relaxations
 // (cardinality.hpp describes the method).
 
@@ -817,8 +815,7 @@ class CardinalitySearch {
         take_incumbent(w, solution);
         continue;
       }
-      if (report_.nodes == 1 ||
-          report_.nodes % options_.cardinality.heuristic_interval == 0) {
+      if (report_.nodes == 1 || report_.nodes % options_.cardinality.heuristic_interval == 0) {
         run_heuristic(node.fix, w);
         if (value >= cutoff()) {
           pruned_bound = std::min(pruned_bound, value);
@@ -842,13 +839,13 @@ class CardinalitySearch {
     }
     if (report_.stop.empty()) report_.stop = has_incumbent_ ? "gap" : "infeasible";
     report_.time_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-            .count();
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     report_.objective = has_incumbent_ ? best_value_ : kNaN;
     report_.bound = std::isfinite(bound) ? bound : kNaN;
-    report_.gap = has_incumbent_ && std::isfinite(bound)
-                      ? std::max(0.0, (best_value_ - bound) / std::max(std::abs(best_value_), 1e-12))
-                      : kNaN;
+    report_.gap =
+        has_incumbent_ && std::isfinite(bound)
+            ? std::max(0.0, (best_value_ - bound) / std::max(std::abs(best_value_), 1e-12))
+            : kNaN;
     finish(root_infeasible);
   }
 
@@ -861,8 +858,7 @@ class CardinalitySearch {
 
   double cutoff() const {
     if (!has_incumbent_) return kInfinity;
-    return best_value_ -
-           options_.cardinality.relative_gap * std::max(std::abs(best_value_), 1e-12);
+    return best_value_ - options_.cardinality.relative_gap * std::max(std::abs(best_value_), 1e-12);
   }
 
   // Whether another asset may be fixed held: every count rule still has room.
@@ -1015,8 +1011,7 @@ class CardinalitySearch {
     const double m = problem_.constraints.min_position;
     std::vector<int> order;
     for (int i = 0; i < n_; ++i) {
-      if (fix[static_cast<std::size_t>(i)] == kFree && w[i] > kHoldingTolerance &&
-          cap_[i] >= m) {
+      if (fix[static_cast<std::size_t>(i)] == kFree && w[i] > kHoldingTolerance && cap_[i] >= m) {
         order.push_back(i);
       }
     }
@@ -1091,8 +1086,8 @@ class CardinalitySearch {
               "portfolio meets every rule but its optimality is not proven");
         }
       } else {
-        result_.status = report_.stop == "time-limit" ? SolveStatus::kTimeLimit
-                                                      : SolveStatus::kIterationLimit;
+        result_.status =
+            report_.stop == "time-limit" ? SolveStatus::kTimeLimit : SolveStatus::kIterationLimit;
         result_.diagnostics.explanation = fmt::format(
             "the cardinality search stopped at its {} ({} nodes) with a relative gap of {:.3g} "
             "(target {:.3g}); the best portfolio found is returned; raise the limit",
@@ -1132,10 +1127,10 @@ class CardinalitySearch {
       result_.weights.resize(0);
       result_.status =
           report_.stop == "time-limit" ? SolveStatus::kTimeLimit : SolveStatus::kIterationLimit;
-      result_.diagnostics.explanation =
-          fmt::format("the cardinality search reached its {} ({} nodes) before finding a "
-                      "portfolio that meets the rules; raise the limit",
-                      report_.stop, report_.nodes);
+      result_.diagnostics.explanation = fmt::format(
+          "the cardinality search reached its {} ({} nodes) before finding a "
+          "portfolio that meets the rules; raise the limit",
+          report_.stop, report_.nodes);
     }
     result_.details["cardinality"] = report_.to_json();
   }
@@ -1317,8 +1312,7 @@ Status MeanVarianceOptions::validate(const MeanVarianceProblem& problem) const {
   }
   KEEL_RETURN_IF_ERROR(cardinality.validate().with_context(model));
   if (problem.constraints.has_cardinality()) {
-    if (objective == Objective::kEfficientRisk ||
-        objective == Objective::kMaxReturnTrackingError) {
+    if (objective == Objective::kEfficientRisk || objective == Objective::kMaxReturnTrackingError) {
       return Status::invalid(model +
                              ": max_assets/min_position are not supported with the risk-target "
                              "search; use efficient-return, max-utility or max-sharpe");
