@@ -360,8 +360,8 @@ class Engine {
     const Layout& layout = builder.layout();
     outcome.weights = s.x.head(layout.n);
     if (layout.kappa >= 0 || layout.kappa_eliminated) {
-      outcome.kappa =
-          layout.kappa_eliminated ? outcome.weights.sum() / layout.budget : s.x[layout.kappa];
+      outcome.kappa = layout.kappa_eliminated ? outcome.weights.sum() / layout.budget
+                                              : s.x[layout.kappa];
       outcome.weights /= outcome.kappa;
     }
     return outcome;
@@ -419,7 +419,8 @@ void set_failed(PortfolioResult& result, Engine& engine, const ModelSpec& spec,
     case SolveStatus::kInfeasible: {
       auto culprits = engine.conflicting_constraints(spec);
       result.status = SolveStatus::kInfeasible;
-      result.diagnostics.explanation = detail::infeasibility_explanation(culprits, "the QP solver");
+      result.diagnostics.explanation =
+          detail::infeasibility_explanation(culprits, "the QP solver");
       result.diagnostics.conflicting_constraints = std::move(culprits);
       break;
     }
@@ -1320,6 +1321,16 @@ Status MeanVarianceOptions::validate(const MeanVarianceProblem& problem) const {
     KEEL_RETURN_IF_ERROR(
         validate_cardinality(problem.constraints, problem.assets).with_context(model));
   }
+  KEEL_RETURN_IF_ERROR(cardinality.validate().with_context(model));
+  if (problem.constraints.has_cardinality()) {
+    if (objective == Objective::kEfficientRisk || objective == Objective::kMaxReturnTrackingError) {
+      return Status::invalid(model +
+                             ": max_assets/min_position are not supported with the risk-target "
+                             "search; use efficient-return, max-utility or max-sharpe");
+    }
+    KEEL_RETURN_IF_ERROR(
+        validate_cardinality(problem.constraints, problem.assets).with_context(model));
+  }
   if (objective == Objective::kMaxSharpe || objective == Objective::kMaxDiversification) {
     if (!problem.constraints.budget || !(*problem.constraints.budget > 0.0)) {
       return Status::invalid(model +
@@ -1447,6 +1458,21 @@ Result<PortfolioResult> optimize_mean_variance(const MeanVarianceProblem& proble
       default:
         break;
     }
+    return finish();
+  }
+
+  if (c.has_cardinality()) {
+    if (options.objective == Objective::kMaxSharpe &&
+        (mu.array() - rf / *c.budget).maxCoeff() <= 0.0) {
+      set_infeasible(result, {"risk-free-rate"},
+                     fmt::format("no asset's expected return beats the risk-free rate {:.6g}, so "
+                                 "no long portfolio has a positive Sharpe ratio; use "
+                                 "min-variance or max-utility",
+                                 rf));
+      return finish();
+    }
+    CardinalitySearch search(problem, options, result, cardinality_spec(problem, options));
+    search.run();
     return finish();
   }
 

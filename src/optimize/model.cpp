@@ -52,8 +52,8 @@ Json by_asset(const std::vector<std::string>& assets, const Eigen::VectorXd& v) 
 }
 
 bool is_default_long_only(const PortfolioConstraints& c) {
-  return c.budget && *c.budget == 1.0 && c.lower_bounds.size() == 0 && c.upper_bounds.size() == 0 &&
-         c.lower_bound == 0.0 && c.upper_bound >= 1.0;
+  return c.budget && *c.budget == 1.0 && c.lower_bounds.size() == 0 &&
+         c.upper_bounds.size() == 0 && c.lower_bound == 0.0 && c.upper_bound >= 1.0;
 }
 
 // Models outside the mean-variance family cannot honour group, linear, leverage or turnover
@@ -114,9 +114,10 @@ std::string empty_group_explanation(const GroupConstraint& group, const std::str
                                     std::size_t assets) {
   const bool below = group.min > 0.0;
   std::ostringstream text;
-  text << label << " has no member among the " << assets << " assets given, so its weight is 0, "
-       << (below ? "below its minimum " : "above its maximum ") << (below ? group.min : group.max)
-       << "; " << (below ? "lower the group minimum to 0" : "raise the group maximum to 0")
+  text << label << " has no member among the " << assets
+       << " assets given, so its weight is 0, " << (below ? "below its minimum " : "above its maximum ")
+       << (below ? group.min : group.max) << "; "
+       << (below ? "lower the group minimum to 0" : "raise the group maximum to 0")
        << " or add an asset of the group";
   return text.str();
 }
@@ -213,9 +214,8 @@ Status check_inputs(const ModelInputs& inputs, PortfolioModel model) {
     return Status::invalid("the covariance has non-finite entries; check the missing-data policy");
   }
   if (inputs.expected_returns.size() != 0 && inputs.expected_returns.size() != n) {
-    return Status::invalid("expected returns have " +
-                           std::to_string(inputs.expected_returns.size()) + " entries for " +
-                           std::to_string(n) + " assets");
+    return Status::invalid("expected returns have " + std::to_string(inputs.expected_returns.size()) +
+                           " entries for " + std::to_string(n) + " assets");
   }
   if (inputs.correlation.size() != 0 &&
       (inputs.correlation.rows() != n || inputs.correlation.cols() != n ||
@@ -257,11 +257,9 @@ Result<PortfolioResult> run_black_litterman(const ModelInputs& inputs, const Mod
   if (spec.black_litterman_optimizer) {
     const PortfolioModel inner = *spec.black_litterman_optimizer;
     if (!is_mean_variance(inner)) {
-      return Status::invalid(
-          "the optimiser on the Black–Litterman posterior must be a "
-          "mean-variance model (min-variance, max-sharpe, max-utility, "
-          "efficient-return, efficient-risk), not " +
-          std::string(to_string(inner)));
+      return Status::invalid("the optimiser on the Black–Litterman posterior must be a "
+                             "mean-variance model (min-variance, max-sharpe, max-utility, "
+                             "efficient-return, efficient-risk), not " + std::string(to_string(inner)));
     }
     if (!keel::is_usable(bl->status)) {
       return Status::numerical("Black–Litterman posterior: " + bl->message);
@@ -341,21 +339,21 @@ Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& sp
                                   spec.constraints};
       MeanVarianceOptions options = spec.mean_variance;
       options.risk_free_rate = spec.risk_free_rate;
-      options.objective =
-          model == PortfolioModel::kMinVariance       ? MeanVarianceObjective::kMinVariance
-          : model == PortfolioModel::kMaxSharpe       ? MeanVarianceObjective::kMaxSharpe
-          : model == PortfolioModel::kMaxUtility      ? MeanVarianceObjective::kMaxUtility
-          : model == PortfolioModel::kEfficientReturn ? MeanVarianceObjective::kEfficientReturn
-          : model == PortfolioModel::kEfficientRisk   ? MeanVarianceObjective::kEfficientRisk
-                                                      : MeanVarianceObjective::kMaxDiversification;
+      options.objective = model == PortfolioModel::kMinVariance    ? MeanVarianceObjective::kMinVariance
+                          : model == PortfolioModel::kMaxSharpe    ? MeanVarianceObjective::kMaxSharpe
+                          : model == PortfolioModel::kMaxUtility   ? MeanVarianceObjective::kMaxUtility
+                          : model == PortfolioModel::kEfficientReturn
+                              ? MeanVarianceObjective::kEfficientReturn
+                          : model == PortfolioModel::kEfficientRisk
+                              ? MeanVarianceObjective::kEfficientRisk
+                              : MeanVarianceObjective::kMaxDiversification;
       return optimize_mean_variance(problem, options,
                                     workspace ? &workspace->mean_variance : nullptr);
     }
     case PortfolioModel::kRiskParity:
     case PortfolioModel::kRiskBudget: {
       if (model == PortfolioModel::kRiskBudget && spec.risk_budgeting.budgets.size() == 0) {
-        return Status::invalid(
-            "model risk-budget needs budgets (--budgets FILE with asset,budget)");
+        return Status::invalid("model risk-budget needs budgets (--budgets FILE with asset,budget)");
       }
       if (spec.risk_budget_measure == RiskBudgetMeasure::kCvar) {
         KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, false));
@@ -387,8 +385,7 @@ Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& sp
       }
       if (model == PortfolioModel::kRiskParity) options.budgets.resize(0);
       if (model == PortfolioModel::kRiskBudget && options.budgets.size() == 0) {
-        return Status::invalid(
-            "model risk-budget needs budgets (--budgets FILE with asset,budget)");
+        return Status::invalid("model risk-budget needs budgets (--budgets FILE with asset,budget)");
       }
       const auto n = static_cast<int>(inputs.assets.size());
       if (!is_default_long_only(spec.constraints)) {

@@ -1,9 +1,9 @@
 #pragma once
 // PortfolioResult: the answer every portfolio model returns (mean-variance family, risk parity,
-// HRP, CVaR LPs, ...). It is a value, not a call error (docs/architecture.md section 6): the status
-// says whether the weights may be used, the diagnostics say how they were found and, when there is
-// no answer, why not. `to_json()` writes docs/architecture.md section 3's optimize document (the
-// CLI adds "inputs").
+// HRP, CVaR LPs, ...). It is a value, not a call error (docs/architecture.md section 6): the status says
+// whether the weights may be used, the diagnostics say how they were found and, when there is no
+// answer, why not. `to_json()` writes docs/architecture.md section 3's optimize document (the CLI adds
+// "inputs").
 
 #include <Eigen/Core>
 #include <limits>
@@ -33,9 +33,9 @@ Performance compute_performance(const Eigen::Ref<const Eigen::VectorXd>& weights
                                 double risk_free_rate);
 
 struct PortfolioDiagnostics {
-  std::string solver;  // e.g. "interior-point", "active-set", "closed-form"; "" = no solve
-  int iterations = 0;  // solver iterations summed over every solve the model made
-  int solves = 0;      // number of QP/LP solves (efficient-risk searches make several)
+  std::string solver;     // e.g. "interior-point", "active-set", "closed-form"; "" = no solve
+  int iterations = 0;     // solver iterations summed over every solve the model made
+  int solves = 0;         // number of QP/LP solves (efficient-risk searches make several)
   // Of those, the solves warm-started from a workspace carried across calls (model.hpp
   // ModelWorkspace); 0 without one.
   int warm_solves = 0;
@@ -91,9 +91,9 @@ struct PortfolioResult {
   bool is_usable() const { return keel::is_usable(status) && weights.size() > 0; }
 
   // {"model", "status", "weights": {asset: w}, "performance": {...}, "diagnostics": {...}}.
-  // Keys follow docs/architecture.md section 3; NaN numbers are written as null. Diagnostics also
-  // carry "solves", "worst_constraint", the KKT residuals, "active_constraints" and, when not
-  // usable, "conflicting_constraints" and "explanation".
+  // Keys follow docs/architecture.md section 3; NaN numbers are written as null. Diagnostics also carry
+  // "solves", "worst_constraint", the KKT residuals, "active_constraints" and, when not usable,
+  // "conflicting_constraints" and "explanation".
   Json to_json() const;
 };
 

@@ -1,8 +1,8 @@
 #pragma once
-// Post-solve verification (docs/architecture.md section 4): every returned portfolio is checked
-// against all of its constraints, independently of the solver that produced it. The worst violation
-// goes into PortfolioDiagnostics::max_constraint_violation; a violation above tolerance is a bug,
-// not a result, and turns the status into kNumericalError.
+// Post-solve verification (docs/architecture.md section 4): every returned portfolio is checked against all
+// of its constraints, independently of the solver that produced it. The worst violation goes into
+// PortfolioDiagnostics::max_constraint_violation; a violation above tolerance is a bug, not a
+// result, and turns the status into kNumericalError.
 
 #include <Eigen/Core>
 #include <string>
