@@ -60,12 +60,22 @@ Status read_groups(const toml::array& groups, const std::string& path,
     if (g == nullptr) return Status::invalid(where + ": each [[groups]] entry must be a table");
     for (auto&& [key, node] : *g) {
       const std::string_view k = key.str();
-      if (k != "name" && k != "tag" && k != "value" && k != "members" && k != "min" &&
-          k != "max" && k != "missing_metadata") {
+      if (k != "name" && k != "tag" && k != "value" && k != "members" && k != "min" && k != "max" &&
+          k != "max_assets" && k != "missing_metadata") {
         return Status::invalid(at(path, node) + ": unknown key '" + std::string(k) +
                                "' in [[groups]]; known: name, members, tag, value, min, max, "
-                               "missing_metadata");
+                               "max_assets, missing_metadata");
       }
+    }
+    int max_assets = 0;
+    if (const toml::node* node = (*g).get("max_assets")) {
+      auto count = node->value<int64_t>();
+      if (!count || *count < 1 || *count > 1000000) {
+        return Status::invalid(at(path, *node) +
+                               ": group max_assets must be a whole number >= 1 (the most "
+                               "members held)");
+      }
+      max_assets = static_cast<int>(*count);
     }
     for (const char* limit : {"min", "max"}) {
       if ((*g)[limit] && !(*g)[limit].value<double>()) {
@@ -79,7 +89,7 @@ Status read_groups(const toml::array& groups, const std::string& path,
     if (auto v = (*g)["max"].value<double>()) max = *v;
     const std::string name = (*g)["name"].value_or(std::string());
     if (const toml::array* members = (*g)["members"].as_array()) {
-      GroupConstraint group{name.empty() ? "group@" + where : name, {}, min, max};
+      GroupConstraint group{name.empty() ? "group@" + where : name, {}, min, max, max_assets};
       for (const auto& m : *members) {
         auto s = m.value<std::string>();
         if (!s) return Status::invalid(at(path, m) + ": group members must be asset names");
@@ -163,7 +173,7 @@ Status read_groups(const toml::array& groups, const std::string& path,
     }
     for (const auto& v : values) {
       out.groups.push_back({name.empty() ? *tag + "=" + v : name + " (" + *tag + "=" + v + ")",
-                            members[v], min, max});
+                            members[v], min, max, max_assets});
     }
   }
   return Status::ok();
@@ -239,6 +249,16 @@ Result<ConstraintSetup> build_constraints(const ConstraintFlags& flags, const to
   if (const toml::table* t = config["constraints"].as_table()) {
     for (auto&& [key_view, node] : *t) {
       const std::string key(key_view.str());
+      if (key == "max_assets") {
+        auto count = node.value<int64_t>();
+        if (!count || *count < 1 || *count > 1000000) {
+          return Status::invalid(at(path, node) +
+                                 ": max_assets must be a whole number >= 1 (the most assets "
+                                 "held)");
+        }
+        c.max_assets = static_cast<int>(*count);
+        continue;
+      }
       auto v = number(node, path, key);
       if (!v) return v.status();
       if (key == "budget") {
@@ -253,10 +273,13 @@ Result<ConstraintSetup> build_constraints(const ConstraintFlags& flags, const to
         c.net_exposure_min = *v;
       } else if (key == "net_exposure_max") {
         c.net_exposure_max = *v;
+      } else if (key == "min_position") {
+        c.min_position = *v;
       } else {
         return Status::invalid(at(path, node) + ": unknown key '" + key +
                                "' in [constraints]; known: budget, max_gross_leverage, "
-                               "max_turnover, max_short, net_exposure_min, net_exposure_max");
+                               "max_turnover, max_short, net_exposure_min, net_exposure_max, "
+                               "max_assets, min_position");
       }
     }
   }

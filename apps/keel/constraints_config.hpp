@@ -3,7 +3,8 @@
 //
 //   bounds = "0,0.3"                      # or --bounds; "none" for unbounded
 //   [constraints]  budget = 1.0, max_gross_leverage = 1.5, max_turnover = 0.5, max_short = 0.2,
-//                  net_exposure_min = -0.1, net_exposure_max = 0.1
+//                  net_exposure_min = -0.1, net_exposure_max = 0.1,
+//                  max_assets = 10, min_position = 0.02   # cardinality (long-only books)
 //   [asset_bounds] BTC = [0.1, 0.5]
 //   [current_weights] BTC = 0.5           # for turnover and costs
 //   [costs] default_bps = 10, BTC = 5     # proportional costs in the objective
@@ -11,7 +12,7 @@
 //              missing_metadata = "error" # assets without that tag: "error" (default), "exclude"
 //                                         # or "own-group"; see docs/constraints.md
 //   [[groups]] name = "stables", tag = "stablecoin", value = "true", min = 0.1
-//   [[groups]] name = "defi", members = ["UNI", "AAVE"], max = 0.3
+//   [[groups]] name = "defi", members = ["UNI", "AAVE"], max = 0.3, max_assets = 1
 //   [[linear]] name = "btc-over-eth", coefficients = {BTC = 1, ETH = -1}, sense = ">=", rhs = 0
 //
 // Every error names the file, line and the asset, tag or key at fault.

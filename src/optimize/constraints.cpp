@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <set>
+
+#include "optimize/cardinality_bounds.hpp"
 
 namespace keel {
 
@@ -43,6 +46,135 @@ Eigen::VectorXd PortfolioConstraints::effective_upper(int assets) const {
 Eigen::VectorXd PortfolioConstraints::effective_current(int assets) const {
   return current_weights.size() == assets ? Eigen::VectorXd(current_weights)
                                           : Eigen::VectorXd::Zero(assets);
+}
+
+bool PortfolioConstraints::has_cardinality() const {
+  if (max_assets > 0 || min_position > 0.0) return true;
+  return std::any_of(groups.begin(), groups.end(),
+                     [](const GroupConstraint& g) { return g.max_assets > 0; });
+}
+
+namespace detail {
+
+Eigen::VectorXd cardinality_upper(const PortfolioConstraints& constraints, int n) {
+  const Eigen::VectorXd lower = constraints.effective_lower(n).cwiseMax(0.0);
+  Eigen::VectorXd upper = constraints.effective_upper(n);
+  double total_cap = constraints.budget ? *constraints.budget : constraints.net_exposure_max;
+  if (constraints.has_leverage_cap())
+    total_cap = std::min(total_cap, constraints.max_gross_leverage);
+  if (std::isfinite(total_cap) && lower.allFinite()) {
+    const double sum_lower = lower.sum();
+    for (int i = 0; i < n; ++i) {
+      upper[i] = std::min(upper[i], total_cap - (sum_lower - lower[i]));
+    }
+  }
+  return upper;
+}
+
+}  // namespace detail
+
+Status validate_cardinality(const PortfolioConstraints& c, const std::vector<std::string>& assets) {
+  if (!c.has_cardinality()) return Status::ok();
+  const int n = static_cast<int>(assets.size());
+  const Eigen::VectorXd lower = c.effective_lower(n);
+  for (int i = 0; i < n; ++i) {
+    if (lower[i] < 0.0) {
+      return Status::invalid(fmt::format(
+          "constraints: max-assets/min-position are supported on long-only books only, but the "
+          "lower bound of {} is {} (|w| >= m or 0 for shorts is not supported); set every lower "
+          "bound to >= 0 or drop max_assets and min_position",
+          assets[static_cast<std::size_t>(i)], lower[i]));
+    }
+  }
+  const Eigen::VectorXd upper = detail::cardinality_upper(c, n);
+  for (int i = 0; i < n; ++i) {
+    if (!std::isfinite(upper[i])) {
+      return Status::invalid(fmt::format(
+          "constraints: max-assets/min-position need a finite largest weight for every asset "
+          "(the big-M of the mixed-integer model), but nothing caps {}; give an upper bound, a "
+          "fixed budget or a gross leverage cap",
+          assets[static_cast<std::size_t>(i)]));
+    }
+  }
+  // Assets forced into the book: positive lower bounds, then the fewest members each group
+  // minimum needs (its members' largest upper bounds, forced members first).
+  std::vector<bool> forced(static_cast<std::size_t>(n), false);
+  std::vector<std::string> forced_names;
+  int forced_count = 0;
+  for (int i = 0; i < n; ++i) {
+    if (lower[i] > 0.0) {
+      forced[static_cast<std::size_t>(i)] = true;
+      ++forced_count;
+      forced_names.push_back(fmt::format("bounds[{}]", assets[static_cast<std::size_t>(i)]));
+    }
+  }
+  // Per group: how many members its minimum forces beyond the positive lower bounds.
+  std::vector<int> group_extra(c.groups.size(), 0);
+  for (std::size_t g = 0; g < c.groups.size(); ++g) {
+    const GroupConstraint& group = c.groups[g];
+    const std::string label = group_label(group, g);
+    int held = 0;
+    double reach = 0.0;
+    std::vector<double> others;
+    for (int i : group.members) {
+      if (forced[static_cast<std::size_t>(i)]) {
+        ++held;
+        reach += upper[i];
+      } else {
+        others.push_back(upper[i]);
+      }
+    }
+    std::sort(others.begin(), others.end(), std::greater<>());
+    int extra = 0;
+    const double need = group.min - kPrecheckTolerance * std::max(1.0, std::abs(group.min));
+    while (reach < need && extra < static_cast<int>(others.size())) {
+      reach += others[static_cast<std::size_t>(extra)];
+      ++extra;
+    }
+    group_extra[g] = extra;
+    if (group.max_assets < 0) {
+      return Status::invalid(
+          fmt::format("constraints: {} has max_assets = {}; give a count >= 1 (0 = no limit)",
+                      label, group.max_assets));
+    }
+    if (group.max_assets > 0 && held + extra > group.max_assets) {
+      return Status::invalid(fmt::format(
+          "constraints: max-assets[{}] allows {} holdings in the group, but {} (minimum {:.6g}) "
+          "and the positive lower bounds of its members force at least {}; raise the group's "
+          "max_assets or lower its minimum",
+          group.name.empty() ? std::to_string(g) : group.name, group.max_assets, label, group.min,
+          held + extra));
+    }
+  }
+  if (c.max_assets > 0) {
+    // Groups that share no member force their extra holdings independently: add them up over a
+    // greedy family of pairwise disjoint groups.
+    int total = forced_count;
+    std::vector<std::string> names = forced_names;
+    std::vector<bool> used(static_cast<std::size_t>(n), false);
+    for (std::size_t g = 0; g < c.groups.size(); ++g) {
+      if (group_extra[g] == 0) continue;
+      const auto& members = c.groups[g].members;
+      if (std::any_of(members.begin(), members.end(),
+                      [&](int i) { return used[static_cast<std::size_t>(i)]; })) {
+        continue;
+      }
+      for (int i : members) used[static_cast<std::size_t>(i)] = true;
+      total += group_extra[g];
+      names.push_back(group_label(c.groups[g], g));
+    }
+    if (total > c.max_assets) {
+      if (names.size() > 6) {
+        names.resize(6);
+        names.push_back("...");
+      }
+      return Status::invalid(fmt::format(
+          "constraints: max-assets = {} is below the {} assets that {} force into the book; raise "
+          "max_assets or lower those minimums",
+          c.max_assets, total, fmt::join(names, ", ")));
+    }
+  }
+  return Status::ok();
 }
 
 Status PortfolioConstraints::validate(int assets) const {
@@ -135,6 +267,14 @@ Status PortfolioConstraints::validate(int assets) const {
         group.max == -kInfinity) {
       return Status::invalid(fmt::format("constraints: {} has a NaN or impossible limit", label));
     }
+  }
+  if (max_assets < 0) {
+    return Status::invalid(
+        fmt::format("constraints: max_assets = {}; give a count >= 1 (0 = no limit)", max_assets));
+  }
+  if (!(min_position >= 0.0) || !std::isfinite(min_position)) {
+    return Status::invalid(fmt::format(
+        "constraints: min_position = {} must be >= 0 and finite (0 = none)", min_position));
   }
   for (std::size_t k = 0; k < linear.size(); ++k) {
     const auto& row = linear[k];
@@ -308,6 +448,41 @@ std::vector<ConstraintConflict> precheck_constraints(const PortfolioConstraints&
                "moving from the current weights into the bounds and budget needs a turnover "
                "of at least {:.6g}, above the cap {:.6g}; raise max_turnover",
                least_turnover, constraints.max_turnover)});
+    }
+  }
+  if (constraints.has_cardinality() && (lower.array() >= 0.0).all()) {
+    const Eigen::VectorXd cap = detail::cardinality_upper(constraints, n);
+    // A held weight is at least min_position: assets whose cap is below it can only be 0.
+    const double m = constraints.min_position;
+    std::vector<double> holdable;
+    for (int i = 0; i < n; ++i) {
+      if (cap[i] >= m - tol(m)) holdable.push_back(cap[i]);
+    }
+    if (m > 0.0 && total_max < m - tol(m) && total_min > tol(0.0)) {
+      conflicts.push_back(
+          {{"min-position", total_name},
+           fmt::format("every held weight must be at least the min_position {:.6g}, above the {} "
+                       "of {:.6g}; lower min_position",
+                       m, total_name, total_max)});
+    } else if (m > 0.0 && holdable.empty() && total_min > tol(0.0)) {
+      conflicts.push_back({{"min-position", "bounds"},
+                           fmt::format("the min_position {:.6g} is above every asset's largest "
+                                       "weight, so nothing can be held; lower min_position",
+                                       m)});
+    }
+    if (constraints.max_assets > 0 && total_min > 0.0) {
+      std::sort(holdable.begin(), holdable.end(), std::greater<>());
+      const std::size_t k =
+          std::min(holdable.size(), static_cast<std::size_t>(constraints.max_assets));
+      const double reach = std::accumulate(holdable.begin(), holdable.begin() + k, 0.0);
+      if (reach < total_min - tol(total_min)) {
+        conflicts.push_back(
+            {{"max-assets", "bounds", total_name},
+             fmt::format("at most {} assets may be held and the {} largest weights they can take "
+                         "add up to {:.6g}, below the {} of {:.6g}; raise max_assets or the upper "
+                         "bounds",
+                         constraints.max_assets, k, reach, total_name, total_min)});
+      }
     }
   }
   return conflicts;

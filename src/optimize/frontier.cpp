@@ -291,6 +291,11 @@ Result<TracedFrontier> trace_frontier(const MeanVarianceProblem& problem,
         "trace_frontier: {} expected returns for {} assets; the frontier needs one per asset",
         problem.expected_returns.size(), n));
   }
+  if (problem.constraints.has_cardinality()) {
+    return Status::invalid(
+        "trace_frontier: max_assets/min_position (cardinality) make the frontier a union of "
+        "frontiers over supports, which is not traced; run keel optimize per target instead");
+  }
   const Eigen::VectorXd& mu = problem.expected_returns;
 
   TracedFrontier f;

@@ -8,9 +8,11 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <queue>
 #include <set>
 
 #include "keel/optimize/verify.hpp"
+#include "optimize/cardinality_bounds.hpp"
 #include "optimize/constraint_conflicts.hpp"
 #include "optimize/constraint_rows.hpp"
 
@@ -696,6 +698,498 @@ void solve_homogeneous(const MeanVarianceProblem& problem, const MeanVarianceOpt
   set_weights(result, engine, outcome);
 }
 
+// ---- Cardinality and minimum positions: branch-and-bound over the QP relaxations
+// (cardinality.hpp describes the method).
+
+// Fixing state of z_i in a node.
+constexpr signed char kFree = 0;
+constexpr signed char kOff = -1;
+constexpr signed char kOn = 1;
+
+struct BnbNode {
+  std::vector<signed char> fix;
+  double bound = -kInfinity;  // the parent's relaxation value (−∞ at the root)
+  int depth = 0;
+};
+
+struct BnbNodeOrder {
+  // std::priority_queue keeps the largest on top: the smallest bound, then the deepest node.
+  bool operator()(const BnbNode& a, const BnbNode& b) const {
+    if (a.bound != b.bound) return a.bound > b.bound;
+    return a.depth < b.depth;
+  }
+};
+
+class CardinalitySearch {
+ public:
+  CardinalitySearch(const MeanVarianceProblem& problem, const MeanVarianceOptions& options,
+                    PortfolioResult& result, ModelSpec spec)
+      : problem_(problem),
+        options_(options),
+        result_(result),
+        spec_(std::move(spec)),
+        n_(static_cast<int>(problem.assets.size())),
+        node_(problem),
+        engine_(node_, options, result, &solver_) {
+    const auto& c = problem.constraints;
+    lower_ = c.effective_lower(n_);
+    upper_ = c.effective_upper(n_);
+    cap_ = detail::cardinality_upper(c, n_);
+    total_cap_ = c.budget ? *c.budget : c.net_exposure_max;
+    if (c.has_leverage_cap()) total_cap_ = std::min(total_cap_, c.max_gross_leverage);
+    // Count rules: the overall cap (members = all) and each counted group.
+    if (c.max_assets > 0) {
+      CountRule rule{"max-assets", {}, c.max_assets};
+      for (int i = 0; i < n_; ++i) rule.members.push_back(i);
+      rules_.push_back(std::move(rule));
+    }
+    for (std::size_t g = 0; g < c.groups.size(); ++g) {
+      const auto& group = c.groups[g];
+      if (group.max_assets <= 0) continue;
+      rules_.push_back({group.name.empty() ? fmt::format("max-assets[{}]", g)
+                                           : fmt::format("max-assets[{}]", group.name),
+                        group.members, group.max_assets});
+    }
+    // The node problems carry the rules as bounds and relaxation rows only.
+    node_.constraints.max_assets = 0;
+    node_.constraints.min_position = 0.0;
+    for (auto& group : node_.constraints.groups) group.max_assets = 0;
+    node_.constraints.max_short = kInfinity;
+    base_linear_ = node_.constraints.linear.size();
+  }
+
+  void run() {
+    const auto start = std::chrono::steady_clock::now();
+    const double limit_s = options_.cardinality.time_limit_s;
+    report_.method = "branch-and-bound";
+    std::priority_queue<BnbNode, std::vector<BnbNode>, BnbNodeOrder> open;
+    BnbNode root;
+    root.fix.assign(static_cast<std::size_t>(n_), kFree);
+    // Assets that cannot be held (largest weight below the minimum position) are off from the
+    // start; those with a positive lower bound are always held.
+    for (int i = 0; i < n_; ++i) {
+      if (lower_[i] > 0.0) {
+        root.fix[static_cast<std::size_t>(i)] = kOn;
+      } else if (problem_.constraints.min_position > 0.0 &&
+                 cap_[i] < problem_.constraints.min_position) {
+        root.fix[static_cast<std::size_t>(i)] = kOff;
+      }
+    }
+    open.push(std::move(root));
+    double pruned_bound = kInfinity;  // least bound among nodes pruned by bound
+    bool root_solved = false;
+    bool root_infeasible = false;
+    while (!open.empty()) {
+      const double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (elapsed > limit_s) {
+        report_.stop = "time-limit";
+        break;
+      }
+      if (report_.nodes >= options_.cardinality.max_nodes) {
+        report_.stop = "node-limit";
+        break;
+      }
+      BnbNode node = open.top();
+      open.pop();
+      if (node.bound >= cutoff()) {
+        pruned_bound = std::min(pruned_bound, node.bound);
+        continue;
+      }
+      ++report_.nodes;
+      Eigen::VectorXd w;
+      QpSolution solution;
+      const bool solved = solve_node(node.fix, w, solution);
+      if (!root_solved) {
+        root_solved = true;
+        root_infeasible = !solved;
+        root_solution_ = solution;
+      }
+      if (!solved) continue;  // infeasible (or failed) node: nothing below it
+      const double value = solution.objective;
+      if (value >= cutoff()) {
+        pruned_bound = std::min(pruned_bound, value);
+        continue;
+      }
+      const int candidate = branching_candidate(node.fix, w);
+      if (candidate < 0) {  // the relaxation's answer meets every rule
+        take_incumbent(w, solution);
+        continue;
+      }
+      if (report_.nodes == 1 || report_.nodes % options_.cardinality.heuristic_interval == 0) {
+        run_heuristic(node.fix, w);
+        if (value >= cutoff()) {
+          pruned_bound = std::min(pruned_bound, value);
+          continue;
+        }
+      }
+      for (const signed char state : {kOff, kOn}) {
+        BnbNode child;
+        child.fix = node.fix;
+        child.fix[static_cast<std::size_t>(candidate)] = state;
+        child.bound = value;
+        child.depth = node.depth + 1;
+        if (state == kOn && !room_for(child.fix)) continue;
+        open.push(std::move(child));
+      }
+    }
+    double bound = std::min(pruned_bound, best_value_);
+    while (!open.empty()) {
+      bound = std::min(bound, open.top().bound);
+      open.pop();
+    }
+    if (report_.stop.empty()) report_.stop = has_incumbent_ ? "gap" : "infeasible";
+    report_.time_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    report_.objective = has_incumbent_ ? best_value_ : kNaN;
+    report_.bound = std::isfinite(bound) ? bound : kNaN;
+    report_.gap =
+        has_incumbent_ && std::isfinite(bound)
+            ? std::max(0.0, (best_value_ - bound) / std::max(std::abs(best_value_), 1e-12))
+            : kNaN;
+    finish(root_infeasible);
+  }
+
+ private:
+  struct CountRule {
+    std::string name;
+    std::vector<int> members;
+    int cap = 0;
+  };
+
+  double cutoff() const {
+    if (!has_incumbent_) return kInfinity;
+    return best_value_ - options_.cardinality.relative_gap * std::max(std::abs(best_value_), 1e-12);
+  }
+
+  // Whether another asset may be fixed held: every count rule still has room.
+  bool room_for(const std::vector<signed char>& fix) const {
+    for (const auto& rule : rules_) {
+      int on = 0;
+      for (int i : rule.members) on += fix[static_cast<std::size_t>(i)] == kOn ? 1 : 0;
+      if (on > rule.cap) return false;
+    }
+    return true;
+  }
+
+  // Builds the node's constraints into node_ (false when the fixings already contradict).
+  bool set_node(std::vector<signed char> fix) {
+    const double m = problem_.constraints.min_position;
+    // A count rule whose cap the held assets reach switches its other members off.
+    for (const auto& rule : rules_) {
+      int on = 0;
+      for (int i : rule.members) on += fix[static_cast<std::size_t>(i)] == kOn ? 1 : 0;
+      if (on > rule.cap) return false;
+      if (on == rule.cap) {
+        for (int i : rule.members) {
+          if (fix[static_cast<std::size_t>(i)] == kFree) fix[static_cast<std::size_t>(i)] = kOff;
+        }
+      }
+    }
+    PortfolioConstraints& c = node_.constraints;
+    c.lower_bounds = lower_;
+    c.upper_bounds = upper_;
+    for (int i = 0; i < n_; ++i) {
+      const signed char state = fix[static_cast<std::size_t>(i)];
+      if (state == kOff) {
+        if (lower_[i] > 0.0) return false;
+        c.lower_bounds[i] = 0.0;
+        c.upper_bounds[i] = 0.0;
+      } else if (state == kOn) {
+        c.lower_bounds[i] = std::max(lower_[i], m);
+        if (c.lower_bounds[i] > upper_[i]) return false;
+      }
+    }
+    c.linear.resize(base_linear_);
+    for (const auto& rule : rules_) {
+      int on = 0;
+      std::vector<int> free;
+      for (int i : rule.members) {
+        const signed char state = fix[static_cast<std::size_t>(i)];
+        if (state == kOn) ++on;
+        if (state == kFree) free.push_back(i);
+      }
+      const double room = rule.cap - on;
+      if (static_cast<double>(free.size()) <= room) continue;  // each term is at most 1
+      // Σ_{free} w_i / M_i ≤ room; skipped when the budget implies it (the largest value of the
+      // left side with Σ w ≤ total cap and 0 ≤ w_i ≤ M_i, filled greedily by 1/M_i).
+      std::vector<int> order = free;
+      std::sort(order.begin(), order.end(), [&](int a, int b) { return cap_[a] < cap_[b]; });
+      double left = total_cap_;
+      double largest = 0.0;
+      for (int i : order) {
+        if (!(left > 0.0)) break;
+        const double take = std::min(left, cap_[i]);
+        largest += take / cap_[i];
+        left -= take;
+      }
+      if (largest <= room + 1e-12) continue;
+      LinearConstraint row;
+      row.name = rule.name + "-relaxation";
+      row.coefficients = Eigen::VectorXd::Zero(n_);
+      for (int i : free) row.coefficients[i] = 1.0 / cap_[i];
+      row.sense = ConstraintSense::kLessEqual;
+      row.rhs = room;
+      c.linear.push_back(std::move(row));
+    }
+    return true;
+  }
+
+  // Solves the node's relaxation; false when it is infeasible or the solve failed.
+  bool solve_node(const std::vector<signed char>& fix, Eigen::VectorXd& w, QpSolution& solution) {
+    if (!set_node(fix)) {
+      solution.status = SolveStatus::kInfeasible;
+      return false;
+    }
+    const Engine::Outcome outcome =
+        engine_.solve(spec_, full_mask(node_.constraints), Start::kWorkspace);
+    solution = outcome.solution;
+    if (!is_usable(solution.status) || outcome.weights.size() != n_ ||
+        !outcome.weights.allFinite()) {
+      if (solution.status != SolveStatus::kInfeasible) failed_solves_ = true;
+      return false;
+    }
+    if (spec_.homogeneous) {
+      const double scale = std::max(1.0, solution.x.head(n_).lpNorm<Eigen::Infinity>());
+      if (!(outcome.kappa > 1e-9 * scale)) {
+        failed_solves_ = true;
+        return false;
+      }
+    }
+    w = outcome.weights;
+    return true;
+  }
+
+  // −1 when w meets every count rule and minimum position; else the free asset to branch on.
+  int branching_candidate(const std::vector<signed char>& fix, const Eigen::VectorXd& w) const {
+    const double m = problem_.constraints.min_position;
+    std::vector<bool> candidate(static_cast<std::size_t>(n_), false);
+    bool violated = false;
+    for (const auto& rule : rules_) {
+      int held = 0;
+      for (int i : rule.members) held += w[i] > kHoldingTolerance ? 1 : 0;
+      if (held <= rule.cap) continue;
+      violated = true;
+      for (int i : rule.members) candidate[static_cast<std::size_t>(i)] = true;
+    }
+    if (!violated && m > 0.0) {
+      for (int i = 0; i < n_; ++i) {
+        if (w[i] > kHoldingTolerance && w[i] < m - 1e-10) {
+          candidate[static_cast<std::size_t>(i)] = true;
+          violated = true;
+        }
+      }
+    }
+    if (!violated) return -1;
+    int best = -1;
+    double best_score = -1.0;
+    for (int i = 0; i < n_; ++i) {
+      if (!candidate[static_cast<std::size_t>(i)] || fix[static_cast<std::size_t>(i)] != kFree ||
+          !(w[i] > kHoldingTolerance)) {
+        continue;
+      }
+      const double z = std::min(1.0, w[i] / cap_[i]);
+      const double score = std::min(z, 1.0 - z);
+      if (score > best_score || (score == best_score && best >= 0 && w[i] > w[best])) {
+        best = i;
+        best_score = score;
+      }
+    }
+    return best;
+  }
+
+  void take_incumbent(const Eigen::VectorXd& w, const QpSolution& solution) {
+    if (has_incumbent_ && solution.objective >= best_value_) return;
+    has_incumbent_ = true;
+    best_value_ = solution.objective;
+    best_weights_ = w;
+    best_solution_ = solution;
+  }
+
+  // Keep the largest weights the count rules allow, re-solve on that support; if a weight lands
+  // below the minimum position, hold the positive ones at ≥ m and drop the rest.
+  void run_heuristic(const std::vector<signed char>& fix, const Eigen::VectorXd& w) {
+    const double m = problem_.constraints.min_position;
+    std::vector<int> order;
+    for (int i = 0; i < n_; ++i) {
+      if (fix[static_cast<std::size_t>(i)] == kFree && w[i] > kHoldingTolerance && cap_[i] >= m) {
+        order.push_back(i);
+      }
+    }
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return w[a] > w[b]; });
+    std::vector<signed char> trial(static_cast<std::size_t>(n_), kOff);
+    for (int i = 0; i < n_; ++i) {
+      if (fix[static_cast<std::size_t>(i)] == kOn) trial[static_cast<std::size_t>(i)] = kOn;
+    }
+    for (int i : order) {
+      trial[static_cast<std::size_t>(i)] = kOn;
+      if (!room_after(trial)) {
+        trial[static_cast<std::size_t>(i)] = kOff;
+        continue;
+      }
+    }
+    // The selected assets free (not forced to ≥ m) first.
+    std::vector<signed char> relaxed = trial;
+    for (int i : order) {
+      if (relaxed[static_cast<std::size_t>(i)] == kOn) relaxed[static_cast<std::size_t>(i)] = kFree;
+    }
+    Eigen::VectorXd x;
+    QpSolution solution;
+    ++report_.heuristic_solves;
+    if (!solve_node(relaxed, x, solution)) return;
+    if (branching_candidate(relaxed, x) < 0) {
+      take_incumbent(x, solution);
+      return;
+    }
+    if (m <= 0.0) return;
+    std::vector<signed char> held(static_cast<std::size_t>(n_), kOff);
+    for (int i = 0; i < n_; ++i) {
+      if (relaxed[static_cast<std::size_t>(i)] == kOn || x[i] > kHoldingTolerance) {
+        held[static_cast<std::size_t>(i)] = kOn;
+      }
+    }
+    ++report_.heuristic_solves;
+    if (solve_node(held, x, solution) && branching_candidate(held, x) < 0) {
+      take_incumbent(x, solution);
+    }
+  }
+
+  // Whether the held assets of `fix` stay within every count rule.
+  bool room_after(const std::vector<signed char>& fix) const {
+    for (const auto& rule : rules_) {
+      int on = 0;
+      for (int i : rule.members) on += fix[static_cast<std::size_t>(i)] == kOn ? 1 : 0;
+      if (on > rule.cap) return false;
+    }
+    return true;
+  }
+
+  std::vector<std::string> rule_names() const {
+    std::vector<std::string> names;
+    for (const auto& rule : rules_) names.push_back(rule.name);
+    if (problem_.constraints.min_position > 0.0) names.push_back("min-position");
+    return names;
+  }
+
+  void finish(bool root_infeasible) {
+    if (has_incumbent_) {
+      result_.weights = best_weights_;
+      result_.diagnostics.primal_residual = best_solution_.primal_residual;
+      result_.diagnostics.dual_residual = best_solution_.dual_residual;
+      result_.diagnostics.complementarity = best_solution_.complementarity;
+      report_.holdings =
+          static_cast<int>((best_weights_.array().abs() > kHoldingTolerance).count());
+      if (report_.stop == "gap") {
+        result_.status = failed_solves_ ? SolveStatus::kOptimalInaccurate : SolveStatus::kOptimal;
+        if (failed_solves_) {
+          engine_.add_warning(
+              "some branch-and-bound relaxations failed numerically and were skipped; the "
+              "portfolio meets every rule but its optimality is not proven");
+        }
+      } else {
+        result_.status =
+            report_.stop == "time-limit" ? SolveStatus::kTimeLimit : SolveStatus::kIterationLimit;
+        result_.diagnostics.explanation = fmt::format(
+            "the cardinality search stopped at its {} ({} nodes) with a relative gap of {:.3g} "
+            "(target {:.3g}); the best portfolio found is returned; raise the limit",
+            report_.stop, report_.nodes, report_.gap, options_.cardinality.relative_gap);
+      }
+    } else if (report_.stop == "infeasible") {
+      result_.weights.resize(0);
+      // Either the constraints conflict without the count rules, or the count rules are the
+      // culprit together with the bounds and the budget.
+      Engine plain(problem_, options_, result_, nullptr);
+      ModelSpec feasibility;
+      feasibility.target_row = spec_.target_row;
+      feasibility.target_rhs = spec_.target_rhs;
+      feasibility.target_equality = spec_.target_equality;
+      auto culprits = plain.conflicting_constraints(feasibility);
+      if (!culprits.empty()) {
+        set_infeasible(result_, culprits,
+                       fmt::format("no portfolio satisfies {} together; loosen one of them",
+                                   fmt::join(culprits, ", ")));
+      } else if (!root_infeasible && failed_solves_) {
+        result_.status = SolveStatus::kNumericalError;
+        result_.diagnostics.explanation =
+            "the branch-and-bound relaxations failed numerically; no portfolio was found";
+      } else {
+        auto names = rule_names();
+        names.push_back("bounds");
+        if (problem_.constraints.budget) names.push_back("budget");
+        const bool sharpe = spec_.homogeneous;
+        set_infeasible(
+            result_, names,
+            fmt::format("no portfolio satisfies {} together{}; raise max_assets, lower "
+                        "min_position or loosen the bounds",
+                        fmt::join(names, ", "),
+                        sharpe ? " with an excess return above the risk-free rate" : ""));
+      }
+    } else {
+      result_.weights.resize(0);
+      result_.status =
+          report_.stop == "time-limit" ? SolveStatus::kTimeLimit : SolveStatus::kIterationLimit;
+      result_.diagnostics.explanation = fmt::format(
+          "the cardinality search reached its {} ({} nodes) before finding a "
+          "portfolio that meets the rules; raise the limit",
+          report_.stop, report_.nodes);
+    }
+    result_.details["cardinality"] = report_.to_json();
+  }
+
+  const MeanVarianceProblem& problem_;
+  const MeanVarianceOptions& options_;
+  PortfolioResult& result_;
+  ModelSpec spec_;
+  int n_;
+  MeanVarianceProblem node_;
+  QpSolver solver_;
+  Engine engine_;
+  Eigen::VectorXd lower_, upper_, cap_;
+  double total_cap_ = kInfinity;
+  std::vector<CountRule> rules_;
+  std::size_t base_linear_ = 0;
+  CardinalityReport report_;
+  bool has_incumbent_ = false;
+  bool failed_solves_ = false;
+  double best_value_ = kInfinity;
+  Eigen::VectorXd best_weights_;
+  QpSolution best_solution_;
+  QpSolution root_solution_;
+};
+
+// The model's QP, as the continuous path builds it, for the branch-and-bound.
+ModelSpec cardinality_spec(const MeanVarianceProblem& problem, const MeanVarianceOptions& options) {
+  const Eigen::VectorXd& mu = problem.expected_returns;
+  ModelSpec spec;
+  spec.gamma = options.l2_gamma;
+  spec.costs = options.transaction_costs;
+  switch (options.objective) {
+    case Objective::kMaxUtility:
+      spec.risk_weight = 0.5 * options.risk_aversion;
+      spec.linear = -mu;
+      break;
+    case Objective::kMinTrackingError:
+      spec.anchor = options.benchmark_weights;
+      break;
+    case Objective::kEfficientReturn:
+      spec.target_row = mu;
+      spec.target_rhs = options.target_return;
+      spec.target_equality = options.target_return_equality;
+      break;
+    case Objective::kMaxSharpe:
+      spec.homogeneous = true;
+      spec.excess = mu.array() - options.risk_free_rate / *problem.constraints.budget;
+      break;
+    case Objective::kMaxDiversification:
+      spec.homogeneous = true;
+      spec.excess = problem.covariance.diagonal().cwiseSqrt();
+      break;
+    default:
+      break;
+  }
+  return spec;
+}
+
 }  // namespace
 
 Status MeanVarianceOptions::validate(const MeanVarianceProblem& problem) const {
@@ -816,6 +1310,26 @@ Status MeanVarianceOptions::validate(const MeanVarianceProblem& problem) const {
   }
   if (wants_benchmark && (benchmark_weights.size() != n || !benchmark_weights.allFinite())) {
     return Status::invalid(fmt::format("{}: benchmark_weights need {} finite entries", model, n));
+  }
+  KEEL_RETURN_IF_ERROR(cardinality.validate().with_context(model));
+  if (problem.constraints.has_cardinality()) {
+    if (objective == Objective::kEfficientRisk || objective == Objective::kMaxReturnTrackingError) {
+      return Status::invalid(model +
+                             ": max_assets/min_position are not supported with the risk-target "
+                             "search; use efficient-return, max-utility or max-sharpe");
+    }
+    KEEL_RETURN_IF_ERROR(
+        validate_cardinality(problem.constraints, problem.assets).with_context(model));
+  }
+  KEEL_RETURN_IF_ERROR(cardinality.validate().with_context(model));
+  if (problem.constraints.has_cardinality()) {
+    if (objective == Objective::kEfficientRisk || objective == Objective::kMaxReturnTrackingError) {
+      return Status::invalid(model +
+                             ": max_assets/min_position are not supported with the risk-target "
+                             "search; use efficient-return, max-utility or max-sharpe");
+    }
+    KEEL_RETURN_IF_ERROR(
+        validate_cardinality(problem.constraints, problem.assets).with_context(model));
   }
   if (objective == Objective::kMaxSharpe || objective == Objective::kMaxDiversification) {
     if (!problem.constraints.budget || !(*problem.constraints.budget > 0.0)) {
@@ -944,6 +1458,36 @@ Result<PortfolioResult> optimize_mean_variance(const MeanVarianceProblem& proble
       default:
         break;
     }
+    return finish();
+  }
+
+  if (c.has_cardinality()) {
+    if (options.objective == Objective::kMaxSharpe &&
+        (mu.array() - rf / *c.budget).maxCoeff() <= 0.0) {
+      set_infeasible(result, {"risk-free-rate"},
+                     fmt::format("no asset's expected return beats the risk-free rate {:.6g}, so "
+                                 "no long portfolio has a positive Sharpe ratio; use "
+                                 "min-variance or max-utility",
+                                 rf));
+      return finish();
+    }
+    CardinalitySearch search(problem, options, result, cardinality_spec(problem, options));
+    search.run();
+    return finish();
+  }
+
+  if (c.has_cardinality()) {
+    if (options.objective == Objective::kMaxSharpe &&
+        (mu.array() - rf / *c.budget).maxCoeff() <= 0.0) {
+      set_infeasible(result, {"risk-free-rate"},
+                     fmt::format("no asset's expected return beats the risk-free rate {:.6g}, so "
+                                 "no long portfolio has a positive Sharpe ratio; use "
+                                 "min-variance or max-utility",
+                                 rf));
+      return finish();
+    }
+    CardinalitySearch search(problem, options, result, cardinality_spec(problem, options));
+    search.run();
     return finish();
   }
 

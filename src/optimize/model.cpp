@@ -72,6 +72,7 @@ Status require_plain_constraints(PortfolioModel model, const PortfolioConstraint
                            "; use a mean-variance model (min-variance, max-sharpe, ...) for it, or "
                            "remove the constraint");
   };
+  if (c.has_cardinality()) return refuse("max_assets or min_position (cardinality)");
   if (!c.groups.empty()) return refuse("group limits");
   if (!c.linear.empty()) return refuse("linear constraints");
   if (c.has_leverage_cap()) return refuse("a gross leverage cap");
@@ -367,7 +368,11 @@ Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& sp
         return from_cvar_risk_budgeting(inputs, model, std::move(*rb), options.alpha);
       }
       // Group limits and linear constraints go to the barrier method (risk_budgeting.hpp);
-      // leverage, turnover and other budgets still cannot be honoured.
+      // leverage, turnover, cardinality and other budgets still cannot be honoured.
+      if (spec.constraints.has_cardinality()) {
+        // Refused first thing, naming max_assets / min_position.
+        KEEL_RETURN_IF_ERROR(require_plain_constraints(model, spec.constraints, true));
+      }
       PortfolioConstraints plain = spec.constraints;
       plain.groups.clear();
       plain.linear.clear();

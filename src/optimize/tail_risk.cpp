@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <CbcModel.hpp>
+#include <ClpSimplex.hpp>
+#include <OsiClpSolverInterface.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -11,6 +14,7 @@
 #include "keel/risk/drawdown.hpp"
 #include "keel/risk/var.hpp"
 #include "lp_model.hpp"
+#include "optimize/cardinality_bounds.hpp"
 #include "optimize/constraint_conflicts.hpp"
 
 namespace keel {
@@ -117,7 +121,9 @@ Status TailRiskOptions::validate(const TailRiskProblem& problem) const {
   if (!(verify_tolerance > 0) || !std::isfinite(verify_tolerance)) {
     return Status::invalid(model + ": verify_tolerance must be > 0");
   }
-  return problem.constraints.validate(static_cast<int>(n)).with_context(model);
+  KEEL_RETURN_IF_ERROR(problem.constraints.validate(static_cast<int>(n)).with_context(model));
+  KEEL_RETURN_IF_ERROR(cardinality.validate().with_context(model));
+  return validate_cardinality(problem.constraints, problem.assets).with_context(model);
 }
 
 Json TailRiskResult::to_json(double confidence) const {
@@ -452,6 +458,105 @@ LpAnswer solve_cvar_cuts(const Data& data, TailRiskObjective objective) {
   return answer;
 }
 
+// The full LP with the cardinality binaries (cardinality.hpp), z_i ∈ {0, 1}:
+//   w_i ≤ M_i z_i,  w_i ≥ m z_i,  Σ z_i ≤ K,  Σ_{i∈g} z_i ≤ K_g,
+// solved by COIN-OR Cbc (as allocation_mip.cpp drives it) to the relative gap of
+// options.cardinality. An asset with a positive lower bound has z_i fixed to 1; one whose largest
+// weight is below m, z_i fixed to 0.
+LpAnswer solve_cardinality_milp(const Data& data, TailRiskObjective objective,
+                                CardinalityReport& report) {
+  const auto start = Clock::now();
+  const auto& c = data.problem.constraints;
+  const int n = data.n;
+  lp::Model model;
+  lp::add_weight_block(model, c, n, detail::full_mask(c), target_row(data, objective),
+                       data.options.target_return);
+  const RiskExpression expression = add_measure(model, data);
+  set_objective(model, data, expression, objective == TailRiskObjective::kEfficientRisk);
+  const Eigen::VectorXd lower = c.effective_lower(n);
+  const Eigen::VectorXd cap = detail::cardinality_upper(c, n);
+  const double m = c.min_position;
+  std::vector<int> z(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    const bool holdable = cap[i] >= m && cap[i] > 0.0;
+    const int column = model.add_column(lower[i] > 0.0 ? 1.0 : 0.0, holdable ? 1.0 : 0.0, 0.0);
+    z[static_cast<std::size_t>(i)] = column;
+    model.add_row({i, column}, {1.0, -std::max(cap[i], 0.0)}, -kInfinity, 0.0);
+    if (m > 0.0) model.add_row({i, column}, {1.0, -m}, 0.0, kInfinity);
+  }
+  const auto count_row = [&](const std::vector<int>& members, int limit) {
+    std::vector<int> columns;
+    for (int i : members) columns.push_back(z[static_cast<std::size_t>(i)]);
+    model.add_row(columns, std::vector<double>(columns.size(), 1.0), -kInfinity, limit);
+  };
+  if (c.max_assets > 0) {
+    std::vector<int> all(static_cast<std::size_t>(n));
+    std::iota(all.begin(), all.end(), 0);
+    count_row(all, c.max_assets);
+  }
+  for (const auto& group : c.groups) {
+    if (group.max_assets > 0) count_row(group.members, group.max_assets);
+  }
+  ClpSimplex clp;
+  model.load(clp);
+  OsiClpSolverInterface solver(&clp, false);
+  solver.messageHandler()->setLogLevel(0);
+  for (int column : z) solver.setInteger(column);
+  CbcModel cbc(solver);
+  cbc.setLogLevel(0);
+  cbc.messageHandler()->setLogLevel(0);
+  cbc.setUseElapsedTime(true);
+  cbc.setMaximumSeconds(std::min(data.options.cardinality.time_limit_s, remaining_s(data)));
+  cbc.setMaximumNodes(data.options.cardinality.max_nodes);
+  cbc.setAllowableFractionGap(data.options.cardinality.relative_gap);
+  cbc.setAllowableGap(1e-12);
+  cbc.branchAndBound();
+
+  LpAnswer answer;
+  report.method = "cbc";
+  report.nodes = cbc.getNodeCount();
+  answer.iterations = cbc.getIterationCount();
+  const double* best = cbc.bestSolution();
+  if (best) {
+    report.objective = cbc.getObjValue();
+    report.bound = cbc.getBestPossibleObjValue();
+    report.gap = std::max(
+        0.0, (report.objective - report.bound) / std::max(std::abs(report.objective), 1e-12));
+    answer.weights = Eigen::Map<const Eigen::VectorXd>(best, n);
+    // Cbc's integral z may carry 1e-10 noise; a weight whose z is 0 is exactly 0.
+    for (int i = 0; i < n; ++i) {
+      if (best[z[static_cast<std::size_t>(i)]] < 0.5) answer.weights[i] = 0.0;
+    }
+    answer.lp_risk = expression_value(expression, best);
+    if (expression.threshold >= 0) answer.threshold = best[expression.threshold];
+    report.holdings = static_cast<int>((answer.weights.array().abs() > kHoldingTolerance).count());
+  } else {
+    report.objective = kNaN;
+    report.bound = kNaN;
+    report.gap = kNaN;
+  }
+  if (cbc.isProvenOptimal() && best) {
+    answer.status = SolveStatus::kOptimal;
+    report.stop = "gap";
+  } else if (cbc.isProvenInfeasible() ||
+             (!best && !cbc.isSecondsLimitReached() && !cbc.isNodeLimitReached())) {
+    answer.status = SolveStatus::kInfeasible;
+    report.stop = "infeasible";
+  } else if (cbc.isSecondsLimitReached()) {
+    answer.status = SolveStatus::kTimeLimit;
+    report.stop = "time-limit";
+  } else if (cbc.isNodeLimitReached()) {
+    answer.status = SolveStatus::kIterationLimit;
+    report.stop = "node-limit";
+  } else {
+    answer.status = SolveStatus::kNumericalError;
+    report.stop = "error";
+    answer.message = "Cbc stopped without a proven answer";
+  }
+  report.time_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  return answer;
+}
+
 LpAnswer solve_model(const Data& data, TailRiskObjective objective) {
   if (data.options.measure == TailRiskMeasure::kCvar &&
       data.options.cvar_algorithm == CvarAlgorithm::kCuttingPlane) {
@@ -574,9 +679,20 @@ Result<TailRiskResult> optimize_tail_risk(const TailRiskProblem& problem,
     return finish();
   }
 
+  // With cardinality rules every solve is the MILP, and the search's report goes to the details.
+  const bool mixed_integer = c.has_cardinality();
+  CardinalityReport report;
+  const auto solve = [&](TailRiskObjective objective) {
+    if (!mixed_integer) return solve_model(data, objective);
+    LpAnswer answer = solve_cardinality_milp(data, objective, report);
+    result.diagnostics.solver = "cbc";
+    result.details["cardinality"] = report.to_json();
+    return answer;
+  };
+
   if (options.objective == TailRiskObjective::kEfficientRisk) {
     // The least attainable risk first: below it the cap cannot be met.
-    const LpAnswer least = solve_model(data, TailRiskObjective::kMinRisk);
+    const LpAnswer least = solve(TailRiskObjective::kMinRisk);
     record(result, least);
     if (!is_usable(least.status)) {
       set_failed(result, data, TailRiskObjective::kMinRisk, least);
@@ -596,11 +712,40 @@ Result<TailRiskResult> optimize_tail_risk(const TailRiskProblem& problem,
     }
   }
 
-  const LpAnswer answer = solve_model(data, options.objective);
+  const LpAnswer answer = solve(options.objective);
   record(result, answer);
   out.cuts = answer.cuts;
+  if (mixed_integer && answer.weights.size() == data.n && !is_usable(answer.status)) {
+    // A node or time limit with a portfolio found: kept, not usable, with the gap reached.
+    result.status = answer.status;
+    result.weights = answer.weights;
+    out.lp_risk = answer.lp_risk;
+    result.diagnostics.explanation = fmt::format(
+        "Cbc stopped at its {} ({} nodes) with a relative gap of {:.3g} (target {:.3g}); the "
+        "best portfolio found is returned; raise the limit",
+        report.stop, report.nodes, report.gap, options.cardinality.relative_gap);
+    return finish();
+  }
   if (!is_usable(answer.status)) {
     set_failed(result, data, options.objective, answer);
+    if (mixed_integer && answer.status == SolveStatus::kInfeasible &&
+        result.diagnostics.conflicting_constraints.empty()) {
+      // The constraints hold without the count rules: those are the culprits.
+      std::vector<std::string> names;
+      if (c.max_assets > 0) names.push_back("max-assets");
+      for (std::size_t g = 0; g < c.groups.size(); ++g) {
+        if (c.groups[g].max_assets <= 0) continue;
+        names.push_back(c.groups[g].name.empty() ? fmt::format("max-assets[{}]", g)
+                                                 : fmt::format("max-assets[{}]", c.groups[g].name));
+      }
+      if (c.min_position > 0.0) names.push_back("min-position");
+      names.push_back("bounds");
+      if (c.budget) names.push_back("budget");
+      set_infeasible(result, names,
+                     fmt::format("no portfolio satisfies {} together; raise max_assets, lower "
+                                 "min_position or loosen the bounds",
+                                 fmt::join(names, ", ")));
+    }
     return finish();
   }
   result.status = answer.status;

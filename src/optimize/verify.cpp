@@ -125,6 +125,42 @@ VerificationReport verify_weights(const Eigen::Ref<const Eigen::VectorXd>& weigh
     const Eigen::VectorXd w0 = constraints.effective_current(n);
     check.at_most("turnover", (weights - w0).cwiseAbs().sum(), constraints.max_turnover);
   }
+  // Cardinality: a count above its cap is missed by the smallest held weights that would have to
+  // go (weight units), so that a stray 1e-12 does not fail a book but a real extra holding does.
+  const auto check_count = [&](const std::string& name, const std::vector<int>& members, int cap) {
+    std::vector<double> held;
+    for (int i : members) {
+      if (std::abs(weights[i]) > kHoldingTolerance) held.push_back(std::abs(weights[i]));
+    }
+    double excess = 0.0;
+    if (static_cast<int>(held.size()) > cap) {
+      std::sort(held.begin(), held.end());
+      for (std::size_t k = 0; k < held.size() - static_cast<std::size_t>(cap); ++k) {
+        excess += held[k];
+      }
+    }
+    // Reported active when the count is at its cap, checked (and skipped) otherwise.
+    if (static_cast<int>(held.size()) >= cap) check.at_most(name, excess, 0.0);
+  };
+  if (constraints.max_assets > 0) {
+    std::vector<int> all(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) all[static_cast<std::size_t>(i)] = i;
+    check_count("max-assets", all, constraints.max_assets);
+  }
+  for (std::size_t g = 0; g < constraints.groups.size(); ++g) {
+    const auto& group = constraints.groups[g];
+    if (group.max_assets <= 0) continue;
+    check_count(group.name.empty() ? fmt::format("max-assets[{}]", g)
+                                   : fmt::format("max-assets[{}]", group.name),
+                group.members, group.max_assets);
+  }
+  if (constraints.min_position > 0.0) {
+    for (int i = 0; i < n; ++i) {
+      if (std::abs(weights[i]) <= kHoldingTolerance) continue;
+      check.at_least(fmt::format("min-position[{}]", assets[static_cast<std::size_t>(i)]),
+                     weights[i], constraints.min_position);
+    }
+  }
   return report;
 }
 

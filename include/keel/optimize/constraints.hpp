@@ -34,6 +34,9 @@ struct GroupConstraint {
   std::vector<int> members{};  // 0-based asset indices, distinct, in [0, n)
   double min = -kInfinity;
   double max = kInfinity;
+  // Cardinality within the group: at most max_assets members held (weight above
+  // kHoldingTolerance). 0 (default) = no limit; ≥ 0. Named "max-assets[<group name>]".
+  int max_assets = 0;
 };
 
 enum class ConstraintSense {
@@ -82,6 +85,18 @@ struct PortfolioConstraints {
   // Σ |w_i − w0_i| ≤ max_turnover (≥ 0; infinity = none). One-way turnover is half of it.
   double max_turnover = kInfinity;
 
+  // Cardinality: at most max_assets weights are held (|w_i| > kHoldingTolerance). 0 (default) =
+  // no limit; ≥ 0. Named "max-assets". Per-group counts: GroupConstraint::max_assets.
+  int max_assets = 0;
+  // Minimum position (buy-in threshold): every held weight is ≥ min_position, i.e. w_i = 0 or
+  // w_i ≥ min_position. 0 (default) = none; ≥ 0 and finite. Named "min-position".
+  //
+  // Cardinality and minimum positions make the problem mixed-integer (cardinality.hpp). Keel
+  // supports them on LONG-ONLY books (every effective lower bound ≥ 0) with finite upper bounds
+  // (or a fixed budget that caps every weight); an asset with a positive lower bound is always
+  // held. Long-short books (|w_i| ≥ m or 0) are refused by validate() with Status::invalid.
+  double min_position = 0.0;
+
   // Dimensions, finiteness, ordering (lower ≤ upper, min ≤ max), member indices in range and
   // distinct, net exposure only with a free budget. Messages name the asset/group/constraint.
   Status validate(int assets) const;
@@ -93,13 +108,33 @@ struct PortfolioConstraints {
   Eigen::VectorXd effective_current(int assets) const;
   bool has_leverage_cap() const { return max_gross_leverage < kInfinity; }
   bool has_turnover_cap() const { return max_turnover < kInfinity; }
+  // True when any cardinality or minimum-position rule is present (overall or per group).
+  bool has_cardinality() const;
 };
+
+// A weight counts as held when |w_i| > kHoldingTolerance (for the cardinality and
+// minimum-position rules, in the optimisers and in verification alike).
+inline constexpr double kHoldingTolerance = 1e-9;
+
+// Checks that need the asset names: the cardinality rules can be met at all. Status::invalid,
+// naming the rules, when
+//   * a cardinality or minimum-position rule is given with a negative effective lower bound
+//     (long-short cardinality is not supported),
+//   * max_assets is below the number of assets the positive lower bounds and the group minimums
+//     force into the book (a group with minimum g_min needs at least as many members as it takes
+//     their largest upper bounds to reach g_min), or a group's max_assets is below what its own
+//     minimum forces.
+// Status::ok() when no cardinality rule is present.
+Status validate_cardinality(const PortfolioConstraints& constraints,
+                            const std::vector<std::string>& assets);
 
 // Quick feasibility checks that need no solver, each naming its culprits:
 //   Σ lower bounds > budget, Σ upper bounds < budget (also against the net exposure range),
 //   a group with min > max, or whose min/max cannot be met by its members' bounds,
 //   disjoint groups whose mins add up to more than the budget (or maxes to less),
-//   gross leverage below |budget|, turnover cap that cannot reach the bounds from w0.
+//   gross leverage below |budget|, turnover cap that cannot reach the bounds from w0,
+//   max_assets whose largest upper bounds cannot reach the budget ("max-assets", "bounds",
+//   "budget"), a min_position above the budget or above every upper bound ("min-position").
 // Returns an empty vector when nothing is found (which does not prove feasibility).
 struct ConstraintConflict {
   std::vector<std::string> constraints{};  // names of the conflicting constraints

@@ -49,6 +49,7 @@
 
 #include "keel/core/result.hpp"
 #include "keel/core/status.hpp"
+#include "keel/optimize/cardinality.hpp"
 #include "keel/optimize/constraints.hpp"
 #include "keel/optimize/portfolio_result.hpp"
 #include "keel/optimize/qp.hpp"
@@ -110,6 +111,10 @@ struct MeanVarianceOptions {
   double verify_tolerance = 1e-8;
   // QP solver options (tolerance, iteration and time limits, algorithm).
   QpOptions qp{};
+  // Branch-and-bound limits when the constraints carry max_assets / min_position (cardinality.hpp;
+  // every objective but the risk-target searches kEfficientRisk and kMaxReturnTrackingError).
+  // The search's report goes to PortfolioResult::details["cardinality"].
+  CardinalityOptions cardinality{};
 
   Status validate(const MeanVarianceProblem& problem) const;
 };

@@ -69,6 +69,7 @@
 #include "keel/core/json.hpp"
 #include "keel/core/result.hpp"
 #include "keel/core/status.hpp"
+#include "keel/optimize/cardinality.hpp"
 #include "keel/optimize/constraints.hpp"
 #include "keel/optimize/portfolio_result.hpp"
 
@@ -125,6 +126,11 @@ struct TailRiskOptions {
   double time_limit_s = std::numeric_limits<double>::infinity();
   // Post-solve verification tolerance (verify.hpp). Default 1e-8, > 0.
   double verify_tolerance = 1e-8;
+  // When the constraints carry max_assets / min_position (cardinality.hpp): every measure and
+  // objective is solved as the full LP plus binaries, a MILP for COIN-OR Cbc, with these gap,
+  // node and time limits (the smaller of this time limit and time_limit_s applies). The search's
+  // report goes to portfolio.details["cardinality"].
+  CardinalityOptions cardinality{};
 
   Status validate(const TailRiskProblem& problem) const;
 };
