@@ -10,6 +10,8 @@
 #include <limits>
 #include <random>
 
+#include "keel/estimate/correlation.hpp"
+
 namespace keel {
 namespace {
 
@@ -417,6 +419,42 @@ TEST(PairwiseCorrelation, UsesEachPairsOverlapNotTheCovarianceDiagonal) {
   auto via_cov = covariance_to_correlation(estimate_covariance(full, {})->covariance);
   ASSERT_TRUE(plain.is_ok() && via_cov.is_ok());
   EXPECT_LT((*plain - *via_cov).cwiseAbs().maxCoeff(), 1e-14);
+}
+
+TEST(CovarianceToCorrelation, ClosedFormAndZeroVariancePolicy) {
+  // σ = (2, 0, 3) with Σ_02 = 3: ρ_02 = 3 / (2·3) = 0.5; asset 1 is constant.
+  Eigen::Matrix3d cov;
+  cov << 4, 0, 3,  //
+      0, 0, 0,     //
+      3, 0, 9;
+  auto refused = covariance_to_correlation(cov);
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_NE(refused.status().message().find("zero variance"), std::string::npos)
+      << refused.status().message();
+  auto shown =
+      covariance_to_correlation(cov, {.zero_variance = ZeroVariancePolicy::kZeroCorrelation});
+  ASSERT_TRUE(shown.is_ok()) << shown.status().message();
+  EXPECT_EQ(shown->zero_variance_assets, std::vector<Eigen::Index>{1});
+  Eigen::Matrix3d expected;
+  expected << 1, 0, 0.5,  //
+      0, 1, 0,            //
+      0.5, 0, 1;
+  EXPECT_LT((shown->correlation - expected).cwiseAbs().maxCoeff(), 1e-15);
+  // Without zero variances both overloads agree and nothing is listed.
+  Eigen::Matrix2d full;
+  full << 4, 3, 3, 9;
+  auto plain = covariance_to_correlation(full);
+  auto with_options = covariance_to_correlation(full, CorrelationOptions{});
+  ASSERT_TRUE(plain.is_ok() && with_options.is_ok());
+  EXPECT_EQ(*plain, with_options->correlation);
+  EXPECT_TRUE(with_options->zero_variance_assets.empty());
+  // Rounding past ±1 (perfectly correlated assets) is clipped to a valid correlation.
+  Eigen::Matrix2d collinear;
+  collinear << 0.1, 0.1 * std::sqrt(0.3 / 0.1), 0.1 * std::sqrt(0.3 / 0.1), 0.3;
+  auto clipped = covariance_to_correlation(collinear);
+  ASSERT_TRUE(clipped.is_ok());
+  EXPECT_LE(clipped->cwiseAbs().maxCoeff(), 1.0);
+  EXPECT_FALSE(covariance_to_correlation(Eigen::MatrixXd(2, 3)).is_ok());
 }
 
 TEST(PairwiseCorrelation, FailuresNameThePair) {
