@@ -11,27 +11,25 @@
 #include <random>
 
 #include "keel/estimate/correlation.hpp"
+#include "support/random_problems.hpp"
 
 namespace keel {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Returns with a market factor and fat-ish tails, deterministic.
-Eigen::MatrixXd factor_returns(int t, int n, unsigned seed, int factors = 1) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> normal(0.0, 1.0);
-  Eigen::MatrixXd loadings(n, factors);
-  for (int i = 0; i < n; ++i) {
-    for (int k = 0; k < factors; ++k) loadings(i, k) = 0.5 + 0.5 * normal(rng) / (k + 1);
-  }
-  Eigen::MatrixXd f(t, factors);
-  Eigen::MatrixXd e(t, n);
-  for (int r = 0; r < t; ++r) {
-    for (int k = 0; k < factors; ++k) f(r, k) = 0.02 * normal(rng);
-    for (int i = 0; i < n; ++i) e(r, i) = 0.01 * (1.0 + 0.1 * i) * normal(rng);
-  }
-  return f * loadings.transpose() + e;
+// Returns of a market-factor model (every asset loads positively on factor 0, about 0.01 of
+// market volatility per period beside idiosyncratic volatility 0.01 growing with the asset index);
+// deterministic for a seed.
+Eigen::MatrixXd factor_returns(int t, int n, std::uint64_t seed, int factors = 1) {
+  Random rng(seed);
+  return test::factor_returns(rng, {.assets = n,
+                                    .factors = factors,
+                                    .periods = t,
+                                    .factor_volatility = 0.01,
+                                    .noise_volatility = 0.01,
+                                    .noise_growth = 0.1,
+                                    .market_factor = true});
 }
 
 const CovarianceMethod kAll[] = {
@@ -308,10 +306,8 @@ TEST(Denoising, ConstantResidualKeepsTraceAndTopEigenvalues) {
 
 TEST(Denoising, MarchenkoPasturFitRecoversPureNoise) {
   // Pure noise: the fitted σ² is close to 1 and no eigenvalue is far above the edge.
-  std::mt19937_64 rng(10);
-  std::normal_distribution<double> normal(0.0, 1.0);
-  Eigen::MatrixXd x(1000, 100);
-  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = normal(rng);
+  Random rng(10);
+  const Eigen::MatrixXd x = test::normal_matrix(rng, 1000, 100);
   auto est = estimate_covariance(x, {.method = CovarianceMethod::kDenoised});
   ASSERT_TRUE(est.is_ok()) << est.status().message();
   EXPECT_NEAR(est->diagnostics.marchenko_pastur_variance, 1.0, 0.15);
@@ -325,8 +321,7 @@ TEST(Denoising, MarchenkoPasturFitRecoversPureNoise) {
 TEST(Denoising, KnownFactorStructureIsRecoveredAndCloserToTruth) {
   // Three block factors of 10 assets each plus idiosyncratic noise: 3 signal eigenvalues.
   const int n = 30, t = 400, k = 3;
-  std::mt19937_64 rng(11);
-  std::normal_distribution<double> normal(0.0, 1.0);
+  Random rng(11);
   Eigen::MatrixXd loadings = Eigen::MatrixXd::Zero(n, k);
   for (int i = 0; i < n; ++i) loadings(i, i / 10) = 0.8;
   Eigen::MatrixXd truth = loadings * loadings.transpose();
@@ -334,8 +329,8 @@ TEST(Denoising, KnownFactorStructureIsRecoveredAndCloserToTruth) {
   Eigen::MatrixXd x(t, n);
   for (int r = 0; r < t; ++r) {
     Eigen::VectorXd f(k);
-    for (int j = 0; j < k; ++j) f(j) = normal(rng);
-    for (int i = 0; i < n; ++i) x(r, i) = loadings.row(i).dot(f) + 0.6 * normal(rng);
+    for (int j = 0; j < k; ++j) f(j) = rng.normal();
+    for (int i = 0; i < n; ++i) x(r, i) = loadings.row(i).dot(f) + 0.6 * rng.normal();
   }
   auto est = estimate_covariance(x, {.method = CovarianceMethod::kDenoised});
   ASSERT_TRUE(est.is_ok()) << est.status().message();
