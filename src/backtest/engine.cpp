@@ -13,6 +13,7 @@
 
 #include "keel/core/table.hpp"
 #include "keel/estimate/estimates.hpp"
+#include "keel/risk/variance_contributions.hpp"
 #include "universe.hpp"
 
 namespace keel {
@@ -469,13 +470,11 @@ Decision StrategyRunner::decide(Eigen::Index t) {
     const Eigen::VectorXd w = slice(target, eligible);
     const Eigen::MatrixXd& annual = window_covariance_;
     if (annual.rows() == m) {
-      const Eigen::VectorXd sw = annual * w;
-      const double variance = w.dot(sw);
       d.risk_contributions = Eigen::VectorXd::Zero(n_);
-      if (variance > 0.0) {
+      auto contributions = variance_contributions(w, annual);
+      if (contributions && contributions->variance > 0.0) {
         for (std::size_t k = 0; k < eligible.size(); ++k) {
-          const auto i = static_cast<Eigen::Index>(k);
-          d.risk_contributions(eligible[k]) = w(i) * sw(i) / variance;
+          d.risk_contributions(eligible[k]) = contributions->percent(static_cast<Eigen::Index>(k));
         }
       }
     }

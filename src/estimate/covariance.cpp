@@ -13,6 +13,7 @@
 
 #include "estimate/returns_checks.hpp"
 #include "keel/core/name_table.hpp"
+#include "keel/estimate/correlation.hpp"
 #include "keel/estimate/dcc.hpp"
 
 namespace keel {
@@ -781,17 +782,47 @@ Result<CovarianceEstimate> estimate_covariance(const ReturnSeries& returns,
   return estimate_impl(returns.values, options, labels);
 }
 
-Result<Eigen::MatrixXd> covariance_to_correlation(Eigen::Ref<const Eigen::MatrixXd> covariance) {
+Result<CorrelationFromCovariance> covariance_to_correlation(
+    Eigen::Ref<const Eigen::MatrixXd> covariance, const CorrelationOptions& options) {
   if (covariance.rows() == 0 || covariance.rows() != covariance.cols()) {
     return Status::invalid(
         fmt::format("correlation: expected a non-empty square matrix, got {} × {}",
                     covariance.rows(), covariance.cols()));
   }
-  KEEL_RETURN_IF_ERROR(check_positive_variances(covariance, "correlation", Labels{}));
-  const Eigen::VectorXd inv = covariance.diagonal().cwiseSqrt().cwiseInverse();
-  Eigen::MatrixXd corr = inv.asDiagonal() * covariance * inv.asDiagonal();
-  corr.diagonal().setOnes();
-  return corr;
+  if (options.zero_variance == ZeroVariancePolicy::kError) {
+    KEEL_RETURN_IF_ERROR(check_positive_variances(covariance, "correlation", Labels{}));
+  }
+  const Eigen::Index n = covariance.rows();
+  CorrelationFromCovariance out;
+  Eigen::VectorXd inv(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double v = covariance(i, i);
+    if (v > 0.0 && std::isfinite(v)) {
+      inv(i) = 1.0 / std::sqrt(v);
+    } else {
+      inv(i) = 0.0;
+      out.zero_variance_assets.push_back(i);
+    }
+  }
+  out.correlation = inv.asDiagonal() * covariance * inv.asDiagonal();
+  for (const Eigen::Index i : out.zero_variance_assets) {
+    out.correlation.row(i).setZero();
+    out.correlation.col(i).setZero();
+  }
+  // Rounding can carry |ρ| a few ulps past 1; NaN entries stay NaN.
+  for (Eigen::Index j = 0; j < n; ++j) {
+    for (Eigen::Index i = 0; i < n; ++i) {
+      out.correlation(i, j) = std::clamp(out.correlation(i, j), -1.0, 1.0);
+    }
+  }
+  out.correlation.diagonal().setOnes();
+  return out;
+}
+
+Result<Eigen::MatrixXd> covariance_to_correlation(Eigen::Ref<const Eigen::MatrixXd> covariance) {
+  auto result = covariance_to_correlation(covariance, CorrelationOptions{});
+  if (!result) return result.status();
+  return std::move(result->correlation);
 }
 
 namespace {

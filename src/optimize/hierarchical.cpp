@@ -10,6 +10,7 @@
 #include <numeric>
 #include <optional>
 
+#include "keel/estimate/covariance.hpp"
 #include "keel/optimize/naive.hpp"
 
 namespace keel {
@@ -197,11 +198,6 @@ Status check_covariance(Eigen::Ref<const Eigen::MatrixXd> covariance, std::strin
     }
   }
   return Status::ok();
-}
-
-Eigen::MatrixXd correlation_from_covariance(Eigen::Ref<const Eigen::MatrixXd> covariance) {
-  const Eigen::VectorXd inv_sd = covariance.diagonal().cwiseSqrt().cwiseInverse();
-  return inv_sd.asDiagonal() * covariance * inv_sd.asDiagonal();
 }
 
 Status check_correlation(Eigen::Ref<const Eigen::MatrixXd> correlation, Eigen::Index n,
@@ -563,7 +559,9 @@ std::vector<int> cut_tree(Eigen::Ref<const Eigen::MatrixXd> linkage_matrix, int 
 Result<HierarchicalResult> hrp(Eigen::Ref<const Eigen::MatrixXd> covariance,
                                const HierarchicalOptions& options) {
   KEEL_RETURN_IF_ERROR(check_covariance(covariance, "hrp"));
-  return hrp(covariance, correlation_from_covariance(covariance), options);
+  auto correlation = covariance_to_correlation(covariance);
+  if (!correlation) return correlation.status();
+  return hrp(covariance, *correlation, options);
 }
 
 Result<HierarchicalResult> hrp(Eigen::Ref<const Eigen::MatrixXd> covariance,
@@ -624,7 +622,9 @@ Result<HierarchicalResult> hrp(Eigen::Ref<const Eigen::MatrixXd> covariance,
 Result<HierarchicalResult> herc(Eigen::Ref<const Eigen::MatrixXd> covariance,
                                 const HierarchicalOptions& options) {
   KEEL_RETURN_IF_ERROR(check_covariance(covariance, "herc"));
-  return herc(covariance, correlation_from_covariance(covariance), options);
+  auto correlation = covariance_to_correlation(covariance);
+  if (!correlation) return correlation.status();
+  return herc(covariance, *correlation, options);
 }
 
 Result<HierarchicalResult> herc(Eigen::Ref<const Eigen::MatrixXd> covariance,
@@ -711,7 +711,9 @@ Result<HierarchicalResult> herc(Eigen::Ref<const Eigen::MatrixXd> covariance,
 Result<HierarchicalResult> nco(Eigen::Ref<const Eigen::MatrixXd> covariance,
                                const HierarchicalOptions& options) {
   KEEL_RETURN_IF_ERROR(check_covariance(covariance, "nco"));
-  return nco(covariance, correlation_from_covariance(covariance), options);
+  auto correlation = covariance_to_correlation(covariance);
+  if (!correlation) return correlation.status();
+  return nco(covariance, *correlation, options);
 }
 
 Result<HierarchicalResult> nco(Eigen::Ref<const Eigen::MatrixXd> covariance,

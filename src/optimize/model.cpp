@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "keel/core/name_table.hpp"
+#include "keel/estimate/correlation.hpp"
 #include "keel/estimate/estimates.hpp"
 #include "keel/optimize/verify.hpp"
 
@@ -100,10 +101,13 @@ Status require_long_only_bounds(PortfolioModel model, const PortfolioConstraints
   return Status::ok();
 }
 
-// The correlation of a covariance with positive variances (checked by the model itself).
+// The correlation the hierarchical models cluster on when none is given. Zero variances are left to
+// the model, which checks the covariance first and names the asset (an empty matrix when the
+// covariance is not even square, which the model reports the same way).
 Eigen::MatrixXd correlation_of(const Eigen::MatrixXd& covariance) {
-  const Eigen::VectorXd inv_sd = covariance.diagonal().cwiseMax(0.0).cwiseSqrt().cwiseInverse();
-  return inv_sd.asDiagonal() * covariance * inv_sd.asDiagonal();
+  auto derived = covariance_to_correlation(covariance,
+                                           {.zero_variance = ZeroVariancePolicy::kZeroCorrelation});
+  return derived ? std::move(derived->correlation) : Eigen::MatrixXd();
 }
 
 std::string group_label(const GroupConstraint& group, std::size_t index) {

@@ -9,6 +9,7 @@
 #include <limits>
 #include <numeric>
 
+#include "keel/risk/variance_contributions.hpp"
 #include "optimize/risk_budgeting_barrier.hpp"
 
 namespace keel {
@@ -70,16 +71,18 @@ Status check_covariance(Eigen::Ref<const Eigen::MatrixXd> covariance) {
 }
 
 // Fills the derived fields of a result from its weights.
-void finish(Eigen::Ref<const Eigen::MatrixXd> covariance, RiskBudgetingResult& result) {
-  const Eigen::VectorXd sigma_w = covariance * result.weights;
-  result.risk_contributions = result.weights.cwiseProduct(sigma_w);
-  result.variance = result.risk_contributions.sum();
+Status finish(Eigen::Ref<const Eigen::MatrixXd> covariance, RiskBudgetingResult& result) {
+  auto contributions = variance_contributions(result.weights, covariance);
+  if (!contributions) return contributions.status();
+  result.risk_contributions = std::move(contributions->component);
+  result.variance = contributions->variance;
   result.volatility = std::sqrt(std::max(result.variance, 0.0));
-  result.relative_risk_contributions = result.risk_contributions / result.variance;
+  result.relative_risk_contributions = std::move(contributions->percent);
   result.max_relative_deviation =
       ((result.relative_risk_contributions - result.budgets).cwiseQuotient(result.budgets))
           .cwiseAbs()
           .maxCoeff();
+  return Status::ok();
 }
 
 // One coordinate-descent sweep on ½ xᵀΣx − λ Σ b ln x over lower ≤ x ≤ upper (bounds may be
@@ -417,7 +420,9 @@ Result<RiskBudgetingResult> risk_budgeting(Eigen::Ref<const Eigen::MatrixXd> cov
   } else {
     solve_ccd_unbounded(covariance, options, result);
   }
-  if (result.weights.size() == n && result.weights.allFinite()) finish(covariance, result);
+  if (result.weights.size() == n && result.weights.allFinite()) {
+    KEEL_RETURN_IF_ERROR(finish(covariance, result));
+  }
   result.solve_ms = elapsed_ms(start);
   return result;
 }

@@ -8,7 +8,9 @@
 #include <unordered_map>
 
 #include "keel/core/table.hpp"
+#include "keel/estimate/correlation.hpp"
 #include "keel/report/charts.hpp"
+#include "keel/risk/variance_contributions.hpp"
 #include "report/report_util.hpp"
 
 namespace keel::report {
@@ -150,7 +152,9 @@ Result<Report> optimize_report(const PortfolioResult& r, const OptimizeReportInp
   const Eigen::VectorXd& w = r.weights;
   const Eigen::MatrixXd& cov = input.covariance;
   const Eigen::VectorXd asset_vol = cov.diagonal().cwiseMax(0.0).cwiseSqrt();
-  const Eigen::VectorXd contributions = internal::volatility_contributions(w, cov);
+  auto decomposition = variance_contributions(w, cov);
+  if (!decomposition) return decomposition.status();
+  const Eigen::VectorXd& contributions = decomposition->percent;  // shares of the volatility
   const bool have_mu = input.expected_returns.size() == n;
 
   // Bars for the assets held only: a max-Sharpe portfolio of 120 assets may hold 8, and 112 empty
@@ -253,8 +257,8 @@ Result<Report> optimize_report(const PortfolioResult& r, const OptimizeReportInp
                          false, "risk contributions chart"));
     Table t{.title = "Largest risk contributors",
             .columns = {"asset", "share of volatility", "weight", "marginal volatility"}};
-    const Eigen::VectorXd sigma_w = cov * w;
-    const double vol = std::sqrt(std::max(w.dot(sigma_w), 0.0));
+    const Eigen::VectorXd& sigma_w = decomposition->sigma_w;
+    const double vol = std::sqrt(std::max(decomposition->variance, 0.0));
     std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) {
@@ -272,8 +276,14 @@ Result<Report> optimize_report(const PortfolioResult& r, const OptimizeReportInp
   report.sections.push_back(std::move(risk));
 
   // ---- Correlation structure
+  auto correlation =
+      covariance_to_correlation(cov, {.zero_variance = ZeroVariancePolicy::kZeroCorrelation});
+  if (!correlation) return correlation.status();
+  const Eigen::MatrixXd& corr = correlation->correlation;
   std::vector<std::string> degenerate;
-  const Eigen::MatrixXd corr = internal::correlation_from_covariance(cov, &degenerate, &r.assets);
+  for (const Eigen::Index i : correlation->zero_variance_assets) {
+    degenerate.push_back(r.assets[static_cast<std::size_t>(i)]);
+  }
   Eigen::MatrixXd tree;
   std::vector<int> leaves;
   const bool own_tree = hierarchical_tree(r, tree, leaves);

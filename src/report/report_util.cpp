@@ -9,43 +9,6 @@
 
 namespace keel::report::internal {
 
-Eigen::MatrixXd correlation_from_covariance(const Eigen::Ref<const Eigen::MatrixXd>& covariance,
-                                            std::vector<std::string>* degenerate,
-                                            const std::vector<std::string>* assets) {
-  const Eigen::Index n = covariance.rows();
-  Eigen::VectorXd sd(n);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const double v = covariance(i, i);
-    sd(i) = v > 0.0 && std::isfinite(v) ? std::sqrt(v) : 0.0;
-    if (sd(i) == 0.0 && degenerate != nullptr && assets != nullptr) {
-      degenerate->push_back((*assets)[static_cast<std::size_t>(i)]);
-    }
-  }
-  Eigen::MatrixXd corr(n, n);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    for (Eigen::Index j = 0; j < n; ++j) {
-      if (i == j) {
-        corr(i, j) = 1.0;
-      } else if (sd(i) == 0.0 || sd(j) == 0.0) {
-        corr(i, j) = 0.0;
-      } else {
-        corr(i, j) = std::clamp(covariance(i, j) / (sd(i) * sd(j)), -1.0, 1.0);
-      }
-    }
-  }
-  return corr;
-}
-
-Eigen::VectorXd volatility_contributions(const Eigen::Ref<const Eigen::VectorXd>& weights,
-                                         const Eigen::Ref<const Eigen::MatrixXd>& covariance) {
-  const Eigen::VectorXd sigma_w = covariance * weights;
-  const double variance = weights.dot(sigma_w);
-  if (!(variance > 0.0)) {
-    return Eigen::VectorXd::Constant(weights.size(), std::numeric_limits<double>::quiet_NaN());
-  }
-  return weights.cwiseProduct(sigma_w) / variance;
-}
-
 std::vector<int> clustered_order(const Eigen::Ref<const Eigen::MatrixXd>& correlation) {
   const auto n = static_cast<int>(correlation.rows());
   std::vector<int> order(static_cast<std::size_t>(n));

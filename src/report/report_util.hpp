@@ -10,17 +10,6 @@
 
 namespace keel::report::internal {
 
-// Correlation from a covariance: Σ_ij / √(Σ_ii Σ_jj). An asset with zero variance has no
-// correlation; it gets 0 off the diagonal and 1 on it (and `degenerate` lists it).
-Eigen::MatrixXd correlation_from_covariance(const Eigen::Ref<const Eigen::MatrixXd>& covariance,
-                                            std::vector<std::string>* degenerate = nullptr,
-                                            const std::vector<std::string>* assets = nullptr);
-
-// Percent contributions of each asset to the volatility √(wᵀΣw) (Euler): w_i (Σw)_i / wᵀΣw.
-// NaN when the variance is zero.
-Eigen::VectorXd volatility_contributions(const Eigen::Ref<const Eigen::VectorXd>& weights,
-                                         const Eigen::Ref<const Eigen::MatrixXd>& covariance);
-
 // Display order of the assets by average-linkage clustering of the correlation distance
 // √((1 − ρ)/2) (keel::linkage); the given order when there are fewer than three assets.
 std::vector<int> clustered_order(const Eigen::Ref<const Eigen::MatrixXd>& correlation);

@@ -8,6 +8,7 @@
 
 #include "keel/estimate/distributions.hpp"
 #include "keel/risk/var.hpp"
+#include "keel/risk/variance_contributions.hpp"
 #include "risk/checks.hpp"
 #include "risk/cornish_fisher.hpp"
 
@@ -148,6 +149,24 @@ Result<RiskContributions> risk_contributions(Eigen::Ref<const Eigen::MatrixXd> r
                                  : Eigen::VectorXd::Constant(
                                        weights.size(), std::numeric_limits<double>::quiet_NaN());
   out.sum_residual = std::abs(out.component.sum() - out.total);
+  return out;
+}
+
+Result<VarianceContributions> variance_contributions(Eigen::Ref<const Eigen::VectorXd> weights,
+                                                     Eigen::Ref<const Eigen::MatrixXd> covariance) {
+  if (covariance.rows() != covariance.cols() || covariance.rows() != weights.size()) {
+    return Status::invalid("variance_contributions: " + std::to_string(weights.size()) +
+                           " weights for a " + std::to_string(covariance.rows()) + " x " +
+                           std::to_string(covariance.cols()) +
+                           " covariance; pass one weight per covariance row");
+  }
+  VarianceContributions out;
+  out.sigma_w = covariance * weights;
+  out.component = weights.cwiseProduct(out.sigma_w);
+  out.variance = out.component.sum();
+  out.percent = out.variance > 0.0 ? Eigen::VectorXd(out.component / out.variance)
+                                   : Eigen::VectorXd::Constant(
+                                         weights.size(), std::numeric_limits<double>::quiet_NaN());
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include "keel/backtest/engine.hpp"
 #include "keel/data/read_prices.hpp"
 #include "keel/data/select.hpp"
+#include "support/fixtures.hpp"
 
 namespace keel {
 namespace {
@@ -39,7 +40,7 @@ TEST(BacktestReference, MonthlyEqualWeightMatchesNumpy) {
   s.name = "equal-weight";
   s.model.model = PortfolioModel::kEqualWeight;
   s.rebalance = *parse_rebalance_schedule("monthly");
-  for (const auto& c : fixture["cases"]) {
+  for (const auto& c : test::fixture_cases(fixture, "cases")) {
     BacktestOptions o;
     o.window = fixture["window"].get<int>();
     o.periods_per_year = 365;

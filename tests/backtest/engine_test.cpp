@@ -1,13 +1,15 @@
 // Walk-forward engine: timing, costs, universe changes, fallbacks and the no-look-ahead property,
 // each checked against a computation written out in the test.
 #include "keel/backtest/engine.hpp"
-#include "keel/risk/performance.hpp"
-#include "keel/risk/var.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
+
+#include "keel/risk/performance.hpp"
+#include "keel/risk/var.hpp"
+#include "support/random_problems.hpp"
 
 namespace keel {
 namespace {
@@ -31,26 +33,10 @@ PricePanel make_panel(const std::vector<std::vector<double>>& rows,
   return p;
 }
 
-// Geometric random walks with a common factor; `late` columns start after some rows.
-PricePanel random_panel(int rows, int assets, unsigned seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> z(0.0, 1.0);
-  std::vector<std::vector<double>> data(static_cast<std::size_t>(rows),
-                                        std::vector<double>(static_cast<std::size_t>(assets)));
-  std::vector<double> level(static_cast<std::size_t>(assets), 100.0);
-  for (int t = 0; t < rows; ++t) {
-    const double market = 0.02 * z(rng);
-    for (int i = 0; i < assets; ++i) {
-      if (t > 0)
-        level[static_cast<std::size_t>(i)] *=
-            std::exp(0.0005 + market + (0.01 + 0.005 * i) * z(rng));
-      data[static_cast<std::size_t>(t)][static_cast<std::size_t>(i)] =
-          level[static_cast<std::size_t>(i)];
-    }
-  }
-  std::vector<std::string> names;
-  for (int i = 0; i < assets; ++i) names.push_back("A" + std::to_string(i));
-  return make_panel(data, names);
+// Geometric random walks with a common factor (test::random_walk_panel), from 2024-01-01.
+PricePanel random_panel(int rows, int assets, std::uint64_t seed) {
+  Random rng(seed);
+  return test::random_walk_panel(rng, rows, assets);
 }
 
 Strategy model_strategy(const std::string& name, PortfolioModel model,

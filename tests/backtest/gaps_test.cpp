@@ -7,6 +7,7 @@
 #include <random>
 
 #include "keel/backtest/engine.hpp"
+#include "support/random_problems.hpp"
 
 namespace keel {
 namespace {
@@ -15,8 +16,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Geometric random walks, 3 assets, daily from 2024-01-01.
 PricePanel walks(int rows, unsigned seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> z(0.0, 1.0);
+  Random rng(seed);
   PricePanel p;
   p.source = "walks";
   p.assets = {"A0", "A1", "A2"};
@@ -25,7 +25,7 @@ PricePanel walks(int rows, unsigned seed) {
   for (int t = 0; t < rows; ++t) {
     p.timestamps.push_back(start + t * kSecondsPerDay);
     for (int i = 0; i < 3; ++i) {
-      p.prices(t, i) = t == 0 ? 100.0 : p.prices(t - 1, i) * std::exp(0.02 * z(rng));
+      p.prices(t, i) = t == 0 ? 100.0 : p.prices(t - 1, i) * std::exp(0.02 * rng.normal());
     }
   }
   return p;

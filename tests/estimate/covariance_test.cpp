@@ -10,26 +10,26 @@
 #include <limits>
 #include <random>
 
+#include "keel/estimate/correlation.hpp"
+#include "support/random_problems.hpp"
+
 namespace keel {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Returns with a market factor and fat-ish tails, deterministic.
-Eigen::MatrixXd factor_returns(int t, int n, unsigned seed, int factors = 1) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> normal(0.0, 1.0);
-  Eigen::MatrixXd loadings(n, factors);
-  for (int i = 0; i < n; ++i) {
-    for (int k = 0; k < factors; ++k) loadings(i, k) = 0.5 + 0.5 * normal(rng) / (k + 1);
-  }
-  Eigen::MatrixXd f(t, factors);
-  Eigen::MatrixXd e(t, n);
-  for (int r = 0; r < t; ++r) {
-    for (int k = 0; k < factors; ++k) f(r, k) = 0.02 * normal(rng);
-    for (int i = 0; i < n; ++i) e(r, i) = 0.01 * (1.0 + 0.1 * i) * normal(rng);
-  }
-  return f * loadings.transpose() + e;
+// Returns of a market-factor model (every asset loads positively on factor 0, about 0.01 of
+// market volatility per period beside idiosyncratic volatility 0.01 growing with the asset index);
+// deterministic for a seed.
+Eigen::MatrixXd factor_returns(int t, int n, std::uint64_t seed, int factors = 1) {
+  Random rng(seed);
+  return test::factor_returns(rng, {.assets = n,
+                                    .factors = factors,
+                                    .periods = t,
+                                    .factor_volatility = 0.01,
+                                    .noise_volatility = 0.01,
+                                    .noise_growth = 0.1,
+                                    .market_factor = true});
 }
 
 const CovarianceMethod kAll[] = {
@@ -306,10 +306,8 @@ TEST(Denoising, ConstantResidualKeepsTraceAndTopEigenvalues) {
 
 TEST(Denoising, MarchenkoPasturFitRecoversPureNoise) {
   // Pure noise: the fitted σ² is close to 1 and no eigenvalue is far above the edge.
-  std::mt19937_64 rng(10);
-  std::normal_distribution<double> normal(0.0, 1.0);
-  Eigen::MatrixXd x(1000, 100);
-  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = normal(rng);
+  Random rng(10);
+  const Eigen::MatrixXd x = test::normal_matrix(rng, 1000, 100);
   auto est = estimate_covariance(x, {.method = CovarianceMethod::kDenoised});
   ASSERT_TRUE(est.is_ok()) << est.status().message();
   EXPECT_NEAR(est->diagnostics.marchenko_pastur_variance, 1.0, 0.15);
@@ -323,8 +321,7 @@ TEST(Denoising, MarchenkoPasturFitRecoversPureNoise) {
 TEST(Denoising, KnownFactorStructureIsRecoveredAndCloserToTruth) {
   // Three block factors of 10 assets each plus idiosyncratic noise: 3 signal eigenvalues.
   const int n = 30, t = 400, k = 3;
-  std::mt19937_64 rng(11);
-  std::normal_distribution<double> normal(0.0, 1.0);
+  Random rng(11);
   Eigen::MatrixXd loadings = Eigen::MatrixXd::Zero(n, k);
   for (int i = 0; i < n; ++i) loadings(i, i / 10) = 0.8;
   Eigen::MatrixXd truth = loadings * loadings.transpose();
@@ -332,8 +329,8 @@ TEST(Denoising, KnownFactorStructureIsRecoveredAndCloserToTruth) {
   Eigen::MatrixXd x(t, n);
   for (int r = 0; r < t; ++r) {
     Eigen::VectorXd f(k);
-    for (int j = 0; j < k; ++j) f(j) = normal(rng);
-    for (int i = 0; i < n; ++i) x(r, i) = loadings.row(i).dot(f) + 0.6 * normal(rng);
+    for (int j = 0; j < k; ++j) f(j) = rng.normal();
+    for (int i = 0; i < n; ++i) x(r, i) = loadings.row(i).dot(f) + 0.6 * rng.normal();
   }
   auto est = estimate_covariance(x, {.method = CovarianceMethod::kDenoised});
   ASSERT_TRUE(est.is_ok()) << est.status().message();
@@ -417,6 +414,42 @@ TEST(PairwiseCorrelation, UsesEachPairsOverlapNotTheCovarianceDiagonal) {
   auto via_cov = covariance_to_correlation(estimate_covariance(full, {})->covariance);
   ASSERT_TRUE(plain.is_ok() && via_cov.is_ok());
   EXPECT_LT((*plain - *via_cov).cwiseAbs().maxCoeff(), 1e-14);
+}
+
+TEST(CovarianceToCorrelation, ClosedFormAndZeroVariancePolicy) {
+  // σ = (2, 0, 3) with Σ_02 = 3: ρ_02 = 3 / (2·3) = 0.5; asset 1 is constant.
+  Eigen::Matrix3d cov;
+  cov << 4, 0, 3,  //
+      0, 0, 0,     //
+      3, 0, 9;
+  auto refused = covariance_to_correlation(cov);
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_NE(refused.status().message().find("zero variance"), std::string::npos)
+      << refused.status().message();
+  auto shown =
+      covariance_to_correlation(cov, {.zero_variance = ZeroVariancePolicy::kZeroCorrelation});
+  ASSERT_TRUE(shown.is_ok()) << shown.status().message();
+  EXPECT_EQ(shown->zero_variance_assets, std::vector<Eigen::Index>{1});
+  Eigen::Matrix3d expected;
+  expected << 1, 0, 0.5,  //
+      0, 1, 0,            //
+      0.5, 0, 1;
+  EXPECT_LT((shown->correlation - expected).cwiseAbs().maxCoeff(), 1e-15);
+  // Without zero variances both overloads agree and nothing is listed.
+  Eigen::Matrix2d full;
+  full << 4, 3, 3, 9;
+  auto plain = covariance_to_correlation(full);
+  auto with_options = covariance_to_correlation(full, CorrelationOptions{});
+  ASSERT_TRUE(plain.is_ok() && with_options.is_ok());
+  EXPECT_EQ(*plain, with_options->correlation);
+  EXPECT_TRUE(with_options->zero_variance_assets.empty());
+  // Rounding past ±1 (perfectly correlated assets) is clipped to a valid correlation.
+  Eigen::Matrix2d collinear;
+  collinear << 0.1, 0.1 * std::sqrt(0.3 / 0.1), 0.1 * std::sqrt(0.3 / 0.1), 0.3;
+  auto clipped = covariance_to_correlation(collinear);
+  ASSERT_TRUE(clipped.is_ok());
+  EXPECT_LE(clipped->cwiseAbs().maxCoeff(), 1.0);
+  EXPECT_FALSE(covariance_to_correlation(Eigen::MatrixXd(2, 3)).is_ok());
 }
 
 TEST(PairwiseCorrelation, FailuresNameThePair) {

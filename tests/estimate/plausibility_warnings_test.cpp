@@ -12,6 +12,7 @@
 #include "keel/estimate/covariance.hpp"
 #include "keel/estimate/expected_returns.hpp"
 #include "keel/optimize/model.hpp"
+#include "support/random_problems.hpp"
 
 namespace keel {
 namespace {
@@ -25,18 +26,18 @@ bool any_contains(const std::vector<std::string>& warnings, const std::string& t
 
 // A crypto-like book: two stablecoins (daily σ 0.1%) next to three volatile coins (σ 4–6%).
 ReturnSeries stablecoin_book(int rows = 500) {
-  std::mt19937_64 rng(3);
-  std::normal_distribution<double> z(0.0, 1.0);
+  Random rng(3);
+  const auto z = [&rng] { return rng.normal(); };
   ReturnSeries s;
   s.assets = {"BTC", "ETH", "USDT", "SOL", "USDC"};
   s.values.resize(rows, 5);
   for (int t = 0; t < rows; ++t) {
-    const double market = 0.035 * z(rng);
-    s.values(t, 0) = market + 0.015 * z(rng);
-    s.values(t, 1) = 1.2 * market + 0.02 * z(rng);
-    s.values(t, 2) = 0.001 * z(rng);
-    s.values(t, 3) = 1.5 * market + 0.03 * z(rng);
-    s.values(t, 4) = 0.0012 * z(rng);
+    const double market = 0.035 * z();
+    s.values(t, 0) = market + 0.015 * z();
+    s.values(t, 1) = 1.2 * market + 0.02 * z();
+    s.values(t, 2) = 0.001 * z();
+    s.values(t, 3) = 1.5 * market + 0.03 * z();
+    s.values(t, 4) = 0.0012 * z();
     s.timestamps.push_back(t * kSecondsPerDay);
   }
   return s;
@@ -63,10 +64,9 @@ TEST(ShrinkageWarnings, ScaledIdentityTargetRewritesStablecoinVolatility) {
 
 TEST(ShrinkageWarnings, IntensityAboveOneHalfIsReported) {
   // Few observations for many assets: the Ledoit–Wolf intensity is high.
-  std::mt19937_64 rng(5);
-  std::normal_distribution<double> z(0.0, 0.02);
+  Random rng(5);
   Eigen::MatrixXd x(12, 40);
-  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = z(rng);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = 0.02 * rng.normal();
   auto lw = estimate_covariance(x, {.method = CovarianceMethod::kLedoitWolf});
   ASSERT_TRUE(lw);
   ASSERT_GT(lw->diagnostics.shrinkage, 0.5);

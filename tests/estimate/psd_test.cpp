@@ -5,6 +5,8 @@
 #include <Eigen/Eigenvalues>
 #include <random>
 
+#include "support/random_problems.hpp"
+
 namespace keel {
 namespace {
 
@@ -19,18 +21,6 @@ Eigen::MatrixXd indefinite() {
 
 Eigen::VectorXd eigenvalues(const Eigen::MatrixXd& m) {
   return Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(m, Eigen::EigenvaluesOnly).eigenvalues();
-}
-
-// A random correlation matrix (normalised Gram matrix of random vectors).
-Eigen::MatrixXd random_correlation(int n, std::mt19937_64& rng) {
-  std::normal_distribution<double> normal(0.0, 1.0);
-  Eigen::MatrixXd g(n, n + 2);
-  for (Eigen::Index i = 0; i < g.size(); ++i) g.data()[i] = normal(rng);
-  Eigen::MatrixXd c = g * g.transpose();
-  const Eigen::VectorXd d = c.diagonal().cwiseSqrt().cwiseInverse();
-  c = d.asDiagonal() * c * d.asDiagonal();
-  c.diagonal().setOnes();
-  return c;
 }
 
 TEST(CheckPsd, DetectsNegativeEigenvalueWithTolerance) {
@@ -85,9 +75,9 @@ TEST(NearestCorrelation, SatisfiesTheProjectionOptimalityCondition) {
   const Eigen::MatrixXd& x = r->correlation;
   EXPECT_LT((x.diagonal().array() - 1.0).abs().maxCoeff(), 1e-15);
   EXPECT_GE(eigenvalues(x)(0), -1e-9);
-  std::mt19937_64 rng(5);
+  Random rng(5);
   for (int k = 0; k < 200; ++k) {
-    const Eigen::MatrixXd z = random_correlation(4, rng);
+    const Eigen::MatrixXd z = test::random_correlation(rng, 4);
     EXPECT_LE(((a - x).array() * (z - x).array()).sum(), 1e-8) << "trial " << k;
   }
   // And it is no farther than the naive repair (clip + rescale), which is feasible.
@@ -97,8 +87,8 @@ TEST(NearestCorrelation, SatisfiesTheProjectionOptimalityCondition) {
 }
 
 TEST(NearestCorrelation, CorrelationMatrixIsAFixedPoint) {
-  std::mt19937_64 rng(6);
-  const Eigen::MatrixXd c = random_correlation(6, rng);
+  Random rng(6);
+  const Eigen::MatrixXd c = test::random_correlation(rng, 6);
   auto r = nearest_correlation(c);
   ASSERT_TRUE(r.is_ok());
   EXPECT_LT((r->correlation - c).norm(), 1e-12);

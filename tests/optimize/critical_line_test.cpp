@@ -14,6 +14,7 @@
 #include <random>
 
 #include "keel/optimize/qp.hpp"
+#include "support/random_problems.hpp"
 
 namespace keel {
 namespace {
@@ -25,37 +26,19 @@ struct Problem {
   Eigen::VectorXd upper;
 };
 
-Eigen::MatrixXd factor_covariance(int n, int periods, std::mt19937_64& rng) {
-  std::normal_distribution<double> normal(0.0, 1.0);
-  const int k = 3;
-  Eigen::MatrixXd loadings(n, k);
-  for (int i = 0; i < n; ++i) {
-    for (int j = 0; j < k; ++j) loadings(i, j) = normal(rng);
-  }
-  Eigen::MatrixXd r(periods, n);
-  for (int t = 0; t < periods; ++t) {
-    Eigen::VectorXd f(k);
-    for (int j = 0; j < k; ++j) f[j] = 0.02 * normal(rng);
-    for (int i = 0; i < n; ++i) r(t, i) = loadings.row(i).dot(f) + 0.01 * normal(rng);
-  }
-  const Eigen::MatrixXd centred = r.rowwise() - r.colwise().mean();
-  return centred.transpose() * centred / (periods - 1.0);
-}
-
 // Long-only (box = false) or random boxes lower ∈ [−0.1, 0], upper ∈ [0.05, 0.5] (box = true).
-Problem random_problem(int n, bool box, std::mt19937_64& rng) {
-  std::normal_distribution<double> normal(0.0, 1.0);
-  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+Problem random_problem(int n, bool box, Random& rng) {
   Problem p;
-  p.sigma = factor_covariance(n, std::max(3 * n, 60), rng);
+  p.sigma =
+      test::factor_covariance(rng, {.assets = n, .factors = 3, .periods = std::max(3 * n, 60)});
   p.mu.resize(n);
-  for (int i = 0; i < n; ++i) p.mu[i] = 0.001 * normal(rng);
+  for (int i = 0; i < n; ++i) p.mu[i] = 0.001 * rng.normal();
   p.lower = Eigen::VectorXd::Zero(n);
   p.upper = Eigen::VectorXd::Ones(n);
   if (box) {
     for (int i = 0; i < n; ++i) {
-      p.lower[i] = -0.1 * uniform(rng);
-      p.upper[i] = std::max(0.05 + 0.45 * uniform(rng), 1.5 / n);
+      p.lower[i] = -0.1 * rng.uniform();
+      p.upper[i] = std::max(0.05 + 0.45 * rng.uniform(), 1.5 / n);
     }
   }
   return p;
@@ -99,7 +82,7 @@ class RandomFrontiers : public ::testing::TestWithParam<std::tuple<int, bool>> {
 
 TEST_P(RandomFrontiers, MatchesParametricQpAtTurningPointsAndBetween) {
   const auto [n, box] = GetParam();
-  std::mt19937_64 rng(1000 + 7 * n + (box ? 1 : 0));
+  Random rng(1000 + 7 * n + (box ? 1 : 0));
   const Problem p = random_problem(n, box, rng);
   const EfficientFrontier f = frontier_of(p);
   ASSERT_GE(f.turning_points.size(), 1u);
@@ -140,7 +123,7 @@ TEST_P(RandomFrontiers, MatchesParametricQpAtTurningPointsAndBetween) {
 
 TEST_P(RandomFrontiers, MinimumVarianceEndMatchesQp) {
   const auto [n, box] = GetParam();
-  std::mt19937_64 rng(2000 + 7 * n + (box ? 1 : 0));
+  Random rng(2000 + 7 * n + (box ? 1 : 0));
   const Problem p = random_problem(n, box, rng);
   const EfficientFrontier f = frontier_of(p);
   const FrontierPoint& gmv = f.turning_points.back();
@@ -158,7 +141,7 @@ TEST_P(RandomFrontiers, MinimumVarianceEndMatchesQp) {
 
 TEST_P(RandomFrontiers, TargetReturnAndRiskAversionMatchQp) {
   const auto [n, box] = GetParam();
-  std::mt19937_64 rng(3000 + 7 * n + (box ? 1 : 0));
+  Random rng(3000 + 7 * n + (box ? 1 : 0));
   const Problem p = random_problem(n, box, rng);
   const EfficientFrontier f = frontier_of(p);
   for (double share : {0.0, 0.13, 0.5, 0.91, 1.0}) {
@@ -195,7 +178,7 @@ TEST_P(RandomFrontiers, TargetReturnAndRiskAversionMatchQp) {
 
 TEST_P(RandomFrontiers, MaxSharpeMatchesHomogenisedQp) {
   const auto [n, box] = GetParam();
-  std::mt19937_64 rng(4000 + 7 * n + (box ? 1 : 0));
+  Random rng(4000 + 7 * n + (box ? 1 : 0));
   const Problem p = random_problem(n, box, rng);
   const EfficientFrontier f = frontier_of(p);
   const double rf = f.min_return() - 0.2 * (f.max_return() - f.min_return()) - 1e-5;
@@ -242,7 +225,7 @@ TEST_P(RandomFrontiers, MaxSharpeMatchesHomogenisedQp) {
 TEST_P(RandomFrontiers, TargetVolatilityMatchesBisectionOnLambda) {
   const auto [n, box] = GetParam();
   if (n > 50) GTEST_SKIP() << "bisection with QP solves is kept to the small problems";
-  std::mt19937_64 rng(5000 + 7 * n + (box ? 1 : 0));
+  Random rng(5000 + 7 * n + (box ? 1 : 0));
   const Problem p = random_problem(n, box, rng);
   const EfficientFrontier f = frontier_of(p);
   const double lo = f.turning_points.back().volatility;
@@ -275,7 +258,7 @@ INSTANTIATE_TEST_SUITE_P(Sizes, RandomFrontiers,
 // refreshes) against the parametric QP solved by the active set at turning points and between.
 TEST(CriticalLine, FourHundredAssetsMatchParametricQp) {
   for (const bool box : {false, true}) {
-    std::mt19937_64 rng(4000 + (box ? 1 : 0));
+    Random rng(4000 + (box ? 1 : 0));
     const Problem p = random_problem(400, box, rng);
     const EfficientFrontier f = frontier_of(p);
     EXPECT_GT(f.turning_points.size(), 100u);
@@ -325,7 +308,7 @@ TEST(CriticalLine, TwoAssetsClosedForm) {
 }
 
 TEST(CriticalLine, TiesInExpectedReturn) {
-  std::mt19937_64 rng(11);
+  Random rng(11);
   for (int trial = 0; trial < 12; ++trial) {
     const int n = 6 + trial;
     Problem p = random_problem(n, trial % 2 == 1, rng);
@@ -352,7 +335,7 @@ TEST(CriticalLine, TiesInExpectedReturn) {
 }
 
 TEST(CriticalLine, AllReturnsEqualGiveTheMinimumVariancePortfolio) {
-  std::mt19937_64 rng(12);
+  Random rng(12);
   Problem p = random_problem(15, false, rng);
   p.mu.setConstant(0.01);
   const EfficientFrontier f = frontier_of(p);
@@ -365,7 +348,7 @@ TEST(CriticalLine, AllReturnsEqualGiveTheMinimumVariancePortfolio) {
 }
 
 TEST(CriticalLine, SampleIsEvenlySpacedInReturn) {
-  std::mt19937_64 rng(13);
+  Random rng(13);
   const Problem p = random_problem(40, true, rng);
   const EfficientFrontier f = frontier_of(p);
   const Result<std::vector<FrontierPoint>> s = f.sample(25);
@@ -385,7 +368,7 @@ TEST(CriticalLine, SampleIsEvenlySpacedInReturn) {
 }
 
 TEST(CriticalLine, ScalingAndPermutationInvariance) {
-  std::mt19937_64 rng(14);
+  Random rng(14);
   const Problem p = random_problem(25, true, rng);
   const EfficientFrontier f = frontier_of(p);
   // Σ → cΣ keeps the frontier's weights and scales λ by c.
@@ -415,7 +398,7 @@ TEST(CriticalLine, ScalingAndPermutationInvariance) {
 }
 
 TEST(CriticalLine, BoundsThatLeaveOnePortfolio) {
-  std::mt19937_64 rng(15);
+  Random rng(15);
   const Problem p = random_problem(4, false, rng);
   const Eigen::Vector4d lower(0.1, 0.2, 0.3, 0.4);
   const Result<EfficientFrontier> f = critical_line(p.mu, p.sigma, lower, Eigen::Vector4d::Ones());
@@ -425,7 +408,7 @@ TEST(CriticalLine, BoundsThatLeaveOnePortfolio) {
 }
 
 TEST(CriticalLine, FixedAssetStaysFixed) {
-  std::mt19937_64 rng(16);
+  Random rng(16);
   Problem p = random_problem(10, false, rng);
   p.lower[3] = 0.2;
   p.upper[3] = 0.2;
@@ -439,7 +422,7 @@ TEST(CriticalLine, FixedAssetStaysFixed) {
 }
 
 TEST(CriticalLine, CallErrorsNameTheProblem) {
-  std::mt19937_64 rng(17);
+  Random rng(17);
   const Problem p = random_problem(5, false, rng);
   const Eigen::VectorXd zero = Eigen::VectorXd::Zero(5);
   const Eigen::VectorXd one = Eigen::VectorXd::Ones(5);
@@ -470,15 +453,10 @@ TEST(CriticalLine, CallErrorsNameTheProblem) {
 
 TEST(CriticalLine, SingularCovarianceIsReportedAndRidgeFixesIt) {
   // Rank 3 covariance of 8 assets: the walk reaches a free set on which Σ is singular.
-  std::mt19937_64 rng(18);
-  std::normal_distribution<double> normal(0.0, 1.0);
-  Eigen::MatrixXd b(8, 3);
-  for (int i = 0; i < 8; ++i) {
-    for (int j = 0; j < 3; ++j) b(i, j) = normal(rng);
-  }
+  Random rng(18);
+  const Eigen::MatrixXd b = test::normal_matrix(rng, 8, 3);
   const Eigen::MatrixXd sigma = 1e-4 * b * b.transpose();
-  Eigen::VectorXd mu(8);
-  for (int i = 0; i < 8; ++i) mu[i] = 0.001 * normal(rng);
+  const Eigen::VectorXd mu = test::normal_matrix(rng, 8, 1, 0.001);
   const Eigen::VectorXd zero = Eigen::VectorXd::Zero(8);
   const Eigen::VectorXd one = Eigen::VectorXd::Ones(8);
   const Result<EfficientFrontier> f = critical_line(mu, sigma, zero, one);
@@ -507,7 +485,7 @@ TEST(CriticalLine, SingularCovarianceIsReportedAndRidgeFixesIt) {
 }
 
 TEST(CriticalLine, EvaluationErrors) {
-  std::mt19937_64 rng(19);
+  Random rng(19);
   const Problem p = random_problem(6, false, rng);
   const EfficientFrontier f = frontier_of(p);
   EXPECT_FALSE(f.at_return(f.max_return() + 1.0).is_ok());

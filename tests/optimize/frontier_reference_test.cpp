@@ -10,15 +10,15 @@
 #include <nlohmann/json.hpp>
 
 #include "keel/optimize/frontier.hpp"
-#include "optimize/json_fixtures.hpp"
+#include "support/fixtures.hpp"
 
 namespace keel {
 namespace {
 
 namespace fs = std::filesystem;
 
-double number(const nlohmann::json& v) { return test::json_fixture_number(v); }
-Eigen::VectorXd vector(const nlohmann::json& v) { return test::json_fixture_vector(v); }
+double number(const nlohmann::json& v) { return test::fixture_number(v); }
+Eigen::VectorXd vector(const nlohmann::json& v) { return test::fixture_vector(v, "vector"); }
 
 struct Fixture {
   std::string name;
@@ -28,8 +28,7 @@ struct Fixture {
 };
 
 Fixture load(const fs::path& file) {
-  std::ifstream in(file);
-  const nlohmann::json j = nlohmann::json::parse(in);
+  const nlohmann::json j = test::read_json_fixture(file);
   Fixture f;
   f.name = j.at("name").get<std::string>();
   f.points = j.at("points").get<int>();

@@ -16,30 +16,26 @@
 #include <string>
 
 #include "keel/optimize/critical_line.hpp"
+#include "support/random_problems.hpp"
 
 namespace keel {
 namespace {
 
 // Annualised μ and Σ of a 3-factor model of daily returns, n assets.
 MeanVarianceProblem random_problem(int n, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> normal(0.0, 1.0);
-  const int periods = std::max(4 * n, 400);
-  Eigen::MatrixXd loadings(n, 3);
-  for (int i = 0; i < n; ++i) {
-    for (int j = 0; j < 3; ++j) loadings(i, j) = normal(rng) * (j == 0 ? 1.0 : 0.4);
-  }
-  Eigen::MatrixXd r(periods, n);
-  for (int t = 0; t < periods; ++t) {
-    Eigen::Vector3d f;
-    for (int j = 0; j < 3; ++j) f[j] = 0.03 * normal(rng);
-    for (int i = 0; i < n; ++i) r(t, i) = loadings.row(i).dot(f) + 0.02 * normal(rng);
-  }
-  const Eigen::MatrixXd centred = r.rowwise() - r.colwise().mean();
+  Random rng(seed);
+  Eigen::MatrixXd loadings;
+  const Eigen::MatrixXd r = test::factor_returns(rng,
+                                                 {.assets = n,
+                                                  .factors = 3,
+                                                  .periods = std::max(4 * n, 400),
+                                                  .factor_volatility = 0.03,
+                                                  .noise_volatility = 0.02},
+                                                 &loadings);
   MeanVarianceProblem p;
-  p.covariance = 365.0 * centred.transpose() * centred / (periods - 1.0);
+  p.covariance = 365.0 * test::sample_covariance(r);
   p.expected_returns.resize(n);
-  for (int i = 0; i < n; ++i) p.expected_returns[i] = 0.4 * loadings(i, 0) + 0.3 * normal(rng);
+  for (int i = 0; i < n; ++i) p.expected_returns[i] = 0.4 * loadings(i, 0) + 0.3 * rng.normal();
   for (int i = 0; i < n; ++i) p.assets.push_back("A" + std::to_string(i));
   return p;
 }
@@ -216,14 +212,13 @@ TEST(TraceFrontier, WarmAndColdAgreeOnRandomGroupProblems) {
   for (int seed = 0; seed < 12; ++seed) {
     const int n = 5 + 7 * (seed % 6);
     MeanVarianceProblem p = random_problem(n, 100 + static_cast<std::uint64_t>(seed));
-    std::mt19937_64 rng(static_cast<std::uint64_t>(seed));
-    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    Random rng(static_cast<std::uint64_t>(seed));
     p.constraints.lower_bound = seed % 2 == 0 ? 0.0 : -0.2;
     p.constraints.upper_bound = std::max(0.3, 2.0 / n);
     GroupConstraint cap{"cap", {}, -kInfinity, 0.35};
     GroupConstraint floor{"floor", {}, 0.15, kInfinity};
     for (int i = 0; i < n; ++i) {
-      const double u = uniform(rng);
+      const double u = rng.uniform();
       if (u < 0.3) cap.members.push_back(i);
       if (u > 0.75) floor.members.push_back(i);
     }

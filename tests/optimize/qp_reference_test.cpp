@@ -9,16 +9,24 @@
 #include <nlohmann/json.hpp>
 
 #include "keel/optimize/qp.hpp"
-#include "optimize/json_fixtures.hpp"
+#include "support/fixtures.hpp"
 
 namespace keel {
 namespace {
 
 namespace fs = std::filesystem;
 
-Eigen::VectorXd vector(const nlohmann::json& v) { return test::json_fixture_vector(v); }
-Eigen::MatrixXd matrix(const nlohmann::json& v, Eigen::Index cols) {
-  return test::json_fixture_matrix(v, cols);
+using test::AllowEmpty;
+using test::fixture_at;
+
+// The named array of `j`; constraint rows (A, b, G, h) may be empty, nothing else may.
+Eigen::VectorXd vector(const nlohmann::json& j, const char* key,
+                       AllowEmpty allow_empty = AllowEmpty::kNo) {
+  return test::fixture_vector(fixture_at(j, key), key, allow_empty);
+}
+Eigen::MatrixXd matrix(const nlohmann::json& j, const char* key, Eigen::Index cols,
+                       AllowEmpty allow_empty = AllowEmpty::kNo) {
+  return test::fixture_matrix(fixture_at(j, key), cols, key, allow_empty);
 }
 
 struct Fixture {
@@ -36,26 +44,24 @@ std::vector<Fixture> load_fixtures() {
   }
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
-    std::ifstream in(file);
-    const nlohmann::json j = nlohmann::json::parse(in);
+    const nlohmann::json j = test::read_json_fixture(file);
     Fixture f;
     f.name = j.at("name").get<std::string>();
     QpProblem& p = f.problem;
-    p.q = vector(j.at("q"));
+    p.q = vector(j, "q");
     const Eigen::Index n = p.q.size();
-    p.P = matrix(j.at("P"), n);
-    p.A = matrix(j.at("A"), n);
-    p.b = vector(j.at("b"));
-    p.G = matrix(j.at("G"), n);
-    p.h = vector(j.at("h"));
-    p.lower = vector(j.at("lower"));
-    p.upper = vector(j.at("upper"));
+    p.P = matrix(j, "P", n);
+    p.A = matrix(j, "A", n, AllowEmpty::kYes);
+    p.b = vector(j, "b", AllowEmpty::kYes);
+    p.G = matrix(j, "G", n, AllowEmpty::kYes);
+    p.h = vector(j, "h", AllowEmpty::kYes);
+    p.lower = vector(j, "lower");
+    p.upper = vector(j, "upper");
     f.answers = j;
     fs::path quadprog = file;
     quadprog.replace_extension(".quadprog");
     if (fs::exists(quadprog)) {
-      std::ifstream qin(quadprog);
-      f.answers["quadprog"] = nlohmann::json::parse(qin);
+      f.answers["quadprog"] = test::read_json_fixture(quadprog);
     }
     out.push_back(std::move(f));
   }
@@ -72,8 +78,8 @@ void check_against(const Fixture& f, const QpSolution& s, const std::string& pee
                    double relative_objective, double weights) {
   if (!f.answers.contains(peer)) return;
   const nlohmann::json& ref = f.answers.at(peer);
-  const Eigen::VectorXd x_ref = vector(ref.at("x"));
-  const double obj_ref = ref.at("objective").get<double>();
+  const Eigen::VectorXd x_ref = vector(ref, "x");
+  const double obj_ref = test::fixture_number(fixture_at(ref, "objective"), "objective");
   const double obj_tol =
       relative_objective * std::max(std::abs(obj_ref), 1e-2 * f.problem.P.cwiseAbs().maxCoeff());
   EXPECT_NEAR(s.objective, obj_ref, obj_tol) << f.name << " vs " << peer << " (" << s.solver << ")";

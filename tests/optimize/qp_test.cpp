@@ -9,27 +9,12 @@
 #include <limits>
 #include <random>
 
+#include "support/random_problems.hpp"
+
 namespace keel {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-Eigen::MatrixXd random_covariance(int n, int factors, int periods, std::mt19937_64& rng) {
-  std::normal_distribution<double> normal(0.0, 1.0);
-  Eigen::MatrixXd loadings(n, factors);
-  for (int i = 0; i < n; ++i) {
-    for (int k = 0; k < factors; ++k) loadings(i, k) = normal(rng);
-  }
-  Eigen::MatrixXd returns(periods, n);
-  for (int t = 0; t < periods; ++t) {
-    Eigen::VectorXd f(factors);
-    for (int k = 0; k < factors; ++k) f[k] = 0.02 * normal(rng);
-    for (int i = 0; i < n; ++i) returns(t, i) = loadings.row(i).dot(f) + 0.01 * normal(rng);
-  }
-  const Eigen::RowVectorXd mean = returns.colwise().mean();
-  returns.rowwise() -= mean;
-  return returns.transpose() * returns / (periods - 1.0);
-}
 
 // Long-only minimum variance with a budget: min ½wᵀΣw s.t. Σw = 1, 0 ≤ w ≤ 1.
 QpProblem long_only_min_variance(const Eigen::MatrixXd& sigma) {
@@ -59,9 +44,9 @@ void expect_kkt(const QpSolution& s, double tol = 1e-8) {
 }
 
 TEST_P(QpAlgorithms, EqualityOnlyMatchesKktSolve) {
-  std::mt19937_64 rng(7);
+  Random rng(7);
   const int n = 12;
-  Eigen::MatrixXd sigma = random_covariance(n, 3, 60, rng);
+  Eigen::MatrixXd sigma = test::factor_covariance(rng, {.assets = n, .factors = 3, .periods = 60});
   sigma.diagonal().array() += 1e-3;
   QpProblem p;
   p.P = sigma;
@@ -145,15 +130,18 @@ TEST_P(QpAlgorithms, ContradictoryEqualitiesAreInfeasible) {
 }
 
 TEST_P(QpAlgorithms, PermutingVariablesPermutesSolution) {
-  std::mt19937_64 rng(11);
+  Random rng(11);
   const int n = 30;
-  const Eigen::MatrixXd sigma = random_covariance(n, 4, 200, rng);
+  const Eigen::MatrixXd sigma =
+      test::factor_covariance(rng, {.assets = n, .factors = 4, .periods = 200});
   QpProblem p = long_only_min_variance(sigma);
   p.q = -0.05 * Eigen::VectorXd::LinSpaced(n, 0.0, 1.0).cwiseProduct(sigma.diagonal());
   p.upper.setConstant(0.15);
   Eigen::PermutationMatrix<Eigen::Dynamic> perm(n);
   perm.setIdentity();
-  std::shuffle(perm.indices().data(), perm.indices().data() + n, rng);
+  for (int i = n - 1; i > 0; --i) {  // Fisher–Yates on keel::Random's raw stream
+    std::swap(perm.indices()[i], perm.indices()[static_cast<int>(rng.next() % (i + 1))]);
+  }
   QpProblem pp = p;
   pp.P = perm * p.P * perm.transpose();
   pp.q = perm * p.q;

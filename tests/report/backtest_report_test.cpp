@@ -10,29 +10,14 @@
 #include <vector>
 
 #include "keel/core/table.hpp"
+#include "support/random_problems.hpp"
 
 namespace keel::report {
 namespace {
 
-PricePanel random_panel(int rows, int assets, unsigned seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> z(0.0, 1.0);
-  PricePanel p;
-  p.source = "test-panel";
-  p.prices.resize(rows, assets);
-  for (int i = 0; i < assets; ++i) p.assets.push_back("A" + std::to_string(i));
-  std::vector<double> level(static_cast<std::size_t>(assets), 100.0);
-  for (int t = 0; t < rows; ++t) {
-    p.timestamps.push_back(days_from_civil({2021, 1, 1}) * kSecondsPerDay +
-                           static_cast<Timestamp>(t) * kSecondsPerDay);
-    const double market = 0.02 * z(rng);
-    for (int i = 0; i < assets; ++i) {
-      auto& l = level[static_cast<std::size_t>(i)];
-      if (t > 0) l *= std::exp(0.0005 + market + (0.01 + 0.005 * i) * z(rng));
-      p.prices(t, i) = l;
-    }
-  }
-  return p;
+PricePanel random_panel(int rows, int assets, std::uint64_t seed) {
+  Random rng(seed);
+  return test::random_walk_panel(rng, rows, assets, {.year = 2021, .month = 1, .day = 1});
 }
 
 // Equal weight against "hold A0": a single-asset benchmark, over two groups.

@@ -8,15 +8,16 @@
 #include <cmath>
 #include <random>
 
+#include "support/random_problems.hpp"
+
 namespace keel::report {
 namespace {
 
 Eigen::VectorXd random_walk(Eigen::Index n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<double> step(0.0, 1.0);
+  Random rng(seed);
   Eigen::VectorXd v(n);
   double x = 0.0;
-  for (Eigen::Index i = 0; i < n; ++i) v(i) = (x += step(rng));
+  for (Eigen::Index i = 0; i < n; ++i) v(i) = (x += rng.normal());
   return v;
 }
 

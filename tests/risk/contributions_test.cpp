@@ -11,6 +11,7 @@
 
 #include "keel/risk/measures.hpp"
 #include "keel/risk/var.hpp"
+#include "keel/risk/variance_contributions.hpp"
 
 namespace keel {
 namespace {
@@ -144,6 +145,47 @@ TEST(Contributions, RejectsZeroVarianceAndBadShapes) {
                    .is_ok());
   EXPECT_FALSE(risk_contributions(r, Eigen::VectorXd::Ones(2), {}).is_ok());
   EXPECT_FALSE(risk_contributions(r, Eigen::VectorXd::Ones(3), {.confidence = 0.0}).is_ok());
+}
+
+TEST(VarianceContributions, TwoAssetClosedForm) {
+  // σ = (0.2, 0.3), ρ = 0.5, w = (0.6, 0.4): Σw = (0.036, 0.054), components 0.0216 each,
+  // wᵀΣw = 0.0432, so each asset carries half the volatility (worked by hand).
+  Eigen::Matrix2d cov;
+  cov << 0.04, 0.03, 0.03, 0.09;
+  const Eigen::Vector2d w(0.6, 0.4);
+  auto c = variance_contributions(w, cov);
+  ASSERT_TRUE(c.is_ok()) << c.status().message();
+  EXPECT_NEAR(c->sigma_w[0], 0.036, 1e-16);
+  EXPECT_NEAR(c->sigma_w[1], 0.054, 1e-16);
+  EXPECT_NEAR(c->component[0], 0.0216, 1e-16);
+  EXPECT_NEAR(c->component[1], 0.0216, 1e-16);
+  EXPECT_NEAR(c->variance, 0.0432, 1e-16);
+  EXPECT_NEAR(c->percent[0], 0.5, 1e-15);
+  EXPECT_NEAR(c->percent[1], 0.5, 1e-15);
+}
+
+TEST(VarianceContributions, PercentEqualsTheReturnFormVolatilityShares) {
+  const Eigen::MatrixXd r = returns(4, 300, 3);
+  const Eigen::Vector3d w(0.5, 0.3, 0.2);
+  const Eigen::MatrixXd x = r.rowwise() - r.colwise().mean();
+  const Eigen::MatrixXd cov = x.transpose() * x / (r.rows() - 1.0);
+  auto from_cov = variance_contributions(w, cov);
+  auto from_returns = risk_contributions(r, w, {});
+  ASSERT_TRUE(from_cov.is_ok() && from_returns.is_ok());
+  EXPECT_NEAR(from_cov->variance, from_returns->total * from_returns->total, 1e-15);
+  for (int i = 0; i < 3; ++i) EXPECT_NEAR(from_cov->percent[i], from_returns->percent[i], 1e-12);
+}
+
+TEST(VarianceContributions, ZeroVarianceGivesNanSharesAndBadSizesAreRejected) {
+  const Eigen::Matrix2d cov = Eigen::Matrix2d::Identity();
+  auto zero = variance_contributions(Eigen::Vector2d::Zero(), cov);
+  ASSERT_TRUE(zero.is_ok());
+  EXPECT_EQ(zero->variance, 0.0);
+  EXPECT_TRUE(zero->percent.array().isNaN().all());
+  auto bad = variance_contributions(Eigen::Vector3d::Ones(), cov);
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.status().message().find("3 weights for a 2 x 2 covariance"), std::string::npos)
+      << bad.status().message();
 }
 
 }  // namespace

@@ -9,40 +9,33 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "keel/risk/contributions.hpp"
 #include "keel/estimate/distributions.hpp"
+#include "keel/risk/contributions.hpp"
 #include "keel/risk/drawdown.hpp"
 #include "keel/risk/measures.hpp"
 #include "keel/risk/performance.hpp"
 #include "keel/risk/var.hpp"
 #include "keel/risk/var_backtest.hpp"
+#include "support/fixtures.hpp"
 
 namespace keel {
 namespace {
 
 using nlohmann::json;
 
+using test::fixture_cases;
+
 const json& fixtures() {
-  static const json data = [] {
-    std::ifstream in(std::string(KEEL_SOURCE_DIR) + "/tests/reference/risk/risk_fixtures.json");
-    return json::parse(in);
-  }();
+  static const json data = test::read_json_fixture(std::string(KEEL_SOURCE_DIR) +
+                                                   "/tests/reference/risk/risk_fixtures.json");
   return data;
 }
 
 Eigen::MatrixXd matrix(const json& rows) {
-  Eigen::MatrixXd m(rows.size(), rows[0].size());
-  for (std::size_t t = 0; t < rows.size(); ++t) {
-    for (std::size_t j = 0; j < rows[t].size(); ++j) m(t, j) = rows[t][j].get<double>();
-  }
-  return m;
+  return test::fixture_matrix(rows, static_cast<Eigen::Index>(rows.at(0).size()), "matrix");
 }
 
-Eigen::VectorXd vector(const json& v) {
-  Eigen::VectorXd out(v.size());
-  for (std::size_t i = 0; i < v.size(); ++i) out[i] = v[i].get<double>();
-  return out;
-}
+Eigen::VectorXd vector(const json& v) { return test::fixture_vector(v, "vector"); }
 
 constexpr double kRel = 1e-12;
 
@@ -51,14 +44,14 @@ void expect_rel(double actual, double expected, double rel, const std::string& w
 }
 
 TEST(RiskReference, NormalQuantileMatchesScipyNdtri) {
-  for (const auto& c : fixtures()["normal_quantile"]) {
+  for (const auto& c : fixture_cases(fixtures(), "normal_quantile")) {
     const double p = c["p"].get<double>();
     expect_rel(normal_quantile(p), c["x"].get<double>(), 1e-14, "p = " + std::to_string(p));
   }
 }
 
 TEST(RiskReference, ChiSquaredMatchesScipy) {
-  for (const auto& c : fixtures()["chi_squared"]) {
+  for (const auto& c : fixture_cases(fixtures(), "chi_squared")) {
     const double x = c["x"].get<double>();
     const double k = c["dof"].get<double>();
     const std::string what = "x = " + std::to_string(x) + ", dof = " + std::to_string(k);
@@ -98,7 +91,7 @@ TEST_P(RiskDataset, PortfolioReturnsEqualTheFixtureSeries) {
 
 TEST_P(RiskDataset, VarAndEsByEveryMethod) {
   const Eigen::VectorXd p = vector(data()["portfolio"]);
-  for (const auto& c : data()["var"]) {
+  for (const auto& c : fixture_cases(data(), "var")) {
     VarOptions o{.confidence = c["confidence"].get<double>(),
                  .horizon = c["horizon"].get<int>(),
                  .population_moments = c["population"].get<bool>()};
@@ -126,7 +119,7 @@ TEST_P(RiskDataset, VarAndEsByEveryMethod) {
 
 TEST_P(RiskDataset, Drawdowns) {
   const Eigen::VectorXd p = vector(data()["portfolio"]);
-  for (const auto& c : data()["drawdown"]) {
+  for (const auto& c : fixture_cases(data(), "drawdown")) {
     DrawdownOptions o{.kind = c["compounded"].get<bool>() ? DrawdownKind::kCompounded
                                                           : DrawdownKind::kUncompounded,
                       .confidence = c["confidence"].get<double>()};
@@ -143,7 +136,7 @@ TEST_P(RiskDataset, Drawdowns) {
 TEST_P(RiskDataset, PerformanceStatistics) {
   const Eigen::VectorXd p = vector(data()["portfolio"]);
   ASSERT_FALSE(data()["performance"].empty());
-  for (const auto& c : data()["performance"]) {
+  for (const auto& c : fixture_cases(data(), "performance")) {
     const PerformanceOptions o{.periods_per_year = c["periods_per_year"].get<double>(),
                                .risk_free_rate = c["risk_free_rate"].get<double>()};
     auto s = performance_summary(p, o);
@@ -179,7 +172,7 @@ TEST_P(RiskDataset, PerformanceStatistics) {
 
 TEST_P(RiskDataset, KupiecRollingBacktest) {
   const Eigen::VectorXd p = vector(data()["portfolio"]);
-  for (const auto& c : data()["kupiec"]) {
+  for (const auto& c : fixture_cases(data(), "kupiec")) {
     VarBacktestOptions o{.window = c["window"].get<Eigen::Index>(),
                          .var = {.method = c["method"] == "historical" ? VarMethod::kHistorical
                                                                        : VarMethod::kGaussian,
@@ -204,7 +197,7 @@ TEST_P(RiskDataset, ComponentContributions) {
       {"modified-var", ContributionMeasure::kModifiedVar},
       {"modified-es", ContributionMeasure::kModifiedEs},
       {"historical-cvar", ContributionMeasure::kHistoricalCvar}};
-  for (const auto& c : data()["contributions"]) {
+  for (const auto& c : fixture_cases(data(), "contributions")) {
     ContributionOptions o{.confidence = c["confidence"].get<double>(),
                           .population_moments = c["population"].get<bool>()};
     for (const auto& [name, measure] : names) {

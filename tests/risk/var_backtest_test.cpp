@@ -6,6 +6,8 @@
 #include <cmath>
 #include <random>
 
+#include "support/random_problems.hpp"
+
 namespace keel {
 namespace {
 
@@ -31,10 +33,9 @@ TEST(Kupiec, ClosedFormStatistic) {
 }
 
 TEST(Kupiec, RollingBacktestCountsAgainstADirectLoop) {
-  std::mt19937_64 rng(17);
-  std::normal_distribution<double> n01;
+  Random rng(17);
   Eigen::VectorXd r(600);
-  for (Eigen::Index i = 0; i < r.size(); ++i) r[i] = 0.01 * n01(rng) * (i > 400 ? 3.0 : 1.0);
+  for (Eigen::Index i = 0; i < r.size(); ++i) r[i] = 0.01 * rng.normal() * (i > 400 ? 3.0 : 1.0);
   auto b =
       backtest_var(r, {.window = 100, .var = {.method = VarMethod::kGaussian, .confidence = 0.99}});
   ASSERT_TRUE(b.is_ok()) << b.status().message();

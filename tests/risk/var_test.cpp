@@ -17,6 +17,7 @@
 #include "keel/risk/drawdown.hpp"
 #include "keel/risk/measures.hpp"
 #include "risk/cornish_fisher.hpp"
+#include "support/random_problems.hpp"
 
 namespace keel {
 namespace {
@@ -174,10 +175,8 @@ TEST(Var, HistoricalHorizonAggregatesNonOverlappingBlocks) {
 }
 
 TEST(Var, ScenarioVarEqualsHistoricalOfThePnl) {
-  std::mt19937_64 rng(3);
-  std::normal_distribution<double> n01;
-  Eigen::MatrixXd s(5000, 8);
-  for (Eigen::Index i = 0; i < s.size(); ++i) s.data()[i] = 0.01 * n01(rng);
+  Random rng(3);
+  const Eigen::MatrixXd s = test::normal_matrix(rng, 5000, 8, 0.01);
   Eigen::VectorXd w = Eigen::VectorXd::Constant(8, 0.125);
   auto mc = scenario_var(s, w, {.method = VarMethod::kMonteCarlo, .confidence = 0.99});
   ASSERT_TRUE(mc.is_ok());
