@@ -3,34 +3,31 @@
 // HiGHS, and the minimum-variance hedge solved by cvxopt's QP.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "json_fixtures.hpp"
 #include "keel/optimize/hedge.hpp"
 #include "keel/risk/var.hpp"
+#include "support/fixtures.hpp"
 
 namespace keel {
 namespace {
 
 nlohmann::json load_cases() {
-  std::ifstream in(std::string(KEEL_TEST_DATA_DIR) + "/hedge/hedge_cases.json");
-  EXPECT_TRUE(in) << "missing tests/data/hedge/hedge_cases.json";
-  const nlohmann::json doc = nlohmann::json::parse(in);
-  EXPECT_FALSE(doc.at("cases").empty());
-  return doc.at("cases");
+  const nlohmann::json doc =
+      test::read_json_fixture(std::string(KEEL_TEST_DATA_DIR) + "/hedge/hedge_cases.json");
+  return test::fixture_cases(doc, "cases");
 }
 
 HedgeProblem problem_of(const nlohmann::json& c) {
   HedgeProblem p;
-  p.book_pnl = test::json_fixture_vector(c.at("book_pnl"));
+  p.book_pnl = test::fixture_vector(c.at("book_pnl"), "book_pnl");
   const auto m = static_cast<Eigen::Index>(c.at("instrument_pnl")[0].size());
-  p.instrument_pnl = test::json_fixture_matrix(c.at("instrument_pnl"), m);
-  if (c.contains("unit_cost")) p.unit_cost = test::json_fixture_vector(c.at("unit_cost"));
-  p.lower = test::json_fixture_vector(c.at("lower"));
-  p.upper = test::json_fixture_vector(c.at("upper"));
+  p.instrument_pnl = test::fixture_matrix(c.at("instrument_pnl"), m, "instrument_pnl");
+  if (c.contains("unit_cost")) p.unit_cost = test::fixture_vector(c.at("unit_cost"), "unit_cost");
+  p.lower = test::fixture_vector(c.at("lower"), "lower");
+  p.upper = test::fixture_vector(c.at("upper"), "upper");
   if (c.contains("premium")) {
-    p.premium = test::json_fixture_vector(c.at("premium"));
+    p.premium = test::fixture_vector(c.at("premium"), "premium");
     p.premium_budget = c.at("premium_budget").get<double>();
   }
   if (c.contains("target")) {
@@ -65,7 +62,7 @@ TEST(HedgeReference, MatchesHighsAndCvxopt) {
       EXPECT_NEAR(tail.es, result->objective, 1e-7 * std::max(1.0, std::abs(expected)));
     } else {
       // Strictly convex: the quantities are unique.
-      const Eigen::VectorXd q = test::json_fixture_vector(c.at("expected_quantities"));
+      const Eigen::VectorXd q = test::fixture_vector(c.at("expected_quantities"), "expected_quantities");
       EXPECT_LT((result->quantities - q).cwiseAbs().maxCoeff(),
                 1e-5 * (1.0 + q.cwiseAbs().maxCoeff()));
     }
