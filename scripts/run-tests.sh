@@ -2,7 +2,10 @@
 # Sets up, builds (warnings are errors) and runs the whole test suite.
 # KEEL_TEST_LABELS narrows it, e.g. KEEL_TEST_LABELS=unit scripts/run-tests.sh; the Python
 # package's pytest suite (python/tests, against the package installed in .venv by setup.sh) runs
-# with every label set that includes "python", and when no labels are given.
+# with every label set that includes "python", and when no labels are given. The reliability stages
+# (scripts/run-reliability.sh: unit tests under ASan+UBSan, the threaded parts under TSan, the
+# fuzz targets for a fixed time; docs/reliability.md) run last, with every label set that includes
+# "reliability" and when no labels are given; KEEL_SKIP_RELIABILITY=1 leaves them out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -13,4 +16,8 @@ label_args=()
 ctest --preset ci -j "$(nproc)" "${label_args[@]}"
 if [ -z "${KEEL_TEST_LABELS:-}" ] || [[ "$KEEL_TEST_LABELS" == *python* ]]; then
   KEEL_CLI="$PWD/build/ci/apps/keel/keel" .venv/bin/python -m pytest -q python/tests
+fi
+if [ -z "${KEEL_SKIP_RELIABILITY:-}" ] &&
+   { [ -z "${KEEL_TEST_LABELS:-}" ] || [[ "$KEEL_TEST_LABELS" == *reliability* ]]; }; then
+  scripts/run-reliability.sh
 fi
