@@ -1,7 +1,8 @@
 #pragma once
 // Shared by the libFuzzer targets of fuzz/ (docs/reliability.md). The readers take file paths, so
-// each input is written to a file in a per-process temporary folder first; contract violations
-// abort through keel_fuzz_check(), which libFuzzer reports as a crash with the input saved.
+// each input is written to a file in a per-process temporary folder first (under $TMPDIR); contract
+// violations abort through keel::fuzz::check(), which libFuzzer reports as a crash with the input
+// saved.
 
 #include <unistd.h>
 
@@ -20,6 +21,10 @@ inline const std::filesystem::path& scratch_dir() {
   static const std::filesystem::path dir = [] {
     auto d = std::filesystem::temp_directory_path() / ("keel-fuzz-" + std::to_string(::getpid()));
     std::filesystem::create_directories(d);
+    std::atexit([] {  // libFuzzer ends with exit(); a crash leaves the folder for inspection
+      std::error_code ec;
+      std::filesystem::remove_all(scratch_dir(), ec);
+    });
     return d;
   }();
   return dir;
