@@ -12,6 +12,7 @@ packages=(
   libeigen3-dev libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev zlib1g-dev
   coinor-libclp-dev coinor-libcbc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang-14 libclang-rt-14-dev libfuzzer-14-dev   # fuzz preset: libFuzzer + ASan/UBSan runtimes (scripts/run-reliability.sh)
   chromium
   python3 python3-dev python3-venv python3-pip python3-setuptools python3-wheel   # the Python package (python/)
   python3-pybind11 python3-numpy python3-pandas python3-pytest

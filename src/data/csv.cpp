@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdio>
 #include <memory>
+#include <vector>
 
 #include "keel/core/file_output.hpp"
 
@@ -41,11 +42,12 @@ Result<std::string> read_gzip(const std::string& path, std::size_t compressed_si
   gzbuffer(gz, 1 << 17);
   std::string text;
   text.reserve(compressed_size * 4);
-  constexpr unsigned kChunk = 1u << 20;
+  // Inflated through a fixed 64 KiB buffer and appended: the string grows with what the stream
+  // really holds (a small file no longer zero-fills a 1 MiB chunk on every read).
+  constexpr unsigned kChunk = 1u << 16;
+  std::vector<char> chunk(kChunk);
   for (;;) {
-    const std::size_t old_size = text.size();
-    text.resize(old_size + kChunk);
-    const int got = gzread(gz, text.data() + old_size, kChunk);
+    const int got = gzread(gz, chunk.data(), kChunk);
     if (got < 0) {
       const std::string why = zlib_reason(gz, path);
       gzclose(gz);
@@ -54,8 +56,8 @@ Result<std::string> read_gzip(const std::string& path, std::size_t compressed_si
           "to see where it breaks",
           path, why));
     }
-    text.resize(old_size + static_cast<std::size_t>(got));
     if (got == 0) break;
+    text.append(chunk.data(), static_cast<std::size_t>(got));
   }
   int code = 0;
   gzerror(gz, &code);

@@ -106,6 +106,9 @@ std::optional<ParsedTimestamp> from_civil(int year, int month, int day) {
   return ParsedTimestamp{days_from_civil(date) * kSecondsPerDay, false};
 }
 
+// 9999-12-31T23:59:59Z in Unix seconds: days_from_civil({10000, 1, 1}) · 86400 − 1.
+constexpr double kLastEpochSecond = 253402300799.0;
+
 std::optional<ParsedTimestamp> parse_epoch(std::string_view s) {
   double value = 0.0;
   if (!csv::parse_double(s, value) || !std::isfinite(value)) return std::nullopt;
@@ -119,6 +122,10 @@ std::optional<ParsedTimestamp> parse_epoch(std::string_view s) {
   } else if (value >= 1e11) {
     seconds = value / 1e3;  // milliseconds
   }
+  // After the unit is taken off, a time past 9999-12-31T23:59:59Z is not a date (the civil
+  // formats stop at four-digit years; format_timestamp could not write it back) and, for values
+  // near 1e300, would overflow the conversion to Timestamp.
+  if (seconds >= kLastEpochSecond + 1.0) return std::nullopt;
   return ParsedTimestamp{static_cast<Timestamp>(std::floor(seconds + 0.5)), true};
 }
 

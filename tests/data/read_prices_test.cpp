@@ -60,9 +60,22 @@ TEST(ParseTimestamp, UnixSecondsAndMilliseconds) {
   // From the Binance hourly export: 1502942400.0 = 2017-08-17 04:00:00 UTC.
   EXPECT_EQ(*parse_timestamp("1502942400.0"), day(2017, 8, 17) + 4 * 3600);
   EXPECT_EQ(*parse_timestamp("1502942400"), 1502942400);
-  EXPECT_EQ(*parse_timestamp("1623283200000"), 1623283200);     // ms: 2021-06-10 00:00
-  EXPECT_EQ(*parse_timestamp("1623283200000000"), 1623283200);  // µs
-  EXPECT_EQ(*parse_timestamp("1623283200500"), 1623283201);     // rounded to the nearest second
+  EXPECT_EQ(*parse_timestamp("1623283200000"), 1623283200);        // ms: 2021-06-10 00:00
+  EXPECT_EQ(*parse_timestamp("1623283200000000"), 1623283200);     // µs
+  EXPECT_EQ(*parse_timestamp("1623283200500"), 1623283201);        // rounded to the nearest second
+  EXPECT_EQ(*parse_timestamp("1623283200000000000"), 1623283200);  // ns
+}
+
+TEST(ParseTimestamp, RejectsUnixTimesPastYear9999) {
+  // Found by fuzz/fuzz_timestamp (fuzz/corpus/fuzz_timestamp/regression-epoch-past-9999): 25
+  // digits read as nanoseconds were 1.6e15 s, year 51441766, which format_timestamp cannot write
+  // back as a parseable date; 1e300 overflowed the conversion to an integer.
+  EXPECT_FALSE(parse_timestamp("1623283200000000000000000").has_value());
+  EXPECT_FALSE(parse_timestamp("1e300").has_value());
+  // In nanoseconds: 9999-12-31T23:59:59Z (2932897 days from 1970-01-01 to 10000-01-01, by
+  // Python's datetime.date; × 86400 − 1 s) is kept, 10000-01-01T00:01:40Z is not.
+  EXPECT_EQ(*parse_timestamp("253402300799000000000"), 2932897LL * 86400 - 1);
+  EXPECT_FALSE(parse_timestamp("253402300900000000000").has_value());
 }
 
 TEST(ParseTimestamp, RejectsNonDates) {

@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+"""Writes the seed corpora of the fuzz targets into fuzz/corpus/<target>/ (docs/reliability.md).
+
+usage: fuzz/make_seeds.py [SHARED_DATA_DIR]   (default: ../shared/data beside the repository)
+
+Sources, each seed truncated to its first lines / 4 KiB (libFuzzer's -max_len in
+scripts/run-reliability.sh):
+- tests/data/bad_inputs/*           every bad price file of the reader tests, as is;
+- SHARED_DATA_DIR/**/*.csv[.gz]     the first 30 lines of each shared data file (headers and a few
+                                    rows of every real layout: wide, long, CryptoDataDownload,
+                                    Bitstamp, CoinMarketCap, the PyPortfolioOpt covariance);
+- docs/*.md toml blocks with file=  the book, strategies, views and shocks examples of the docs;
+- tests/cli/*.cpp raw strings       the TOML and CSV snippets of the CLI tests;
+- the timestamp formats listed in include/keel/data/read_prices.hpp.
+Targets whose input starts with a mode byte (see each fuzz/*.cpp) get one seed per useful mode.
+Crash regressions live in fuzz/corpus/<target>/regression-* and are never rewritten here.
+"""
+import glob
+import gzip
+import hashlib
+import os
+import re
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "data")
+OUT = os.path.join(ROOT, "fuzz", "corpus")
+MAX = 4096
+
+
+def head(data: bytes, lines: int = 30) -> bytes:
+    return b"".join(data.splitlines(keepends=True)[:lines])[:MAX]
+
+
+def put(target: str, data: bytes) -> None:
+    d = os.path.join(OUT, target)
+    os.makedirs(d, exist_ok=True)
+    name = "seed-" + hashlib.sha1(data).hexdigest()[:16]
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data[: MAX + 1])
+
+
+def clean() -> None:
+    for path in glob.glob(os.path.join(OUT, "*", "seed-*")):
+        os.remove(path)
+
+
+def read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        data = f.read()
+    return gzip.decompress(data) if path.endswith(".gz") and data[:2] == b"\x1f\x8b" else data
+
+
+def main() -> None:
+    clean()
+    # Price files: mode byte 0 (plain), 16 (gzip-compressed by the target), 32 (raw bytes, .gz name).
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests", "data", "bad_inputs", "*"))):
+        if path.endswith((".csv", ".gz")):
+            with open(path, "rb") as f:
+                raw = f.read()
+            put("fuzz_read_prices", bytes([32 if path.endswith(".gz") else 0]) + raw[:MAX])
+    shared = sorted(glob.glob(os.path.join(SHARED, "**", "*.csv*"), recursive=True))
+    for path in shared:
+        text = head(read(path))
+        put("fuzz_read_prices", bytes([0]) + text)
+        put("fuzz_read_prices", bytes([16 | 4]) + text)
+        put("fuzz_read_prices", bytes([32]) + gzip.compress(text, mtime=0))
+        put("fuzz_labeled_csv", bytes([2]) + head(text, 8))
+        if "metadata" in path or "meta" in os.path.basename(path):
+            put("fuzz_metadata", text)
+        if "cov" in os.path.basename(path):
+            put("fuzz_labeled_csv", bytes([0]) + text)
+            put("fuzz_labeled_csv", bytes([1]) + text)
+    # Timestamps: the formats of read_prices.hpp, and the first cells of the shared files.
+    stamps = [b"2024-01-02", b"2024-01-02 13:00:00", b"2024-01-02T13:00:00Z",
+              b"2024-01-02T13:00:00+05:30", b"2024/01/02", b"20240102", b"20240102 13:00",
+              b"2017-09-22 08-PM", b"1502942400.0", b"1623283200000", b"1623283200000000",
+              b"1623283200000000000", b"1969-12-31T23:59:59Z"]
+    for s in stamps:
+        put("fuzz_timestamp", s)
+    for path in shared[:20]:
+        lines = read(path).splitlines()[1:3]
+        for line in lines:
+            put("fuzz_timestamp", line.split(b",")[0][:64])
+    # Metadata and labelled vectors: the simulator's metadata layout and weight files.
+    put("fuzz_metadata", b"symbol,sector,chain,protocol,is_stablecoin,lot_size,min_notional,"
+                         b"market_cap,min_quantity,custody\nBTC,L1,bitcoin,,false,0.00001,5,"
+                         b"1e12,0,cold\nUSDT,stable,ethereum,tether,true,1,5,1e11,,hot\n")
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests", "data", "allocate", "*.csv"))):
+        put("fuzz_metadata", head(read(path)))
+    put("fuzz_labeled_csv", b"\x02asset,weight\nBTC,0.6\nETH,0.4\n")
+    put("fuzz_labeled_csv", b"\x03BTC,0.6\nETH,0.4\n")
+    put("fuzz_labeled_csv", b"\x01,A,B\nA,0.04,0.01\nB,0.01,0.09\n")
+    # CLI inputs: scenario byte (fuzz/fuzz_cli_inputs.cpp) + file. Seeds with '/' are useless
+    # there (skipped), so slashes in comments are dropped.
+    def cli(scenario: int, text: bytes) -> None:
+        text = b"\n".join(l for l in text.splitlines() if b"/" not in l) + b"\n"
+        put("fuzz_cli_inputs", bytes([scenario]) + text[:MAX])
+
+    for md in sorted(glob.glob(os.path.join(ROOT, "docs", "*.md"))):
+        src = open(md, "rb").read()
+        for m in re.finditer(rb"```toml file=(\S+)\n(.*?)```", src, re.S):
+            name, body = m.group(1), m.group(2)
+            if b"[[strategy]]" in body or b"[[benchmark]]" in body:
+                cli(2, body)
+            elif b"[[views]]" in body:
+                cli(3, body)
+            elif b"[[scenario]]" in body:
+                cli(4, body)
+                cli(5, body)
+            else:
+                cli(0, body)
+                cli(1, body)
+    for test in sorted(glob.glob(os.path.join(ROOT, "tests", "cli", "*.cpp"))):
+        src = open(test, "rb").read()
+        for m in re.finditer(rb'R"\((.*?)\)"', src, re.S):
+            body = m.group(1)
+            if b"[[strategy]]" in body or b"[[benchmark]]" in body:
+                cli(2, body)
+            elif b"[[views]]" in body:
+                cli(3, body)
+            elif b"[[scenario]]" in body:
+                cli(4, body)
+            elif b"=" in body and b"[" in body:
+                cli(0, body)
+    cli(6, b"asset,weight\nA,0.5\nB,0.5\n")
+    cli(7, b'{"weights": {"A": 0.5, "B": 0.5}}')
+    cli(8, b"asset,quantity\nA,1.5\nB,10\n")
+    cli(9, b"asset,quantity\nA,1.5\nB,10\n")
+    for t in sorted(os.listdir(OUT)):
+        print(f"{t}: {len(os.listdir(os.path.join(OUT, t)))} files")
+
+
+if __name__ == "__main__":
+    main()
