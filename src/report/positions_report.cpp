@@ -303,13 +303,18 @@ Result<Json> pnl_histogram(const std::vector<PnlSeries>& series, const std::vect
   Json bars = {{"data", {{"values", rows}}},
                {"mark", {{"type", "bar"}, {"opacity", two ? 0.55 : 0.85}, {"binSpacing", 0}}},
                {"encoding",
-                {{"x", money_axis("bin_start", "Scenario P&L (" + quote + "; losses to the left)")},
+                {{"x",
+                  {{"field", "bin_start"},
+                   {"type", "quantitative"},
+                   {"title", "Scenario P&L (" + quote + "; losses to the left)"},
+                   {"axis", {{"format", "~s"}, {"tickCount", 8}, {"labelOverlap", "greedy"}}}}},
                  {"x2", {{"field", "bin_end"}}},
                  {"y",
                   {{"field", "scenarios"},
                    {"type", "quantitative"},
                    {"title", "Scenarios"},
                    {"stack", nullptr}}},
+                 {"y2", {{"datum", 0}}},
                  {"color",
                   {{"field", "series"},
                    {"type", "nominal"},
@@ -364,7 +369,7 @@ Json liquidation_chart(const std::vector<Json>& rows, const std::string& quote,
             {"type", "quantitative"},
             {"title", "Price (" + quote + " per coin)"},
             {"scale", {{"zero", false}}},
-            {"axis", {{"format", "~s"}}}}},
+            {"axis", {{"format", "~s"}, {"tickCount", 5}, {"labelOverlap", "greedy"}}}}},
           {"x2", {{"field", "liquidation"}}}}}},
        {{"transform",
          Json::array({{{"fold", {"current", "liquidation"}}, {"as", {"price_of", "price"}}}})},
@@ -541,7 +546,7 @@ Result<std::optional<Section>> derivatives_section(const PositionsReportInput& i
               .wide = true};
   std::vector<Json> rows;
   Table options{.title = "Options",
-                .columns = {"position", "strike", "expiry", "implied vol", "value", "delta",
+                .columns = {"position", "type", "strike", "expiry", "implied vol", "value", "delta",
                             "gamma", "vega per vol point", "theta per day"},
                 .wide = true};
   for (std::size_t p = 0; p < book.positions.size(); ++p) {
@@ -569,7 +574,7 @@ Result<std::optional<Section>> derivatives_section(const PositionsReportInput& i
       const auto& o = std::get<OptionPosition>(spec);
       const PositionValue& v = a.valuation.positions[p];
       const UnderlyingExposure e = v.exposures.empty() ? UnderlyingExposure{} : v.exposures[0];
-      options.rows.push_back({name + " (" + kind_name(spec) + ")", format_money(o.strike, "", 2),
+      options.rows.push_back({name, kind_name(spec), format_money(o.strike, "", 2),
                               format_timestamp(o.expiry), format_percent(o.implied_volatility, 1),
                               format_money(v.value, "", 2), format_sig(e.delta),
                               format_sig(e.gamma, 3), format_money(v.vega / 100.0, "", 2),
