@@ -146,15 +146,14 @@ int run_hedge(HedgeArgs& args) {
       },
       args.output);
   if (emitted != 0) return emitted;
-  report::HedgeReportInput report_input{
-      .positions = {.meta = report_meta(doc["inputs"]),
-                    .book_source = args.book,
-                    .book = &file->book,
-                    .analysis = &*analysis},
-      .hedges_source = args.hedges,
-      .candidates = &hedges->candidates,
-      .options = &hedges->options,
-      .hedge = &*hedge};
+  report::HedgeReportInput report_input{.positions = {.meta = report_meta(doc["inputs"]),
+                                                      .book_source = args.book,
+                                                      .book = &file->book,
+                                                      .analysis = &*analysis},
+                                        .hedges_source = args.hedges,
+                                        .candidates = &hedges->candidates,
+                                        .options = &hedges->options,
+                                        .hedge = &*hedge};
   if (int code = write_report(report::hedge_report(report_input), args.report); code != 0) {
     return code;
   }

@@ -138,10 +138,8 @@ int run_positions(PositionsArgs& args) {
       },
       args.output);
   if (emitted != 0) return emitted;
-  report::PositionsReportInput report_input{.meta = report_meta(doc["inputs"]),
-                                            .book_source = args.book,
-                                            .book = &book,
-                                            .analysis = &a};
+  report::PositionsReportInput report_input{
+      .meta = report_meta(doc["inputs"]), .book_source = args.book, .book = &book, .analysis = &a};
   return write_report(report::positions_report(report_input), args.report);
 }
 
