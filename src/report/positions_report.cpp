@@ -19,6 +19,8 @@ constexpr const char* kBlue = "#2563eb";
 constexpr const char* kRed = "#c0392b";
 constexpr const char* kAmber = "#f59e0b";
 constexpr const char* kGrey = "#6b7280";
+// SI-prefixed axis labels share one prefix, so zero would read "0k": label it "0".
+constexpr const char* kZeroLabel = "datum.value == 0 ? '0' : datum.label";
 
 // 6 significant digits, as the other chart builders write their data.
 double round6(double x) {
@@ -42,8 +44,10 @@ Json base_spec(const std::string& title) {
 }
 
 Json money_axis(const std::string& field, const std::string& title) {
-  return {
-      {"field", field}, {"type", "quantitative"}, {"title", title}, {"axis", {{"format", "~s"}}}};
+  return {{"field", field},
+          {"type", "quantitative"},
+          {"title", title},
+          {"axis", {{"format", "~s"}, {"labelExpr", kZeroLabel}}}};
 }
 
 // About `digits` significant digits for deltas, gammas and prices whose scale varies by orders of
@@ -181,7 +185,7 @@ Json lp_chart(const std::string& title, const AmmLpPosition& lp, const LpValueCu
            {"type", "quantitative"},
            {"title", "Value (" + quote + ")"},
            {"scale", {{"zero", false}}},
-           {"axis", {{"format", "~s"}}}}},
+           {"axis", {{"format", "~s"}, {"labelExpr", kZeroLabel}}}}},
          {"color",
           {{"field", "series"},
            {"type", "nominal"},
@@ -307,7 +311,11 @@ Result<Json> pnl_histogram(const std::vector<PnlSeries>& series, const std::vect
                   {{"field", "bin_start"},
                    {"type", "quantitative"},
                    {"title", "Scenario P&L (" + quote + "; losses to the left)"},
-                   {"axis", {{"format", "~s"}, {"tickCount", 8}, {"labelOverlap", "greedy"}}}}},
+                   {"axis",
+                    {{"format", "~s"},
+                     {"labelExpr", kZeroLabel},
+                     {"tickCount", 8},
+                     {"labelOverlap", "greedy"}}}}},
                  {"x2", {{"field", "bin_end"}}},
                  {"y",
                   {{"field", "scenarios"},
@@ -369,7 +377,11 @@ Json liquidation_chart(const std::vector<Json>& rows, const std::string& quote,
             {"type", "quantitative"},
             {"title", "Price (" + quote + " per coin)"},
             {"scale", {{"zero", false}}},
-            {"axis", {{"format", "~s"}, {"tickCount", 5}, {"labelOverlap", "greedy"}}}}},
+            {"axis",
+             {{"format", "~s"},
+              {"labelExpr", kZeroLabel},
+              {"tickCount", 5},
+              {"labelOverlap", "greedy"}}}}},
           {"x2", {{"field", "liquidation"}}}}}},
        {{"transform",
          Json::array({{{"fold", {"current", "liquidation"}}, {"as", {"price_of", "price"}}}})},
@@ -728,7 +740,8 @@ Result<Report> positions_report(const PositionsReportInput& input) {
   Report report;
   report.title =
       "keel positions: " + (input.book_source.empty() ? std::string("book") : input.book_source) +
-      ", " + std::to_string(input.book->positions.size()) + " positions";
+      ", " + std::to_string(input.book->positions.size()) +
+      (input.book->positions.size() == 1 ? " position" : " positions");
   report.meta = input.meta;
   report.meta.push_back("Valued at " + format_timestamp(input.analysis->as_of) + "; " +
                         scenario_text(*input.analysis) + "; amounts in " +
