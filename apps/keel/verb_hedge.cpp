@@ -11,7 +11,9 @@
 #include "common.hpp"
 #include "keel/core/table.hpp"
 #include "keel/defi/hedging.hpp"
+#include "keel/report/positions_report.hpp"
 #include "positions_config.hpp"
+#include "report_option.hpp"
 #include "verb.hpp"
 
 namespace keel::cli {
@@ -27,6 +29,7 @@ struct HedgeArgs {
   int horizon = 1;
   int draws = 20000;
   std::uint64_t seed = 42;
+  std::string report;
 };
 
 Json risk_json(const BookRisk& r) {
@@ -37,6 +40,7 @@ Json risk_json(const BookRisk& r) {
 }
 
 int run_hedge(HedgeArgs& args) {
+  if (const Status s = check_report_option(args.report); !s) return report_error(s);
   auto file = read_positions_file(args.book);
   if (!file) return report_error(file.status());
   auto hedges = read_hedges_file(args.hedges, file->book.quote_currency);
@@ -142,6 +146,17 @@ int run_hedge(HedgeArgs& args) {
       },
       args.output);
   if (emitted != 0) return emitted;
+  report::HedgeReportInput report_input{.positions = {.meta = report_meta(doc["inputs"]),
+                                                      .book_source = args.book,
+                                                      .book = &file->book,
+                                                      .analysis = &*analysis},
+                                        .hedges_source = args.hedges,
+                                        .candidates = &hedges->candidates,
+                                        .options = &hedges->options,
+                                        .hedge = &*hedge};
+  if (int code = write_report(report::hedge_report(report_input), args.report); code != 0) {
+    return code;
+  }
   return exit_code(result.status);
 }
 
@@ -153,6 +168,7 @@ Verb register_hedge(CLI::App& app) {
       "hedge", "Choose perpetual and option hedges that minimise a book's CVaR or variance");
   cmd->footer(
       "Example:\n  keel hedge --book book.toml --hedges hedges.toml --prices prices.csv\n"
+      "  keel hedge --book book.toml --hedges hedges.toml --prices prices.csv --report hedge.html\n"
       "The book and hedges formats are in docs/positions.md.");
   cmd->add_option("--book", args->book, "Positions book (TOML; docs/positions.md)")->required();
   cmd->add_option("--hedges", args->hedges, "Hedge candidates and limits (TOML)")->required();
@@ -169,6 +185,7 @@ Verb register_hedge(CLI::App& app) {
       ->check(CLI::Range(100, 10000000))
       ->capture_default_str();
   cmd->add_option("--seed", args->seed, "Monte Carlo seed")->capture_default_str();
+  add_report_option(*cmd, args->report);
   return {cmd, [args] { return run_hedge(*args); }};
 }
 

@@ -11,7 +11,9 @@
 #include "keel/core/table.hpp"
 #include "keel/defi/amm_position.hpp"
 #include "keel/defi/positions.hpp"
+#include "keel/report/positions_report.hpp"
 #include "positions_config.hpp"
+#include "report_option.hpp"
 #include "verb.hpp"
 
 namespace keel::cli {
@@ -28,6 +30,7 @@ struct PositionsArgs {
   int draws = 20000;
   std::uint64_t seed = 42;
   bool delta_gamma = false;
+  std::string report;
 };
 
 std::string format_signed(double value, int decimals) {
@@ -36,6 +39,7 @@ std::string format_signed(double value, int decimals) {
 }
 
 int run_positions(PositionsArgs& args) {
+  if (const Status s = check_report_option(args.report); !s) return report_error(s);
   auto file = read_positions_file(args.book);
   if (!file) return report_error(file.status());
   auto market = load_market(args.prices);
@@ -65,7 +69,7 @@ int run_positions(PositionsArgs& args) {
 
   const Book& book = file->book;
   const PositionsAnalysis& a = *analysis;
-  return emit(
+  const int emitted = emit(
       doc,
       [&](std::ostream& out) {
         out << "Book " << args.book << " valued at " << format_timestamp(a.as_of) << " prices ("
@@ -133,6 +137,10 @@ int run_positions(PositionsArgs& args) {
             << ")\n";
       },
       args.output);
+  if (emitted != 0) return emitted;
+  report::PositionsReportInput report_input{
+      .meta = report_meta(doc["inputs"]), .book_source = args.book, .book = &book, .analysis = &a};
+  return write_report(report::positions_report(report_input), args.report);
 }
 
 }  // namespace
@@ -146,6 +154,7 @@ Verb register_positions(CLI::App& app) {
       "Example:\n  keel positions --book book.toml --prices prices.csv\n"
       "  keel positions --book book.toml --prices prices.csv --horizon 7 --alpha 0.99 "
       "--format json\n"
+      "  keel positions --book book.toml --prices prices.csv --report positions.html\n"
       "The book format is in docs/positions.md.");
   cmd->add_option("--book", args->book, "Positions book (TOML; docs/positions.md)")->required();
   add_price_options(*cmd, args->prices, /*prices_required=*/true);
@@ -166,6 +175,7 @@ Verb register_positions(CLI::App& app) {
   cmd->add_option("--seed", args->seed, "Monte Carlo seed")->capture_default_str();
   cmd->add_flag("--delta-gamma", args->delta_gamma,
                 "Approximate scenario P&L by delta and gamma instead of repricing (labelled)");
+  add_report_option(*cmd, args->report);
   return {cmd, [args] { return run_positions(*args); }};
 }
 

@@ -72,4 +72,19 @@ run backtest --prices prices.csv --config strategies.toml --metadata prices_meta
 run demo --sim-assets 20 --days 900 --output-dir demo
 cp demo/report.html demo.html
 
+# The positions and hedge reports on the book of docs/positions.md (an LP range, an inverse perp,
+# an inverse put and spot) over its simulated market; the TOML blocks are read from the page.
+run simulate --assets 6 --days 730 --seed 7 -o positions_prices.csv
+/usr/bin/python3 - "$root/docs/positions.md" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+for name in ("book.toml", "hedges.toml"):
+    block = re.search(r"```toml file=" + re.escape(name) + r"\n(.*?)```", text, re.S)
+    if block is None:
+        sys.exit(f"docs/positions.md has no ```toml file={name} block")
+    open(name, "w").write(block.group(1))
+PY
+run positions --book book.toml --prices positions_prices.csv --report positions.html
+run hedge --book book.toml --hedges hedges.toml --prices positions_prices.csv --report hedge.html
+
 node "$root/tests/browser/check_reports.mjs" --screenshots "$out/screenshots" ./*.html
