@@ -26,7 +26,7 @@ SHARED = HERE.parents[2] / ".." / "shared" / "data"
 DEMETER = SHARED / "defi_demeter"
 POOL = "polygon-0x45dda9cb7c25131df268515131f647d726f50608-{}.minute.csv"
 FEE = 0.0005
-LOG_TICK = math.log(1.0001)
+LOG_TICK = math.log1p(0.0001)  # ln(1.0001) without the rounding of 1.0001 itself
 
 
 def load(days):
