@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
       keel::cli::register_allocate(app),
       keel::cli::register_positions(app),
       keel::cli::register_hedge(app),
+      keel::cli::register_lp_backtest(app),
   };
 
   // An unknown or missing verb: name it and list the verbs (CLI11 would only say that a

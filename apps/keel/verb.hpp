@@ -27,5 +27,6 @@ Verb register_backtest(CLI::App& app);
 Verb register_allocate(CLI::App& app);
 Verb register_positions(CLI::App& app);
 Verb register_hedge(CLI::App& app);
+Verb register_lp_backtest(CLI::App& app);
 
 }  // namespace keel::cli
