@@ -104,6 +104,16 @@ TEST(LpBacktestReference, FiveDaysInUsdcMatchPandas) {
   // The conservation identity on the real path.
   EXPECT_NEAR(s.final_value - s.initial_value, s.rebalancing_gain - s.lvr - s.costs,
               1e-9 * s.initial_value);
+
+  // docs/lp_backtest.md's narrow re-centred run: the identity with costs on the real path.
+  LpBacktestOptions narrow{
+      .range_width = 0.02, .capital = 100000.0, .recentre_after = 60, .recentre_slippage = 0.0005};
+  auto n = lp_backtest(usdc, narrow);
+  ASSERT_TRUE(n);
+  EXPECT_GT(n->summary.recentrings, 0);
+  EXPECT_GT(n->summary.costs, 0.0);
+  EXPECT_NEAR(n->summary.final_value - n->summary.initial_value,
+              n->summary.rebalancing_gain - n->summary.lvr - n->summary.costs, 1e-9 * 100000.0);
 }
 
 TEST(LpBacktestReference, FundingSignOnTheSharedSeries) {
