@@ -169,8 +169,9 @@ enum class HedgedKind {
 struct PerpHedgeOptions {
   HedgedKind kind = HedgedKind::kSpot;
   double quantity = 1.0;  // kSpot: coins held (signed)
-  // kLp: capital (quote) and range as in LpBacktestOptions (price_lower/upper or range_width);
-  // fee_apr models fees (in quote, on value while in range); 0 = none.
+  // kLp: capital (quote) and range as in LpBacktestOptions (price_lower/upper or range_width,
+  // used as given: no tick snapping, no re-centring); fee_apr models fees (in quote, on the value
+  // at the period start, for periods ending in [pa, pb)); 0 = none.
   LpBacktestOptions lp;
   double hedge_ratio = 1.0;  // perp position = −hedge_ratio × delta of the hedged position
   // Rebalance every `rebalance_every` periods (>= 1; 0 = only on the band), or when
