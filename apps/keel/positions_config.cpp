@@ -507,4 +507,29 @@ Status resolve_deposits(PositionsFile& file, const Market& market) {
   return Status::ok();
 }
 
+void add_scenario_options(CLI::App& command, ScenarioArgs& args) {
+  command
+      .add_option("--scenarios", args.scenarios,
+                  "historical (overlapping windows of past returns) or monte-carlo (t copula)")
+      ->check(CLI::IsMember({"historical", "monte-carlo"}))
+      ->capture_default_str();
+  command.add_option("--horizon", args.horizon, "Horizon in periods of the price file")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  command.add_option("--draws", args.draws, "Monte Carlo scenarios")
+      ->check(CLI::Range(100, 10000000))
+      ->capture_default_str();
+  command.add_option("--seed", args.seed, "Monte Carlo seed")->capture_default_str();
+}
+
+PositionsOptions positions_options(const ScenarioArgs& args, double confidence, bool delta_gamma) {
+  return {.scenarios = args.scenarios == "monte-carlo" ? ScenarioMethod::kMonteCarlo
+                                                       : ScenarioMethod::kHistorical,
+          .horizon = args.horizon,
+          .confidence = confidence,
+          .draws = args.draws,
+          .seed = args.seed,
+          .delta_gamma = delta_gamma};
+}
+
 }  // namespace keel::cli

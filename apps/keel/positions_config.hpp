@@ -2,7 +2,9 @@
 // The positions book of `keel positions` and `keel hedge` (docs/positions.md): a TOML file with
 // top-level `quote` and `cash` and one [[position]] table per position.
 
+#include <CLI/CLI.hpp>
 #include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include "keel/data/market.hpp"
 #include "keel/defi/book.hpp"
 #include "keel/defi/hedging.hpp"
+#include "keel/defi/positions.hpp"
 
 namespace keel::cli {
 
@@ -32,6 +35,17 @@ Result<PositionsFile> read_positions_file(const std::string& path);
 // Turns every LP given by its deposit into the liquidity that deposit mints at the market's last
 // prices. Errors name the file, line, position and key.
 Status resolve_deposits(PositionsFile& file, const Market& market);
+
+// --scenarios, --horizon, --draws, --seed: how `keel positions` and `keel hedge` draw the
+// scenarios every position is revalued under (keel::PositionsOptions).
+struct ScenarioArgs {
+  std::string scenarios = "historical";
+  int horizon = 1;
+  int draws = 20000;
+  std::uint64_t seed = 42;
+};
+void add_scenario_options(CLI::App& command, ScenarioArgs& args);
+PositionsOptions positions_options(const ScenarioArgs& args, double confidence, bool delta_gamma);
 
 // The hedges file of `keel hedge`: objective, alpha, budgets, delta and vega bands and one
 // [[candidate]] table per instrument; `quote` is the book's quote currency (a perp or option

@@ -25,10 +25,7 @@ struct HedgeArgs {
   OutputOptions output;
   std::string book;
   std::string hedges;
-  std::string scenarios = "historical";
-  int horizon = 1;
-  int draws = 20000;
-  std::uint64_t seed = 42;
+  ScenarioArgs scenarios;
   std::string report;
 };
 
@@ -48,13 +45,8 @@ int run_hedge(HedgeArgs& args) {
   auto market = load_market(args.prices);
   if (!market) return report_error(market.status());
   if (Status s = resolve_deposits(*file, *market); !s.is_ok()) return report_error(s);
-  PositionsOptions options{.scenarios = args.scenarios == "monte-carlo"
-                                            ? ScenarioMethod::kMonteCarlo
-                                            : ScenarioMethod::kHistorical,
-                           .horizon = args.horizon,
-                           .confidence = hedges->options.solver.confidence,
-                           .draws = args.draws,
-                           .seed = args.seed};
+  const PositionsOptions options =
+      positions_options(args.scenarios, hedges->options.solver.confidence, false);
   auto analysis = analyze_positions(file->book, *market, options);
   if (!analysis) return report_error(analysis.status());
   auto hedge = hedge_book(*analysis, hedges->candidates, hedges->options);
@@ -174,17 +166,7 @@ Verb register_hedge(CLI::App& app) {
   cmd->add_option("--hedges", args->hedges, "Hedge candidates and limits (TOML)")->required();
   add_price_options(*cmd, args->prices, /*prices_required=*/true);
   add_output_options(*cmd, args->output);
-  cmd->add_option("--scenarios", args->scenarios,
-                  "historical (overlapping windows of past returns) or monte-carlo (t copula)")
-      ->check(CLI::IsMember({"historical", "monte-carlo"}))
-      ->capture_default_str();
-  cmd->add_option("--horizon", args->horizon, "Horizon in periods of the price file")
-      ->check(CLI::Range(1, 10000))
-      ->capture_default_str();
-  cmd->add_option("--draws", args->draws, "Monte Carlo scenarios")
-      ->check(CLI::Range(100, 10000000))
-      ->capture_default_str();
-  cmd->add_option("--seed", args->seed, "Monte Carlo seed")->capture_default_str();
+  add_scenario_options(*cmd, args->scenarios);
   add_report_option(*cmd, args->report);
   return {cmd, [args] { return run_hedge(*args); }};
 }

@@ -24,11 +24,8 @@ struct PositionsArgs {
   PriceInputOptions prices;
   OutputOptions output;
   std::string book;
-  std::string scenarios = "historical";
-  int horizon = 1;
+  ScenarioArgs scenarios;
   double alpha = 0.95;
-  int draws = 20000;
-  std::uint64_t seed = 42;
   bool delta_gamma = false;
   std::string report;
 };
@@ -46,14 +43,7 @@ int run_positions(PositionsArgs& args) {
   if (!market) return report_error(market.status());
   if (Status s = resolve_deposits(*file, *market); !s.is_ok()) return report_error(s);
 
-  PositionsOptions options{.scenarios = args.scenarios == "monte-carlo"
-                                            ? ScenarioMethod::kMonteCarlo
-                                            : ScenarioMethod::kHistorical,
-                           .horizon = args.horizon,
-                           .confidence = args.alpha,
-                           .draws = args.draws,
-                           .seed = args.seed,
-                           .delta_gamma = args.delta_gamma};
+  const PositionsOptions options = positions_options(args.scenarios, args.alpha, args.delta_gamma);
   auto analysis = analyze_positions(file->book, *market, options);
   if (!analysis) return report_error(analysis.status());
   for (const auto& w : analysis->warnings) std::cerr << "keel: warning: " << w << "\n";
@@ -159,20 +149,10 @@ Verb register_positions(CLI::App& app) {
   cmd->add_option("--book", args->book, "Positions book (TOML; docs/positions.md)")->required();
   add_price_options(*cmd, args->prices, /*prices_required=*/true);
   add_output_options(*cmd, args->output);
-  cmd->add_option("--scenarios", args->scenarios,
-                  "historical (overlapping windows of past returns) or monte-carlo (t copula)")
-      ->check(CLI::IsMember({"historical", "monte-carlo"}))
-      ->capture_default_str();
-  cmd->add_option("--horizon", args->horizon, "Horizon in periods of the price file")
-      ->check(CLI::Range(1, 10000))
-      ->capture_default_str();
+  add_scenario_options(*cmd, args->scenarios);
   cmd->add_option("--alpha", args->alpha, "Confidence level of VaR and ES")
       ->check(CLI::Range(0.5, 0.9999))
       ->capture_default_str();
-  cmd->add_option("--draws", args->draws, "Monte Carlo scenarios")
-      ->check(CLI::Range(100, 10000000))
-      ->capture_default_str();
-  cmd->add_option("--seed", args->seed, "Monte Carlo seed")->capture_default_str();
   cmd->add_flag("--delta-gamma", args->delta_gamma,
                 "Approximate scenario P&L by delta and gamma instead of repricing (labelled)");
   add_report_option(*cmd, args->report);

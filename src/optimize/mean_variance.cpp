@@ -1476,21 +1476,6 @@ Result<PortfolioResult> optimize_mean_variance(const MeanVarianceProblem& proble
     return finish();
   }
 
-  if (c.has_cardinality()) {
-    if (options.objective == Objective::kMaxSharpe &&
-        (mu.array() - rf / *c.budget).maxCoeff() <= 0.0) {
-      set_infeasible(result, {"risk-free-rate"},
-                     fmt::format("no asset's expected return beats the risk-free rate {:.6g}, so "
-                                 "no long portfolio has a positive Sharpe ratio; use "
-                                 "min-variance or max-utility",
-                                 rf));
-      return finish();
-    }
-    CardinalitySearch search(problem, options, result, cardinality_spec(problem, options));
-    search.run();
-    return finish();
-  }
-
   switch (options.objective) {
     case Objective::kMinVariance:
     case Objective::kMaxUtility:

@@ -14,7 +14,7 @@
 #include "keel/optimize/mean_variance.hpp"
 #include "keel/optimize/tail_risk.hpp"
 #include "optimize/cardinality_support.hpp"
-#include "optimize/json_fixtures.hpp"
+#include "support/fixtures.hpp"
 
 namespace keel {
 namespace {
@@ -81,7 +81,7 @@ TEST(CardinalityReference, MinCvarMatchesGlpkMilp) {
     const auto n = static_cast<Eigen::Index>(c["scenarios"][0].size());
     TailRiskProblem problem;
     for (Eigen::Index i = 0; i < n; ++i) problem.assets.push_back("A" + std::to_string(i));
-    problem.scenarios = test::json_fixture_matrix(c["scenarios"], n);
+    problem.scenarios = test::fixture_matrix(c["scenarios"], n, "scenarios");
     problem.constraints.upper_bound = c["upper_bound"].get<double>();
     problem.constraints.max_assets = c["max_assets"].get<int>();
     problem.constraints.min_position = c["min_position"].get<double>();
@@ -103,7 +103,7 @@ TEST(CardinalityReference, MinCvarMatchesGlpkMilp) {
     // The historical expected shortfall recomputed from the weights, and the MILP's value.
     EXPECT_NEAR(result->risk, expected, 1e-7 * expected);
     EXPECT_NEAR(result->lp_risk, expected, 1e-7 * expected);
-    const Eigen::VectorXd glpk = test::json_fixture_vector(c["expected"]["weights"]);
+    const Eigen::VectorXd glpk = test::fixture_vector(c["expected"]["weights"], "expected weights");
     EXPECT_LT((result->portfolio.weights - glpk).lpNorm<Eigen::Infinity>(), 1e-6);
     EXPECT_LE(holdings(result->portfolio.weights), problem.constraints.max_assets);
     EXPECT_EQ(result->portfolio.details["cardinality"]["method"], "cbc");
