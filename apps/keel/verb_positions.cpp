@@ -6,14 +6,17 @@
 #include <cmath>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "common.hpp"
 #include "keel/core/table.hpp"
+#include "keel/data/metadata.hpp"
 #include "keel/defi/amm_position.hpp"
 #include "keel/defi/positions.hpp"
 #include "keel/report/positions_report.hpp"
 #include "positions_config.hpp"
 #include "report_option.hpp"
+#include "stress_config.hpp"
 #include "verb.hpp"
 
 namespace keel::cli {
@@ -28,6 +31,8 @@ struct PositionsArgs {
   double alpha = 0.95;
   bool delta_gamma = false;
   std::string report;
+  std::string shocks;
+  std::string metadata;
 };
 
 std::string format_signed(double value, int decimals) {
@@ -48,11 +53,33 @@ int run_positions(PositionsArgs& args) {
   if (!analysis) return report_error(analysis.status());
   for (const auto& w : analysis->warnings) std::cerr << "keel: warning: " << w << "\n";
 
+  std::vector<BookShock> shocks;
+  if (!args.shocks.empty()) {
+    auto scenarios = read_shock_file(args.shocks);
+    if (!scenarios) return report_error(scenarios.status());
+    std::optional<AssetMetadata> metadata;
+    if (!args.metadata.empty()) {
+      auto read = read_metadata(args.metadata);
+      if (!read) return report_error(read.status());
+      metadata = std::move(*read);
+    }
+    auto stressed = stress_book(file->book, *analysis, *scenarios, metadata ? &*metadata : nullptr);
+    if (!stressed) return report_error(stressed.status().with_context(args.shocks));
+    shocks = std::move(*stressed);
+    for (const BookShock& shock : shocks) {
+      for (const auto& w : shock.warnings) {
+        std::cerr << "keel: warning: scenario '" << shock.name << "': " << w << "\n";
+      }
+    }
+  }
+
   Json doc;
   doc["inputs"] = inputs_json(*market);
   doc["inputs"]["book"] = args.book;
+  if (!args.shocks.empty()) doc["inputs"]["shocks"] = args.shocks;
   const Json body = positions_json(file->book, *analysis);
   for (const auto& [key, value] : body.items()) doc[key] = value;
+  if (!shocks.empty()) doc["stress"] = stress_json(file->book, shocks);
   Json& diagnostics = doc["diagnostics"];
   diagnostics["repairs"] = Json::array();
   for (const auto& r : market->repairs) diagnostics["repairs"].push_back(r.to_json());
@@ -125,6 +152,20 @@ int run_positions(PositionsArgs& args) {
             << format_fixed(a.risk.var, 2) << ", ES " << format_fixed(a.risk.es, 2) << ", worst "
             << format_fixed(-a.risk.worst_pnl, 2) << " (losses positive, " << book.quote_currency
             << ")\n";
+        if (!shocks.empty()) {
+          out << "\nStress scenarios (shocked prices, every position revalued; P&L in "
+              << book.quote_currency << "):\n";
+          Table stress;
+          stress.add_column("scenario", Align::kLeft);
+          stress.add_column("book P&L");
+          for (const BookPosition& position : book.positions) stress.add_column(position.name);
+          for (const BookShock& shock : shocks) {
+            std::vector<std::string> row = {shock.name, format_fixed(shock.pnl, 2)};
+            for (double x : shock.position_pnl) row.push_back(format_fixed(x, 2));
+            stress.add_row(row);
+          }
+          stress.render(out);
+        }
       },
       args.output);
   if (emitted != 0) return emitted;
@@ -153,6 +194,11 @@ Verb register_positions(CLI::App& app) {
   cmd->add_option("--alpha", args->alpha, "Confidence level of VaR and ES")
       ->check(CLI::Range(0.5, 0.9999))
       ->capture_default_str();
+  cmd->add_option("--shocks", args->shocks,
+                  "Hypothetical shock scenarios (the TOML of keel stress --shocks) to revalue the "
+                  "book under");
+  cmd->add_option("--metadata", args->metadata,
+                  "Asset metadata CSV, for shocks on groups (sector:, chain:, stablecoin)");
   cmd->add_flag("--delta-gamma", args->delta_gamma,
                 "Approximate scenario P&L by delta and gamma instead of repricing (labelled)");
   add_report_option(*cmd, args->report);

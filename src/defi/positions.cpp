@@ -217,6 +217,62 @@ Result<PositionsAnalysis> analyze_positions(const Book& book, const Market& mark
   return out;
 }
 
+Result<std::vector<BookShock>> stress_book(const Book& book, const PositionsAnalysis& analysis,
+                                           const std::vector<ShockScenario>& scenarios,
+                                           const AssetMetadata* metadata) {
+  auto bound = bind_book(book, analysis.assets);
+  if (!bound) return bound.status();
+  const auto n = static_cast<Eigen::Index>(analysis.assets.size());
+  const Eigen::Map<const Eigen::VectorXd> last(analysis.prices.data(), n);
+  Eigen::MatrixXd shocked(static_cast<Eigen::Index>(scenarios.size()), n);
+  std::vector<BookShock> out;
+  for (std::size_t k = 0; k < scenarios.size(); ++k) {
+    // The shock's asset returns do not depend on weights; equal weights only satisfy the API.
+    auto resolved = evaluate_shock_scenario(scenarios[k], analysis.assets, Eigen::VectorXd::Ones(n),
+                                            metadata, last);
+    if (!resolved) return resolved.status();
+    BookShock shock;
+    shock.name = resolved->name;
+    shock.description = resolved->description;
+    shock.warnings = resolved->warnings;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      shock.asset_returns.push_back(resolved->asset_return(j));
+      shocked(static_cast<Eigen::Index>(k), j) =
+          last(j) * std::max(1.0 + resolved->asset_return(j), 0.0);
+    }
+    out.push_back(std::move(shock));
+  }
+  auto revaluation =
+      revalue_book(*bound, analysis.valuation, analysis.prices, shocked, analysis.as_of,
+                   RevaluationOptions{.horizon_years = analysis.horizon_years,
+                                      .delta_gamma = analysis.revaluation.delta_gamma});
+  if (!revaluation) return revaluation.status();
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    const auto row = static_cast<Eigen::Index>(k);
+    out[k].pnl = revaluation->pnl(row);
+    for (Eigen::Index p = 0; p < revaluation->position_pnl.cols(); ++p) {
+      out[k].position_pnl.push_back(revaluation->position_pnl(row, p));
+    }
+  }
+  return out;
+}
+
+Json stress_json(const Book& book, const std::vector<BookShock>& shocks) {
+  Json out = Json::array();
+  for (const BookShock& s : shocks) {
+    Json positions = Json::object();
+    for (std::size_t p = 0; p < book.positions.size(); ++p) {
+      positions[book.positions[p].name] = json_number(s.position_pnl[p]);
+    }
+    out.push_back({{"name", s.name},
+                   {"description", s.description},
+                   {"pnl", json_number(s.pnl)},
+                   {"positions", positions},
+                   {"warnings", s.warnings}});
+  }
+  return out;
+}
+
 Json positions_json(const Book& book, const PositionsAnalysis& a) {
   Json doc;
   doc["as_of"] = format_timestamp(a.as_of);

@@ -138,6 +138,50 @@ TEST(CliPositions, BadBooksNameTheFileLinePositionAndKey) {
   EXPECT_TRUE(contains(r.err, "quantity")) << r.err;
 }
 
+// keel stress's shock scenarios on a book: the spot position loses exactly the shock, the stable
+// leg of the LP only in the depeg, and an unknown asset in a shock is an error naming it.
+TEST(CliPositions, ShockScenariosRevalueTheBook) {
+  Market m;
+  write(m.dir.file("shocks.toml"), R"([[scenario]]
+name = "crash"
+[[scenario.shock]]
+all = true
+return = -0.4
+[[scenario.shock]]
+assets = ["KUSD"]
+return = 0.0
+
+[[scenario]]
+name = "depeg"
+[[scenario.shock]]
+assets = ["KUSD"]
+price = 0.9
+)");
+  const CommandResult r =
+      m.positions("book.toml", "--shocks " + m.f("shocks.toml") + " --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["stress"].size(), 2u);
+  const auto& crash = doc["stress"][0];
+  EXPECT_EQ(crash["name"], "crash");
+  const double spot_value = doc["positions"][0]["value"].get<double>();
+  EXPECT_NEAR(crash["positions"]["kbt"].get<double>(), -0.4 * spot_value, 1e-6);
+  double sum = 0.0;
+  for (const auto& [name, pnl] : crash["positions"].items()) sum += pnl.get<double>();
+  EXPECT_NEAR(crash["pnl"].get<double>(), sum, 1e-6);
+  EXPECT_GT(crash["positions"]["kbt-put"].get<double>(), 0.0);  // the put pays in a crash
+  const auto& depeg = doc["stress"][1];
+  EXPECT_EQ(depeg["positions"]["kbt"].get<double>(), 0.0);
+  EXPECT_LT(depeg["positions"]["etr-kusd-range"].get<double>(), 0.0);
+
+  write(m.dir.file("bad_shocks.toml"),
+        "[[scenario]]\nname = \"x\"\n[[scenario.shock]]\n"
+        "assets = [\"NOPE\"]\nreturn = -0.5\n");
+  const CommandResult bad = m.positions("book.toml", "--shocks " + m.f("bad_shocks.toml"));
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_TRUE(contains(bad.err, "NOPE")) << bad.err;
+}
+
 TEST(CliHedge, LowersTheExpectedShortfallAndNamesInfeasibleBands) {
   Market m;
   write(m.dir.file("hedges.toml"), R"(objective = "cvar"

@@ -16,6 +16,7 @@
 #include "keel/data/market.hpp"
 #include "keel/defi/book.hpp"
 #include "keel/defi/revaluation.hpp"
+#include "keel/risk/stress_shocks.hpp"
 
 namespace keel {
 
@@ -69,9 +70,31 @@ struct PositionsAnalysis {
   std::vector<std::string> warnings;
 };
 
+// One hypothetical shock scenario (keel/risk/stress_shocks.hpp: "every L1 −50%", "stablecoins
+// to 0.90") applied to the book: the shocked prices are the last prices times (1 + the asset's
+// shock return), and every position is fully revalued there after the analysis' horizon.
+struct BookShock {
+  std::string name;
+  std::string description;
+  std::vector<double> asset_returns;  // per PositionsAnalysis::assets (0 where no shock reaches)
+  std::vector<double> position_pnl;   // per position, quote currency
+  double pnl = 0.0;                   // the book's P&L, quote currency
+  std::vector<std::string> warnings;
+};
+
+// Applies each scenario to the analysed book. `metadata` may be null when no shock names a
+// group. Errors name the scenario and shock (as keel stress does) or the position.
+Result<std::vector<BookShock>> stress_book(const Book& book, const PositionsAnalysis& analysis,
+                                           const std::vector<ShockScenario>& scenarios,
+                                           const AssetMetadata* metadata);
+
 // Values and revalues `book` on `market` (simple returns; its last price row is "now").
 Result<PositionsAnalysis> analyze_positions(const Book& book, const Market& market,
                                             const PositionsOptions& options);
+
+// The "stress" block of docs/positions.md: per scenario its name, description, the book's P&L,
+// the P&L per position (by name) and the resolution warnings.
+Json stress_json(const Book& book, const std::vector<BookShock>& shocks);
 
 // The JSON block of docs/positions.md: as_of, positions, totals, risk.
 Json positions_json(const Book& book, const PositionsAnalysis& analysis);
