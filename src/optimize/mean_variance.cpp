@@ -1321,16 +1321,6 @@ Status MeanVarianceOptions::validate(const MeanVarianceProblem& problem) const {
     KEEL_RETURN_IF_ERROR(
         validate_cardinality(problem.constraints, problem.assets).with_context(model));
   }
-  KEEL_RETURN_IF_ERROR(cardinality.validate().with_context(model));
-  if (problem.constraints.has_cardinality()) {
-    if (objective == Objective::kEfficientRisk || objective == Objective::kMaxReturnTrackingError) {
-      return Status::invalid(model +
-                             ": max_assets/min_position are not supported with the risk-target "
-                             "search; use efficient-return, max-utility or max-sharpe");
-    }
-    KEEL_RETURN_IF_ERROR(
-        validate_cardinality(problem.constraints, problem.assets).with_context(model));
-  }
   if (objective == Objective::kMaxSharpe || objective == Objective::kMaxDiversification) {
     if (!problem.constraints.budget || !(*problem.constraints.budget > 0.0)) {
       return Status::invalid(model +
