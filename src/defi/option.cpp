@@ -29,27 +29,33 @@ Status require_finite(std::string_view owner, std::string_view field, double val
 }
 
 // Black-76 on already validated inputs. Every BSM greek follows from it with F = S e^{(r−q)τ}.
+// The Black-76 price alone (no greeks): what scenario revaluation needs per scenario. Far from the
+// money both terms are tiny and their difference can round below the no-arbitrage bound (even to
+// a negative price); the bound is the value there.
+double black76_price_unchecked(OptionType type, double forward, double strike, double tau,
+                               double sigma, double rate) {
+  const double total_vol = sigma * std::sqrt(tau);
+  const double d1 = (std::log(forward / strike) + 0.5 * total_vol * total_vol) / total_vol;
+  const double d2 = d1 - total_vol;
+  const double discount = rate == 0.0 ? 1.0 : std::exp(-rate * tau);
+  const double price = type == OptionType::kCall
+                           ? forward * normal_cdf(d1) - strike * normal_cdf(d2)
+                           : strike * normal_cdf(-d2) - forward * normal_cdf(-d1);
+  const double intrinsic =
+      type == OptionType::kCall ? std::max(forward - strike, 0.0) : std::max(strike - forward, 0.0);
+  return discount * std::max(price, intrinsic);
+}
+
 OptionGreeks black76_unchecked(OptionType type, double forward, double strike, double tau,
                                double sigma, double rate) {
   const double sqrt_tau = std::sqrt(tau);
   const double total_vol = sigma * sqrt_tau;
   const double d1 = (std::log(forward / strike) + 0.5 * total_vol * total_vol) / total_vol;
-  const double d2 = d1 - total_vol;
   const double discount = std::exp(-rate * tau);
   const double density = normal_pdf(d1);
   OptionGreeks g;
-  if (type == OptionType::kCall) {
-    g.price = discount * (forward * normal_cdf(d1) - strike * normal_cdf(d2));
-    g.delta = discount * normal_cdf(d1);
-  } else {
-    g.price = discount * (strike * normal_cdf(-d2) - forward * normal_cdf(-d1));
-    g.delta = -discount * normal_cdf(-d1);
-  }
-  // Far from the money both terms are tiny and their difference can round below the
-  // no-arbitrage bound (even to a negative price); the bound is the value there.
-  const double intrinsic =
-      type == OptionType::kCall ? std::max(forward - strike, 0.0) : std::max(strike - forward, 0.0);
-  g.price = std::max(g.price, discount * intrinsic);
+  g.price = black76_price_unchecked(type, forward, strike, tau, sigma, rate);
+  g.delta = type == OptionType::kCall ? discount * normal_cdf(d1) : -discount * normal_cdf(-d1);
   g.gamma = discount * density / (forward * total_vol);
   g.vega = discount * forward * density * sqrt_tau;
   g.theta = rate * g.price - discount * forward * density * sigma / (2.0 * sqrt_tau);
@@ -325,10 +331,10 @@ Result<PositionValue> value_option(const OptionPosition& position, double underl
 double option_value_unchecked(const OptionPosition& position, double underlying_price,
                               Timestamp now) {
   if (now >= position.expiry) return option_payoff(position, underlying_price);
-  const OptionGreeks g = black76_unchecked(position.type, underlying_price, position.strike,
-                                           years_to_expiry(position.expiry, now),
-                                           position.implied_volatility, position.rate);
-  return position.quantity * g.price;
+  return position.quantity * black76_price_unchecked(position.type, underlying_price,
+                                                     position.strike,
+                                                     years_to_expiry(position.expiry, now),
+                                                     position.implied_volatility, position.rate);
 }
 
 double option_payoff(const OptionPosition& position, double underlying_price) {
