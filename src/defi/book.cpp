@@ -58,16 +58,8 @@ Status validate_spec(const Book& book, const BookPosition& p, const PerpPosition
 
 Status validate_spec(const Book& book, const BookPosition& p, const OptionPosition& o) {
   if (o.underlying.empty()) return field_error(book, p, "underlying", "is empty");
-  if (!(o.strike > 0.0) || !finite(o.strike)) {
-    return field_error(book, p, "strike", "must be a positive price");
-  }
-  if (!(o.implied_volatility > 0.0) || !finite(o.implied_volatility)) {
-    return field_error(book, p, "implied_vol", "must be a positive annual fraction (0.6 = 60%)");
-  }
-  if (!finite(o.quantity)) return field_error(book, p, "quantity", "must be a finite number");
-  if (!finite(o.premium_paid)) return field_error(book, p, "premium", "must be a finite number");
-  if (!finite(o.rate)) return field_error(book, p, "rate", "must be a finite number");
-  return Status::ok();
+  const Status status = validate_option_position(o);
+  return status.is_ok() ? status : status.with_context(where(book, p));
 }
 
 std::vector<std::string> assets_of(const PositionSpec& spec) {

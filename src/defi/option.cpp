@@ -291,23 +291,30 @@ double years_to_expiry(Timestamp expiry, Timestamp now) {
   return static_cast<double>(expiry - now) / kSecondsPerOptionYear;
 }
 
-Result<PositionValue> value_option(const OptionPosition& position, double underlying_price,
-                                   Timestamp now) {
+Status validate_option_position(const OptionPosition& position) {
   constexpr std::string_view kOwner = "OptionPosition";
-  if (now >= position.expiry)
-    return Status::invalid(fmt::format(
-        "the option on '{}' (strike {}) expired on {} (valuation time {}): remove it from the "
-        "book or roll it into a live expiry (option_payoff() gives what it paid)",
-        position.underlying, position.strike, format_timestamp(position.expiry),
-        format_timestamp(now)));
   KEEL_RETURN_IF_ERROR(
       require_positive(kOwner, "strike", position.strike, "give the strike in quote per coin"));
   KEEL_RETURN_IF_ERROR(require_positive(kOwner, "implied_volatility", position.implied_volatility,
                                         "give an annual fraction, e.g. 0.6 for 60%"));
   KEEL_RETURN_IF_ERROR(require_finite(kOwner, "quantity", position.quantity,
                                       "give signed coins of underlying (negative = short)"));
+  KEEL_RETURN_IF_ERROR(require_finite(kOwner, "premium_paid", position.premium_paid,
+                                      "give the premium per coin in the settlement currency"));
   KEEL_RETURN_IF_ERROR(
       require_finite(kOwner, "rate", position.rate, "give an annual fraction (0 for none)"));
+  return Status::ok();
+}
+
+Result<PositionValue> value_option(const OptionPosition& position, double underlying_price,
+                                   Timestamp now) {
+  if (now >= position.expiry)
+    return Status::invalid(fmt::format(
+        "the option on '{}' (strike {}) expired on {} (valuation time {}): remove it from the "
+        "book or roll it into a live expiry (option_payoff() gives what it paid)",
+        position.underlying, position.strike, format_timestamp(position.expiry),
+        format_timestamp(now)));
+  KEEL_RETURN_IF_ERROR(validate_option_position(position));
   if (!(std::isfinite(underlying_price) && underlying_price > 0.0))
     return Status::invalid(fmt::format(
         "underlying_price of the option on '{}' must be a finite number > 0 (got {}): give the "

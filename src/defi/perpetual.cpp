@@ -194,6 +194,13 @@ double perp_value_unchecked(const PerpPosition& position, double mark_price) {
   return is_inverse(position) ? equity * mark_price : equity;
 }
 
+double funding_paid_quote_unchecked(const PerpPosition& position, double mark_price,
+                                    double horizon_hours) {
+  const double paid = payment(position, mark_price, position.funding_rate) * horizon_hours /
+                      position.funding_interval_hours;
+  return is_inverse(position) ? paid * mark_price : paid;
+}
+
 Result<double> min_variance_hedge_ratio(double rho, double sigma_spot, double sigma_future) {
   if (!(rho >= -1.0 && rho <= 1.0))
     return Status::invalid(fmt::format("rho must be a correlation in [-1, 1] (got {})", rho));

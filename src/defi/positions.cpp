@@ -147,10 +147,7 @@ Result<PositionsAnalysis> analyze_positions(const Book& book, const Market& mark
       PerpDetails d;
       d.margin_ratio = marks->margin_ratio;
       d.unrealised_pnl_quote = marks->unrealised_pnl_quote;
-      auto funding = funding_cost(*perp, mark, 24.0);
-      if (!funding) return funding.status();
-      d.funding_per_day_quote =
-          perp->settlement == Settlement::kInverse ? *funding * mark : *funding;
+      d.funding_per_day_quote = funding_paid_quote_unchecked(*perp, mark, 24.0);
       if (perp->contracts != 0.0) {
         auto liquidation = liquidation_price(*perp);
         if (!liquidation) return liquidation.status();

@@ -23,12 +23,7 @@ double carry(const PositionSpec& spec, double value_at_horizon, double mark, dou
     return lp->fee_apr * value_at_horizon * horizon_years;
   }
   if (const auto* perp = std::get_if<PerpPosition>(&spec)) {
-    // Longs pay a positive rate on the position notional at the mark, once per interval.
-    const double intervals = horizon_years * 365.0 * 24.0 / perp->funding_interval_hours;
-    const double notional_quote = perp->settlement == Settlement::kLinear
-                                      ? perp->contracts * perp->contract_size * mark
-                                      : perp->contracts * perp->contract_size;
-    return -perp->funding_rate * intervals * notional_quote;
+    return -funding_paid_quote_unchecked(*perp, mark, horizon_years * 365.0 * 24.0);
   }
   return 0.0;
 }

@@ -20,13 +20,10 @@ namespace keel {
 namespace {
 
 using cardinality_test::brute_force;
+using cardinality_test::holdings;
 using cardinality_test::negative_sharpe;
 using cardinality_test::random_problem;
 using cardinality_test::variance;
-
-int holdings(const Eigen::VectorXd& w) {
-  return static_cast<int>((w.array().abs() > kHoldingTolerance).count());
-}
 
 void expect_brute_force(const MeanVarianceProblem& problem, MeanVarianceObjective objective,
                         bool sharpe) {

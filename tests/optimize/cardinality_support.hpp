@@ -18,6 +18,11 @@
 
 namespace keel::cardinality_test {
 
+// The number of weights held (|w| above the verification's holding tolerance).
+inline int holdings(const Eigen::VectorXd& w) {
+  return static_cast<int>((w.array().abs() > kHoldingTolerance).count());
+}
+
 // A factor-model covariance Σ = B Bᵀ + D (two factors, annualised scale) and expected returns
 // spread around 10% with a few losers, so that max Sharpe holds several assets.
 inline MeanVarianceProblem random_problem(int n, std::uint64_t seed) {

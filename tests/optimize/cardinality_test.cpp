@@ -19,13 +19,10 @@ namespace keel {
 namespace {
 
 using cardinality_test::brute_force;
+using cardinality_test::holdings;
 using cardinality_test::negative_sharpe;
 using cardinality_test::random_problem;
 using cardinality_test::variance;
-
-int holdings(const Eigen::VectorXd& w) {
-  return static_cast<int>((w.array().abs() > kHoldingTolerance).count());
-}
 
 bool contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();

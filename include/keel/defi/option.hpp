@@ -175,6 +175,11 @@ Result<InverseOptionGreeks> inverse_option(const Black76Inputs& inputs);
 // Years from `now` to `expiry` (365-day years); negative after expiry.
 double years_to_expiry(Timestamp expiry, Timestamp now);
 
+// Every field of the position checked (strike and implied_volatility > 0; quantity, premium_paid
+// and rate finite); the message names the field and a fix. value_option() and Book::validate()
+// call it.
+Status validate_option_position(const OptionPosition& position);
+
 // The value and greeks of an option position in the quote currency at `underlying_price`.
 //
 // Model: Black-76 with F = underlying_price, i.e. the price the option is written on is taken as

@@ -113,6 +113,12 @@ Result<PositionValue> value_perp(const PerpPosition& position, double mark_price
 // positive mark: value_perp()'s `value`, without checks or allocation (scenario revaluation).
 double perp_value_unchecked(const PerpPosition& position, double mark_price);
 
+// Funding paid over `horizon_hours` at the position's constant rate and a constant mark, in the
+// quote currency (+ = paid): funding_cost() without checks, converted from coin for inverse
+// contracts at the mark. For scenario revaluation and reports of a validated position.
+double funding_paid_quote_unchecked(const PerpPosition& position, double mark_price,
+                                    double horizon_hours);
+
 // Minimum-variance hedge ratio h* = ρ σ_S / σ_F (Hull, Options, Futures, and Other Derivatives,
 // ch. 3 "Hedging strategies using futures", cross hedging): the futures position per unit of
 // exposure that minimises the variance of the hedged position, ρ the correlation of spot and
