@@ -4,12 +4,12 @@
 # package's pytest suite (python/tests, against the package installed in .venv by setup.sh) runs
 # with every label set that includes "python", and when no labels are given. The reliability stages
 # (scripts/run-reliability.sh: unit tests under ASan+UBSan, the threaded parts under TSan, the
-# fuzz targets for a fixed time; docs/reliability.md) run last, only when asked for: a label set
-# that includes "reliability" (KEEL_TEST_LABELS=reliability scripts/run-tests.sh). They are not yet
-# part of the default run because their time from a fresh clone has not been measured (see
-# docs/reliability.md).
+# fuzz targets for a fixed time; docs/reliability.md) run last, when no labels are given or the
+# label set includes "reliability".
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Four builds share the compiler cache (ci, asan, tsan, fuzz): room for all of them.
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
 scripts/setup.sh
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j "$(nproc)"
@@ -19,6 +19,6 @@ ctest --preset ci -j "$(nproc)" "${label_args[@]}"
 if [ -z "${KEEL_TEST_LABELS:-}" ] || [[ "$KEEL_TEST_LABELS" == *python* ]]; then
   KEEL_CLI="$PWD/build/ci/apps/keel/keel" .venv/bin/python -m pytest -q python/tests
 fi
-if [[ "${KEEL_TEST_LABELS:-}" == *reliability* ]]; then
+if [ -z "${KEEL_TEST_LABELS:-}" ] || [[ "$KEEL_TEST_LABELS" == *reliability* ]]; then
   scripts/run-reliability.sh
 fi
