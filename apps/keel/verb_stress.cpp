@@ -17,6 +17,7 @@
 #include "keel/risk/liquidity_stress.hpp"
 #include "keel/risk/stress_replay.hpp"
 #include "keel/risk/stress_shocks.hpp"
+#include "keel/risk/stress_suite.hpp"
 #include "report_option.hpp"
 #include "stress_config.hpp"
 #include "verb.hpp"
@@ -47,49 +48,15 @@ struct StressArgs {
   double max_participation = 0.1;
 };
 
-// Everything the table needs besides the library results.
-struct StressRun {
-  std::vector<std::string> assets;  // the portfolio, in price-file order
-  Eigen::VectorXd weights;
-  HistoricalStress history;
-  std::vector<ShockScenarioResult> scenarios;
-  PortfolioCorrelationStress correlation;
-  LiquidityStress liquidity;
-  std::vector<std::string> warnings;
-  double portfolio_value = 0.0;
-  double periods_per_year = 365.0;
-};
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
-Eigen::VectorXd last_prices(const PricePanel& panel, const std::vector<std::string>& assets) {
-  Eigen::VectorXd out =
-      Eigen::VectorXd::Constant(static_cast<Eigen::Index>(assets.size()), std::nan(""));
-  for (std::size_t i = 0; i < assets.size(); ++i) {
-    auto j = panel.asset_index(assets[i]);
-    if (!j) continue;
-    for (Eigen::Index t = panel.rows() - 1; t >= 0; --t) {
-      if (std::isfinite(panel.prices(t, *j))) {
-        out[static_cast<Eigen::Index>(i)] = panel.prices(t, *j);
-        break;
-      }
-    }
-  }
-  return out;
-}
-
-void print_stress(const StressRun& run, std::ostream& out) {
-  const bool show_value = run.portfolio_value > 0.0;
+void print_stress(const StressSuite& run, double portfolio_value,
+                  const std::vector<std::string>& warnings, std::ostream& out) {
+  const bool show_value = portfolio_value > 0.0;
   const double net = run.weights.sum();
   out << "Stress test of " << run.assets.size() << " assets (net " << format_percent(net)
       << ", gross " << format_percent(run.weights.cwiseAbs().sum()) << "), prices "
       << format_timestamp(run.history.data_start) << " .. "
       << format_timestamp(run.history.data_end) << ". P&L in % of portfolio value, losses negative";
-  if (show_value) out << "; value " << format_money(run.portfolio_value, "");
+  if (show_value) out << "; value " << format_money(portfolio_value, "");
   out << "\n\nHistorical replay (buy and hold through each window)\n";
   Table windows;
   windows.add_column("window", Align::kLeft);
@@ -103,7 +70,7 @@ void print_stress(const StressRun& run, std::ostream& out) {
     std::vector<std::string> row = {
         w.window.name, format_timestamp(w.window.start) + " .. " + format_timestamp(w.window.end),
         format_percent(w.total)};
-    if (show_value) row.push_back(format_money(w.total * run.portfolio_value, ""));
+    if (show_value) row.push_back(format_money(w.total * portfolio_value, ""));
     row.push_back(format_percent(w.trough));
     row.push_back(format_percent(w.max_drawdown));
     row.push_back(w.outcome == ReplayOutcome::kReplayed     ? "replayed"
@@ -136,7 +103,7 @@ void print_stress(const StressRun& run, std::ostream& out) {
                                    : "to " + format_fixed(*spec.price, 4));
       }
       std::vector<std::string> row = {s.name, format_percent(s.pnl.total)};
-      if (show_value) row.push_back(format_money(s.pnl.total * run.portfolio_value, ""));
+      if (show_value) row.push_back(format_money(s.pnl.total * portfolio_value, ""));
       row.push_back(what);
       shocks.add_row(std::move(row));
     }
@@ -217,7 +184,7 @@ void print_stress(const StressRun& run, std::ostream& out) {
        {std::pair{"exogenous-spread", &l.spread}, std::pair{"endogenous-impact", &l.impact}}) {
     if (!m->computed) out << "  " << name << ": not computed: " << m->reason << "\n";
   }
-  for (const auto& w : run.warnings) out << "warning: " << w << "\n";
+  for (const auto& w : warnings) out << "warning: " << w << "\n";
 }
 
 int run_stress(CLI::App& command, StressArgs& args) {
@@ -234,13 +201,6 @@ int run_stress(CLI::App& command, StressArgs& args) {
   }
   auto requests = select_stress_windows(args.windows, custom);
   if (!requests) return report_error(requests.status().with_context("--windows"));
-  if (args.prices.missing == "pairwise") {
-    return report_error(Status::invalid(
-        "--missing pairwise is not supported by keel stress: the correlation and liquidity "
-        "stress need one complete return history; use drop-rows or ffill:N (the historical "
-        "replay handles gaps per window with --missing-history)"));
-  }
-
   std::vector<ShockScenario> scenarios;
   if (!args.shocks.empty()) {
     auto s = read_shock_file(args.shocks);
@@ -252,10 +212,28 @@ int run_stress(CLI::App& command, StressArgs& args) {
     if (!s) return report_error(s.status());
     scenarios.insert(scenarios.end(), s->begin(), s->end());
   }
-  if (const Status valid = validate_shock_scenarios(scenarios); !valid) return report_error(valid);
+  auto market = market_options(args.prices);
+  if (!market) return report_error(market.status());
+  StressSuiteOptions options{
+      .windows = std::move(*requests),
+      .replay = {.missing_history = *policy},
+      .scenarios = std::move(scenarios),
+      .market = std::move(*market),
+      .correlation = {.stress = {.correlation_shift = args.correlation_shift,
+                                 .volatility_multiplier = args.vol_multiplier,
+                                 .confidence = args.alpha},
+                      .horizon = args.horizon,
+                      .zero_mean = args.zero_mean},
+      .liquidity = {.multiplier = args.liquidity_multiplier,
+                    .confidence = args.alpha,
+                    .horizon = args.horizon,
+                    .spread = {},
+                    .impact = {}},
+      .weights_source = {}};
+  if (const Status valid = options.validate(); !valid) return report_error(valid);
 
   if (args.metadata.empty()) {
-    for (const ShockScenario& sc : scenarios) {
+    for (const ShockScenario& sc : options.scenarios) {
       for (std::size_t k = 0; k < sc.shocks.size(); ++k) {
         if (sc.shocks[k].group.empty()) continue;
         return report_error(Status::invalid(
@@ -279,75 +257,19 @@ int run_stress(CLI::App& command, StressArgs& args) {
   if (args.portfolio_value <= 0.0 && portfolio->from_holdings) {
     args.portfolio_value = portfolio->value;
   }
-  const LabeledVector* weights_file = &portfolio->weights;
-  const std::vector<std::string>& held = weights_file->labels;
+  const std::vector<std::string>& held = portfolio->weights.labels;
   // The price columns: the held assets (unless --assets says otherwise) plus the proxy of
   // --missing-history proxy:ASSET, which the replay needs even when it is not held.
   PriceInputOptions price_options = args.prices;
-  const bool proxy_needed = policy->kind == MissingHistoryKind::kProxy &&
-                            std::find(held.begin(), held.end(), policy->proxy) == held.end();
   if (price_options.assets.empty()) {
     price_options.assets = held;
-    if (proxy_needed) price_options.assets.push_back(policy->proxy);
+    if (policy->kind == MissingHistoryKind::kProxy &&
+        std::find(held.begin(), held.end(), policy->proxy) == held.end()) {
+      price_options.assets.push_back(policy->proxy);
+    }
   }
   auto raw = select(*all_prices, PanelSelection{.assets = price_options.assets});
   if (!raw) return report_error(raw.status().with_context(all_prices->source));
-  LabeledVector replay_weights = *weights_file;
-  const bool proxy_loaded = proxy_needed && raw->asset_index(policy->proxy).has_value();
-  if (proxy_loaded) {
-    replay_weights.labels.push_back(policy->proxy);
-    replay_weights.values.conservativeResize(replay_weights.values.size() + 1);
-    replay_weights.values[replay_weights.values.size() - 1] = 0.0;
-  }
-  auto aligned = align_to(replay_weights, raw->assets, /*allow_extra=*/false, portfolio_file);
-  if (!aligned) return report_error(aligned.status());
-
-  StressRun run;
-  run.portfolio_value = args.portfolio_value;
-  auto history =
-      replay_stress_windows(*raw, *aligned, *requests, ReplayOptions{.missing_history = *policy});
-  if (!history) return report_error(history.status());
-  run.history = std::move(*history);
-
-  // The correlation and liquidity stress use the held assets' complete return history, after the
-  // --missing policy.
-  PricePanel portfolio_panel = *raw;
-  if (proxy_loaded) {
-    PanelSelection without_proxy;
-    for (const auto& a : raw->assets) {
-      if (a != policy->proxy) without_proxy.assets.push_back(a);
-    }
-    auto selected = select(*raw, without_proxy);
-    if (!selected) return report_error(selected.status());
-    portfolio_panel = std::move(*selected);
-  }
-  auto market = prepare_market(portfolio_panel, args.prices);
-  if (!market) {
-    return report_error(market.status().with_context(
-        "the correlation and liquidity stress need complete returns (the historical replay "
-        "handles gaps per window with --missing-history)"));
-  }
-  if (market->panel.assets != portfolio_panel.assets) {
-    std::vector<std::string> dropped;
-    for (const auto& a : portfolio_panel.assets) {
-      if (!market->panel.asset_index(a)) dropped.push_back(a);
-    }
-    return report_error(Status::invalid(
-        "--missing " + args.prices.missing + " dropped the held asset(s) " + join(dropped) +
-        "; the correlation and liquidity stress need every held asset: use drop-rows or ffill:N, "
-        "or remove them from the weights"));
-  }
-  if (const Status s = require_complete_returns(*market); !s) {
-    return report_error(s.with_context(
-        "the correlation and liquidity stress need complete returns (the historical replay "
-        "handles gaps per window with --missing-history)"));
-  }
-  run.assets = market->panel.assets;
-  auto w = align_to(*weights_file, run.assets, /*allow_extra=*/false, portfolio_file);
-  if (!w) return report_error(w.status());
-  run.weights = *w;
-  run.periods_per_year = market->frequency.periods_per_year;
-  const Eigen::MatrixXd& returns = market->returns.values;
 
   std::optional<AssetMetadata> metadata;
   if (!args.metadata.empty()) {
@@ -355,47 +277,14 @@ int run_stress(CLI::App& command, StressArgs& args) {
     if (!m) return report_error(m.status());
     metadata = std::move(*m);
   }
-  const Eigen::VectorXd last = last_prices(*raw, run.assets);
-  for (const ShockScenario& sc : scenarios) {
-    auto r =
-        evaluate_shock_scenario(sc, run.assets, run.weights, metadata ? &*metadata : nullptr, last);
-    if (!r) return report_error(r.status());
-    run.warnings.insert(run.warnings.end(), r->warnings.begin(), r->warnings.end());
-    run.scenarios.push_back(std::move(*r));
-  }
-
-  auto correlation = portfolio_correlation_stress(
-      returns, run.weights,
-      PortfolioCorrelationStressOptions{.stress = {.correlation_shift = args.correlation_shift,
-                                                   .volatility_multiplier = args.vol_multiplier,
-                                                   .confidence = args.alpha},
-                                        .horizon = args.horizon,
-                                        .zero_mean = args.zero_mean});
-  if (!correlation) return report_error(correlation.status());
-  run.correlation = *correlation;
-
-  LiquidityStressOptions liquidity_options{.multiplier = args.liquidity_multiplier,
-                                           .confidence = args.alpha,
-                                           .horizon = args.horizon,
-                                           .spread = {},
-                                           .impact = {}};
-  liquidity_options.impact.portfolio_value = args.portfolio_value;
-  liquidity_options.impact.max_participation = args.max_participation;
-  const Eigen::Index t = returns.rows();
-  const Eigen::MatrixXd spreads = market->panel.has_spreads()
-                                      ? Eigen::MatrixXd(market->panel.spreads.bottomRows(t))
-                                      : Eigen::MatrixXd();
-  const Eigen::MatrixXd volumes = market->panel.has_volumes()
-                                      ? Eigen::MatrixXd(market->panel.volumes.bottomRows(t))
-                                      : Eigen::MatrixXd();
-  auto liquidity = liquidity_stress(returns, spreads, volumes, run.periods_per_year, run.weights,
-                                    liquidity_options);
-  if (!liquidity) return report_error(liquidity.status());
-  run.liquidity = *liquidity;
-  run.warnings.insert(run.warnings.begin(), run.history.warnings.begin(),
-                      run.history.warnings.end());
-  run.warnings.insert(run.warnings.begin(), portfolio->warnings.begin(),
-                      portfolio->warnings.end());
+  options.liquidity.impact.portfolio_value = args.portfolio_value;
+  options.liquidity.impact.max_participation = args.max_participation;
+  options.weights_source = portfolio_file;
+  auto suite = run_stress_suite(*raw, portfolio->weights, metadata ? &*metadata : nullptr, options);
+  if (!suite) return report_error(suite.status());
+  const StressSuite& run = *suite;
+  std::vector<std::string> warnings = portfolio->warnings;
+  warnings.insert(warnings.end(), run.warnings.begin(), run.warnings.end());
 
   const double value = args.portfolio_value;
   Json doc;
@@ -411,13 +300,8 @@ int run_stress(CLI::App& command, StressArgs& args) {
                       {"source", portfolio_file},
                       {"kind", portfolio->from_holdings ? "holdings" : "weights"}};
   if (portfolio->from_holdings) doc["portfolio"]["holdings"] = portfolio->to_json()["holdings"];
-  doc["historical"] = run.history.to_json(value);
-  Json hypothetical = Json::array();
-  for (const auto& s : run.scenarios) hypothetical.push_back(s.to_json(value));
-  doc["hypothetical"] = hypothetical;
-  doc["correlation_stress"] = run.correlation.to_json(run.periods_per_year);
-  doc["liquidity_stress"] = run.liquidity.to_json();
-  Json inputs = inputs_json(*market);
+  doc.update(run.to_json(value));
+  Json inputs = inputs_json(run.market);
   inputs["replay_start"] = format_timestamp(run.history.data_start);
   inputs["replay_end"] = format_timestamp(run.history.data_end);
   inputs["confidence"] = args.alpha;
@@ -429,10 +313,10 @@ int run_stress(CLI::App& command, StressArgs& args) {
   inputs["metadata"] = args.metadata.empty() ? Json(nullptr) : Json(args.metadata);
   doc["inputs"] = inputs;
   Json repairs = Json::array();
-  for (const auto& r : market->repairs) repairs.push_back(r.to_json());
-  doc["diagnostics"] = {{"repairs", repairs}, {"warnings", run.warnings}};
+  for (const auto& r : run.market.repairs) repairs.push_back(r.to_json());
+  doc["diagnostics"] = {{"repairs", repairs}, {"warnings", warnings}};
   const int emitted = emit(
-      doc, [&](std::ostream& out) { print_stress(run, out); }, args.output);
+      doc, [&](std::ostream& out) { print_stress(run, value, warnings, out); }, args.output);
   if (emitted != 0 || args.report.empty()) return emitted;
   std::vector<std::string> meta = report_meta(doc["inputs"]);
   meta.push_back((portfolio->from_holdings ? "Holdings: " : "Weights: ") + portfolio_file +
@@ -441,7 +325,7 @@ int run_stress(CLI::App& command, StressArgs& args) {
   return write_report(report::stress_report({.meta = std::move(meta),
                                              .assets = run.assets,
                                              .weights = run.weights,
-                                             .portfolio_value = run.portfolio_value,
+                                             .portfolio_value = value,
                                              .periods_per_year = run.periods_per_year,
                                              .historical = run.history,
                                              .hypothetical = run.scenarios,

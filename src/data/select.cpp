@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <unordered_set>
 
 #include "data/csv.hpp"
@@ -149,6 +151,22 @@ Result<PricePanel> select(const PricePanel& panel, const PanelSelection& selecti
   out.prices = take(panel.prices);
   out.volumes = take(panel.volumes);
   out.spreads = take(panel.spreads);
+  return out;
+}
+
+Eigen::VectorXd last_prices(const PricePanel& panel, const std::vector<std::string>& assets) {
+  Eigen::VectorXd out = Eigen::VectorXd::Constant(static_cast<Eigen::Index>(assets.size()),
+                                                  std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t i = 0; i < assets.size(); ++i) {
+    const auto j = panel.asset_index(assets[i]);
+    if (!j) continue;
+    for (Eigen::Index t = panel.rows() - 1; t >= 0; --t) {
+      if (!std::isnan(panel.prices(t, *j))) {
+        out[static_cast<Eigen::Index>(i)] = panel.prices(t, *j);
+        break;
+      }
+    }
+  }
   return out;
 }
 

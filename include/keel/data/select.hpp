@@ -35,4 +35,8 @@ Result<PricePanel> select(const PricePanel& panel, const PanelSelection& selecti
 // hints; "" when `names` is empty.
 std::string closest_name(const std::vector<std::string>& names, std::string_view wanted);
 
+// The last quoted (non-NaN) price of each named asset, in the order given: NaN for an asset with
+// no quote or no column in the panel.
+Eigen::VectorXd last_prices(const PricePanel& panel, const std::vector<std::string>& assets);
+
 }  // namespace keel
