@@ -1,9 +1,10 @@
 // keel optimize with LP strategies as assets ([[lp_asset]], docs/lp_assets.md) on the fixture of
 // tests/data/lp_asset (366 Binance daily closes of BTC and ETH in USDT): the [[lp_asset]] route
 // and the route of a price file holding the LP's value index precomputed by numpy
-// (make_fixtures.py → prices_with_lp.csv) give the same weights for min-CVaR, max-Sharpe and risk
-// parity, HRP (and min-CVaR on log returns); the weights sum to 1 and the JSON names and labels the
-// LP asset; constraints name it; bad input exits 2 naming the file, line and key.
+// (make_fixtures.py → prices_with_lp.csv) give the same weights for min-CVaR, max-Sharpe, risk
+// parity, HRP and min-CVaR on log returns, and `keel frontier` traces the same frontier; the
+// weights sum to 1 and the JSON names and labels the LP asset; constraints name it; bad input
+// exits 2 naming the file, line and key.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -114,6 +115,24 @@ TEST(CliLpAsset, ConstraintsNameTheLpAsset) {
   ASSERT_EQ(doc["lp_assets"].size(), 2u);
   EXPECT_EQ(doc["lp_assets"][0]["rule"]["range"], "full");
   EXPECT_EQ(doc["lp_assets"][1]["rule"]["range"], "recentred");
+}
+
+TEST(CliLpAsset, FrontierTracesOverSpotAndLpAssets) {
+  TempDir dir;
+  std::ofstream(dir.file("lp.toml")) << kEthRange;
+  const auto a = run_json("frontier --prices '" + kData + "prices.csv' --config '" +
+                              dir.file("lp.toml") + "' --points 5",
+                          dir);
+  const auto b = run_json("frontier --prices '" + kData + "prices_with_lp.csv' --points 5", dir);
+  ASSERT_TRUE(a.contains("assets") && b.contains("assets"));
+  EXPECT_EQ(a["assets"], b["assets"]);
+  EXPECT_EQ(a["assets"].back(), "ETH_LP");
+  ASSERT_EQ(a["points"].size(), b["points"].size());
+  for (std::size_t i = 0; i < a["points"].size(); ++i) {
+    EXPECT_NEAR(a["points"][i]["volatility"].get<double>(),
+                b["points"][i]["volatility"].get<double>(), 1e-9)
+        << i;
+  }
 }
 
 TEST(CliLpAsset, BadInputExitsTwoNamingFileLineAndKey) {
