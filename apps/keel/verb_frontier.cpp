@@ -15,6 +15,7 @@
 #include "keel/optimize/critical_line.hpp"
 #include "keel/optimize/frontier.hpp"
 #include "keel/report/frontier_report.hpp"
+#include "lp_asset_config.hpp"
 #include "report_option.hpp"
 #include "verb.hpp"
 
@@ -266,8 +267,12 @@ int run_traced(const FrontierArgs& args, const MarketEstimates& est,
 int run_frontier(CLI::App& command, FrontierArgs& args) {
   // The book file is the one of `keel optimize`: its options that only choose or tune the model
   // (model, target_return, views, ...) are left to optimize, and said so.
-  auto config = apply_shared_config(command, args.config, kConstraintSections, {"optimize"});
+  std::vector<std::string> sections = kConstraintSections;
+  sections.push_back(kLpAssetSection);
+  auto config = apply_shared_config(command, args.config, sections, {"optimize"});
   if (!config) return report_error(config.status());
+  auto lp_assets = read_lp_assets(config->table, args.config);
+  if (!lp_assets) return report_error(lp_assets.status());
   if (!config->ignored.empty()) {
     std::string keys;
     for (const auto& k : config->ignored) keys += (keys.empty() ? "" : ", ") + k;
@@ -291,6 +296,8 @@ int run_frontier(CLI::App& command, FrontierArgs& args) {
   if (!options) return report_error(options.status());
   auto market = load_market(args.prices);
   if (!market) return report_error(market.status());
+  // LP strategies ([[lp_asset]], docs/lp_assets.md) as assets of the frontier, as in optimize.
+  if (const Status s = append_lp_assets(*market, *lp_assets); !s) return report_error(s);
   auto est = estimate_inputs(std::move(*market), *options);
   if (!est) return report_error(est.status());
   print_warnings(est->warnings);

@@ -14,6 +14,7 @@
 #include "keel/data/metadata.hpp"
 #include "keel/optimize/model.hpp"
 #include "keel/report/optimize_report.hpp"
+#include "lp_asset_config.hpp"
 #include "model_config.hpp"
 #include "report_option.hpp"
 #include "verb.hpp"
@@ -37,8 +38,11 @@ struct OptimizeArgs {
 // Inputs from --covariance/--expected-returns files, or estimated from --prices.
 // Warnings and repairs of the estimation step land in `estimation_warnings` and in
 // inputs_doc["repairs"].
+// LP assets ([[lp_asset]], docs/lp_assets.md) are appended to the market's returns before
+// estimation, so every model sees them as assets.
 Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model, Json& inputs_doc,
-                                 std::vector<std::string>& estimation_warnings) {
+                                 std::vector<std::string>& estimation_warnings,
+                                 std::vector<LpAssetEntry>& lp_assets) {
   const std::string& caps_file = args.estimator.market_caps;
   if (model == PortfolioModel::kMarketCap && caps_file.empty()) {
     return Status::invalid("model market-cap needs --market-caps FILE (asset,market_cap rows)");
@@ -47,6 +51,11 @@ Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model,
   if (!args.covariance_file.empty()) {
     if (!args.prices.prices.empty()) {
       return Status::invalid("give either --prices or --covariance, not both");
+    }
+    if (!lp_assets.empty()) {
+      return Status::invalid(lp_assets.front().where +
+                             ": [[lp_asset]] needs --prices (its returns come from the tokens' "
+                             "prices), not --covariance");
     }
     auto cov = read_labeled_matrix(args.covariance_file, /*require_symmetric=*/true);
     if (!cov) return cov.status();
@@ -83,6 +92,7 @@ Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model,
   options->expected_returns_optional = !needs_expected_returns(model);
   auto market = load_market(args.prices);
   if (!market) return market.status();
+  if (const Status s = append_lp_assets(*market, lp_assets); !s) return s;
   auto est = estimate_inputs(std::move(*market), *options);
   if (!est) return est.status();
   inputs = make_model_inputs(*est);
@@ -160,15 +170,19 @@ Result<std::vector<report::AssetGrouping>> report_groupings(
 }
 
 int run_optimize(CLI::App& command, OptimizeArgs& args) {
-  auto config = apply_config(command, args.config, kConstraintSections);
+  std::vector<std::string> sections = kConstraintSections;
+  sections.push_back(kLpAssetSection);
+  auto config = apply_config(command, args.config, sections);
   if (!config) return report_error(config.status());
+  auto lp_assets = read_lp_assets(*config, args.config);
+  if (!lp_assets) return report_error(lp_assets.status());
   if (const Status s = check_report_option(args.report); !s) return report_error(s);
   auto model = parse_portfolio_model(args.model.model);
   if (!model) return report_error(model.status().with_context("--model"));
 
   Json inputs_doc;
   std::vector<std::string> estimation_warnings;
-  auto inputs = model_inputs(args, *model, inputs_doc, estimation_warnings);
+  auto inputs = model_inputs(args, *model, inputs_doc, estimation_warnings, *lp_assets);
   if (!inputs) return report_error(inputs.status());
   auto setup = build_constraints(args.constraints, *config, args.config, inputs->assets);
   if (!setup) return report_error(setup.status());
@@ -189,8 +203,16 @@ int run_optimize(CLI::App& command, OptimizeArgs& args) {
   if (inputs_doc.contains("repairs")) {
     for (const auto& r : inputs_doc["repairs"]) doc["diagnostics"]["repairs"].push_back(r);
   }
+  if (!lp_assets->empty()) doc["lp_assets"] = lp_assets_json(*lp_assets, *result);
   const int written = emit(
-      doc, [&](std::ostream& out) { print_result(*result, out); }, args.output);
+      doc,
+      [&](std::ostream& out) {
+        print_result(*result, out);
+        for (const auto& lp : *lp_assets) {
+          out << "LP asset " << lp.spec.name << ": " << describe_lp_asset(lp.spec) << "\n";
+        }
+      },
+      args.output);
   if (written != 0) return written;
   if (!args.report.empty()) {
     auto groupings = report_groupings(args.constraints.metadata, inputs->assets);
