@@ -220,5 +220,54 @@ TEST(ResolveBook, FundingSeriesWithoutTheLastDayNamesPositionFileAndDate) {
   EXPECT_TRUE(contains(a.status().message(), "resolve")) << a.status().message();
 }
 
+// replay_book: a window of the ETH market moves ETH by its close-to-close return there (computed
+// here from the panel), the spot leg gains exactly q P r, the perp pays funding for the window's
+// days at its rate on the moved mark; a required window outside the data is an error naming it.
+TEST(ReplayBook, WindowMoveRevaluesEveryPosition) {
+  const Market market = eth_market();
+  Book book;
+  book.quote_currency = "USDC";
+  book.positions.push_back({"eth", 1, SpotPosition{"ETH", 3.0}});
+  PerpPosition perp;
+  perp.underlying = "ETH";
+  perp.contracts = -4.0;
+  perp.entry_price = 3000.0;
+  perp.margin = 2000.0;
+  perp.funding_rate = 0.0002;
+  book.positions.push_back({"short", 2, perp});
+  auto a = analyze_positions(book, market, {});
+  ASSERT_TRUE(a.is_ok()) << a.status().message();
+  const StressWindow window{"dip", day(2024, 2, 10), day(2024, 2, 17)};
+  auto replays = replay_book(book, *a, market, {{window, true}});
+  ASSERT_TRUE(replays.is_ok()) << replays.status().message();
+  ASSERT_EQ(replays->size(), 1u);
+  const BookReplay& r = (*replays)[0];
+  ASSERT_EQ(r.outcome, ReplayOutcome::kReplayed);
+  const auto& ts = market.panel.timestamps;
+  const auto row = [&](Timestamp t) {
+    return static_cast<Eigen::Index>(std::find(ts.begin(), ts.end(), t) - ts.begin());
+  };
+  const double ret = market.panel.prices(row(day(2024, 2, 17)), 0) /
+                         market.panel.prices(row(day(2024, 2, 10)), 0) -
+                     1.0;
+  EXPECT_NEAR(r.asset_returns[0], ret, 1e-14);
+  EXPECT_EQ(r.days, 7.0);
+  const double eth = a->prices[0];
+  const double moved = eth * (1.0 + ret);
+  EXPECT_NEAR(r.position_pnl[0], 3.0 * eth * ret, 1e-9);
+  // Linear short: n (P' − P), and funding f n P' per 8 h over 7 days (a short receives f > 0).
+  EXPECT_NEAR(r.position_pnl[1], -4.0 * (moved - eth) - 0.0002 * -4.0 * moved * 21.0, 1e-9);
+  EXPECT_NEAR(r.pnl, r.position_pnl[0] + r.position_pnl[1], 1e-9);
+
+  const StressWindow early{"before-data", day(2023, 1, 1), day(2023, 1, 8)};
+  auto outside = replay_book(book, *a, market, {{early, true}});
+  ASSERT_FALSE(outside.is_ok());
+  EXPECT_TRUE(contains(outside.status().message(), "before-data")) << outside.status().message();
+  auto listed = replay_book(book, *a, market, {{early, false}});
+  ASSERT_TRUE(listed.is_ok());
+  EXPECT_EQ((*listed)[0].outcome, ReplayOutcome::kNotCovered);
+  EXPECT_TRUE(std::isnan((*listed)[0].pnl));
+}
+
 }  // namespace
 }  // namespace keel
