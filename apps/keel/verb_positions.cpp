@@ -35,6 +35,7 @@ struct PositionsArgs {
   std::string shocks;
   std::string metadata;
   std::vector<std::string> replay;
+  double max_participation = 0.1;
 };
 
 // --replay items: "all", built-in window names (comma-separated), NAME:START:END or START:END
@@ -106,6 +107,11 @@ int run_positions(PositionsArgs& args) {
     }
   }
 
+  auto liquidity =
+      book_liquidity(file->book, *analysis, *market,
+                     BookLiquidityOptions{.max_participation = args.max_participation});
+  if (!liquidity) return report_error(liquidity.status());
+
   std::vector<BookReplay> replays;
   if (!args.replay.empty()) {
     auto requests = replay_requests(args.replay);
@@ -123,6 +129,7 @@ int run_positions(PositionsArgs& args) {
   for (const auto& [key, value] : body.items()) doc[key] = value;
   if (!shocks.empty()) doc["stress"] = stress_json(file->book, shocks);
   if (!args.replay.empty()) doc["replay"] = replay_json(file->book, *analysis, replays);
+  doc["liquidity"] = liquidity_json(*analysis, *liquidity);
   Json& diagnostics = doc["diagnostics"];
   diagnostics["repairs"] = Json::array();
   for (const auto& r : market->repairs) diagnostics["repairs"].push_back(r.to_json());
@@ -195,6 +202,13 @@ int run_positions(PositionsArgs& args) {
             << format_fixed(a.risk.var, 2) << ", ES " << format_fixed(a.risk.es, 2) << ", worst "
             << format_fixed(-a.risk.worst_pnl, 2) << " (losses positive, " << book.quote_currency
             << ")\n";
+        if (liquidity->computed) {
+          out << "Liquidity-adjusted VaR (square-root impact on the spot and LP token legs, "
+              << format_percent(args.max_participation, 0) << " of daily volume): LVaR "
+              << format_fixed(liquidity->lvar, 2) << " = VaR + liquidation cost "
+              << format_fixed(liquidity->liquidity_cost, 2) << ", up to "
+              << format_fixed(liquidity->max_liquidation_days, 0) << " day(s) to sell\n";
+        }
         if (!shocks.empty()) {
           out << "\nStress scenarios (shocked prices, every position revalued; P&L in "
               << book.quote_currency << "):\n";
@@ -275,6 +289,10 @@ Verb register_positions(CLI::App& app) {
                   "Crash windows to replay on the book (repeatable): all, built-in names "
                   "(covid-crash-2020, ...), NAME:START:END or START:END")
       ->delimiter(',');
+  cmd->add_option("--max-participation", args->max_participation,
+                  "Liquidity-adjusted VaR: largest fraction of daily volume sold per day")
+      ->check(CLI::Range(1e-6, 1.0))
+      ->capture_default_str();
   cmd->add_flag("--delta-gamma", args->delta_gamma,
                 "Approximate scenario P&L by delta and gamma instead of repricing (labelled)");
   add_report_option(*cmd, args->report);

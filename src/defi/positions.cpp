@@ -12,6 +12,7 @@
 #include "keel/defi/lp_backtest.hpp"
 #include "keel/defi/perpetual.hpp"
 #include "keel/estimate/copula.hpp"
+#include "keel/risk/liquidity.hpp"
 
 namespace keel {
 
@@ -445,6 +446,106 @@ Json replay_json(const Book& book, const PositionsAnalysis& analysis,
     out.push_back(std::move(item));
   }
   return out;
+}
+
+Result<BookLiquidity> book_liquidity(const Book& book, const PositionsAnalysis& analysis,
+                                     const Market& market, const BookLiquidityOptions& options) {
+  BookLiquidity out;
+  out.var = analysis.risk.var;
+  const std::size_t n = analysis.assets.size();
+  out.liquidation_value.assign(n, 0.0);
+  out.liquidation_days.assign(n, 0.0);
+  out.cost.assign(n, 0.0);
+  // Coins to sell per asset: spot quantities and LP token amounts held now.
+  std::vector<double> coins(n, 0.0);
+  const auto index = [&](const std::string& a) {
+    return static_cast<std::size_t>(std::find(analysis.assets.begin(), analysis.assets.end(), a) -
+                                    analysis.assets.begin());
+  };
+  for (std::size_t p = 0; p < book.positions.size(); ++p) {
+    if (const auto* spot = std::get_if<SpotPosition>(&book.positions[p].spec)) {
+      coins[index(spot->asset)] += spot->quantity;
+    } else if (const auto* lp = std::get_if<AmmLpPosition>(&book.positions[p].spec)) {
+      if (!analysis.lps[p]) continue;
+      const auto& amounts = analysis.lps[p]->token_amounts;
+      for (std::size_t k = 0; k < amounts.size() && k < lp->tokens.size(); ++k) {
+        coins[index(lp->tokens[k])] += amounts[k];
+      }
+    }
+  }
+  const PricePanel& panel = market.panel;
+  std::vector<Eigen::Index> columns;
+  std::vector<std::size_t> sold;  // assets with a column and something to sell
+  for (std::size_t j = 0; j < n; ++j) {
+    const auto it = std::find(panel.assets.begin(), panel.assets.end(), analysis.assets[j]);
+    columns.push_back(
+        it == panel.assets.end() ? -1 : static_cast<Eigen::Index>(it - panel.assets.begin()));
+    out.liquidation_value[j] = columns.back() < 0 ? 0.0 : std::abs(coins[j]) * analysis.prices[j];
+    if (out.liquidation_value[j] > 0.0) sold.push_back(j);
+  }
+  const double value = analysis.valuation.total_value;
+  if (!panel.has_volumes()) {
+    out.reason =
+        "the price file has no volumes (a long CSV with a volume column, e.g. the "
+        "_market.csv of keel simulate)";
+    return out;
+  }
+  if (!(value > 0.0)) {
+    out.reason = fmt::format("the book's value {} is not positive", value);
+    return out;
+  }
+  if (sold.empty()) {
+    out.computed = true;
+    out.lvar = out.var;
+    return out;
+  }
+  const Eigen::MatrixXd& all_returns = market.returns.values;
+  const Eigen::Index t = all_returns.rows();
+  const auto m = static_cast<Eigen::Index>(sold.size());
+  Eigen::MatrixXd returns(t, m);
+  Eigen::MatrixXd volumes(t, m);
+  Eigen::VectorXd weights(m);
+  for (Eigen::Index k = 0; k < m; ++k) {
+    const std::size_t j = sold[static_cast<std::size_t>(k)];
+    returns.col(k) = all_returns.col(columns[j]);
+    volumes.col(k) = panel.volumes.col(columns[j]).tail(t);
+    weights[k] = out.liquidation_value[j] / value;
+  }
+  auto daily = daily_liquidity(returns, volumes, market.frequency.periods_per_year);
+  if (!daily) return daily.status().with_context("book liquidity");
+  auto lvar = endogenous_impact_lvar(
+      out.var / value, weights, daily->daily_volatility, daily->average_daily_volume,
+      EndogenousImpactOptions{.portfolio_value = value,
+                              .max_participation = options.max_participation,
+                              .impact_coefficient = options.impact_coefficient});
+  if (!lvar) return lvar.status().with_context("book liquidity");
+  out.computed = true;
+  out.liquidity_cost = lvar->liquidity_cost * value;
+  out.lvar = out.var + out.liquidity_cost;
+  out.max_liquidation_days = lvar->max_liquidation_days;
+  for (Eigen::Index k = 0; k < m; ++k) {
+    const std::size_t j = sold[static_cast<std::size_t>(k)];
+    out.cost[j] = lvar->asset_cost[k] * value;
+    out.liquidation_days[j] = lvar->liquidation_days[k];
+  }
+  return out;
+}
+
+Json liquidity_json(const PositionsAnalysis& analysis, const BookLiquidity& l) {
+  if (!l.computed) return {{"status", "not-computed"}, {"reason", l.reason}};
+  Json assets = Json::object();
+  for (std::size_t j = 0; j < analysis.assets.size(); ++j) {
+    assets[analysis.assets[j]] = {{"liquidation_value", json_number(l.liquidation_value[j])},
+                                  {"days", json_number(l.liquidation_days[j])},
+                                  {"cost", json_number(l.cost[j])}};
+  }
+  return {{"status", "computed"},
+          {"model", "square-root impact"},
+          {"var", json_number(l.var)},
+          {"liquidity_cost", json_number(l.liquidity_cost)},
+          {"lvar", json_number(l.lvar)},
+          {"max_liquidation_days", json_number(l.max_liquidation_days)},
+          {"assets", assets}};
 }
 
 Json stress_json(const Book& book, const std::vector<BookShock>& shocks) {

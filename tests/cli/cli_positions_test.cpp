@@ -253,6 +253,29 @@ TEST(CliPositions, CrashReplaysRevalueTheBook) {
   EXPECT_TRUE(contains(unknown.err, "no-such-crash")) << unknown.err;
 }
 
+// Liquidity-adjusted VaR from the volumes of keel simulate's long market file: computed, LVaR =
+// VaR + cost with only the spot and LP legs sold; without volumes it says why not.
+TEST(CliPositions, LiquidityAdjustedVarFromVolumes) {
+  Market m;
+  const CommandResult r = run_keel("positions --book " + m.f("book.toml") + " --prices " +
+                                       m.f("prices_market.csv") + " --format json",
+                                   m.dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  const auto& l = doc["liquidity"];
+  ASSERT_EQ(l["status"], "computed") << l.dump();
+  EXPECT_NEAR(l["var"].get<double>(), doc["risk"]["var"].get<double>(), 1e-9);
+  EXPECT_GT(l["liquidity_cost"].get<double>(), 0.0);
+  EXPECT_NEAR(l["lvar"].get<double>(), l["var"].get<double>() + l["liquidity_cost"].get<double>(),
+              1e-9);
+  // KBT is sold for the spot leg only: 0.5 coin at the last price.
+  EXPECT_NEAR(l["assets"]["KBT"]["liquidation_value"].get<double>(),
+              0.5 * doc["prices"]["KBT"].get<double>(), 1e-6);
+  const CommandResult plain = m.positions("book.toml", "--format json");
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(nlohmann::json::parse(plain.out)["liquidity"]["status"], "not-computed");
+}
+
 TEST(CliHedge, LowersTheExpectedShortfallAndNamesInfeasibleBands) {
   Market m;
   write(m.dir.file("hedges.toml"), R"(objective = "cvar"

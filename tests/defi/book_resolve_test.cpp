@@ -269,5 +269,48 @@ TEST(ReplayBook, WindowMoveRevaluesEveryPosition) {
   EXPECT_TRUE(std::isnan((*listed)[0].pnl));
 }
 
+// book_liquidity: the spot leg and the LP's ETH amount are sold at ETH's volume; the cost is the
+// square-root law written out here (Almgren et al. 2005; keel/risk/liquidity.hpp): days =
+// ⌈q / (π ADV)⌉, cost = Y σ_day √(q / (ADV days)) q, with σ_day the sample standard deviation of
+// the daily returns and ADV the mean daily traded value. Without volumes it is not computed.
+TEST(BookLiquidity, SquareRootImpactOnSpotAndLpLegs) {
+  Market market = eth_market();
+  auto a0 = analyze_positions(range_book(1.0), market, {});  // unresolved: an error
+  EXPECT_FALSE(a0.is_ok());
+  const Eigen::Index rows = market.panel.rows();
+  market.panel.volumes.resize(rows, 1);
+  for (Eigen::Index t = 0; t < rows; ++t) market.panel.volumes(t, 0) = 2e6 + 1e5 * (t % 7);
+  const double eth = market.panel.prices(rows - 1, 0);
+  Book book = range_book(eth);
+  book.positions.push_back({"eth-spot", 9, SpotPosition{"ETH", 400.0}});
+  ASSERT_TRUE(resolve_book(book, market).is_ok());
+  auto a = analyze_positions(book, market, {});
+  ASSERT_TRUE(a.is_ok()) << a.status().message();
+  auto l = book_liquidity(book, *a, market, {.max_participation = 0.2, .impact_coefficient = 1.0});
+  ASSERT_TRUE(l.is_ok()) << l.status().message();
+  ASSERT_TRUE(l->computed) << l->reason;
+
+  const double coins = 400.0 + a->lps[0]->token_amounts[0];
+  const double q = coins * eth;
+  const Eigen::VectorXd r = market.returns.values.col(0);
+  const double mean = r.mean();
+  const double sigma =
+      std::sqrt((r.array() - mean).square().sum() / static_cast<double>(r.size() - 1));
+  const double adv = market.panel.volumes.col(0).tail(r.size()).mean();
+  const double days = std::ceil(q / (0.2 * adv));
+  const double cost = sigma * std::sqrt(q / (adv * days)) * q;
+  EXPECT_NEAR(l->liquidation_value[0], q, 1e-9 * q);
+  EXPECT_EQ(l->liquidation_days[0], days);
+  EXPECT_NEAR(l->liquidity_cost, cost, 1e-9 * cost);
+  EXPECT_NEAR(l->lvar, a->risk.var + cost, 1e-9 * cost);
+  EXPECT_EQ(l->liquidation_value[1], 0.0);  // USDC: the quote currency, nothing to sell
+
+  market.panel.volumes.resize(0, 0);
+  auto none = book_liquidity(book, *a, market, {});
+  ASSERT_TRUE(none.is_ok());
+  EXPECT_FALSE(none->computed);
+  EXPECT_TRUE(contains(none->reason, "volumes")) << none->reason;
+}
+
 }  // namespace
 }  // namespace keel

@@ -17,6 +17,7 @@
 #include "keel/data/market.hpp"
 #include "keel/defi/book.hpp"
 #include "keel/defi/revaluation.hpp"
+#include "keel/risk/liquidity.hpp"
 #include "keel/risk/stress_replay.hpp"
 #include "keel/risk/stress_shocks.hpp"
 
@@ -151,6 +152,34 @@ Result<std::vector<BookReplay>> replay_book(const Book& book, const PositionsAna
 // "reason"?, "from", "to", "days", "pnl", "positions": {NAME: pnl}, "asset_returns": {ASSET: r}}.
 Json replay_json(const Book& book, const PositionsAnalysis& analysis,
                  const std::vector<BookReplay>& replays);
+
+// Liquidity-adjusted VaR of the book with the square-root impact model of keel stress
+// (keel/risk/liquidity.hpp, endogenous_impact_lvar): the book's spot legs and LP token legs are
+// liquidated at their asset's traded volume. Per asset the coins to sell are the net of the spot
+// quantities and the LP token amounts held now (perpetuals and options are closed on their own
+// venues and are not charged); its liquidation value |coins| × price, as a fraction of the
+// book's total value, is the model's weight. The quote currency without a column costs nothing.
+struct BookLiquidityOptions {
+  double max_participation = 0.1;   // π, fraction of daily traded value, in (0, 1]. Default 0.1
+  double impact_coefficient = 1.0;  // Y of the square-root law, > 0. Default 1
+};
+struct BookLiquidity {
+  bool computed = false;
+  std::string reason;                     // why not computed (no volumes, book value ≤ 0)
+  std::vector<double> liquidation_value;  // per PositionsAnalysis::assets, quote currency
+  std::vector<double> liquidation_days;   // per asset (0 where nothing is sold)
+  std::vector<double> cost;               // per asset, quote currency
+  double var = 0.0;                       // the book's VaR (analysis.risk.var), quote currency
+  double liquidity_cost = 0.0;            // quote currency
+  double lvar = 0.0;                      // var + liquidity_cost
+  double max_liquidation_days = 0.0;
+};
+// Errors: invalid options, volumes with negative cells. Absent volumes are "not computed".
+Result<BookLiquidity> book_liquidity(const Book& book, const PositionsAnalysis& analysis,
+                                     const Market& market, const BookLiquidityOptions& options);
+// {"status": "computed" | "not-computed", "reason"?, "var", "liquidity_cost", "lvar",
+//  "max_liquidation_days", "assets": {ASSET: {"liquidation_value", "days", "cost"}}}
+Json liquidity_json(const PositionsAnalysis& analysis, const BookLiquidity& liquidity);
 
 // Values and revalues `book` on `market` (simple returns; its last price row is "now"). The book
 // must be resolved against the same market first (resolve_book) when it has deposits or funding
