@@ -29,7 +29,7 @@ const std::map<std::string, std::string>& keys_by_kind() {
       {"perp",
        "name, kind, underlying, contract (linear | inverse), contract_size, contracts, "
        "entry_price, margin, margin_mode (isolated | cross), maintenance_margin_rate, "
-       "funding_rate, funding_interval_hours, currency"},
+       "funding_rate or funding_series, funding_interval_hours, currency"},
       {"option",
        "name, kind, underlying, type (call | put), strike, expiry, settlement (linear | "
        "inverse), implied_vol, quantity, premium, rate, currency"},
@@ -212,8 +212,9 @@ Status read_lp(PositionReader& r, BookPosition& out, std::vector<LpDeposit>& dep
           fmt::format("{}: deposit lists {} amounts; give [amount of token0, amount of token1]",
                       r.where(), deposit->size()));
     }
-    deposits.push_back({index, {(*deposit)[0], (*deposit)[1]}});
-    lp.liquidity = 1.0;  // placeholder until the verb resolves the deposit at today's prices
+    deposits.push_back(
+        {.position = index, .amounts = {(*deposit)[0], (*deposit)[1]}, .resolved = false});
+    lp.liquidity = 0.0;  // set by keel::resolve_book at the market's last prices
   } else {
     KEEL_ASSIGN(lp.liquidity,
                 r.number("liquidity", std::nullopt, "1234.5 (or deposit = [1, 2000])"));
@@ -223,7 +224,8 @@ Status read_lp(PositionReader& r, BookPosition& out, std::vector<LpDeposit>& dep
 }
 
 // `candidate`: a hedge instrument, one unit of which is priced by the hedge (no quantity keys).
-Status read_perp(PositionReader& r, BookPosition& out, bool candidate, const std::string& quote) {
+Status read_perp(PositionReader& r, BookPosition& out, bool candidate, const std::string& quote,
+                 std::vector<FundingSeriesSource>* series = nullptr, std::size_t index = 0) {
   PerpPosition p;
   KEEL_ASSIGN(p.underlying, r.text("underlying", std::nullopt));
   std::string contract;
@@ -243,6 +245,24 @@ Status read_perp(PositionReader& r, BookPosition& out, bool candidate, const std
   KEEL_ASSIGN(mode, r.text("margin_mode", "isolated", {"isolated", "cross"}));
   p.margin_mode = mode == "cross" ? MarginMode::kCross : MarginMode::kIsolated;
   KEEL_ASSIGN(p.maintenance_margin_rate, r.number("maintenance_margin_rate", 0.005, "0.005"));
+  if (series != nullptr && r.has("funding_series")) {
+    if (r.has("funding_rate")) {
+      return Status::invalid(r.where() +
+                             ": give funding_rate (a constant rate) or funding_series (a file of "
+                             "daily rates), not both");
+    }
+    std::string path;
+    KEEL_ASSIGN(path, r.text("funding_series", std::nullopt));
+    if (path.empty()) {
+      return Status::invalid(r.where() +
+                             ", key 'funding_series': give a path, e.g. \"funding.csv\" "
+                             "(relative to the book file)");
+    }
+    FundingSeriesSource source;
+    source.position = index;
+    source.path = path;
+    series->push_back(std::move(source));
+  }
   KEEL_ASSIGN(p.funding_rate, r.number("funding_rate", 0.0, "0.0001"));
   KEEL_ASSIGN(p.funding_interval_hours, r.number("funding_interval_hours", 8.0, "8"));
   out.spec = p;
@@ -355,9 +375,10 @@ Result<PositionsFile> read_positions_file(const std::string& path) {
     if (*kind == "spot") {
       status = read_spot(reader, position);
     } else if (*kind == "amm_lp") {
-      status = read_lp(reader, position, file.deposits, file.book.positions.size());
+      status = read_lp(reader, position, file.book.deposits, file.book.positions.size());
     } else if (*kind == "perp") {
-      status = read_perp(reader, position, /*candidate=*/false, file.book.quote_currency);
+      status = read_perp(reader, position, /*candidate=*/false, file.book.quote_currency,
+                         &file.book.funding_series, file.book.positions.size());
     } else {
       status =
           read_option(reader, position, path, line, /*candidate=*/false, file.book.quote_currency);
@@ -475,36 +496,6 @@ Result<HedgesFile> read_hedges_file(const std::string& path, const std::string& 
     file.candidates.push_back(std::move(candidate));
   }
   return file;
-}
-
-// An LP given by its deposit gets the liquidity that deposit mints at the last prices.
-Status resolve_deposits(PositionsFile& file, const Market& market) {
-  for (const LpDeposit& d : file.deposits) {
-    BookPosition& position = file.book.positions[d.position];
-    auto& lp = std::get<AmmLpPosition>(position.spec);
-    std::vector<double> last;
-    for (const std::string& token : lp.tokens) {
-      const auto it = std::find(market.panel.assets.begin(), market.panel.assets.end(), token);
-      if (it == market.panel.assets.end() && token == file.book.quote_currency) {
-        last.push_back(1.0);  // the quote currency without a column of its own
-        continue;
-      }
-      if (it == market.panel.assets.end()) {
-        return Status::invalid(
-            fmt::format("{}:{}: position '{}': token '{}' is not a column of the prices",
-                        file.book.source, position.line, position.name, token));
-      }
-      last.push_back(market.panel.prices(
-          market.panel.rows() - 1, static_cast<Eigen::Index>(it - market.panel.assets.begin())));
-    }
-    auto liquidity = lp_liquidity_for_deposit(lp, last[0] / last[1], d.amounts[0], d.amounts[1]);
-    if (!liquidity) {
-      return liquidity.status().with_context(fmt::format(
-          "{}:{}: position '{}', key 'deposit'", file.book.source, position.line, position.name));
-    }
-    lp.liquidity = *liquidity;
-  }
-  return Status::ok();
 }
 
 void add_scenario_options(CLI::App& command, ScenarioArgs& args) {

@@ -3,7 +3,6 @@
 // top-level `quote` and `cash` and one [[position]] table per position.
 
 #include <CLI/CLI.hpp>
-#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,25 +15,15 @@
 
 namespace keel::cli {
 
-// An LP position given by the amounts it deposits now (`deposit = [amount0, amount1]`) instead of
-// its liquidity: the verb turns it into liquidity at the current prices.
-struct LpDeposit {
-  std::size_t position = 0;  // index into Book::positions
-  std::array<double, 2> amounts{};
-};
-
+// A positions book as read: LPs given by their deposit (Book::deposits) and perpetuals with a
+// funding series (Book::funding_series) still need keel::resolve_book against the market.
 struct PositionsFile {
   Book book;
-  std::vector<LpDeposit> deposits;
 };
 
 // Reads and validates a positions book. Errors name the file, line, position and key, and say
 // what the key takes.
 Result<PositionsFile> read_positions_file(const std::string& path);
-
-// Turns every LP given by its deposit into the liquidity that deposit mints at the market's last
-// prices. Errors name the file, line, position and key.
-Status resolve_deposits(PositionsFile& file, const Market& market);
 
 // --scenarios, --horizon, --draws, --seed: how `keel positions` and `keel hedge` draw the
 // scenarios every position is revalued under (keel::PositionsOptions).

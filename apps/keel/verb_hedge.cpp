@@ -44,7 +44,7 @@ int run_hedge(HedgeArgs& args) {
   if (!hedges) return report_error(hedges.status());
   auto market = load_market(args.prices);
   if (!market) return report_error(market.status());
-  if (Status s = resolve_deposits(*file, *market); !s.is_ok()) return report_error(s);
+  if (Status s = resolve_book(file->book, *market); !s.is_ok()) return report_error(s);
   const PositionsOptions options =
       positions_options(args.scenarios, hedges->options.solver.confidence, false);
   auto analysis = analyze_positions(file->book, *market, options);

@@ -3,6 +3,7 @@
 // the files, calls keel::analyze_positions, prints or writes the result.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -33,7 +34,40 @@ struct PositionsArgs {
   std::string report;
   std::string shocks;
   std::string metadata;
+  std::vector<std::string> replay;
+  double max_participation = 0.1;
 };
+
+// --replay items: "all", built-in window names (comma-separated), NAME:START:END or START:END
+// (named "START..END").
+Result<std::vector<ReplayRequest>> replay_requests(const std::vector<std::string>& items) {
+  std::vector<std::string> names;
+  std::vector<StressWindow> custom;
+  bool all = false;
+  for (const std::string& item : items) {
+    const auto colons = std::count(item.begin(), item.end(), ':');
+    if (item == "all") {
+      all = true;
+    } else if (colons == 0) {
+      names.push_back(item);
+    } else {
+      const std::string text = colons == 1 ? item.substr(0, item.find(':')) + ".." +
+                                                 item.substr(item.find(':') + 1) + ":" + item
+                                           : item;
+      auto window = parse_stress_window(text);
+      if (!window) return window.status().with_context("--replay " + item);
+      custom.push_back(*window);
+    }
+  }
+  std::string selection = all ? "all" : "none";
+  if (!all && !names.empty()) {
+    selection.clear();
+    for (const std::string& n : names) selection += (selection.empty() ? "" : ",") + n;
+  }
+  auto requests = select_stress_windows(selection, custom);
+  if (!requests) return requests.status().with_context("--replay");
+  return requests;
+}
 
 std::string format_signed(double value, int decimals) {
   if (!std::isfinite(value)) return value > 0 ? "inf" : (value < 0 ? "-inf" : "n/a");
@@ -46,7 +80,7 @@ int run_positions(PositionsArgs& args) {
   if (!file) return report_error(file.status());
   auto market = load_market(args.prices);
   if (!market) return report_error(market.status());
-  if (Status s = resolve_deposits(*file, *market); !s.is_ok()) return report_error(s);
+  if (Status s = resolve_book(file->book, *market); !s.is_ok()) return report_error(s);
 
   const PositionsOptions options = positions_options(args.scenarios, args.alpha, args.delta_gamma);
   auto analysis = analyze_positions(file->book, *market, options);
@@ -73,6 +107,20 @@ int run_positions(PositionsArgs& args) {
     }
   }
 
+  auto liquidity =
+      book_liquidity(file->book, *analysis, *market,
+                     BookLiquidityOptions{.max_participation = args.max_participation});
+  if (!liquidity) return report_error(liquidity.status());
+
+  std::vector<BookReplay> replays;
+  if (!args.replay.empty()) {
+    auto requests = replay_requests(args.replay);
+    if (!requests) return report_error(requests.status());
+    auto replayed = replay_book(file->book, *analysis, *market, *requests);
+    if (!replayed) return report_error(replayed.status());
+    replays = std::move(*replayed);
+  }
+
   Json doc;
   doc["inputs"] = inputs_json(*market);
   doc["inputs"]["book"] = args.book;
@@ -80,6 +128,8 @@ int run_positions(PositionsArgs& args) {
   const Json body = positions_json(file->book, *analysis);
   for (const auto& [key, value] : body.items()) doc[key] = value;
   if (!shocks.empty()) doc["stress"] = stress_json(file->book, shocks);
+  if (!args.replay.empty()) doc["replay"] = replay_json(file->book, *analysis, replays);
+  doc["liquidity"] = liquidity_json(*analysis, *liquidity);
   Json& diagnostics = doc["diagnostics"];
   diagnostics["repairs"] = Json::array();
   for (const auto& r : market->repairs) diagnostics["repairs"].push_back(r.to_json());
@@ -152,6 +202,13 @@ int run_positions(PositionsArgs& args) {
             << format_fixed(a.risk.var, 2) << ", ES " << format_fixed(a.risk.es, 2) << ", worst "
             << format_fixed(-a.risk.worst_pnl, 2) << " (losses positive, " << book.quote_currency
             << ")\n";
+        if (liquidity->computed) {
+          out << "Liquidity-adjusted VaR (square-root impact on the spot and LP token legs, "
+              << format_percent(args.max_participation, 0) << " of daily volume): LVaR "
+              << format_fixed(liquidity->lvar, 2) << " = VaR + liquidation cost "
+              << format_fixed(liquidity->liquidity_cost, 2) << ", up to "
+              << format_fixed(liquidity->max_liquidation_days, 0) << " day(s) to sell\n";
+        }
         if (!shocks.empty()) {
           out << "\nStress scenarios (shocked prices, every position revalued; P&L in "
               << book.quote_currency << "):\n";
@@ -165,6 +222,33 @@ int run_positions(PositionsArgs& args) {
             stress.add_row(row);
           }
           stress.render(out);
+        }
+        if (!replays.empty()) {
+          out << "\nCrash replays (each asset's move over the window applied to today's prices, "
+                 "every position revalued after the window; P&L in "
+              << book.quote_currency << "):\n";
+          Table replay;
+          replay.add_column("window", Align::kLeft);
+          replay.add_column("dates", Align::kLeft);
+          replay.add_column("book P&L");
+          for (const BookPosition& position : book.positions) replay.add_column(position.name);
+          for (const BookReplay& r : replays) {
+            std::vector<std::string> row = {
+                r.window.name,
+                format_timestamp(r.window.start) + " .. " + format_timestamp(r.window.end)};
+            if (r.outcome != ReplayOutcome::kReplayed) {
+              row.push_back(std::string(to_string(r.outcome)));
+              for (std::size_t p = 0; p < book.positions.size(); ++p) row.push_back("");
+            } else {
+              row.push_back(format_fixed(r.pnl, 2));
+              for (double x : r.position_pnl) row.push_back(format_fixed(x, 2));
+            }
+            replay.add_row(row);
+          }
+          replay.render(out);
+          for (const BookReplay& r : replays) {
+            if (!r.reason.empty()) out << "  " << r.window.name << ": " << r.reason << "\n";
+          }
         }
       },
       args.output);
@@ -186,6 +270,8 @@ Verb register_positions(CLI::App& app) {
       "  keel positions --book book.toml --prices prices.csv --horizon 7 --alpha 0.99 "
       "--format json\n"
       "  keel positions --book book.toml --prices prices.csv --report positions.html\n"
+      "  keel positions --book book.toml --prices prices.csv --replay covid-crash-2020 \\\n"
+      "      --replay dip:2021-05-12:2021-05-23\n"
       "The book format is in docs/positions.md.");
   cmd->add_option("--book", args->book, "Positions book (TOML; docs/positions.md)")->required();
   add_price_options(*cmd, args->prices, /*prices_required=*/true);
@@ -199,6 +285,14 @@ Verb register_positions(CLI::App& app) {
                   "book under");
   cmd->add_option("--metadata", args->metadata,
                   "Asset metadata CSV, for shocks on groups (sector:, chain:, stablecoin)");
+  cmd->add_option("--replay", args->replay,
+                  "Crash windows to replay on the book (repeatable): all, built-in names "
+                  "(covid-crash-2020, ...), NAME:START:END or START:END")
+      ->delimiter(',');
+  cmd->add_option("--max-participation", args->max_participation,
+                  "Liquidity-adjusted VaR: largest fraction of daily volume sold per day")
+      ->check(CLI::Range(1e-6, 1.0))
+      ->capture_default_str();
   cmd->add_flag("--delta-gamma", args->delta_gamma,
                 "Approximate scenario P&L by delta and gamma instead of repricing (labelled)");
   add_report_option(*cmd, args->report);

@@ -50,6 +50,60 @@ Status validate_spec(const Book& book, const BookPosition& p, const AmmLpPositio
   return status.is_ok() ? status : status.with_context(where(book, p));
 }
 
+// An LP whose liquidity its deposit will set: every other field checked, with a stand-in
+// liquidity.
+Status validate_unresolved_lp(const Book& book, const BookPosition& p) {
+  AmmLpPosition lp = std::get<AmmLpPosition>(p.spec);
+  lp.liquidity = 1.0;
+  return validate_spec(book, p, lp);
+}
+
+Status validate_inputs(const Book& book) {
+  std::set<std::size_t> with_deposit;
+  for (const LpDeposit& d : book.deposits) {
+    if (d.position >= book.positions.size()) {
+      return Status::invalid(fmt::format("book: a deposit refers to position {} of {}", d.position,
+                                         book.positions.size()));
+    }
+    const BookPosition& p = book.positions[d.position];
+    if (kind_of(p.spec) != PositionKind::kAmmLp) {
+      return field_error(book, p, "deposit", "is for amm_lp positions only");
+    }
+    if (!with_deposit.insert(d.position).second) {
+      return field_error(book, p, "deposit", "is given twice");
+    }
+    const auto& amounts = d.amounts;
+    if (!(amounts[0] >= 0.0) || !(amounts[1] >= 0.0) || !finite(amounts[0]) ||
+        !finite(amounts[1]) || (amounts[0] == 0.0 && amounts[1] == 0.0)) {
+      return field_error(
+          book, p, "deposit",
+          fmt::format("[{}, {}] must be two finite amounts ≥ 0, not both 0 (token0, token1)",
+                      amounts[0], amounts[1]));
+    }
+  }
+  std::set<std::size_t> with_series;
+  for (const FundingSeriesSource& f : book.funding_series) {
+    if (f.position >= book.positions.size()) {
+      return Status::invalid(fmt::format("book: a funding series refers to position {} of {}",
+                                         f.position, book.positions.size()));
+    }
+    const BookPosition& p = book.positions[f.position];
+    const auto* perp = std::get_if<PerpPosition>(&p.spec);
+    if (perp == nullptr) {
+      return field_error(book, p, "funding_series", "is for perp positions only");
+    }
+    if (!with_series.insert(f.position).second) {
+      return field_error(book, p, "funding_series", "is given twice");
+    }
+    if (f.path.empty()) return field_error(book, p, "funding_series", "is an empty path");
+    if (!f.resolved && perp->funding_rate != 0.0) {
+      return field_error(book, p, "funding_series",
+                         "and funding_rate are both given; give one (the series sets the rate)");
+    }
+  }
+  return Status::ok();
+}
+
 Status validate_spec(const Book& book, const BookPosition& p, const PerpPosition& perp) {
   if (perp.underlying.empty()) return field_error(book, p, "underlying", "is empty");
   const Status status = validate_perp_position(perp);
@@ -104,8 +158,33 @@ Status Book::validate() const {
       return Status::invalid(
           fmt::format("{}: the name is used twice; names must be unique", where(*this, p)));
     }
+    const bool unresolved_deposit =
+        std::any_of(deposits.begin(), deposits.end(), [&](const LpDeposit& d) {
+          return !d.resolved && d.position < positions.size() && &positions[d.position] == &p &&
+                 kind_of(p.spec) == PositionKind::kAmmLp;
+        });
     KEEL_RETURN_IF_ERROR(
-        std::visit([&](const auto& spec) { return validate_spec(*this, p, spec); }, p.spec));
+        unresolved_deposit
+            ? validate_unresolved_lp(*this, p)
+            : std::visit([&](const auto& spec) { return validate_spec(*this, p, spec); }, p.spec));
+  }
+  return validate_inputs(*this);
+}
+
+Status Book::check_resolved() const {
+  for (const LpDeposit& d : deposits) {
+    if (!d.resolved) {
+      return field_error(*this, positions.at(d.position), "deposit",
+                         "is not yet turned into liquidity: resolve the book against the market "
+                         "first (keel::resolve_book)");
+    }
+  }
+  for (const FundingSeriesSource& f : funding_series) {
+    if (!f.resolved) {
+      return field_error(*this, positions.at(f.position), "funding_series",
+                         "is not yet read: resolve the book against the market first "
+                         "(keel::resolve_book)");
+    }
   }
   return Status::ok();
 }

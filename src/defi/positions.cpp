@@ -2,13 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 
 #include "keel/core/time.hpp"
 #include "keel/defi/amm_position.hpp"
+#include "keel/defi/lp_backtest.hpp"
 #include "keel/defi/perpetual.hpp"
 #include "keel/estimate/copula.hpp"
+#include "keel/risk/liquidity.hpp"
 
 namespace keel {
 
@@ -76,6 +80,121 @@ Status PositionsOptions::validate() const {
   return Status::ok();
 }
 
+Result<BookPrices> last_book_prices(const Book& book, const Market& market) {
+  const PricePanel& panel = market.panel;
+  if (panel.rows() < 1) return Status::invalid("positions: the price file has no rows");
+  BookPrices out;
+  out.as_of = panel.timestamps.back();
+  out.assets = book.underlyings();
+  for (const std::string& a : out.assets) {
+    const auto it = std::find(panel.assets.begin(), panel.assets.end(), a);
+    if (it != panel.assets.end()) {
+      out.columns.push_back(static_cast<Eigen::Index>(it - panel.assets.begin()));
+    } else if (a == book.quote_currency) {
+      out.columns.push_back(-1);
+    } else {
+      // bind_book names the position and field of the missing asset against every column.
+      std::vector<std::string> available = panel.assets;
+      available.push_back(book.quote_currency);
+      auto named = bind_book(book, std::move(available));
+      if (!named) return named.status();
+      return Status::invalid(fmt::format("positions: {} is not a column of the prices", a));
+    }
+  }
+  for (std::size_t j = 0; j < out.assets.size(); ++j) {
+    if (out.columns[j] < 0) {
+      out.prices.push_back(1.0);
+      out.warnings.push_back(fmt::format(
+          "{} is the quote currency and has no price column: priced at 1 in every scenario",
+          out.assets[j]));
+      continue;
+    }
+    const double last = panel.prices(panel.rows() - 1, out.columns[j]);
+    if (!(last > 0.0) || !std::isfinite(last)) {
+      return Status::invalid(fmt::format(
+          "positions: {} has no positive price on the last row ({}); the book is valued at the "
+          "last row's prices, so choose --end or a --missing policy that fills it",
+          out.assets[j], format_timestamp(out.as_of)));
+    }
+    out.prices.push_back(last);
+  }
+  return out;
+}
+
+namespace {
+
+std::string where(const Book& book, const BookPosition& p) {
+  std::string out = fmt::format("position '{}'", p.name);
+  if (p.line > 0) {
+    out += fmt::format(" ({} line {})", book.source.empty() ? "book" : book.source, p.line);
+  }
+  return out;
+}
+
+std::string series_path(const Book& book, const std::string& path) {
+  const std::filesystem::path p(path);
+  if (p.is_absolute() || book.source.empty()) return path;
+  return (std::filesystem::path(book.source).parent_path() / p).string();
+}
+
+}  // namespace
+
+Status resolve_book(Book& book, const Market& market) {
+  KEEL_RETURN_IF_ERROR(book.validate());
+  if (book.deposits.empty() && book.funding_series.empty()) return Status::ok();
+  auto last = last_book_prices(book, market);
+  if (!last) return last.status();
+  for (LpDeposit& d : book.deposits) {
+    BookPosition& position = book.positions[d.position];
+    auto& lp = std::get<AmmLpPosition>(position.spec);
+    double token_prices[2] = {0.0, 0.0};
+    for (std::size_t k = 0; k < 2 && k < lp.tokens.size(); ++k) {
+      const auto it = std::find(last->assets.begin(), last->assets.end(), lp.tokens[k]);
+      token_prices[k] = last->prices[static_cast<std::size_t>(it - last->assets.begin())];
+    }
+    AmmLpPosition probe = lp;
+    probe.liquidity = 1.0;  // lp_liquidity_for_deposit checks the other fields
+    auto liquidity = lp_liquidity_for_deposit(probe, token_prices[0] / token_prices[1],
+                                              d.amounts[0], d.amounts[1]);
+    if (!liquidity) {
+      return liquidity.status().with_context(where(book, position) + ", key 'deposit'");
+    }
+    lp.liquidity = *liquidity;
+    d.resolved = true;
+  }
+  const Timestamp day =
+      last->as_of - ((last->as_of % kSecondsPerDay) + kSecondsPerDay) % kSecondsPerDay;
+  for (FundingSeriesSource& f : book.funding_series) {
+    BookPosition& position = book.positions[f.position];
+    const std::string context = where(book, position) + ", key 'funding_series'";
+    const std::string path = series_path(book, f.path);
+    auto series = read_daily_funding(path);
+    if (!series) return series.status().with_context(context);
+    const auto it = std::lower_bound(series->days.begin(), series->days.end(), day);
+    if (it == series->days.end() || *it != day) {
+      const std::string span = series->days.empty() ? std::string("it has no rows")
+                                                    : fmt::format("it covers {} .. {}",
+                                                                  format_date(series->days.front()),
+                                                                  format_date(series->days.back()));
+      return Status::invalid(fmt::format(
+          "{}: {} has no funding rate for {}, the day of the last price; {}. End the prices "
+          "on a day the series covers (--end) or extend the file",
+          context, path, format_date(day), span));
+    }
+    const double rate = series->values[static_cast<std::size_t>(it - series->days.begin())];
+    if (!std::isfinite(rate)) {
+      return Status::invalid(
+          fmt::format("{}: {} has no finite rate on {}", context, path, format_date(day)));
+    }
+    std::get<PerpPosition>(position.spec).funding_rate = rate;
+    f.resolved = true;
+    f.resolved_path = path;
+    f.day = day;
+    f.rate = rate;
+  }
+  return Status::ok();
+}
+
 Result<PositionsAnalysis> analyze_positions(const Book& book, const Market& market,
                                             const PositionsOptions& options) {
   KEEL_RETURN_IF_ERROR(options.validate());
@@ -83,42 +202,18 @@ Result<PositionsAnalysis> analyze_positions(const Book& book, const Market& mark
     return Status::invalid(
         "positions: scenario prices compound simple returns; drop --log-returns");
   }
-  const PricePanel& panel = market.panel;
-  const std::vector<std::string> used = book.underlyings();
-  // The quote currency itself (a USDC leg of an LP when prices are in USDC) is priced at 1 with
-  // zero returns when the price file has no column for it.
-  std::vector<std::string> available = panel.assets;
-  const bool quote_column =
-      std::find(used.begin(), used.end(), book.quote_currency) != used.end() &&
-      std::find(available.begin(), available.end(), book.quote_currency) == available.end();
-  if (quote_column) available.push_back(book.quote_currency);
-  // Bind against every column first, so a missing asset is named against all of them.
-  auto check = bind_book(book, available);
-  if (!check) return check.status();
+  KEEL_RETURN_IF_ERROR(book.check_resolved());
+  auto last = last_book_prices(book, market);
+  if (!last) return last.status();
 
   PositionsAnalysis out;
-  out.as_of = panel.timestamps.back();
-  out.assets = used;
-  std::vector<Eigen::Index> columns;  // panel column per used asset; −1 = the quote currency
-  for (const std::string& a : used) {
-    const auto it = std::find(panel.assets.begin(), panel.assets.end(), a);
-    if (it == panel.assets.end()) {
-      columns.push_back(-1);
-      out.prices.push_back(1.0);
-      out.warnings.push_back(fmt::format(
-          "{} is the quote currency and has no price column: priced at 1 in every scenario", a));
-      continue;
-    }
-    columns.push_back(static_cast<Eigen::Index>(it - panel.assets.begin()));
-    const double last = panel.prices(panel.rows() - 1, columns.back());
-    if (!(last > 0.0) || !std::isfinite(last)) {
-      return Status::invalid(fmt::format(
-          "positions: {} has no positive price on the last row ({}); the book is valued at the "
-          "last row's prices, so choose --end or a --missing policy that fills it",
-          a, format_timestamp(out.as_of)));
-    }
-    out.prices.push_back(last);
-  }
+  out.as_of = last->as_of;
+  out.assets = std::move(last->assets);
+  out.prices = std::move(last->prices);
+  out.warnings = std::move(last->warnings);
+  const std::vector<Eigen::Index>& columns = last->columns;
+  const std::vector<std::string>& used = out.assets;
+  // One binding, on the assets the book uses (last_book_prices has checked they all exist).
   auto bound = bind_book(book, used);
   if (!bound) return bound.status();
   auto valuation = value_book(*bound, out.prices, out.as_of);
@@ -148,6 +243,13 @@ Result<PositionsAnalysis> analyze_positions(const Book& book, const Market& mark
       d.margin_ratio = marks->margin_ratio;
       d.unrealised_pnl_quote = marks->unrealised_pnl_quote;
       d.funding_per_day_quote = funding_paid_quote_unchecked(*perp, mark, 24.0);
+      d.funding_rate = perp->funding_rate;
+      for (const FundingSeriesSource& f : book.funding_series) {
+        if (f.position == p) {
+          d.funding_series = f.resolved_path;
+          d.funding_day = f.day;
+        }
+      }
       if (perp->contracts != 0.0) {
         auto liquidation = liquidation_price(*perp);
         if (!liquidation) return liquidation.status();
@@ -254,6 +356,198 @@ Result<std::vector<BookShock>> stress_book(const Book& book, const PositionsAnal
   return out;
 }
 
+Result<std::vector<BookReplay>> replay_book(const Book& book, const PositionsAnalysis& analysis,
+                                            const Market& market,
+                                            const std::vector<ReplayRequest>& windows,
+                                            const ReplayOptions& options) {
+  const PricePanel& panel = market.panel;
+  // The book's assets are the held ones (weight 1: their missing history counts); the quote
+  // currency without a column stays at 1.
+  std::vector<Eigen::Index> columns;
+  Eigen::VectorXd held = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(panel.assets.size()));
+  for (const std::string& a : analysis.assets) {
+    const auto it = std::find(panel.assets.begin(), panel.assets.end(), a);
+    columns.push_back(
+        it == panel.assets.end() ? -1 : static_cast<Eigen::Index>(it - panel.assets.begin()));
+    if (columns.back() >= 0) held[columns.back()] = 1.0;
+  }
+  auto history = replay_stress_windows(panel, held, windows, options);
+  if (!history) return history.status();
+  auto bound = bind_book(book, analysis.assets);
+  if (!bound) return bound.status();
+  const auto n = static_cast<Eigen::Index>(analysis.assets.size());
+  std::vector<BookReplay> out;
+  for (const WindowReplay& w : history->windows) {
+    BookReplay r;
+    r.window = w.window;
+    r.outcome = w.outcome;
+    r.reason = w.reason;
+    r.from = w.from;
+    r.to = w.to;
+    if (w.outcome == ReplayOutcome::kReplayed) {
+      r.days = static_cast<double>(w.to - w.from) / static_cast<double>(kSecondsPerDay);
+      Eigen::MatrixXd moved(1, n);
+      for (Eigen::Index j = 0; j < n; ++j) {
+        const Eigen::Index c = columns[static_cast<std::size_t>(j)];
+        const double ret = c < 0 ? 0.0 : w.asset_return[c];
+        if (!std::isfinite(ret)) {
+          return Status::invalid(fmt::format("replay window '{}': {} has no return over it",
+                                             w.window.name,
+                                             analysis.assets[static_cast<std::size_t>(j)]));
+        }
+        r.asset_returns.push_back(ret);
+        moved(0, j) = analysis.prices[static_cast<std::size_t>(j)] * std::max(1.0 + ret, 0.0);
+      }
+      auto revaluation =
+          revalue_book(*bound, analysis.valuation, analysis.prices, moved, analysis.as_of,
+                       RevaluationOptions{.horizon_years = r.days / 365.0,
+                                          .delta_gamma = analysis.revaluation.delta_gamma});
+      if (!revaluation) {
+        return revaluation.status().with_context(fmt::format("replay window '{}'", w.window.name));
+      }
+      r.pnl = revaluation->pnl(0);
+      for (Eigen::Index p = 0; p < revaluation->position_pnl.cols(); ++p) {
+        r.position_pnl.push_back(revaluation->position_pnl(0, p));
+      }
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Json replay_json(const Book& book, const PositionsAnalysis& analysis,
+                 const std::vector<BookReplay>& replays) {
+  Json out = Json::array();
+  for (const BookReplay& r : replays) {
+    Json item = {{"name", r.window.name},
+                 {"start", format_timestamp(r.window.start)},
+                 {"end", format_timestamp(r.window.end)},
+                 {"status", std::string(to_string(r.outcome))}};
+    if (r.outcome != ReplayOutcome::kReplayed) {
+      item["reason"] = r.reason;
+      item["pnl"] = nullptr;
+      out.push_back(std::move(item));
+      continue;
+    }
+    item["from"] = format_timestamp(r.from);
+    item["to"] = format_timestamp(r.to);
+    item["days"] = json_number(r.days);
+    item["pnl"] = json_number(r.pnl);
+    Json positions = Json::object();
+    for (std::size_t p = 0; p < book.positions.size(); ++p) {
+      positions[book.positions[p].name] = json_number(r.position_pnl[p]);
+    }
+    item["positions"] = positions;
+    Json returns = Json::object();
+    for (std::size_t j = 0; j < analysis.assets.size(); ++j) {
+      returns[analysis.assets[j]] = json_number(r.asset_returns[j]);
+    }
+    item["asset_returns"] = returns;
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+Result<BookLiquidity> book_liquidity(const Book& book, const PositionsAnalysis& analysis,
+                                     const Market& market, const BookLiquidityOptions& options) {
+  BookLiquidity out;
+  out.var = analysis.risk.var;
+  const std::size_t n = analysis.assets.size();
+  out.liquidation_value.assign(n, 0.0);
+  out.liquidation_days.assign(n, 0.0);
+  out.cost.assign(n, 0.0);
+  // Coins to sell per asset: spot quantities and LP token amounts held now.
+  std::vector<double> coins(n, 0.0);
+  const auto index = [&](const std::string& a) {
+    return static_cast<std::size_t>(std::find(analysis.assets.begin(), analysis.assets.end(), a) -
+                                    analysis.assets.begin());
+  };
+  for (std::size_t p = 0; p < book.positions.size(); ++p) {
+    if (const auto* spot = std::get_if<SpotPosition>(&book.positions[p].spec)) {
+      coins[index(spot->asset)] += spot->quantity;
+    } else if (const auto* lp = std::get_if<AmmLpPosition>(&book.positions[p].spec)) {
+      if (!analysis.lps[p]) continue;
+      const auto& amounts = analysis.lps[p]->token_amounts;
+      for (std::size_t k = 0; k < amounts.size() && k < lp->tokens.size(); ++k) {
+        coins[index(lp->tokens[k])] += amounts[k];
+      }
+    }
+  }
+  const PricePanel& panel = market.panel;
+  std::vector<Eigen::Index> columns;
+  std::vector<std::size_t> sold;  // assets with a column and something to sell
+  for (std::size_t j = 0; j < n; ++j) {
+    const auto it = std::find(panel.assets.begin(), panel.assets.end(), analysis.assets[j]);
+    columns.push_back(
+        it == panel.assets.end() ? -1 : static_cast<Eigen::Index>(it - panel.assets.begin()));
+    out.liquidation_value[j] = columns.back() < 0 ? 0.0 : std::abs(coins[j]) * analysis.prices[j];
+    if (out.liquidation_value[j] > 0.0) sold.push_back(j);
+  }
+  const double value = analysis.valuation.total_value;
+  if (!panel.has_volumes()) {
+    out.reason =
+        "the price file has no volumes (a long CSV with a volume column, e.g. the "
+        "_market.csv of keel simulate)";
+    return out;
+  }
+  if (!(value > 0.0)) {
+    out.reason = fmt::format("the book's value {} is not positive", value);
+    return out;
+  }
+  if (sold.empty()) {
+    out.computed = true;
+    out.lvar = out.var;
+    return out;
+  }
+  const Eigen::MatrixXd& all_returns = market.returns.values;
+  const Eigen::Index t = all_returns.rows();
+  const auto m = static_cast<Eigen::Index>(sold.size());
+  Eigen::MatrixXd returns(t, m);
+  Eigen::MatrixXd volumes(t, m);
+  Eigen::VectorXd weights(m);
+  for (Eigen::Index k = 0; k < m; ++k) {
+    const std::size_t j = sold[static_cast<std::size_t>(k)];
+    returns.col(k) = all_returns.col(columns[j]);
+    volumes.col(k) = panel.volumes.col(columns[j]).tail(t);
+    weights[k] = out.liquidation_value[j] / value;
+  }
+  auto daily = daily_liquidity(returns, volumes, market.frequency.periods_per_year);
+  if (!daily) return daily.status().with_context("book liquidity");
+  auto lvar = endogenous_impact_lvar(
+      out.var / value, weights, daily->daily_volatility, daily->average_daily_volume,
+      EndogenousImpactOptions{.portfolio_value = value,
+                              .max_participation = options.max_participation,
+                              .impact_coefficient = options.impact_coefficient});
+  if (!lvar) return lvar.status().with_context("book liquidity");
+  out.computed = true;
+  out.liquidity_cost = lvar->liquidity_cost * value;
+  out.lvar = out.var + out.liquidity_cost;
+  out.max_liquidation_days = lvar->max_liquidation_days;
+  for (Eigen::Index k = 0; k < m; ++k) {
+    const std::size_t j = sold[static_cast<std::size_t>(k)];
+    out.cost[j] = lvar->asset_cost[k] * value;
+    out.liquidation_days[j] = lvar->liquidation_days[k];
+  }
+  return out;
+}
+
+Json liquidity_json(const PositionsAnalysis& analysis, const BookLiquidity& l) {
+  if (!l.computed) return {{"status", "not-computed"}, {"reason", l.reason}};
+  Json assets = Json::object();
+  for (std::size_t j = 0; j < analysis.assets.size(); ++j) {
+    assets[analysis.assets[j]] = {{"liquidation_value", json_number(l.liquidation_value[j])},
+                                  {"days", json_number(l.liquidation_days[j])},
+                                  {"cost", json_number(l.cost[j])}};
+  }
+  return {{"status", "computed"},
+          {"model", "square-root impact"},
+          {"var", json_number(l.var)},
+          {"liquidity_cost", json_number(l.liquidity_cost)},
+          {"lvar", json_number(l.lvar)},
+          {"max_liquidation_days", json_number(l.max_liquidation_days)},
+          {"assets", assets}};
+}
+
 Json stress_json(const Book& book, const std::vector<BookShock>& shocks) {
   Json out = Json::array();
   for (const BookShock& s : shocks) {
@@ -293,7 +587,12 @@ Json positions_json(const Book& book, const PositionsAnalysis& a) {
       item["perp"] = {{"liquidation_price", json_number(d.liquidation_price)},
                       {"margin_ratio", json_number(d.margin_ratio)},
                       {"unrealised_pnl", json_number(d.unrealised_pnl_quote)},
-                      {"funding_per_day", json_number(d.funding_per_day_quote)}};
+                      {"funding_per_day", json_number(d.funding_per_day_quote)},
+                      {"funding_rate", json_number(d.funding_rate)}};
+      if (!d.funding_series.empty()) {
+        item["perp"]["funding_series"] = {{"file", d.funding_series},
+                                          {"date", format_date(d.funding_day)}};
+      }
     }
     if (a.lps[p]) {
       const LpDetails& d = *a.lps[p];

@@ -3,6 +3,7 @@
 // 2 with the file, line, position and key named.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -180,6 +181,99 @@ price = 0.9
   const CommandResult bad = m.positions("book.toml", "--shocks " + m.f("bad_shocks.toml"));
   EXPECT_EQ(bad.exit_code, 2) << bad.err;
   EXPECT_TRUE(contains(bad.err, "NOPE")) << bad.err;
+}
+
+// A perpetual's funding from a daily series beside the book (a path relative to the book file):
+// the rate of the last price's day (2020-12-30) becomes its funding rate; a series without that
+// day, or with funding_rate also given, exits 2 naming the position, the file and the date.
+TEST(CliPositions, FundingSeriesBesideTheBook) {
+  Market m;
+  std::filesystem::create_directories(m.dir.file("books"));
+  write(m.dir.file("books/funding.csv"),
+        "date,funding_mean,funding_abs\n2020-12-29,0.0004,0.0004\n2020-12-30,-0.00025,0.0003\n");
+  std::string text = kBook;
+  text.replace(text.find("margin = 0.1\n"), 13, "margin = 0.1\nfunding_series = \"funding.csv\"\n");
+  write(m.dir.file("books/book.toml"), text);
+  const CommandResult r = m.positions("books/book.toml", "--format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  const auto& perp = doc["positions"][2]["perp"];
+  EXPECT_EQ(perp["funding_rate"].get<double>(), -0.00025);
+  EXPECT_EQ(perp["funding_series"]["date"], "2020-12-30");
+  // Inverse, 500 short contracts of 100 USD: 3 settlements a day of f n c / P coins, f n c in
+  // quote (perpetual.hpp); a short pays a negative rate (+ = paid): 3 × 12.5.
+  EXPECT_NEAR(perp["funding_per_day"].get<double>(), 3.0 * -0.00025 * -500.0 * 100.0, 1e-9);
+
+  write(m.dir.file("books/funding.csv"), "date,funding_mean\n2020-12-28,0.0004\n");
+  const CommandResult gap = m.positions("books/book.toml");
+  EXPECT_EQ(gap.exit_code, 2) << gap.err;
+  for (const char* part : {"kbt-inverse-short", "funding.csv", "2020-12-30", "funding_series"}) {
+    EXPECT_TRUE(contains(gap.err, part)) << part << "\n" << gap.err;
+  }
+
+  text.replace(text.find("funding_series"), 0, "funding_rate = 0.0001\n");
+  write(m.dir.file("books/both.toml"), text);
+  const CommandResult both = m.positions("books/both.toml");
+  EXPECT_EQ(both.exit_code, 2) << both.err;
+  EXPECT_TRUE(contains(both.err, "kbt-inverse-short") && contains(both.err, "funding_rate") &&
+              contains(both.err, "funding_series"))
+      << both.err;
+}
+
+// Crash replays on the simulated market (2019-01-01 .. 2020-12-30): the spot leg moves by its
+// asset's replayed return exactly, the positions add up to the book, a START:END window gets its
+// name from its dates, and a malformed window exits 2 naming it.
+TEST(CliPositions, CrashReplaysRevalueTheBook) {
+  Market m;
+  const CommandResult r = m.positions(
+      "book.toml", "--replay covid-crash-2020 --replay 2020-05-01:2020-05-20 --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["replay"].size(), 2u);
+  EXPECT_EQ(doc["replay"][1]["name"], "2020-05-01..2020-05-20");
+  EXPECT_EQ(doc["replay"][1]["days"].get<double>(), 19.0);
+  const double kbt = doc["prices"]["KBT"].get<double>();
+  for (const auto& w : doc["replay"]) {
+    EXPECT_EQ(w["status"], "replayed");
+    const double ret = w["asset_returns"]["KBT"].get<double>();
+    EXPECT_NEAR(w["positions"]["kbt"].get<double>(), 0.5 * kbt * ret, 1e-6);
+    double sum = 0.0;
+    for (const auto& [name, pnl] : w["positions"].items()) sum += pnl.get<double>();
+    EXPECT_NEAR(w["pnl"].get<double>(), sum, 1e-6);
+  }
+  const CommandResult text = m.positions("book.toml", "--replay covid-crash-2020");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_TRUE(contains(text.out, "Crash replays")) << text.out;
+
+  const CommandResult bad = m.positions("book.toml", "--replay dip:2020-05-40:2020-06-01");
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_TRUE(contains(bad.err, "2020-05-40")) << bad.err;
+  const CommandResult unknown = m.positions("book.toml", "--replay no-such-crash");
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.err;
+  EXPECT_TRUE(contains(unknown.err, "no-such-crash")) << unknown.err;
+}
+
+// Liquidity-adjusted VaR from the volumes of keel simulate's long market file: computed, LVaR =
+// VaR + cost with only the spot and LP legs sold; without volumes it says why not.
+TEST(CliPositions, LiquidityAdjustedVarFromVolumes) {
+  Market m;
+  const CommandResult r = run_keel("positions --book " + m.f("book.toml") + " --prices " +
+                                       m.f("prices_market.csv") + " --format json",
+                                   m.dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  const auto& l = doc["liquidity"];
+  ASSERT_EQ(l["status"], "computed") << l.dump();
+  EXPECT_NEAR(l["var"].get<double>(), doc["risk"]["var"].get<double>(), 1e-9);
+  EXPECT_GT(l["liquidity_cost"].get<double>(), 0.0);
+  EXPECT_NEAR(l["lvar"].get<double>(), l["var"].get<double>() + l["liquidity_cost"].get<double>(),
+              1e-9);
+  // KBT is sold for the spot leg only: 0.5 coin at the last price.
+  EXPECT_NEAR(l["assets"]["KBT"]["liquidation_value"].get<double>(),
+              0.5 * doc["prices"]["KBT"].get<double>(), 1e-6);
+  const CommandResult plain = m.positions("book.toml", "--format json");
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(nlohmann::json::parse(plain.out)["liquidity"]["status"], "not-computed");
 }
 
 TEST(CliHedge, LowersTheExpectedShortfallAndNamesInfeasibleBands) {

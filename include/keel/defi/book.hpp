@@ -8,6 +8,7 @@
 // bind_book() resolves every asset a position refers to into a column index once, so scenario
 // revaluation (revaluation.hpp) touches no strings.
 
+#include <array>
 #include <cstddef>
 #include <span>
 #include <string>
@@ -34,16 +35,54 @@ struct BookPosition {
   PositionSpec spec;
 };
 
+// An LP position given by the amounts it deposits now instead of its liquidity (the book file's
+// `deposit = [amount0, amount1]`). Constant-product, concentrated and two-coin stableswap pools.
+struct LpDeposit {
+  std::size_t position = 0;         // index into Book::positions (an amm_lp position)
+  std::array<double, 2> amounts{};  // token0, token1, token units (≥ 0, finite, not both 0)
+  // Set by resolve_book() (positions.hpp): the position's liquidity is then what the deposit
+  // mints at the last prices of the market resolved against. Before that the book cannot be
+  // valued (the liquidity in the spec is a placeholder).
+  bool resolved = false;
+};
+
+// A perpetual's funding from a file of daily rates instead of its constant funding_rate (the
+// book file's `funding_series = "path.csv"`; docs/positions.md, "Funding from a series"). The
+// file is read by read_daily_funding() (lp_backtest.hpp): `date,funding_mean[,...]`, one row per
+// UTC day, funding_mean the day's mean rate per funding interval
+// (FundingSeriesKind::kDailyMeanRate, perpetual.hpp): a rate per `funding_interval_hours`
+// interval, as the position's funding_rate is.
+struct FundingSeriesSource {
+  std::size_t position = 0;  // index into Book::positions (a perp whose funding_rate is 0)
+  // As written. A relative path is relative to the directory of Book::source (the book file),
+  // or to the working directory for a book built in memory (source empty).
+  std::string path;
+  // Set by resolve_book(): the file read, the UTC day whose rate became the position's
+  // funding_rate (the day of the last price) and that rate.
+  bool resolved = false;
+  std::string resolved_path;
+  Timestamp day = 0;
+  double rate = 0.0;
+};
+
 struct Book {
   std::string source;                  // the file read ("" when built in memory)
   std::string quote_currency = "USD";  // the currency of the price file; informational
   double cash = 0.0;                   // cash in the quote currency (may be negative: a loan)
   std::vector<BookPosition> positions;
+  // Inputs that need a market before the book can be valued: resolve_book() (positions.hpp).
+  std::vector<LpDeposit> deposits;
+  std::vector<FundingSeriesSource> funding_series;
 
   // Every position's fields: names unique and non-empty, quantities and prices finite, an LP's
   // range lower < upper and liquidity > 0, a perp's contract size and entry price > 0, an
   // option's strike and volatility > 0. Errors name the position (by name and line) and field.
+  // Deposits and funding series must point at an amm_lp (resp. perp with funding_rate 0)
+  // position, at most one each per position; deposit amounts ≥ 0, finite and not both 0.
   Status validate() const;
+  // OK when every deposit and funding series has been resolved against a market
+  // (resolve_book()); otherwise an error naming the first position left and the fix.
+  Status check_resolved() const;
   // The assets the book's value depends on, in order of first appearance.
   std::vector<std::string> underlyings() const;
 };
