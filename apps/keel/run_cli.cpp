@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <exception>
 #include <iostream>
+#include <new>
 #include <string>
 
 #include "verb.hpp"
@@ -50,13 +51,25 @@ int run_cli(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    // --help and --version are "errors" with code 0: CLI11 prints them. A real usage error is
+    // written like every other error of keel (docs/exit-codes.md), with the help to read.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    const bool verb_given = !first.empty() && first[0] != '-';
+    std::cerr << "keel: error: " << e.what() << "; run `keel " << (verb_given ? first + " " : "")
+              << "--help` for the options and an example\n";
+    return 2;
   }
   try {
     for (const auto& verb : verbs) {
       if (verb.command->parsed()) return verb.run();
     }
+  } catch (const std::bad_alloc&) {
+    // Out of memory (or of the address space allowed by `ulimit -v`): the input is too large for
+    // this machine. docs/limits.md lists the sizes measured.
+    std::cerr << "keel: error: out of memory: the input is too large for the memory available "
+                 "to keel; narrow it with --assets, --start/--end, or a coarser frequency "
+                 "(docs/limits.md lists the sizes measured)\n";
+    return 2;
   } catch (const std::exception& e) {
     std::cerr << "keel: internal error: " << e.what() << "\n";
     return 1;

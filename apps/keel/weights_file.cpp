@@ -144,7 +144,22 @@ Result<Portfolio> load_holdings(const std::string& path, const PricePanel& price
     }
   }
   const Eigen::VectorXd values = p.quantities.cwiseProduct(p.prices);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    if (!std::isfinite(values(i))) {
+      return Status::invalid(fmt::format(
+          "{}asset '{}': {} coins at the last price {} are worth more than a double can hold "
+          "(about 1.8e308); quote the prices or the quantities in a larger unit",
+          where(path, rows->lines, static_cast<std::size_t>(i)),
+          q.labels[static_cast<std::size_t>(i)], p.quantities(i), p.prices(i)));
+    }
+  }
   p.value = values.sum();
+  if (!std::isfinite(p.value)) {
+    return Status::invalid(fmt::format(
+        "{}: the holdings are worth more in total than a double can hold (about 1.8e308); quote "
+        "the prices or the quantities in a larger unit",
+        path));
+  }
   if (!(p.value > 0.0)) {
     return Status::invalid(fmt::format(
         "{}: the holdings are worth {} in total at the last prices (shorts outweigh longs), so "

@@ -256,6 +256,16 @@ bool parse_double(std::string_view cell, double& value) {
   return ec == std::errc() && ptr == last;
 }
 
+bool out_of_double_range(std::string_view cell) {
+  const char* first = cell.data();
+  const char* last = first + cell.size();
+  if (first != last && *first == '+') ++first;
+  if (first == last) return false;
+  double value = 0.0;
+  const auto [ptr, ec] = std::from_chars(first, last, value, std::chars_format::general);
+  return ec == std::errc::result_out_of_range && ptr == last;
+}
+
 std::string quote_if_needed(std::string_view field) {
   if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
   std::string out = "\"";

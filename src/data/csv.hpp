@@ -54,6 +54,10 @@ bool is_missing_token(std::string_view cell);
 // Returns false when any character is left over or the text is not a number.
 bool parse_double(std::string_view cell, double& value);
 
+// True when the (trimmed) cell is a well-formed decimal number whose magnitude a double cannot
+// hold: above about 1.8e308, or nonzero below about 4.9e-324 (so that parse_double refused it).
+bool out_of_double_range(std::string_view cell);
+
 // Quotes a field for output when it contains a comma, a quote or a line break.
 std::string quote_if_needed(std::string_view field);
 

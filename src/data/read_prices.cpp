@@ -152,6 +152,12 @@ Status Parser::parse_price(std::string_view raw, const std::string& asset, Times
     return Status::ok();
   }
   if (!csv::parse_double(cell, value)) {
+    if (csv::out_of_double_range(cell)) {
+      return Status::invalid(fmt::format(
+          "{}asset '{}' on {}: '{}' is outside the range of a double (magnitudes about 4.9e-324 "
+          "to 1.8e308); quote the column in a larger or smaller unit",
+          at(line), asset, format_timestamp(t), cell));
+    }
     return Status::invalid(fmt::format(
         "{}asset '{}' on {}: '{}' is not a number; write prices as plain decimals (1234.5 or "
         "1.2e-05) and leave a cell empty (or NaN) when there is no quote",
