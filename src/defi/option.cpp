@@ -49,8 +49,8 @@ class Black76Pricer {
     const double d2 = d1 - total_vol_;
     const double price = call_ ? forward * normal_cdf(d1) - strike_ * normal_cdf(d2)
                                : strike_ * normal_cdf(-d2) - forward * normal_cdf(-d1);
-    const double intrinsic = call_ ? std::max(forward - strike_, 0.0)
-                                   : std::max(strike_ - forward, 0.0);
+    const double intrinsic =
+        call_ ? std::max(forward - strike_, 0.0) : std::max(strike_ - forward, 0.0);
     return discount_ * std::max(price, intrinsic);
   }
 
@@ -372,7 +372,8 @@ void option_values_unchecked(const OptionPosition& position,
                              std::span<double> values) {
   const std::size_t count = underlying_prices.size();
   if (now >= position.expiry) {
-    for (std::size_t s = 0; s < count; ++s) values[s] = option_payoff(position, underlying_prices[s]);
+    for (std::size_t s = 0; s < count; ++s)
+      values[s] = option_payoff(position, underlying_prices[s]);
     return;
   }
   const Black76Pricer price(position.type, position.strike, years_to_expiry(position.expiry, now),

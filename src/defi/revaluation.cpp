@@ -34,7 +34,8 @@ void delta_gamma_pnl(const PositionValue& base, std::span<const std::size_t> col
 }
 
 // The value at the horizon minus today's value, plus what time passing brings over the horizon:
-// the fee income of an LP, the funding of a perp. Options are valued by option_pnl() instead.
+// the fee income of an LP, the funding of a perp (options are priced by revalue_book itself,
+// underlying by underlying).
 // `columns[j]` points at asset j's S scenario prices.
 void full_pnl(const PositionSpec& spec, double base_value, std::span<const std::size_t> cols,
               const std::vector<const double*>& columns, double horizon_years,

@@ -235,10 +235,9 @@ Result<HedgeResult> solve_cvar(const HedgeProblem& problem, const HedgeOptions& 
   const double bound = -clp.objectiveValue();
   if (std::abs(result.objective - bound) > 1e-7 * std::max(1.0, std::abs(bound))) {
     result.status = SolveStatus::kNumericalError;
-    result.message =
-        fmt::format("the CVaR LP lost accuracy: the hedge found has CVaR {} but the dual bound "
-                    "is {}",
-                    result.objective, bound);
+    result.message = fmt::format(
+        "the CVaR LP lost accuracy: the hedge found has CVaR {} but the dual bound is {}",
+        result.objective, bound);
   }
   return result;
 }

@@ -2,6 +2,8 @@
 // per-position valuation functions (value_option / option_payoff, value_lp, value_perp with
 // funding_cost) called one scenario at a time on random scenarios; the batched option pricer
 // against the scalar one; and the errors naming the first bad scenario.
+#include "keel/defi/revaluation.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -12,7 +14,6 @@
 #include "keel/defi/book.hpp"
 #include "keel/defi/option.hpp"
 #include "keel/defi/perpetual.hpp"
-#include "keel/defi/revaluation.hpp"
 
 namespace keel {
 namespace {

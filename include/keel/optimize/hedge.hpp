@@ -28,10 +28,11 @@
 // fraction of a second where Clp's primal simplex on the primal took 3.4 s and its dual simplex
 // 65 s (bench/README.md). On the dual, Clp's barrier (ClpSolve::useBarrier, 42 iterations)
 // and its primal simplex were 3–9× slower than its dual simplex. Clp's scaling is off for this
-// LP: on the dense scenario block it tripled the dual simplex iterations. The hedge is read off the dual values of the q rows, and its CVaR (the primal
-// objective at q) is checked against the dual optimum: strong duality certifies it to 1e-7
-// relative, else the status is kNumericalError. Infeasible and unbounded duals are told apart by
-// solving the limit rows alone (the scenario rows are always feasible).
+// LP: on the dense scenario block it tripled the dual simplex iterations. The hedge is read off the
+// dual values of the q rows, and its CVaR (the primal objective at q) is checked against the dual
+// optimum: strong duality certifies it to 1e-7 relative, else the status is kNumericalError.
+// Infeasible and unbounded duals are told apart by solving the limit rows alone (the scenario rows
+// are always feasible).
 
 #include <Eigen/Core>
 #include <limits>
