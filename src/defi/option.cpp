@@ -28,22 +28,44 @@ Status require_finite(std::string_view owner, std::string_view field, double val
       fmt::format("{}.{} must be finite (got {}): {}", owner, field, value, hint));
 }
 
-// Black-76 on already validated inputs. Every BSM greek follows from it with F = S e^{(r−q)τ}.
-// The Black-76 price alone (no greeks): what scenario revaluation needs per scenario. Far from the
-// money both terms are tiny and their difference can round below the no-arbitrage bound (even to
-// a negative price); the bound is the value there.
+// The Black-76 price alone (no greeks) of one option at many forwards, what scenario revaluation
+// needs: the constants of the formula (ln K, σ√τ, the discount) computed once, and ln F passed in
+// so that options on one underlying share it. Far from the money both terms are tiny and their
+// difference can round below the no-arbitrage bound (even to a negative price); the bound is the
+// value there.
+class Black76Pricer {
+ public:
+  Black76Pricer(OptionType type, double strike, double tau, double sigma, double rate)
+      : call_(type == OptionType::kCall),
+        strike_(strike),
+        log_strike_(std::log(strike)),
+        total_vol_(sigma * std::sqrt(tau)),
+        half_variance_(0.5 * total_vol_ * total_vol_),
+        discount_(rate == 0.0 ? 1.0 : std::exp(-rate * tau)) {}
+
+  // The price at `forward`, with log_forward = ln forward.
+  double operator()(double forward, double log_forward) const {
+    const double d1 = (log_forward - log_strike_ + half_variance_) / total_vol_;
+    const double d2 = d1 - total_vol_;
+    const double price = call_ ? forward * normal_cdf(d1) - strike_ * normal_cdf(d2)
+                               : strike_ * normal_cdf(-d2) - forward * normal_cdf(-d1);
+    const double intrinsic =
+        call_ ? std::max(forward - strike_, 0.0) : std::max(strike_ - forward, 0.0);
+    return discount_ * std::max(price, intrinsic);
+  }
+
+ private:
+  bool call_;
+  double strike_;
+  double log_strike_;
+  double total_vol_;
+  double half_variance_;
+  double discount_;
+};
+
 double black76_price_unchecked(OptionType type, double forward, double strike, double tau,
                                double sigma, double rate) {
-  const double total_vol = sigma * std::sqrt(tau);
-  const double d1 = (std::log(forward / strike) + 0.5 * total_vol * total_vol) / total_vol;
-  const double d2 = d1 - total_vol;
-  const double discount = rate == 0.0 ? 1.0 : std::exp(-rate * tau);
-  const double price = type == OptionType::kCall
-                           ? forward * normal_cdf(d1) - strike * normal_cdf(d2)
-                           : strike * normal_cdf(-d2) - forward * normal_cdf(-d1);
-  const double intrinsic =
-      type == OptionType::kCall ? std::max(forward - strike, 0.0) : std::max(strike - forward, 0.0);
-  return discount * std::max(price, intrinsic);
+  return Black76Pricer(type, strike, tau, sigma, rate)(forward, std::log(forward));
 }
 
 OptionGreeks black76_unchecked(OptionType type, double forward, double strike, double tau,
@@ -342,6 +364,23 @@ double option_value_unchecked(const OptionPosition& position, double underlying_
                                                      position.strike,
                                                      years_to_expiry(position.expiry, now),
                                                      position.implied_volatility, position.rate);
+}
+
+void option_values_unchecked(const OptionPosition& position,
+                             std::span<const double> underlying_prices,
+                             std::span<const double> log_prices, Timestamp now,
+                             std::span<double> values) {
+  const std::size_t count = underlying_prices.size();
+  if (now >= position.expiry) {
+    for (std::size_t s = 0; s < count; ++s)
+      values[s] = option_payoff(position, underlying_prices[s]);
+    return;
+  }
+  const Black76Pricer price(position.type, position.strike, years_to_expiry(position.expiry, now),
+                            position.implied_volatility, position.rate);
+  for (std::size_t s = 0; s < count; ++s) {
+    values[s] = position.quantity * price(underlying_prices[s], log_prices[s]);
+  }
 }
 
 double option_payoff(const OptionPosition& position, double underlying_price) {

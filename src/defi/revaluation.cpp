@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <numeric>
+#include <vector>
 
 #include "keel/defi/amm_position.hpp"
 #include "keel/defi/option.hpp"
@@ -16,27 +17,50 @@ namespace keel {
 
 namespace {
 
-// Time passing over the horizon for each kind: fee income of an LP, funding of a perp. Option
-// decay is in the repricing itself (a later valuation time).
-double carry(const PositionSpec& spec, double value_at_horizon, double mark, double horizon_years) {
-  if (const auto* lp = std::get_if<AmmLpPosition>(&spec)) {
-    return lp->fee_apr * value_at_horizon * horizon_years;
+// The delta-gamma approximation of a position's P&L in each scenario (plus theta × horizon).
+void delta_gamma_pnl(const PositionValue& base, std::span<const std::size_t> cols,
+                     Eigen::Ref<const Eigen::MatrixXd> scenario_prices,
+                     std::span<const double> prices, double horizon_years,
+                     Eigen::Ref<Eigen::VectorXd> pnl) {
+  pnl.setConstant(base.theta * horizon_years);
+  std::size_t k = 0;
+  for (const UnderlyingExposure& e : base.exposures) {
+    const std::size_t col = cols[std::min(k, cols.size() - 1)];
+    const Eigen::ArrayXd move =
+        scenario_prices.col(static_cast<Eigen::Index>(col)).array() - prices[col];
+    pnl.array() += e.delta * move + 0.5 * e.gamma * move * move;
+    ++k;
   }
-  if (const auto* perp = std::get_if<PerpPosition>(&spec)) {
-    return -funding_paid_quote_unchecked(*perp, mark, horizon_years * 365.0 * 24.0);
-  }
-  return 0.0;
 }
 
-// The value alone of a validated position at prices of its own assets (`prices[k]` for the k-th
-// asset it depends on) at time `when`: the unchecked pricers, no allocation for the common kinds.
-double scenario_value(const PositionSpec& spec, std::span<const double> prices, Timestamp when) {
-  if (const auto* spot = std::get_if<SpotPosition>(&spec)) return spot->quantity * prices[0];
-  if (const auto* lp = std::get_if<AmmLpPosition>(&spec)) return lp_value_unchecked(*lp, prices);
-  if (const auto* perp = std::get_if<PerpPosition>(&spec)) {
-    return perp_value_unchecked(*perp, prices[0]);
+// The value at the horizon minus today's value, plus what time passing brings over the horizon:
+// the fee income of an LP, the funding of a perp (options are priced by revalue_book itself,
+// underlying by underlying).
+// `columns[j]` points at asset j's S scenario prices.
+void full_pnl(const PositionSpec& spec, double base_value, std::span<const std::size_t> cols,
+              const std::vector<const double*>& columns, double horizon_years,
+              Eigen::Ref<Eigen::VectorXd> pnl) {
+  const Eigen::Index scenarios = pnl.size();
+  const double* first = columns[cols[0]];
+  if (const auto* spot = std::get_if<SpotPosition>(&spec)) {
+    for (Eigen::Index s = 0; s < scenarios; ++s) pnl(s) = spot->quantity * first[s] - base_value;
+  } else if (const auto* lp = std::get_if<AmmLpPosition>(&spec)) {
+    std::array<double, 8> local{};
+    std::vector<double> wide(cols.size() > local.size() ? cols.size() : 0);
+    double* token_prices = wide.empty() ? local.data() : wide.data();
+    for (Eigen::Index s = 0; s < scenarios; ++s) {
+      for (std::size_t k = 0; k < cols.size(); ++k) token_prices[k] = columns[cols[k]][s];
+      const double value = lp_value_unchecked(*lp, {token_prices, cols.size()});
+      pnl(s) = value - base_value + lp->fee_apr * value * horizon_years;
+    }
+  } else {
+    const auto& perp = std::get<PerpPosition>(spec);
+    const double hours = horizon_years * 365.0 * 24.0;
+    for (Eigen::Index s = 0; s < scenarios; ++s) {
+      pnl(s) = perp_value_unchecked(perp, first[s]) - base_value -
+               funding_paid_quote_unchecked(perp, first[s], hours);
+    }
   }
-  return option_value_unchecked(std::get<OptionPosition>(spec), prices[0], when);
 }
 
 }  // namespace
@@ -49,10 +73,10 @@ Status RevaluationOptions::validate() const {
   return Status::ok();
 }
 
-Result<BookRevaluation> revalue_book(const BoundBook& bound, const BookValuation& today,
-                                     std::span<const double> prices,
-                                     Eigen::Ref<const Eigen::MatrixXd> scenario_prices,
-                                     Timestamp now, const RevaluationOptions& options) {
+Status revalue_book(const BoundBook& bound, const BookValuation& today,
+                    std::span<const double> prices,
+                    Eigen::Ref<const Eigen::MatrixXd> scenario_prices, Timestamp now,
+                    const RevaluationOptions& options, BookRevaluation& out) {
   KEEL_RETURN_IF_ERROR(options.validate());
   const Book& book = *bound.book;
   const Eigen::Index n = static_cast<Eigen::Index>(bound.assets.size());
@@ -66,65 +90,100 @@ Result<BookRevaluation> revalue_book(const BoundBook& bound, const BookValuation
   }
   const Eigen::Index scenarios = scenario_prices.rows();
   const Eigen::Index count = static_cast<Eigen::Index>(book.positions.size());
-  BookRevaluation out;
+  // The first scenario (then the first asset) with a negative or non-finite price.
+  Eigen::Index bad_row = scenarios;
+  Eigen::Index bad_col = 0;
+  for (Eigen::Index j = 0; j < n; ++j) {
+    for (Eigen::Index s = 0; s < bad_row; ++s) {
+      const double p = scenario_prices(s, j);
+      if (!(p >= 0.0) || !std::isfinite(p)) {
+        bad_row = s;
+        bad_col = j;
+        break;
+      }
+    }
+  }
+  if (bad_row < scenarios) {
+    return Status::invalid(fmt::format("scenario {}: the price of {} is {}", bad_row + 1,
+                                       bound.assets[static_cast<std::size_t>(bad_col)],
+                                       scenario_prices(bad_row, bad_col)));
+  }
   out.delta_gamma = options.delta_gamma;
   out.position_pnl.resize(scenarios, count);
+  out.pnl.setZero(scenarios);
   const Timestamp later =
       now + static_cast<Timestamp>(std::llround(options.horizon_years * 365.0 * kSecondsPerDay));
 
-  std::vector<double> row(static_cast<std::size_t>(n));
-  for (Eigen::Index s = 0; s < scenarios; ++s) {
-    for (Eigen::Index j = 0; j < n; ++j) {
-      const double p = scenario_prices(s, j);
-      if (!(p >= 0.0) || !std::isfinite(p)) {
-        return Status::invalid(fmt::format("scenario {}: the price of {} is {}", s + 1,
-                                           bound.assets[static_cast<std::size_t>(j)], p));
-      }
-      row[static_cast<std::size_t>(j)] = p;
-    }
-    for (Eigen::Index p = 0; p < count; ++p) {
-      const auto pi = static_cast<std::size_t>(p);
-      const BookPosition& position = book.positions[pi];
-      const PositionValue& base = today.positions[pi];
-      const auto& cols = bound.columns[pi];
-      double pnl = 0.0;
-      if (options.delta_gamma) {
-        std::size_t k = 0;
-        for (const UnderlyingExposure& e : base.exposures) {
-          const double move =
-              row[cols[std::min(k, cols.size() - 1)]] - prices[cols[std::min(k, cols.size() - 1)]];
-          pnl += e.delta * move + 0.5 * e.gamma * move * move;
-          ++k;
-        }
-        pnl += base.theta * options.horizon_years;
-      } else {
-        // A price of zero cannot be valued by the pricers (pool price, log-moneyness): floor it
-        // at a tiny positive price, which values the position at its limit.
-        std::array<double, 8> local{};
-        std::vector<double> wide;
-        double* token_prices = local.data();
-        if (cols.size() > local.size()) {
-          wide.resize(cols.size());
-          token_prices = wide.data();
-        }
-        for (std::size_t k = 0; k < cols.size(); ++k) {
-          const double price = row[cols[k]];
-          token_prices[k] = price > 0.0 ? price : prices[cols[k]] * 1e-12;
-        }
-        const double value = scenario_value(position.spec, {token_prices, cols.size()}, later);
-        if (!std::isfinite(value)) {
-          return Status::numerical(
-              fmt::format("scenario {}: position '{}' has no finite value at "
-                          "the scenario's prices",
-                          s + 1, position.name));
-        }
-        pnl = value - base.value +
-              carry(position.spec, value, token_prices[0], options.horizon_years);
-      }
-      out.position_pnl(s, p) = pnl;
+  // Position by position over contiguous columns of scenarios: each column of scenario prices is
+  // read in place, or copied with a price of zero floored at a tiny positive price (the pricers
+  // cannot value zero — pool price, log-moneyness — and the floor values the position at its
+  // limit). Options are valued underlying by underlying, sharing one column of ln prices.
+  std::vector<const double*> columns(static_cast<std::size_t>(n));
+  std::vector<Eigen::VectorXd> floored;
+  floored.reserve(static_cast<std::size_t>(n));  // columns point into it
+  for (Eigen::Index j = 0; j < n && !options.delta_gamma; ++j) {
+    const auto column = scenario_prices.col(j);
+    columns[static_cast<std::size_t>(j)] = column.data();
+    if ((column.array() > 0.0).all()) continue;
+    const double floor = prices[static_cast<std::size_t>(j)] * 1e-12;
+    floored.push_back(column.unaryExpr([floor](double x) { return x > 0.0 ? x : floor; }));
+    columns[static_cast<std::size_t>(j)] = floored.back().data();
+  }
+  std::vector<bool> is_option(static_cast<std::size_t>(count));
+  for (Eigen::Index p = 0; p < count; ++p) {
+    const auto pi = static_cast<std::size_t>(p);
+    const PositionValue& base = today.positions[pi];
+    is_option[pi] = std::holds_alternative<OptionPosition>(book.positions[pi].spec);
+    if (options.delta_gamma) {
+      delta_gamma_pnl(base, bound.columns[pi], scenario_prices, prices, options.horizon_years,
+                      out.position_pnl.col(p));
+    } else if (!is_option[pi]) {
+      full_pnl(book.positions[pi].spec, base.value, bound.columns[pi], columns,
+               options.horizon_years, out.position_pnl.col(p));
     }
   }
-  out.pnl = out.position_pnl.rowwise().sum();
+  if (!options.delta_gamma) {
+    const auto size = static_cast<std::size_t>(scenarios);
+    std::vector<double> log_prices(size);
+    for (std::size_t j = 0; j < columns.size(); ++j) {
+      const double* underlying = columns[j];
+      bool logged = false;
+      for (Eigen::Index p = 0; p < count; ++p) {
+        const auto pi = static_cast<std::size_t>(p);
+        if (!is_option[pi] || bound.columns[pi][0] != j) continue;
+        if (!logged) {
+          for (std::size_t s = 0; s < size; ++s) log_prices[s] = std::log(underlying[s]);
+          logged = true;
+        }
+        auto pnl = out.position_pnl.col(p);
+        option_values_unchecked(std::get<OptionPosition>(book.positions[pi].spec),
+                                {underlying, size}, log_prices, later, {pnl.data(), size});
+        pnl.array() -= today.positions[pi].value;
+      }
+    }
+  }
+  // The book's P&L column by column (a row sum of a column-major S × P matrix strides through
+  // memory).
+  for (Eigen::Index p = 0; p < count; ++p) out.pnl += out.position_pnl.col(p);
+  // A position without a finite value makes its scenario's sum non-finite: report the first.
+  for (Eigen::Index s = 0; s < scenarios; ++s) {
+    if (std::isfinite(out.pnl(s))) continue;
+    for (Eigen::Index p = 0; p < count; ++p) {
+      if (std::isfinite(out.position_pnl(s, p))) continue;
+      return Status::numerical(
+          fmt::format("scenario {}: position '{}' has no finite value at the scenario's prices",
+                      s + 1, book.positions[static_cast<std::size_t>(p)].name));
+    }
+  }
+  return Status::ok();
+}
+
+Result<BookRevaluation> revalue_book(const BoundBook& bound, const BookValuation& today,
+                                     std::span<const double> prices,
+                                     Eigen::Ref<const Eigen::MatrixXd> scenario_prices,
+                                     Timestamp now, const RevaluationOptions& options) {
+  BookRevaluation out;
+  KEEL_RETURN_IF_ERROR(revalue_book(bound, today, prices, scenario_prices, now, options, out));
   return out;
 }
 

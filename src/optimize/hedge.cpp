@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <numeric>
+#include <utility>
 
 #include "keel/optimize/qp.hpp"
+#include "keel/risk/var.hpp"
 #include "optimize/lp_model.hpp"
 
 namespace keel {
@@ -101,60 +105,142 @@ void add_limits(lp::Model& model, const HedgeProblem& problem, Eigen::Index m) {
   }
 }
 
+// The limit rows of add_limits() on x = [q⁺; q⁻] as dense rows, lower ≤ G x ≤ upper, and the
+// solver that holds them (2m columns, no objective: its primal() tells whether they are feasible).
+struct LimitRows {
+  ClpSimplex clp;
+  Eigen::MatrixXd g;
+  Eigen::VectorXd lower, upper;  // ±infinity for an open side
+};
+
+void load_limit_rows(const HedgeProblem& problem, Eigen::Index m, LimitRows& out) {
+  lp::Model model;
+  for (Eigen::Index j = 0; j < 2 * m; ++j) model.add_column(0.0, kInf, 0.0);
+  add_limits(model, problem, m);
+  model.load(out.clp);
+  const int rows = out.clp.numberRows();
+  const CoinPackedMatrix* matrix = out.clp.matrix();
+  out.g = Eigen::MatrixXd::Zero(rows, 2 * m);
+  out.lower.resize(rows);
+  out.upper.resize(rows);
+  for (int r = 0; r < rows; ++r) {
+    for (int j = 0; j < out.clp.numberColumns(); ++j) out.g(r, j) = matrix->getCoefficient(r, j);
+    const double lo = out.clp.rowLower()[r];
+    const double hi = out.clp.rowUpper()[r];
+    out.lower(r) = lo > -COIN_DBL_MAX ? lo : -kInf;
+    out.upper(r) = hi < COIN_DBL_MAX ? hi : kInf;
+  }
+}
+
+// The Rockafellar–Uryasev objective at a fixed q, min over ζ of ζ + w Σ_s max(−P&L_s − ζ, 0),
+// attained at ζ = the VaR of the hedged P&L: the primal LP's value for this q.
+double cvar_objective(const Eigen::VectorXd& hedged_pnl, double confidence, double weight) {
+  Eigen::VectorXd work = hedged_pnl;
+  const double zeta = empirical_tail(work, confidence).var;
+  double tail = 0.0;
+  for (Eigen::Index s = 0; s < hedged_pnl.size(); ++s) {
+    tail += std::max(-hedged_pnl(s) - zeta, 0.0);
+  }
+  return zeta + weight * tail;
+}
+
+// The CVaR LP solved through its dual (header). Columns of the dual: the S scenario weights
+// π_s ∈ [0, w], then a multiplier per finite side of each limit row r (λ_r ≥ 0 for lower_r,
+// μ_r ≥ 0 for upper_r, one free ν_r when lower_r = upper_r):
+//   min  Σ_s b_s π_s − Σ_r lower_r λ_r + Σ_r upper_r μ_r
+//   s.t. Σ_s π_s = 1                                                      (dual of ζ)
+//        Σ_s a_sk π_s + Σ_r G_rk (λ_r − μ_r) ≤ 0   for k < 2m            (dual of x_k ≥ 0)
+// with a_s = [H_s − c; −H_s − c] the scenario row's coefficients on x = [q⁺; q⁻]. Its optimum is
+// minus the CVaR, and x_k is minus the dual value of row k.
 Result<HedgeResult> solve_cvar(const HedgeProblem& problem, const HedgeOptions& options) {
   const Eigen::Index scenarios = problem.book_pnl.size();
   const Eigen::Index m = problem.instrument_pnl.cols();
-  const int mi = static_cast<int>(m);
-  lp::Model model;
-  for (int j = 0; j < 2 * mi; ++j) {
-    model.add_column(0.0, kInf, 0.0);
-  }
-  add_limits(model, problem, m);
-  const int zeta = model.add_column(-kInf, kInf, 1.0);
   const double weight = 1.0 / ((1.0 - options.confidence) * static_cast<double>(scenarios));
-  // u_s + ζ + Σ_j (H_sj − c_j) q⁺_j + Σ_j (−H_sj − c_j) q⁻_j ≥ −b_s.
-  std::vector<int> cols(static_cast<std::size_t>(2 * mi + 2));
-  std::vector<double> vals(cols.size());
-  for (Eigen::Index s = 0; s < scenarios; ++s) {
-    const int u = model.add_column(0.0, kInf, weight);
-    std::size_t k = 0;
-    for (int j = 0; j < mi; ++j) {
-      const double c = entry(problem.unit_cost, j, 0.0);
-      cols[k] = j;
-      vals[k++] = problem.instrument_pnl(s, j) - c;
-      cols[k] = mi + j;
-      vals[k++] = -problem.instrument_pnl(s, j) - c;
+  LimitRows limits;
+  load_limit_rows(problem, m, limits);
+
+  lp::Model dual;
+  for (Eigen::Index s = 0; s < scenarios; ++s) dual.add_column(0.0, weight, problem.book_pnl(s));
+  // Each multiplier column: its limit row and the sign it enters the x rows with.
+  std::vector<std::pair<Eigen::Index, double>> multipliers;
+  for (Eigen::Index r = 0; r < limits.g.rows(); ++r) {
+    const double lo = limits.lower(r);
+    const double hi = limits.upper(r);
+    if (lo == hi && std::isfinite(lo)) {
+      dual.add_column(-kInf, kInf, -lo);
+      multipliers.emplace_back(r, 1.0);
+      continue;
     }
-    cols[k] = u;
-    vals[k++] = 1.0;
-    cols[k] = zeta;
-    vals[k++] = 1.0;
-    model.add_row(cols, vals, -problem.book_pnl(s), kInf);
+    if (std::isfinite(lo)) {
+      dual.add_column(0.0, kInf, -lo);
+      multipliers.emplace_back(r, 1.0);
+    }
+    if (std::isfinite(hi)) {
+      dual.add_column(0.0, kInf, hi);
+      multipliers.emplace_back(r, -1.0);
+    }
+  }
+  const auto s_count = static_cast<std::size_t>(scenarios);
+  std::vector<int> cols(s_count);
+  std::iota(cols.begin(), cols.end(), 0);
+  dual.add_row(cols, std::vector<double>(s_count, 1.0), 1.0, 1.0);
+  cols.resize(s_count + multipliers.size());
+  std::iota(cols.begin(), cols.end(), 0);
+  std::vector<double> vals(cols.size());
+  for (Eigen::Index k = 0; k < 2 * m; ++k) {
+    const Eigen::Index j = k % m;
+    const double sign = k < m ? 1.0 : -1.0;
+    const double c = entry(problem.unit_cost, j, 0.0);
+    for (Eigen::Index s = 0; s < scenarios; ++s) {
+      vals[static_cast<std::size_t>(s)] = sign * problem.instrument_pnl(s, j) - c;
+    }
+    for (std::size_t i = 0; i < multipliers.size(); ++i) {
+      vals[s_count + i] = multipliers[i].second * limits.g(multipliers[i].first, k);
+    }
+    dual.add_row(cols, vals, -kInf, 0.0);
   }
   ClpSimplex clp;
-  model.load(clp);
+  dual.load(clp);
   clp.setMaximumSeconds(options.time_limit_s);
+  // Unscaled: Clp's scaling of this dense block tripled the dual simplex iterations
+  // (bench/README.md).
+  clp.scaling(0);
   const auto start = std::chrono::steady_clock::now();
-  // The scenario rows are a slack-like block (one u_s per row): primal simplex from the slack
-  // basis moves through far fewer bases than the dual here (measured: bench/README.md).
-  clp.primal();
+  clp.dual();
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
   HedgeResult result;
+  result.quantities = Eigen::VectorXd::Zero(m);
   result.status = lp::map_status(clp, elapsed >= options.time_limit_s);
-  if (!is_usable(result.status)) {
+  if (result.status == SolveStatus::kInfeasible || result.status == SolveStatus::kUnbounded) {
+    // The scenario rows can always be met by u and ζ, so the LP is feasible exactly when its
+    // limits are; a feasible LP whose dual has no optimum is unbounded (an instrument that gains
+    // in every tail scenario without a limit on its quantity).
+    limits.clp.primal();
+    result.status = limits.clp.status() == 0 ? SolveStatus::kUnbounded : SolveStatus::kInfeasible;
+  }
+  if (result.status != SolveStatus::kOptimal) {
     result.message = result.status == SolveStatus::kInfeasible
                          ? infeasible_message(problem)
                          : fmt::format("the CVaR LP ended {}", to_string(result.status));
-    result.quantities = Eigen::VectorXd::Zero(m);
     fill_result(problem, result);
     return result;
   }
-  const double* x = clp.primalColumnSolution();
-  result.quantities.resize(m);
-  for (int j = 0; j < mi; ++j) result.quantities(j) = x[j] - x[mi + j];
-  result.objective = clp.objectiveValue();
+  const double* y = clp.dualRowSolution();
+  for (Eigen::Index j = 0; j < m; ++j) result.quantities(j) = y[1 + m + j] - y[1 + j];
   fill_result(problem, result);
+  result.objective = cvar_objective(result.hedged_pnl, options.confidence, weight);
+  // Strong duality certifies the hedge: its CVaR equals the dual's optimum (to 1e-7 of the
+  // larger of the CVaR and the book's P&L scale: a near-perfect hedge has a CVaR far below it).
+  const double bound = -clp.objectiveValue();
+  const double scale = std::max({1.0, std::abs(bound), problem.book_pnl.cwiseAbs().maxCoeff()});
+  if (std::abs(result.objective - bound) > 1e-7 * scale) {
+    result.status = SolveStatus::kNumericalError;
+    result.message = fmt::format(
+        "the CVaR LP lost accuracy: the hedge found has CVaR {} but the dual bound is {}",
+        result.objective, bound);
+  }
   return result;
 }
 
@@ -183,27 +269,19 @@ Result<HedgeResult> solve_variance(const HedgeProblem& problem, const HedgeOptio
     qp.q(j) = 2.0 * shb(j) + tie * c;
     qp.q(m + j) = -2.0 * shb(j) + tie * c;
   }
-  lp::Model rows;
-  for (Eigen::Index j = 0; j < 2 * m; ++j) rows.add_column(0.0, kInf, 0.0);
-  add_limits(rows, problem, m);
   // The limit rows as G x ≤ h (two-sided rows split).
-  ClpSimplex clp;
-  rows.load(clp);
-  const CoinPackedMatrix* matrix = clp.matrix();
+  LimitRows limits;
+  load_limit_rows(problem, m, limits);
   std::vector<Eigen::RowVectorXd> g;
   std::vector<double> h;
-  for (int r = 0; r < clp.numberRows(); ++r) {
-    Eigen::RowVectorXd row = Eigen::RowVectorXd::Zero(2 * m);
-    for (int j = 0; j < clp.numberColumns(); ++j) row(j) = matrix->getCoefficient(r, j);
-    const double lo = clp.rowLower()[r];
-    const double hi = clp.rowUpper()[r];
-    if (hi < COIN_DBL_MAX) {
-      g.push_back(row);
-      h.push_back(hi);
+  for (Eigen::Index r = 0; r < limits.g.rows(); ++r) {
+    if (std::isfinite(limits.upper(r))) {
+      g.push_back(limits.g.row(r));
+      h.push_back(limits.upper(r));
     }
-    if (lo > -COIN_DBL_MAX) {
-      g.push_back(-row);
-      h.push_back(-lo);
+    if (std::isfinite(limits.lower(r))) {
+      g.push_back(-limits.g.row(r));
+      h.push_back(-limits.lower(r));
     }
   }
   qp.G.resize(static_cast<Eigen::Index>(g.size()), 2 * m);

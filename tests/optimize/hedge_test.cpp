@@ -88,6 +88,43 @@ TEST(Hedge, InfeasibleTargetsAreAStatusNamingTheLimits) {
   EXPECT_NE(result->message.find("net delta BTC"), std::string::npos) << result->message;
 }
 
+// An equality target (min = max) pins the quantity: base + q = 0.3 forces q = 0.3 - base.
+TEST(Hedge, AnEqualityTargetPinsTheQuantity) {
+  Eigen::VectorXd x(5);
+  x << -4, -1, 0, 2, 3;
+  HedgeProblem p;
+  p.book_pnl = x;
+  p.instrument_pnl = x;
+  p.targets.push_back(
+      {.name = "net delta", .base = 0.5, .coefficients = {1.0}, .lower = 0.3, .upper = 0.3});
+  auto result = optimize_hedge(p, {.confidence = 0.6});
+  ASSERT_TRUE(result.is_ok());
+  ASSERT_EQ(result->status, SolveStatus::kOptimal) << result->message;
+  EXPECT_NEAR(result->quantities(0), -0.2, 1e-9);
+  // CVaR at 60% of (1 - 0.2) x over five scenarios: the mean loss of the two worst, 0.8 × 2.5.
+  EXPECT_NEAR(result->objective, 2.0, 1e-9);
+}
+
+// An instrument that gains in every scenario, with no limit on its quantity: no minimum.
+TEST(Hedge, AnUnlimitedSureGainIsUnbounded) {
+  Eigen::VectorXd x(4);
+  x << -2, -1, 1, 2;
+  HedgeProblem p;
+  p.book_pnl = x;
+  p.instrument_pnl = Eigen::MatrixXd::Constant(4, 1, 1.0);
+  auto result = optimize_hedge(p, {});
+  ASSERT_TRUE(result.is_ok());
+  EXPECT_EQ(result->status, SolveStatus::kUnbounded) << result->message;
+  // A margin budget bounds it: |q| ≤ 10, so q = 10 and the CVaR at 95% is the worst loss − 10.
+  p.margin = Eigen::VectorXd::Constant(1, 1.0);
+  p.margin_budget = 10.0;
+  result = optimize_hedge(p, {});
+  ASSERT_TRUE(result.is_ok());
+  ASSERT_EQ(result->status, SolveStatus::kOptimal) << result->message;
+  EXPECT_NEAR(result->quantities(0), 10.0, 1e-9);
+  EXPECT_NEAR(result->objective, 2.0 - 10.0, 1e-9);
+}
+
 TEST(Hedge, BadInputIsACallError) {
   HedgeProblem p;
   p.book_pnl = Eigen::VectorXd::Zero(3);

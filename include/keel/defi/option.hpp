@@ -30,6 +30,7 @@
 // percentage point (×0.01); its Black-76 delta and rho are ours (F fixed).
 
 #include <limits>
+#include <span>
 
 #include "keel/core/result.hpp"
 #include "keel/core/status.hpp"
@@ -202,6 +203,15 @@ Result<PositionValue> value_option(const OptionPosition& position, double underl
 // option_payoff() at or after it. No checks, no allocation (scenario revaluation).
 double option_value_unchecked(const OptionPosition& position, double underlying_price,
                               Timestamp now);
+
+// option_value_unchecked() at many underlying prices (all positive) at one time `now`, given
+// log_prices[s] = ln underlying_prices[s] (shared by the options on one underlying): the
+// constants of the formula are computed once. values[s] equals
+// option_value_unchecked(position, underlying_prices[s], now); the spans have equal sizes.
+void option_values_unchecked(const OptionPosition& position,
+                             std::span<const double> underlying_prices,
+                             std::span<const double> log_prices, Timestamp now,
+                             std::span<double> values);
 
 // The payoff at expiry, for revaluing scenarios at or after expiry, in the quote currency:
 // quantity · max(±(S_T − K), 0). Linear and inverse payoffs are equal in quote (the inverse one

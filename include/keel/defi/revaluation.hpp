@@ -49,6 +49,15 @@ Result<BookRevaluation> revalue_book(const BoundBook& book, const BookValuation&
                                      Eigen::Ref<const Eigen::MatrixXd> scenario_prices,
                                      Timestamp now, const RevaluationOptions& options);
 
+// The same into `out`, whose matrices are reused when they already have the right sizes: no
+// allocation when scenario sets of one size are revalued repeatedly (a fresh S × P result is
+// written page by page for the first time, which costs as much as the pricing itself at 100,000
+// scenarios: bench/README.md). On an error `out` holds partial results.
+Status revalue_book(const BoundBook& book, const BookValuation& today,
+                    std::span<const double> prices,
+                    Eigen::Ref<const Eigen::MatrixXd> scenario_prices, Timestamp now,
+                    const RevaluationOptions& options, BookRevaluation& out);
+
 // Historical price scenarios: today's prices times the compounded simple returns of every window
 // of `horizon` consecutive periods of `returns` (T × N per-period simple returns; overlapping
 // windows, T − horizon + 1 scenarios). NaN returns (a ragged panel) are an error naming the row.

@@ -17,8 +17,22 @@
 //        lo_k ≤ a_k + Σ_j G_kj q_j ≤ hi_k            (greek targets: net delta, vega, ...)
 //
 // which stays linear because every scenario P&L is linear in q (the nonlinearity of options is in
-// H, from revaluation, not in q). Solved with COIN-OR Clp. The variance objective minimises the
-// sample variance of P&L(q) − cost instead, as a dense convex QP over the same constraints.
+// H, from revaluation, not in q). The variance objective minimises the sample variance of
+// P&L(q) − cost instead, as a dense convex QP over the same constraints.
+//
+// The CVaR LP is solved through its linear-programming dual with COIN-OR Clp's dual simplex. The
+// primal has one row per scenario (S ≈ 10⁴) and as many columns; its dual has one column per
+// scenario (a tail weight 0 ≤ π_s ≤ 1/((1−α) S), the bound of u_s) and only 2m + 1 rows (one per
+// q⁺_j, q⁻_j and ζ: Σ_s π_s = 1), plus a column per finite side of each limit row. Simplex bases
+// are then (2m + 1)-square instead of S-square: 10,000 scenarios × 40 instruments solve in a
+// fraction of a second where Clp's primal simplex on the primal took 3.4–4.6 s and its dual simplex
+// 65 s (bench/README.md). On the dual, Clp's barrier (ClpSolve::useBarrier, 42 iterations)
+// and its primal simplex were 3–9× slower than its dual simplex. Clp's scaling is off for this
+// LP: on the dense scenario block it tripled the dual simplex iterations. The hedge is read off the
+// dual values of the q rows, and its CVaR (the primal objective at q) is checked against the dual
+// optimum: strong duality certifies it to 1e-7 of max(|CVaR|, max_s |b_s|, 1), else the status is
+// kNumericalError. Infeasible and unbounded duals are told apart by solving the limit rows alone
+// (the scenario rows are always feasible).
 
 #include <Eigen/Core>
 #include <limits>
