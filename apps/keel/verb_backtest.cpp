@@ -18,6 +18,7 @@
 #include "keel/data/metadata.hpp"
 #include "keel/data/read_prices.hpp"
 #include "keel/report/backtest_report.hpp"
+#include "liquidity_config.hpp"
 #include "model_config.hpp"
 #include "report_option.hpp"
 #include "verb.hpp"
@@ -169,7 +170,8 @@ const std::vector<std::string> kStrategyKeys = {"name",
                                                 "budgets",
                                                 "bounds",
                                                 "max_weight",
-                                                "budget"};
+                                                "budget",
+                                                "liquidity"};
 
 // One [[strategy]] or [[benchmark]] table.
 Result<Strategy> read_strategy(const toml::table& t, const toml::node& node,
@@ -234,6 +236,10 @@ Result<Strategy> read_strategy(const toml::table& t, const toml::node& node,
   auto moments = moment_options(estimator, /*pairwise=*/false);
   if (!moments) return moments.status().with_context(context);
   s.estimation = std::move(*moments);
+
+  auto liquidity = read_liquidity(t.get("liquidity"), path, /*backtest=*/true);
+  if (!liquidity) return liquidity.status().with_context(context);
+  s.liquidity = liquidity->options;
 
   ModelFlags flags;
   flags.model = text("model", "");

@@ -266,8 +266,14 @@ int run_traced(const FrontierArgs& args, const MarketEstimates& est,
 int run_frontier(CLI::App& command, FrontierArgs& args) {
   // The book file is the one of `keel optimize`: its options that only choose or tune the model
   // (model, target_return, views, ...) are left to optimize, and said so.
-  auto config = apply_shared_config(command, args.config, kConstraintSections, {"optimize"});
+  std::vector<std::string> sections = kConstraintSections;
+  sections.push_back("liquidity");
+  auto config = apply_shared_config(command, args.config, sections, {"optimize"});
   if (!config) return report_error(config.status());
+  if (config->table.contains("liquidity")) {
+    std::cerr << "keel: note: " << args.config
+              << ": `keel frontier` ignores [liquidity] (applied by `keel optimize` only)\n";
+  }
   if (!config->ignored.empty()) {
     std::string keys;
     for (const auto& k : config->ignored) keys += (keys.empty() ? "" : ", ") + k;

@@ -14,6 +14,7 @@
 #include "keel/data/metadata.hpp"
 #include "keel/optimize/model.hpp"
 #include "keel/report/optimize_report.hpp"
+#include "liquidity_config.hpp"
 #include "model_config.hpp"
 #include "report_option.hpp"
 #include "verb.hpp"
@@ -38,7 +39,8 @@ struct OptimizeArgs {
 // Warnings and repairs of the estimation step land in `estimation_warnings` and in
 // inputs_doc["repairs"].
 Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model, Json& inputs_doc,
-                                 std::vector<std::string>& estimation_warnings) {
+                                 std::vector<std::string>& estimation_warnings,
+                                 OptimizeLiquidity& liquidity) {
   const std::string& caps_file = args.estimator.market_caps;
   if (model == PortfolioModel::kMarketCap && caps_file.empty()) {
     return Status::invalid("model market-cap needs --market-caps FILE (asset,market_cap rows)");
@@ -47,6 +49,10 @@ Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model,
   if (!args.covariance_file.empty()) {
     if (!args.prices.prices.empty()) {
       return Status::invalid("give either --prices or --covariance, not both");
+    }
+    if (liquidity.config.options.any()) {
+      return Status::invalid(liquidity.config.where +
+                             ": [liquidity] needs --prices with traded volumes, not --covariance");
     }
     auto cov = read_labeled_matrix(args.covariance_file, /*require_symmetric=*/true);
     if (!cov) return cov.status();
@@ -83,6 +89,10 @@ Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model,
   options->expected_returns_optional = !needs_expected_returns(model);
   auto market = load_market(args.prices);
   if (!market) return market.status();
+  if (liquidity.config.present) {  // [liquidity]: the universe filter, before estimation
+    KEEL_RETURN_IF_ERROR(filter_market_by_liquidity(*market, liquidity, args.constraints.metadata,
+                                                    args.estimator.market_caps));
+  }
   auto est = estimate_inputs(std::move(*market), *options);
   if (!est) return est.status();
   inputs = make_model_inputs(*est);
@@ -107,8 +117,8 @@ Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model,
 void print_result(const PortfolioResult& r, std::ostream& out) {
   out << "model " << r.model << ": " << to_string(r.status);
   if (r.is_usable() && std::isfinite(r.performance.expected_return)) {
-    out << ", expected return " << format_percent(r.performance.expected_return)
-        << ", volatility " << format_percent(r.performance.volatility) << ", Sharpe "
+    out << ", expected return " << format_percent(r.performance.expected_return) << ", volatility "
+        << format_percent(r.performance.volatility) << ", Sharpe "
         << format_fixed(r.performance.sharpe, 3);
   } else if (r.is_usable()) {
     out << ", volatility " << format_percent(r.performance.volatility)
@@ -160,18 +170,32 @@ Result<std::vector<report::AssetGrouping>> report_groupings(
 }
 
 int run_optimize(CLI::App& command, OptimizeArgs& args) {
-  auto config = apply_config(command, args.config, kConstraintSections);
+  std::vector<std::string> sections = kConstraintSections;
+  sections.push_back("liquidity");
+  auto config = apply_config(command, args.config, sections);
   if (!config) return report_error(config.status());
+  OptimizeLiquidity liquidity;
+  if (auto read = read_liquidity(config->get("liquidity"), args.config)) {
+    liquidity.config = std::move(*read);
+  } else {
+    return report_error(read.status());
+  }
   if (const Status s = check_report_option(args.report); !s) return report_error(s);
   auto model = parse_portfolio_model(args.model.model);
   if (!model) return report_error(model.status().with_context("--model"));
 
   Json inputs_doc;
   std::vector<std::string> estimation_warnings;
-  auto inputs = model_inputs(args, *model, inputs_doc, estimation_warnings);
+  auto inputs = model_inputs(args, *model, inputs_doc, estimation_warnings, liquidity);
   if (!inputs) return report_error(inputs.status());
   auto setup = build_constraints(args.constraints, *config, args.config, inputs->assets);
   if (!setup) return report_error(setup.status());
+  if (liquidity.config.present) {
+    if (const Status s = apply_liquidity_bounds(setup->constraints, inputs->assets, liquidity);
+        !s) {
+      return report_error(s);
+    }
+  }
   args.model.risk_free = args.estimator.risk_free;
   args.model.risk_aversion = args.estimator.risk_aversion;
   auto made = make_model_spec(args.model, std::move(*setup), inputs->assets, inputs->views);
@@ -186,6 +210,7 @@ int run_optimize(CLI::App& command, OptimizeArgs& args) {
 
   Json doc = result->to_json();
   doc["inputs"] = inputs_doc;
+  if (liquidity.config.present) doc["liquidity"] = liquidity.json;
   if (inputs_doc.contains("repairs")) {
     for (const auto& r : inputs_doc["repairs"]) doc["diagnostics"]["repairs"].push_back(r);
   }
