@@ -171,7 +171,8 @@ const std::vector<std::string> kStrategyKeys = {"name",
                                                 "bounds",
                                                 "max_weight",
                                                 "budget",
-                                                "liquidity"};
+                                                "liquidity",
+                                                "lots"};
 
 // One [[strategy]] or [[benchmark]] table.
 Result<Strategy> read_strategy(const toml::table& t, const toml::node& node,
@@ -240,6 +241,11 @@ Result<Strategy> read_strategy(const toml::table& t, const toml::node& node,
   auto liquidity = read_liquidity(t.get("liquidity"), path, /*backtest=*/true);
   if (!liquidity) return liquidity.status().with_context(context);
   s.liquidity = liquidity->options;
+  if (const toml::node* lots = t.get("lots")) {
+    auto on = lots->value<bool>();
+    if (!on) return Status::invalid(where(path, *lots) + ": lots must be true or false");
+    s.lots = *on;
+  }
 
   ModelFlags flags;
   flags.model = text("model", "");
@@ -418,6 +424,18 @@ int run_backtest_verb(CLI::App& command, BacktestArgs& args) {
       }
     }
     if (any) options.market_caps = caps;
+  }
+  if (metadata) {
+    // Lot sizes and minimum notionals for strategies with lots = true (0 = unknown: the default).
+    for (const auto& asset : panel.assets) {
+      TradingRules rules{.lot_size = 1e-8};
+      if (const AssetInfo* info = metadata->find(asset)) {
+        if (info->lot_size > 0.0) rules.lot_size = info->lot_size;
+        rules.min_notional = info->min_notional;
+        rules.min_quantity = info->min_quantity;
+      }
+      options.trading_rules.push_back(rules);
+    }
   }
   if (!args.group_tag.empty()) {
     if (!metadata) {

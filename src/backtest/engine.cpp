@@ -55,6 +55,9 @@ Status BacktestOptions::validate() const {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+// Lot of a column without trading rules (Strategy::lots): the finest step any major exchange
+// quotes.
+constexpr double kDefaultBacktestLot = 1e-8;
 using backtest_detail::restrict_spec;
 using backtest_detail::restrict_views;
 using backtest_detail::slice;
@@ -121,6 +124,8 @@ class StrategyRunner {
   void filter_by_liquidity(Eigen::Index t, std::vector<int>& eligible,
                            std::vector<std::string>& notes) const;
   void execute(Eigen::Index t, const Eigen::VectorXd& target, RebalanceRecord& record);
+  // Strategy::lots: false (with a note) when the whole-lot allocation fails.
+  bool execute_lots(Eigen::Index t, const Eigen::VectorXd& target, RebalanceRecord& record);
   TradeCostInputs facts(Eigen::Index t, Eigen::Index i);
   Eigen::VectorXd current_weights() const;
   double value() const { return holdings_.sum() + cash_; }
@@ -582,6 +587,7 @@ void StrategyRunner::execute(Eigen::Index t, const Eigen::VectorXd& wanted, Reba
                      " has no price at execution: its target weight stays in cash";
     }
   }
+  if (s_.lots && execute_lots(t, target, rec)) return;
   const double before = value();
   std::vector<TradeCostInputs> inputs(static_cast<std::size_t>(n_));
   std::vector<bool> trades(static_cast<std::size_t>(n_), false);
@@ -622,6 +628,75 @@ void StrategyRunner::execute(Eigen::Index t, const Eigen::VectorXd& wanted, Reba
   rec.costs = cost;
   rec.execution_date = m_.panel->timestamps[static_cast<std::size_t>(t)];
   last_target_ = target;
+}
+
+// Strategy::lots: the target is turned into whole lots by the allocation code's greedy method
+// (allocation.hpp) on the coins held and the cash, orders below min_notional (or
+// min_trade_value) skipped; the trading costs are then charged on the lots actually traded.
+bool StrategyRunner::execute_lots(Eigen::Index t, const Eigen::VectorXd& target,
+                                  RebalanceRecord& rec) {
+  const auto& prices = m_.panel->prices;
+  const double before = value();
+  AllocationInput in;
+  std::vector<Eigen::Index> columns;
+  for (Eigen::Index i = 0; i < n_; ++i) {
+    if (std::isfinite(prices(t, i)) && prices(t, i) > 0.0) columns.push_back(i);
+  }
+  const auto m = static_cast<Eigen::Index>(columns.size());
+  in.target_weights.resize(m);
+  in.mid.resize(m);
+  in.holdings.resize(m);
+  double outside = 0.0;  // held value of assets without a price here (kept as they are)
+  for (Eigen::Index i = 0; i < n_; ++i) {
+    if (!(std::isfinite(prices(t, i)) && prices(t, i) > 0.0)) outside += holdings_(i);
+  }
+  for (Eigen::Index k = 0; k < m; ++k) {
+    const Eigen::Index i = columns[static_cast<std::size_t>(k)];
+    in.assets.push_back(m_.panel->assets[static_cast<std::size_t>(i)]);
+    in.mid(k) = prices(t, i);
+    in.holdings(k) = std::max(0.0, holdings_(i) / prices(t, i));
+    // Fractions of the value the allocation sees (cash + the priced holdings).
+    in.target_weights(k) = target(i) * before / (before - outside);
+    in.rules.push_back(o_.trading_rules.empty() ? TradingRules{.lot_size = kDefaultBacktestLot}
+                                                : o_.trading_rules[static_cast<std::size_t>(i)]);
+  }
+  in.cash = std::max(0.0, cash_);
+  const AllocationOptions options{.method = AllocationMethod::kGreedy,
+                                  .fee_bps = o_.costs.fee_bps,
+                                  .min_order_notional = o_.costs.min_trade_value};
+  auto allocation = allocate(in, options);
+  if (!allocation || !allocation->has_allocation()) {
+    rec.message += (rec.message.empty() ? "" : "; ") +
+                   std::string("whole-lot allocation failed (") +
+                   (allocation ? allocation->explanation : allocation.status().message()) +
+                   "): traded fractionally";
+    return false;
+  }
+  CostBreakdown cost;
+  double traded = 0.0;
+  rec.quantities = Eigen::VectorXd::Constant(n_, std::numeric_limits<double>::quiet_NaN());
+  for (Eigen::Index k = 0; k < m; ++k) {
+    const Eigen::Index i = columns[static_cast<std::size_t>(k)];
+    const double coins = allocation->quantities(k);
+    rec.quantities(i) = coins;
+    const double delta = coins * prices(t, i) - holdings_(i);
+    if (std::abs(delta) <= 1e-12 * before) continue;
+    cost += trade_cost(delta, facts(t, i), o_.costs);
+    holdings_(i) += delta;
+    cash_ -= delta;
+    traded += std::abs(delta);
+  }
+  cash_ -= cost.total();
+  const double after = value();
+  double drift = 0.0;
+  for (Eigen::Index i = 0; i < n_; ++i) drift += std::abs(holdings_(i) / after - target(i));
+  rec.rounding_drift = drift;
+  rec.cash_after = cash_;
+  rec.turnover = traded / before;
+  rec.costs = cost;
+  rec.execution_date = m_.panel->timestamps[static_cast<std::size_t>(t)];
+  last_target_ = target;
+  return true;
 }
 
 StrategyResult StrategyRunner::run(const std::function<void()>& tick) {
@@ -909,6 +984,15 @@ Result<BacktestResult> run_backtest(const PricePanel& panel,
   if (volumes_needed) {
     auto checked = average_daily_volume(panel.volumes, options.periods_per_year);
     if (!checked) return checked.status().with_context(panel.source);
+  }
+  if (!options.trading_rules.empty() &&
+      static_cast<Eigen::Index>(options.trading_rules.size()) != n) {
+    return Status::invalid("backtest: trading_rules needs one entry per asset column, or none");
+  }
+  for (const auto& rule : options.trading_rules) {
+    if (!(rule.lot_size > 0.0) || !(rule.min_notional >= 0.0)) {
+      return Status::invalid("backtest: a lot size must be > 0 and a minimum notional >= 0");
+    }
   }
   if (options.market_caps.size() != 0 && options.market_caps.size() != n) {
     return Status::invalid("backtest: market caps must have one value per asset column");

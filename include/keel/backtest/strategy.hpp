@@ -60,6 +60,14 @@ struct Strategy {
   // budget makes the model infeasible at t (the fallback applies, and its target is not capped).
   // Default: no limit.
   LiquidityLimitOptions liquidity{};
+  // Trade whole lots: at each execution the target weights become whole-lot quantities by the
+  // greedy method of keel::allocate() (allocation.hpp: PyPortfolioOpt's greedy_portfolio
+  // generalised to lots; fast enough for every rebalance, where the exact MIP is not), with
+  // BacktestOptions::trading_rules (lot size, min notional, min quantity) and the fee inside the
+  // budget; orders below min_notional or CostModel::min_trade_value are skipped. Spread and impact
+  // are charged after, on the lots traded. Long-only targets; an allocation that fails (e.g. a
+  // short target) trades fractionally with a note. Default false (fractional quantities).
+  bool lots = false;
   bool is_benchmark = false;  // reported apart from strategies; otherwise identical
   Status validate() const;
 };
