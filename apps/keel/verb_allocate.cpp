@@ -2,6 +2,7 @@
 // (docs/allocate.md). Reads the files, calls keel::allocate, prints or writes the result.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iostream>
@@ -12,9 +13,11 @@
 #include "common.hpp"
 #include "keel/core/file_output.hpp"
 #include "keel/core/table.hpp"
+#include "keel/data/frequency.hpp"
 #include "keel/data/labeled_csv.hpp"
 #include "keel/data/metadata.hpp"
 #include "keel/data/select.hpp"
+#include "keel/data/volume.hpp"
 #include "keel/optimize/allocation.hpp"
 #include "verb.hpp"
 #include "weights_file.hpp"
@@ -53,6 +56,8 @@ struct AllocateArgs {
   double gap = 1e-6;
   double default_lot_size = kDefaultLotSize;
   double default_min_notional = kDefaultMinNotional;
+  double max_trade_adv_share = 0.0;  // 0 = no trade cap
+  int adv_window = 30;
 };
 
 std::string trim(const std::string& s) {
@@ -381,6 +386,32 @@ int run_allocate(const AllocateArgs& args) {
         args.holdings.empty() ? "--value" : "the holdings at the last prices plus --cash")));
   }
 
+  // Trade cap: every order at most a share of the asset's average daily volume (data/volume.hpp).
+  Eigen::VectorXd adv;
+  if (args.max_trade_adv_share > 0.0) {
+    if (!panel.has_volumes()) {
+      return report_error(Status::invalid(fmt::format(
+          "--max-trade-adv-share needs traded volumes, but {} has none; give --prices a long CSV "
+          "with a volume column (date,symbol,close,volume_quote)",
+          args.prices.prices.empty() ? args.quotes : args.prices.prices)));
+    }
+    double ppy = args.prices.periods_per_year;
+    if (!(ppy > 0.0)) {
+      auto frequency = infer_frequency(panel.timestamps);
+      if (!frequency) return report_error(frequency.status().with_context(args.prices.prices));
+      ppy = frequency->periods_per_year;
+    }
+    auto all =
+        average_daily_volume(panel.volumes, ppy, {.last_row = -1, .periods = args.adv_window});
+    if (!all) return report_error(all.status().with_context(args.prices.prices));
+    adv.resize(n);
+    in.max_order_value.resize(n);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      adv[i] = (*all)[*panel.asset_index(in.assets[static_cast<std::size_t>(i)])];
+      in.max_order_value[i] = args.max_trade_adv_share * adv[i];
+    }
+  }
+
   const bool market = args.order_type == "market";
   if (!market) {
     // A limit order rests at the quoted price: maker fee, no spread crossed.
@@ -407,6 +438,20 @@ int run_allocate(const AllocateArgs& args) {
 
   Json doc = result->to_json(in);
   doc["diagnostics"]["warnings"] = warnings;
+  if (adv.size() > 0) {
+    // An order is capped when one more lot would break the trade cap.
+    for (auto& order : doc["orders"]) {
+      const auto it =
+          std::find(in.assets.begin(), in.assets.end(), order["asset"].get<std::string>());
+      const auto i = static_cast<Eigen::Index>(it - in.assets.begin());
+      const double lot = in.rules[static_cast<std::size_t>(i)].lot_size;
+      const double traded = order["quantity"].get<double>() * in.mid[i];
+      order["capped"] = traded + lot * in.mid[i] > in.max_order_value[i] * (1 + 1e-12);
+      order["max_order_value"] = json_number(in.max_order_value[i]);
+    }
+    doc["trade_cap"] = {{"max_trade_adv_share", args.max_trade_adv_share},
+                        {"adv_window", args.adv_window}};
+  }
   doc["inputs"] = {
       {"weights_file", args.weights},
       {"prices", args.prices.prices.empty() ? Json(nullptr) : Json(args.prices.prices)},
@@ -562,6 +607,13 @@ Verb register_allocate(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--covariance", args->covariance,
                   "Covariance CSV (as keel estimate writes) for the ex-ante tracking error");
+  cmd->add_option("--max-trade-adv-share", args->max_trade_adv_share,
+                  "Cap every order at this share of the asset's average daily volume (from the "
+                  "volume column of --prices), e.g. 0.05")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--adv-window", args->adv_window,
+                  "Periods of volume averaged for --max-trade-adv-share (default 30)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--write-holdings", args->write_holdings,
                   "Also write the holdings after the orders as CSV asset,quantity");
   return {cmd, [args] { return run_allocate(*args); }};

@@ -18,6 +18,7 @@
 #include "keel/data/metadata.hpp"
 #include "keel/data/read_prices.hpp"
 #include "keel/report/backtest_report.hpp"
+#include "liquidity_config.hpp"
 #include "model_config.hpp"
 #include "report_option.hpp"
 #include "verb.hpp"
@@ -169,7 +170,9 @@ const std::vector<std::string> kStrategyKeys = {"name",
                                                 "budgets",
                                                 "bounds",
                                                 "max_weight",
-                                                "budget"};
+                                                "budget",
+                                                "liquidity",
+                                                "lots"};
 
 // One [[strategy]] or [[benchmark]] table.
 Result<Strategy> read_strategy(const toml::table& t, const toml::node& node,
@@ -234,6 +237,15 @@ Result<Strategy> read_strategy(const toml::table& t, const toml::node& node,
   auto moments = moment_options(estimator, /*pairwise=*/false);
   if (!moments) return moments.status().with_context(context);
   s.estimation = std::move(*moments);
+
+  auto liquidity = read_liquidity(t.get("liquidity"), path, /*backtest=*/true);
+  if (!liquidity) return liquidity.status().with_context(context);
+  s.liquidity = liquidity->options;
+  if (const toml::node* lots = t.get("lots")) {
+    auto on = lots->value<bool>();
+    if (!on) return Status::invalid(where(path, *lots) + ": lots must be true or false");
+    s.lots = *on;
+  }
 
   ModelFlags flags;
   flags.model = text("model", "");
@@ -412,6 +424,18 @@ int run_backtest_verb(CLI::App& command, BacktestArgs& args) {
       }
     }
     if (any) options.market_caps = caps;
+  }
+  if (metadata) {
+    // Lot sizes and minimum notionals for strategies with lots = true (0 = unknown: the default).
+    for (const auto& asset : panel.assets) {
+      TradingRules rules{.lot_size = 1e-8};
+      if (const AssetInfo* info = metadata->find(asset)) {
+        if (info->lot_size > 0.0) rules.lot_size = info->lot_size;
+        rules.min_notional = info->min_notional;
+        rules.min_quantity = info->min_quantity;
+      }
+      options.trading_rules.push_back(rules);
+    }
   }
   if (!args.group_tag.empty()) {
     if (!metadata) {

@@ -269,10 +269,15 @@ int run_frontier(CLI::App& command, FrontierArgs& args) {
   // (model, target_return, views, ...) are left to optimize, and said so.
   std::vector<std::string> sections = kConstraintSections;
   sections.push_back(kLpAssetSection);
+  sections.push_back("liquidity");
   auto config = apply_shared_config(command, args.config, sections, {"optimize"});
   if (!config) return report_error(config.status());
   auto lp_assets = read_lp_assets(config->table, args.config);
   if (!lp_assets) return report_error(lp_assets.status());
+  if (config->table.contains("liquidity")) {
+    std::cerr << "keel: note: " << args.config
+              << ": `keel frontier` ignores [liquidity] (applied by `keel optimize` only)\n";
+  }
   if (!config->ignored.empty()) {
     std::string keys;
     for (const auto& k : config->ignored) keys += (keys.empty() ? "" : ", ") + k;

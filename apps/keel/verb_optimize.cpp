@@ -14,6 +14,7 @@
 #include "keel/data/metadata.hpp"
 #include "keel/optimize/model.hpp"
 #include "keel/report/optimize_report.hpp"
+#include "liquidity_config.hpp"
 #include "lp_asset_config.hpp"
 #include "model_config.hpp"
 #include "report_option.hpp"
@@ -42,7 +43,8 @@ struct OptimizeArgs {
 // estimation, so every model sees them as assets.
 Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model, Json& inputs_doc,
                                  std::vector<std::string>& estimation_warnings,
-                                 std::vector<LpAssetEntry>& lp_assets) {
+                                 std::vector<LpAssetEntry>& lp_assets,
+                                 OptimizeLiquidity& liquidity) {
   const std::string& caps_file = args.estimator.market_caps;
   if (model == PortfolioModel::kMarketCap && caps_file.empty()) {
     return Status::invalid("model market-cap needs --market-caps FILE (asset,market_cap rows)");
@@ -56,6 +58,10 @@ Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model,
       return Status::invalid(lp_assets.front().where +
                              ": [[lp_asset]] needs --prices (its returns come from the tokens' "
                              "prices), not --covariance");
+    }
+    if (liquidity.config.options.any()) {
+      return Status::invalid(liquidity.config.where +
+                             ": [liquidity] needs --prices with traded volumes, not --covariance");
     }
     auto cov = read_labeled_matrix(args.covariance_file, /*require_symmetric=*/true);
     if (!cov) return cov.status();
@@ -92,6 +98,10 @@ Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model,
   options->expected_returns_optional = !needs_expected_returns(model);
   auto market = load_market(args.prices);
   if (!market) return market.status();
+  if (liquidity.config.present) {  // [liquidity]: the universe filter, before estimation
+    KEEL_RETURN_IF_ERROR(filter_market_by_liquidity(*market, liquidity, args.constraints.metadata,
+                                                    args.estimator.market_caps));
+  }
   if (const Status s = append_lp_assets(*market, lp_assets); !s) return s;
   auto est = estimate_inputs(std::move(*market), *options);
   if (!est) return est.status();
@@ -117,8 +127,8 @@ Result<ModelInputs> model_inputs(const OptimizeArgs& args, PortfolioModel model,
 void print_result(const PortfolioResult& r, std::ostream& out) {
   out << "model " << r.model << ": " << to_string(r.status);
   if (r.is_usable() && std::isfinite(r.performance.expected_return)) {
-    out << ", expected return " << format_percent(r.performance.expected_return)
-        << ", volatility " << format_percent(r.performance.volatility) << ", Sharpe "
+    out << ", expected return " << format_percent(r.performance.expected_return) << ", volatility "
+        << format_percent(r.performance.volatility) << ", Sharpe "
         << format_fixed(r.performance.sharpe, 3);
   } else if (r.is_usable()) {
     out << ", volatility " << format_percent(r.performance.volatility)
@@ -172,20 +182,34 @@ Result<std::vector<report::AssetGrouping>> report_groupings(
 int run_optimize(CLI::App& command, OptimizeArgs& args) {
   std::vector<std::string> sections = kConstraintSections;
   sections.push_back(kLpAssetSection);
+  sections.push_back("liquidity");
   auto config = apply_config(command, args.config, sections);
   if (!config) return report_error(config.status());
   auto lp_assets = read_lp_assets(*config, args.config);
   if (!lp_assets) return report_error(lp_assets.status());
+  OptimizeLiquidity liquidity;
+  if (auto read = read_liquidity(config->get("liquidity"), args.config)) {
+    liquidity.config = std::move(*read);
+  } else {
+    return report_error(read.status());
+  }
   if (const Status s = check_report_option(args.report); !s) return report_error(s);
   auto model = parse_portfolio_model(args.model.model);
   if (!model) return report_error(model.status().with_context("--model"));
 
   Json inputs_doc;
   std::vector<std::string> estimation_warnings;
-  auto inputs = model_inputs(args, *model, inputs_doc, estimation_warnings, *lp_assets);
+  auto inputs =
+      model_inputs(args, *model, inputs_doc, estimation_warnings, *lp_assets, liquidity);
   if (!inputs) return report_error(inputs.status());
   auto setup = build_constraints(args.constraints, *config, args.config, inputs->assets);
   if (!setup) return report_error(setup.status());
+  if (liquidity.config.present) {
+    if (const Status s = apply_liquidity_bounds(setup->constraints, inputs->assets, liquidity);
+        !s) {
+      return report_error(s);
+    }
+  }
   args.model.risk_free = args.estimator.risk_free;
   args.model.risk_aversion = args.estimator.risk_aversion;
   auto made = make_model_spec(args.model, std::move(*setup), inputs->assets, inputs->views);
@@ -200,6 +224,7 @@ int run_optimize(CLI::App& command, OptimizeArgs& args) {
 
   Json doc = result->to_json();
   doc["inputs"] = inputs_doc;
+  if (liquidity.config.present) doc["liquidity"] = liquidity.json;
   if (inputs_doc.contains("repairs")) {
     for (const auto& r : inputs_doc["repairs"]) doc["diagnostics"]["repairs"].push_back(r);
   }

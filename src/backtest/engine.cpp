@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "keel/core/table.hpp"
+#include "keel/data/volume.hpp"
 #include "keel/estimate/estimates.hpp"
 #include "keel/risk/variance_contributions.hpp"
 #include "universe.hpp"
@@ -54,6 +55,9 @@ Status BacktestOptions::validate() const {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+// Lot of a column without trading rules (Strategy::lots): the finest step any major exchange
+// quotes.
+constexpr double kDefaultBacktestLot = 1e-8;
 using backtest_detail::restrict_spec;
 using backtest_detail::restrict_views;
 using backtest_detail::slice;
@@ -66,8 +70,8 @@ struct Market {
   // kMaxBridgedGap), where the last price is carried over the gap: 0 on the gap's rows and the
   // whole move since the last quote on the row quotes resume.
   Eigen::MatrixXd window_returns;
-  Eigen::MatrixXi run;      // consecutive window returns ending at each row (history length)
-  Eigen::Index first = 0;   // evaluated rows [first, last]
+  Eigen::MatrixXi run;     // consecutive window returns ending at each row (history length)
+  Eigen::Index first = 0;  // evaluated rows [first, last]
   Eigen::Index last = 0;
 };
 
@@ -114,7 +118,14 @@ class StrategyRunner {
   void drop_empty_groups(Eigen::Index t, const ModelSpec& full_spec, ModelSpec& spec,
                          std::vector<std::string>& notes);
   Eigen::VectorXd caps_at(Eigen::Index t, const std::vector<int>& eligible) const;
+  // ADV per column from the volumes of rows ≤ t (liquidity limits); empty without volumes.
+  Eigen::VectorXd adv_at(Eigen::Index t) const;
+  // The liquidity filter on the eligible set (notes name what it drops).
+  void filter_by_liquidity(Eigen::Index t, std::vector<int>& eligible,
+                           std::vector<std::string>& notes) const;
   void execute(Eigen::Index t, const Eigen::VectorXd& target, RebalanceRecord& record);
+  // Strategy::lots: false (with a note) when the whole-lot allocation fails.
+  bool execute_lots(Eigen::Index t, const Eigen::VectorXd& target, RebalanceRecord& record);
   TradeCostInputs facts(Eigen::Index t, Eigen::Index i);
   Eigen::VectorXd current_weights() const;
   double value() const { return holdings_.sum() + cash_; }
@@ -253,6 +264,40 @@ Eigen::VectorXd StrategyRunner::caps_at(Eigen::Index t, const std::vector<int>& 
   return caps;
 }
 
+Eigen::VectorXd StrategyRunner::adv_at(Eigen::Index t) const {
+  const PricePanel& p = *m_.panel;
+  if (!p.has_volumes()) return Eigen::VectorXd();
+  // Volumes were checked before the run (no negative cell), so this cannot fail.
+  auto adv = average_daily_volume(p.volumes, o_.periods_per_year,
+                                  {.last_row = t, .periods = s_.liquidity.adv_window});
+  return adv ? *adv : Eigen::VectorXd();
+}
+
+void StrategyRunner::filter_by_liquidity(Eigen::Index t, std::vector<int>& eligible,
+                                         std::vector<std::string>& notes) const {
+  const auto& o = s_.liquidity;
+  if (!o.has_filter() || eligible.empty()) return;
+  std::vector<std::string> names;
+  for (int c : eligible) names.push_back(m_.panel->assets[static_cast<std::size_t>(c)]);
+  const Eigen::VectorXd adv = o.min_adv > 0.0 ? slice(adv_at(t), eligible) : Eigen::VectorXd();
+  const Eigen::VectorXd caps = o.min_market_cap > 0.0 ? caps_at(t, eligible) : Eigen::VectorXd();
+  auto excluded = liquidity_exclusions(names, adv, caps, o);
+  if (!excluded || excluded->empty()) return;
+  std::vector<int> kept;
+  std::string dropped;
+  for (std::size_t k = 0; k < eligible.size(); ++k) {
+    bool out = false;
+    for (const auto& e : *excluded) out = out || e.asset == names[k];
+    if (out) {
+      dropped += (dropped.empty() ? "" : ", ") + names[k];
+    } else {
+      kept.push_back(eligible[k]);
+    }
+  }
+  notes.push_back("liquidity filter (min_adv, min_market_cap) dropped " + dropped);
+  eligible = std::move(kept);
+}
+
 std::string group_label(const GroupConstraint& group, std::size_t index) {
   return group.name.empty() ? "group[" + std::to_string(index) + "]" : "group[" + group.name + "]";
 }
@@ -326,6 +371,22 @@ bool StrategyRunner::model_target(Eigen::Index t, const std::vector<int>& eligib
   window_covariance_ = inputs.covariance;
   ModelSpec spec = restrict_spec(full_spec, eligible, current_weights());
   drop_empty_groups(t, full_spec, spec, notes);
+  if (s_.liquidity.has_position_cap() || s_.liquidity.has_trade_cap()) {
+    // Caps from the volumes up to t and the equity at t; a conflict is the model's infeasibility.
+    LiquidityLimitOptions limits = s_.liquidity;
+    limits.portfolio_value = value();
+    auto bounds =
+        liquidity_bounds(slice(adv_at(t), eligible), slice(current_weights(), eligible), limits);
+    Status merged = bounds.status();
+    if (bounds)
+      merged = intersect_liquidity_bounds(spec.constraints, inputs.assets, *bounds).status();
+    if (!merged) {
+      message = merged.message();
+      status = SolveStatus::kInfeasible;
+      conflicting = {"liquidity"};
+      return false;
+    }
+  }
   inputs.market_caps = caps_at(t, eligible);
   if (is_tail_risk(spec.model)) {
     inputs.scenarios = window;
@@ -346,7 +407,8 @@ bool StrategyRunner::model_target(Eigen::Index t, const std::vector<int>& eligib
     int dropped = 0;
     inputs.views = restrict_views(s_.views, eligible, spec.black_litterman, dropped);
     if (dropped > 0) {
-      notes.push_back(std::to_string(dropped) + " view(s) on assets not eligible here were dropped");
+      notes.push_back(std::to_string(dropped) +
+                      " view(s) on assets not eligible here were dropped");
     }
   }
   ModelWorkspace* workspace = o_.warm_start && &full_spec == &s_.model ? &workspace_ : nullptr;
@@ -403,10 +465,16 @@ Decision StrategyRunner::decide(Eigen::Index t) {
       rows = std::min(rows, m_.run(t, i));
     }
   }
+  if (s_.liquidity.has_filter()) {
+    filter_by_liquidity(t, eligible, rec.notes);
+    rows = std::numeric_limits<int>::max();
+    for (int c : eligible) rows = std::min(rows, m_.run(t, c));
+  }
   rec.eligible_assets = static_cast<int>(eligible.size());
   if (eligible.empty()) {
     rec.outcome = RebalanceOutcome::kNoAssets;
-    rec.message = "no asset has " + std::to_string(min_history_) + " periods of history here";
+    rec.message = "no asset has " + std::to_string(min_history_) +
+                  " periods of history (and passes the liquidity filter) here";
     return d;
   }
   if (!o_.expanding) rows = std::min(rows, o_.window);
@@ -519,6 +587,7 @@ void StrategyRunner::execute(Eigen::Index t, const Eigen::VectorXd& wanted, Reba
                      " has no price at execution: its target weight stays in cash";
     }
   }
+  if (s_.lots && execute_lots(t, target, rec)) return;
   const double before = value();
   std::vector<TradeCostInputs> inputs(static_cast<std::size_t>(n_));
   std::vector<bool> trades(static_cast<std::size_t>(n_), false);
@@ -559,6 +628,75 @@ void StrategyRunner::execute(Eigen::Index t, const Eigen::VectorXd& wanted, Reba
   rec.costs = cost;
   rec.execution_date = m_.panel->timestamps[static_cast<std::size_t>(t)];
   last_target_ = target;
+}
+
+// Strategy::lots: the target is turned into whole lots by the allocation code's greedy method
+// (allocation.hpp) on the coins held and the cash, orders below min_notional (or
+// min_trade_value) skipped; the trading costs are then charged on the lots actually traded.
+bool StrategyRunner::execute_lots(Eigen::Index t, const Eigen::VectorXd& target,
+                                  RebalanceRecord& rec) {
+  const auto& prices = m_.panel->prices;
+  const double before = value();
+  AllocationInput in;
+  std::vector<Eigen::Index> columns;
+  for (Eigen::Index i = 0; i < n_; ++i) {
+    if (std::isfinite(prices(t, i)) && prices(t, i) > 0.0) columns.push_back(i);
+  }
+  const auto m = static_cast<Eigen::Index>(columns.size());
+  in.target_weights.resize(m);
+  in.mid.resize(m);
+  in.holdings.resize(m);
+  double outside = 0.0;  // held value of assets without a price here (kept as they are)
+  for (Eigen::Index i = 0; i < n_; ++i) {
+    if (!(std::isfinite(prices(t, i)) && prices(t, i) > 0.0)) outside += holdings_(i);
+  }
+  for (Eigen::Index k = 0; k < m; ++k) {
+    const Eigen::Index i = columns[static_cast<std::size_t>(k)];
+    in.assets.push_back(m_.panel->assets[static_cast<std::size_t>(i)]);
+    in.mid(k) = prices(t, i);
+    in.holdings(k) = std::max(0.0, holdings_(i) / prices(t, i));
+    // Fractions of the value the allocation sees (cash + the priced holdings).
+    in.target_weights(k) = target(i) * before / (before - outside);
+    in.rules.push_back(o_.trading_rules.empty() ? TradingRules{.lot_size = kDefaultBacktestLot}
+                                                : o_.trading_rules[static_cast<std::size_t>(i)]);
+  }
+  in.cash = std::max(0.0, cash_);
+  const AllocationOptions options{.method = AllocationMethod::kGreedy,
+                                  .fee_bps = o_.costs.fee_bps,
+                                  .min_order_notional = o_.costs.min_trade_value};
+  auto allocation = allocate(in, options);
+  if (!allocation || !allocation->has_allocation()) {
+    rec.message += (rec.message.empty() ? "" : "; ") +
+                   std::string("whole-lot allocation failed (") +
+                   (allocation ? allocation->explanation : allocation.status().message()) +
+                   "): traded fractionally";
+    return false;
+  }
+  CostBreakdown cost;
+  double traded = 0.0;
+  rec.quantities = Eigen::VectorXd::Constant(n_, std::numeric_limits<double>::quiet_NaN());
+  for (Eigen::Index k = 0; k < m; ++k) {
+    const Eigen::Index i = columns[static_cast<std::size_t>(k)];
+    const double coins = allocation->quantities(k);
+    rec.quantities(i) = coins;
+    const double delta = coins * prices(t, i) - holdings_(i);
+    if (std::abs(delta) <= 1e-12 * before) continue;
+    cost += trade_cost(delta, facts(t, i), o_.costs);
+    holdings_(i) += delta;
+    cash_ -= delta;
+    traded += std::abs(delta);
+  }
+  cash_ -= cost.total();
+  const double after = value();
+  double drift = 0.0;
+  for (Eigen::Index i = 0; i < n_; ++i) drift += std::abs(holdings_(i) / after - target(i));
+  rec.rounding_drift = drift;
+  rec.cash_after = cash_;
+  rec.turnover = traded / before;
+  rec.costs = cost;
+  rec.execution_date = m_.panel->timestamps[static_cast<std::size_t>(t)];
+  last_target_ = target;
+  return true;
 }
 
 StrategyResult StrategyRunner::run(const std::function<void()>& tick) {
@@ -697,8 +835,9 @@ StrategyResult StrategyRunner::run(const std::function<void()>& tick) {
     if (rec.outcome != RebalanceOutcome::kFallback) continue;
     ++fallbacks;
     auto& reasons = result_.fallback_reasons;
-    auto it = std::find_if(reasons.begin(), reasons.end(),
-                           [&](const FallbackReasonCount& r) { return r.reason == rec.fallback_reason; });
+    auto it = std::find_if(reasons.begin(), reasons.end(), [&](const FallbackReasonCount& r) {
+      return r.reason == rec.fallback_reason;
+    });
     if (it == reasons.end()) {
       reasons.push_back({rec.fallback_reason, rec.model_status, 0, rec.decision_date,
                          rec.decision_date, rec.message});
@@ -707,14 +846,13 @@ StrategyResult StrategyRunner::run(const std::function<void()>& tick) {
     ++it->count;
     it->last_date = rec.decision_date;
   }
-  std::stable_sort(result_.fallback_reasons.begin(), result_.fallback_reasons.end(),
-                   [](const FallbackReasonCount& a, const FallbackReasonCount& b) {
-                     return a.count > b.count;
-                   });
+  std::stable_sort(
+      result_.fallback_reasons.begin(), result_.fallback_reasons.end(),
+      [](const FallbackReasonCount& a, const FallbackReasonCount& b) { return a.count > b.count; });
   for (const auto& [label, d] : dropped_groups_) {
-    result_.warnings.push_back(label + " had no eligible member on " +
-                               std::to_string(d.decisions) + " decision date(s) (" +
-                               format_timestamp(d.first) + " .. " + format_timestamp(d.last) +
+    result_.warnings.push_back(label + " had no eligible member on " + std::to_string(d.decisions) +
+                               " decision date(s) (" + format_timestamp(d.first) + " .. " +
+                               format_timestamp(d.last) +
                                ") and was dropped there (its limits allow a weight of 0)");
   }
   result_.metrics = compute_metrics(result_.equity, result_.net_returns, result_.weights,
@@ -831,6 +969,30 @@ Result<BacktestResult> run_backtest(const PricePanel& panel,
     return Status::invalid(panel.source +
                            ": market impact (impact_coefficient > 0) needs traded "
                            "volumes; give a long CSV with a volume column, or set impact to 0");
+  }
+  bool volumes_needed = false;
+  for (const auto& s : strategies) {
+    volumes_needed = volumes_needed || s.liquidity.needs_volumes();
+    if (s.liquidity.needs_volumes() && !panel.has_volumes()) {
+      return Status::invalid(panel.source + ": strategy '" + s.name + "': [liquidity] " +
+                             (s.liquidity.has_position_cap() ? "max_days_to_liquidate"
+                              : s.liquidity.has_trade_cap()  ? "max_trade_adv_share"
+                                                             : "min_adv") +
+                             " needs traded volumes; give a long CSV with a volume column");
+    }
+  }
+  if (volumes_needed) {
+    auto checked = average_daily_volume(panel.volumes, options.periods_per_year);
+    if (!checked) return checked.status().with_context(panel.source);
+  }
+  if (!options.trading_rules.empty() &&
+      static_cast<Eigen::Index>(options.trading_rules.size()) != n) {
+    return Status::invalid("backtest: trading_rules needs one entry per asset column, or none");
+  }
+  for (const auto& rule : options.trading_rules) {
+    if (!(rule.lot_size > 0.0) || !(rule.min_notional >= 0.0)) {
+      return Status::invalid("backtest: a lot size must be > 0 and a minimum notional >= 0");
+    }
   }
   if (options.market_caps.size() != 0 && options.market_caps.size() != n) {
     return Status::invalid("backtest: market caps must have one value per asset column");

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <string>
 
 #include "keel/backtest/engine.hpp"
@@ -49,10 +50,33 @@ Json strategy_json(const StrategyResult& s, const BacktestResult& all, bool incl
     if (r.outcome == RebalanceOutcome::kFallback) rec["fallback_reason"] = r.fallback_reason;
     if (!r.notes.empty()) rec["notes"] = r.notes;
     if (r.skipped_small_trades > 0) rec["skipped_small_trades"] = r.skipped_small_trades;
+    if (r.quantities.size() > 0) {
+      rec["rounding_drift"] = json_number(r.rounding_drift);
+      rec["cash_after"] = json_number(r.cash_after);
+    }
     if (r.target.size() > 0) rec["target"] = weights_json(all.assets, r.target);
     rebalances.push_back(std::move(rec));
   }
   j["rebalances"] = std::move(rebalances);
+  {
+    // Strategy::lots: what trading whole lots cost in tracking (drift from the target at each
+    // execution) and the cash it left.
+    double sum = 0.0, worst = 0.0, cash = 0.0;
+    int count = 0;
+    for (const auto& r : s.rebalances) {
+      if (r.quantities.size() == 0) continue;
+      sum += r.rounding_drift;
+      worst = std::max(worst, r.rounding_drift);
+      cash += r.cash_after;
+      ++count;
+    }
+    if (count > 0) {
+      j["lots"] = {{"executions", count},
+                   {"mean_rounding_drift", sum / count},
+                   {"max_rounding_drift", worst},
+                   {"mean_cash_after", cash / count}};
+    }
+  }
   Json delistings = Json::array();
   for (const auto& d : s.delistings) {
     delistings.push_back(

@@ -28,6 +28,12 @@ Status Strategy::validate() const {
   if (!(std::isfinite(risk_aversion) && risk_aversion > 0.0)) {
     return Status::invalid(where + ": risk_aversion must be > 0");
   }
+  if (liquidity.any()) {
+    // The portfolio value is the strategy's equity at each decision: any positive number passes.
+    LiquidityLimitOptions limits = liquidity;
+    limits.portfolio_value = 1.0;
+    KEEL_RETURN_IF_ERROR(limits.validate().with_context(where));
+  }
   if (fallback.kind == FallbackKind::kModel && fallback.model.model == model.model &&
       rule == StrategyRule::kModel) {
     return Status::invalid(where +

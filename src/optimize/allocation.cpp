@@ -37,6 +37,20 @@ Status validate_input(const AllocationInput& in, const AllocationOptions& option
           "allocation: bid, ask and holdings need one entry per asset ({}), or none", n));
     }
   }
+  if (in.max_order_value.size() != 0) {
+    if (in.max_order_value.size() != n) {
+      return Status::invalid(fmt::format(
+          "allocation: max_order_value needs one entry per asset ({}), or none", n));
+    }
+    for (Eigen::Index i = 0; i < n; ++i) {
+      if (!(in.max_order_value[i] >= 0.0)) {
+        return Status::invalid(fmt::format("allocation: max_order_value of {} is {}; it must be "
+                                           ">= 0 (+inf for no cap)",
+                                           in.assets[static_cast<std::size_t>(i)],
+                                           in.max_order_value[i]));
+      }
+    }
+  }
   if (!in.rules.empty() && in.rules.size() != in.assets.size()) {
     return Status::invalid(
         fmt::format("allocation: {} trading rules for {} assets", in.rules.size(), n));
@@ -179,6 +193,12 @@ std::vector<SideProblem> make_sides(const AllocationInput& in, const AllocationO
       a.lot = rules.lot_size;
       a.held = in.holdings.size() ? in.holdings[i] : 0.0;
       a.max_lots_out = std::floor(a.held / a.lot * (1 + 1e-12));
+      if (in.max_order_value.size() > 0 && std::isfinite(in.max_order_value[i])) {
+        // The trade cap in whole lots at the valuation price, either way.
+        const double cap = std::floor(in.max_order_value[i] / (a.lot * a.mid) * (1 + 1e-12));
+        a.max_lots_in = cap;
+        a.max_lots_out = std::min(a.max_lots_out, cap);
+      }
       a.min_lots_in = min_lots(rules, a.price_in, options.min_order_notional);
       a.min_lots_out = min_lots(rules, a.price_out, options.min_order_notional);
       side.assets.push_back(a);

@@ -96,6 +96,13 @@ AllocationCheck check_allocation(const AllocationInput& in, const AllocationOpti
         fmt::format("reported {} but {} bps of {} = {}", o.fee, options.fee_bps, notional, fee));
     check.money(std::abs(o.quantity * std::abs(price - in.mid[i]) - o.spread_cost),
                 "spread-cost[" + name + "]", "spread cost does not match the quotes");
+    if (in.max_order_value.size() > 0) {
+      const double cap = in.max_order_value[i];
+      check.expect(o.quantity * in.mid[i] - cap, 1e-9 * std::max(1.0, std::abs(cap)),
+                   "max-order[" + name + "]",
+                   fmt::format("order value {} at mid above the trade cap {}",
+                               o.quantity * in.mid[i], cap));
+    }
     traded += o.quantity * in.mid[i];
     if (long_short) {
       const bool short_asset = in.target_weights[i] < 0.0;

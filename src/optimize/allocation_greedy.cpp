@@ -93,7 +93,7 @@ std::optional<SideSolution> greedy_side(const SideProblem& side) {
     const double gap = a.target - a.held * a.mid;
     if (!(gap > 0.0)) continue;
     double lots = std::trunc(gap / unit_in(a));
-    lots = std::min(lots, turnover_lots(a));
+    lots = std::min({lots, turnover_lots(a), a.max_lots_in});
     if (lots * unit_in(a) > available)
       lots = available > 0.0 ? std::floor(available / unit_in(a)) : 0.0;
     if (lots < a.min_lots_in) continue;
@@ -110,7 +110,7 @@ std::optional<SideSolution> greedy_side(const SideProblem& side) {
     const SideAsset& a = side.assets[k];
     if (sol.lots_out[k] > 0.0) return kInf;  // being sold
     const double step = sol.lots_in[k] > 0.0 ? 1.0 : a.min_lots_in;
-    if (step > turnover_lots(a)) return kInf;
+    if (step > turnover_lots(a) || sol.lots_in[k] + step > a.max_lots_in) return kInf;
     return step * unit_in(a);
   };
   while (available > 0.0) {

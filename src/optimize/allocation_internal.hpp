@@ -2,6 +2,7 @@
 // Private to allocation*.cpp: one side of an allocation (the long side, or PyPortfolioOpt's short
 // side), a long-only problem in lots that the greedy and the exact methods both solve.
 
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@ struct SideAsset {
   double lot = 1.0;         // coins per lot
   double held = 0.0;        // coins held now (long side only)
   double max_lots_out = 0;  // whole lots that may be sold
+  // Whole lots an order raising the position may have (the trade cap); +∞ = no cap.
+  double max_lots_in = std::numeric_limits<double>::infinity();
   double min_lots_in = 1;   // smallest order raising the position, in lots
   double min_lots_out = 1;  // smallest order lowering it, in lots
 };

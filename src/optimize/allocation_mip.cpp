@@ -59,6 +59,7 @@ MipOutcome solve_side_mip(const SideProblem& side, const SideSolution* start,
         shortfall > 0.0 ? std::max(a.min_lots_in, std::ceil(shortfall / (a.lot * a.mid))) : 0.0;
     max_in = std::min(max_in, useful_in);
     if (start) max_in = std::max(max_in, start->lots_in[k]);
+    max_in = std::min(max_in, a.max_lots_in);
     if (max_in < a.min_lots_in) max_in = 0.0;
     double max_out = a.max_lots_out >= a.min_lots_out ? a.max_lots_out : 0.0;
     // Likewise, selling an asset past its target costs at least as much deviation as the

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "keel/data/volume.hpp"
 #include "keel/risk/measures.hpp"
 #include "risk/checks.hpp"
 
@@ -148,17 +149,10 @@ Result<DailyLiquidity> daily_liquidity(Eigen::Ref<const Eigen::MatrixXd> returns
   }
   const double per_day = periods_per_year / 365.0;
   const Eigen::Index n = returns.cols();
-  DailyLiquidity out{Eigen::VectorXd::Zero(n), Eigen::VectorXd::Zero(n)};
+  auto adv = average_daily_volume(volumes, periods_per_year);
+  if (!adv) return adv.status().with_context("liquidity");
+  DailyLiquidity out{Eigen::VectorXd::Zero(n), std::move(*adv)};
   for (Eigen::Index j = 0; j < n; ++j) {
-    double sum = 0.0;
-    Eigen::Index count = 0;
-    for (Eigen::Index t = 0; t < volumes.rows(); ++t) {
-      if (std::isfinite(volumes(t, j))) {
-        sum += volumes(t, j);
-        ++count;
-      }
-    }
-    out.average_daily_volume(j) = count > 0 ? sum / static_cast<double>(count) * per_day : 0.0;
     auto v = volatility(returns.col(j));
     if (!v) return v.status().with_context("liquidity (asset column " + std::to_string(j) + ")");
     out.daily_volatility(j) = *v * std::sqrt(per_day);

@@ -33,6 +33,7 @@
 #include "keel/core/result.hpp"
 #include "keel/core/solve_status.hpp"
 #include "keel/data/price_panel.hpp"
+#include "keel/optimize/allocation.hpp"
 
 namespace keel {
 
@@ -64,6 +65,9 @@ struct BacktestOptions {
   // (cold again whenever the eligible universe changes). The weights are the same either way (to
   // rounding); false solves every decision cold, for comparison. Default true.
   bool warm_start = true;
+  // Exchange rules per column for strategies that trade whole lots (Strategy::lots); empty = a
+  // lot of 1e-8 coins and no minimum for every column. One per column when given.
+  std::vector<TradingRules> trading_rules{};
   Status validate() const;
 };
 
@@ -102,6 +106,12 @@ struct RebalanceRecord {
   double expected_benefit = 0.0;  // cost-aware only
   double expected_cost = 0.0;     // cost-aware only
   int skipped_small_trades = 0;   // trades under min_trade_value
+  // Strategy::lots only (empty / 0 otherwise): coins held after the execution, whole lots (NaN
+  // for a column without a price there); the rounding drift Σ_i |w_i − target_i| of the executed
+  // weights from the target; and the cash left after the orders, quote currency.
+  Eigen::VectorXd quantities;
+  double rounding_drift = 0.0;
+  double cash_after = 0.0;
 };
 
 struct DelistingEvent {

@@ -10,6 +10,7 @@
 #include "keel/backtest/rebalance.hpp"
 #include "keel/core/status.hpp"
 #include "keel/estimate/estimates.hpp"
+#include "keel/optimize/liquidity_limits.hpp"
 #include "keel/optimize/model.hpp"
 
 namespace keel {
@@ -51,6 +52,22 @@ struct Strategy {
   // H the periods to the next scheduled decision.
   bool cost_aware = false;
   double risk_aversion = 1.0;
+  // Liquidity limits (optimize/liquidity_limits.hpp), recomputed at each decision date t from the
+  // panel's volumes of rows t − adv_window + 1 … t only (no later row): the universe filter drops
+  // assets below min_adv / min_market_cap (caps as of t) from the eligible set; the position and
+  // trade caps bound the model's weights, with V = the strategy's equity at t (portfolio_value is
+  // ignored) and w0 its drifted weights. A cap that conflicts with the strategy's bounds or
+  // budget makes the model infeasible at t (the fallback applies, and its target is not capped).
+  // Default: no limit.
+  LiquidityLimitOptions liquidity{};
+  // Trade whole lots: at each execution the target weights become whole-lot quantities by the
+  // greedy method of keel::allocate() (allocation.hpp: PyPortfolioOpt's greedy_portfolio
+  // generalised to lots; fast enough for every rebalance, where the exact MIP is not), with
+  // BacktestOptions::trading_rules (lot size, min notional, min quantity) and the fee inside the
+  // budget; orders below min_notional or CostModel::min_trade_value are skipped. Spread and impact
+  // are charged after, on the lots traded. Long-only targets; an allocation that fails (e.g. a
+  // short target) trades fractionally with a note. Default false (fractional quantities).
+  bool lots = false;
   bool is_benchmark = false;  // reported apart from strategies; otherwise identical
   Status validate() const;
 };

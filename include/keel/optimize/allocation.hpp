@@ -70,6 +70,10 @@ struct AllocationInput {
   double cash = 0.0;
   // One per asset; empty = TradingRules{} for every asset.
   std::vector<TradingRules> rules;
+  // Trade cap per asset: the largest order, quantity · mid in quote currency, either side (e.g.
+  // a share of the average daily volume, optimize/liquidity_limits.hpp); +∞ = none. Empty (the
+  // default) = no cap. ≥ 0. Checked by check_allocation() as "max-order[ASSET]".
+  Eigen::VectorXd max_order_value;
   // Optional covariance of the assets' returns (n × n, any period; the tracking error is in the
   // same period's units, annualised when the covariance is). Empty = no tracking error.
   Eigen::MatrixXd covariance;

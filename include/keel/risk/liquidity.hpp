@@ -79,7 +79,8 @@ Result<LiquidityAdjustedVar> exogenous_spread_lvar(double var,
 // The per-asset inputs of the impact model from a return history and its traded volumes (both
 // T × N, per period of the data): daily volatility σ_period · √(ppy/365) and average daily
 // volume mean(volume per period) · ppy/365 over the finite cells (0 when an asset has none, which
-// the impact model reports as impossible to liquidate).
+// the impact model reports as impossible to liquidate). The ADV is average_daily_volume() of
+// keel/data/volume.hpp over every row.
 struct DailyLiquidity {
   Eigen::VectorXd daily_volatility;
   Eigen::VectorXd average_daily_volume;
