@@ -11,10 +11,15 @@ namespace keel::cli {
 void add_price_options(CLI::App& command, PriceInputOptions& options, bool prices_required,
                        bool numeric) {
   auto* prices =
-      command.add_option("--prices", options.prices,
-                         "Price file: wide CSV (date + one column per asset) or long CSV "
-                         "(date,symbol,close[,volume,...]); .gz accepted");
+      command
+          .add_option("--prices", options.prices,
+                      "Price file: wide CSV (date + one column per asset), long CSV "
+                      "(date,symbol,close[,volume,...]) or one pair's klines/OHLCV; .gz accepted. "
+                      "Repeat it (or give a comma list) to merge per-pair files")
+          ->delimiter(',');
   if (prices_required) prices->required();
+  command.add_flag("--keep-raw-symbols", options.keep_raw_symbols,
+                   "Keep exchange symbols as written (BTCUSDT) instead of their base asset (BTC)");
   command.add_option("--start", options.start, "First price date to use (inclusive)");
   command.add_option("--end", options.end, "Last price date to use (inclusive)");
   command.add_option("--assets", options.assets, "Comma-separated assets to keep, in this order")
@@ -45,6 +50,7 @@ Result<MarketOptions> market_options(const PriceInputOptions& options) {
   if (!duplicates) return duplicates.status().with_context("--duplicates");
   out.read.duplicates = *duplicates;
   out.read.sort = options.sort;
+  out.read.keep_raw_symbols = options.keep_raw_symbols;
   std::string assets;
   for (const auto& a : options.assets) assets += (assets.empty() ? "" : ",") + a;
   auto selection = parse_selection(options.start, options.end, assets);
@@ -55,6 +61,12 @@ Result<MarketOptions> market_options(const PriceInputOptions& options) {
   out.missing = *missing;
   out.periods_per_year = options.periods_per_year;
   out.return_kind = options.log_returns ? ReturnKind::kLog : ReturnKind::kSimple;
+  return out;
+}
+
+std::string prices_label(const PriceInputOptions& options) {
+  std::string out;
+  for (const auto& p : options.prices) out += (out.empty() ? "" : ",") + p;
   return out;
 }
 

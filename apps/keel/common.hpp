@@ -14,15 +14,18 @@
 
 namespace keel::cli {
 
-// --prices, --start, --end, --assets, --missing, --duplicates, --sort, --periods-per-year,
-// --log-returns as typed; market_options() turns them into the library's MarketOptions.
+// --prices, --start, --end, --assets, --missing, --duplicates, --sort, --keep-raw-symbols,
+// --periods-per-year, --log-returns as typed; market_options() turns them into the library's
+// MarketOptions.
 struct PriceInputOptions {
-  std::string prices;
+  // --prices, repeatable or a comma list: the files are merged (read_price_files).
+  std::vector<std::string> prices;
   std::string start;
   std::string end;
   std::vector<std::string> assets;
   std::string missing = "error";
   std::string duplicates = "error";
+  bool keep_raw_symbols = false;  // --keep-raw-symbols: no symbol normalisation
   bool sort = false;  // --sort: sort rows that are out of time order (recorded) instead of failing
   double periods_per_year = 0.0;  // 0 = infer from timestamps
   bool log_returns = false;
@@ -35,6 +38,9 @@ void add_price_options(CLI::App& command, PriceInputOptions& options, bool price
 // The command-line strings as the library's options (keel/data/market.hpp), parsed once: errors
 // name the option (--duplicates, --start, --missing...).
 Result<MarketOptions> market_options(const PriceInputOptions& options);
+
+// The --prices files as one string ("a.csv" or "a.csv,b.csv"), for JSON results and messages.
+std::string prices_label(const PriceInputOptions& options);
 
 // Prices as read and narrowed by --start/--end/--assets, before the missing-data policy. An error
 // when no --prices file is given.

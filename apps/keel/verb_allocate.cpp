@@ -454,7 +454,7 @@ int run_allocate(const AllocateArgs& args) {
   }
   doc["inputs"] = {
       {"weights_file", args.weights},
-      {"prices", args.prices.prices.empty() ? Json(nullptr) : Json(args.prices.prices)},
+      {"prices", args.prices.prices.empty() ? Json(nullptr) : Json(prices_label(args.prices))},
       {"quotes", args.quotes.empty() ? Json(nullptr) : Json(args.quotes)},
       {"holdings", args.holdings.empty() ? Json(nullptr) : Json(args.holdings)},
       {"metadata", args.metadata.empty() ? Json(nullptr) : Json(args.metadata)},

@@ -1,4 +1,5 @@
 // keel inspect: the first look at a price file.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -27,8 +28,11 @@ void print_inspection(const PanelInspection& report, int max_findings, std::ostr
         << " period(s) missing for every asset (counted in the gaps column; see the findings)\n";
   }
   out << "\n";
+  const bool quotes = std::any_of(report.per_asset.begin(), report.per_asset.end(),
+                                  [](const AssetInspection& a) { return !a.quote.empty(); });
   Table table;
   table.add_column("asset", Align::kLeft);
+  if (quotes) table.add_column("quote", Align::kLeft);
   table.add_column("first", Align::kLeft);
   table.add_column("last", Align::kLeft);
   table.add_column("prices");
@@ -39,12 +43,16 @@ void print_inspection(const PanelInspection& report, int max_findings, std::ostr
   table.add_column("on", Align::kLeft);
   for (const auto& a : report.per_asset) {
     const bool any = a.observations > 0;
-    table.add_row({a.asset, any ? format_timestamp(a.first) : "-",
-                   any ? format_timestamp(a.last) : "-", std::to_string(a.observations),
-                   std::to_string(a.missing + a.calendar_missing),
-                   format_percent(a.annualised_return),
-                   format_percent(a.annualised_volatility), format_percent(a.worst_return),
-                   a.returns > 0 ? format_timestamp(a.worst_at) : "-"});
+    std::vector<std::string> row{a.asset};
+    if (quotes) row.push_back(a.quote.empty() ? "-" : a.quote);
+    for (std::string cell :
+         {any ? format_timestamp(a.first) : "-", any ? format_timestamp(a.last) : "-",
+          std::to_string(a.observations), std::to_string(a.missing + a.calendar_missing),
+          format_percent(a.annualised_return), format_percent(a.annualised_volatility),
+          format_percent(a.worst_return), a.returns > 0 ? format_timestamp(a.worst_at) : "-"}) {
+      row.push_back(std::move(cell));
+    }
+    table.add_row(row);
   }
   table.render(out);
   if (report.findings.empty()) {
@@ -88,7 +96,8 @@ Verb register_inspect(CLI::App& app) {
   auto args = std::make_shared<InspectArgs>();
   CLI::App* cmd = app.add_subcommand("inspect", "Check a price file: coverage, statistics, findings");
   cmd->footer("Example:\n  keel inspect --prices prices.csv\n"
-              "  keel inspect --prices ohlcv_long.csv.gz --assets BTC,ETH --start 2021-01-01 --format json");
+              "  keel inspect --prices ohlcv_long.csv.gz --assets BTC,ETH --start 2021-01-01 --format json\n"
+              "  keel inspect --prices BTCUSDT-1d-2024-01.csv --prices ETHUSDT-1d-2024-01.csv");
   add_price_options(*cmd, args->prices, /*prices_required=*/true, /*numeric=*/false);
   add_output_options(*cmd, args->output);
   cmd->add_option("--max-findings", args->max_findings, "Findings to print in the table view")

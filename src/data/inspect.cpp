@@ -172,6 +172,10 @@ PanelInspection inspect_panel(const PricePanel& panel, const FrequencyInfo& freq
         a.calendar_missing += g.missing_periods;
       }
     }
+    const auto quote = panel.quote_currencies.find(a.asset);
+    if (quote != panel.quote_currencies.end()) a.quote = quote->second;
+    const auto raw = panel.raw_symbols.find(a.asset);
+    a.symbol = raw == panel.raw_symbols.end() ? a.asset : raw->second;
     report.per_asset.push_back(std::move(a));
   }
   return report;
@@ -197,6 +201,8 @@ Json PanelInspection::to_json() const {
   for (const auto& a : per_asset) {
     Json item;
     item["asset"] = a.asset;
+    item["quote"] = a.quote.empty() ? Json(nullptr) : Json(a.quote);
+    item["symbol"] = a.symbol;
     item["first"] = a.observations > 0 ? Json(format_timestamp(a.first)) : Json(nullptr);
     item["last"] = a.observations > 0 ? Json(format_timestamp(a.last)) : Json(nullptr);
     item["observations"] = a.observations;

@@ -12,14 +12,26 @@ Status MarketOptions::validate() const {
   return missing.validate();
 }
 
-Result<PricePanel> read_market_prices(const std::string& path, const MarketOptions& options) {
-  auto panel = read_prices(path, options.read);
+namespace {
+
+Result<PricePanel> select_read(Result<PricePanel> panel, const MarketOptions& options) {
   if (!panel) return panel.status();
   const PanelSelection& s = options.selection;
   if (!s.start && !s.end && s.assets.empty()) return panel;
   auto selected = select(*panel, s);
-  if (!selected) return selected.status().with_context(path);
+  if (!selected) return selected.status().with_context(panel->source);
   return selected;
+}
+
+}  // namespace
+
+Result<PricePanel> read_market_prices(const std::string& path, const MarketOptions& options) {
+  return select_read(read_prices(path, options.read), options);
+}
+
+Result<PricePanel> read_market_prices(const std::vector<std::string>& paths,
+                                      const MarketOptions& options) {
+  return select_read(read_price_files(paths, options.read), options);
 }
 
 Result<Market> prepare_market(const PricePanel& panel, const MarketOptions& options) {
@@ -50,6 +62,12 @@ Result<Market> prepare_market(const PricePanel& panel, const MarketOptions& opti
 
 Result<Market> load_market(const std::string& path, const MarketOptions& options) {
   auto panel = read_market_prices(path, options);
+  if (!panel) return panel.status();
+  return prepare_market(*panel, options);
+}
+
+Result<Market> load_market(const std::vector<std::string>& paths, const MarketOptions& options) {
+  auto panel = read_market_prices(paths, options);
   if (!panel) return panel.status();
   return prepare_market(*panel, options);
 }

@@ -45,6 +45,8 @@ PricePanel subset(const PricePanel& panel, const std::vector<Eigen::Index>& rows
   PricePanel out;
   out.source = panel.source;
   out.notes = panel.notes;
+  out.quote_currencies = panel.quote_currencies;
+  out.raw_symbols = panel.raw_symbols;
   for (Eigen::Index c : cols) out.assets.push_back(panel.assets[static_cast<std::size_t>(c)]);
   for (Eigen::Index r : rows)
     out.timestamps.push_back(panel.timestamps[static_cast<std::size_t>(r)]);

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "data/csv.hpp"
+#include "keel/data/symbols.hpp"
 
 namespace keel {
 
@@ -74,6 +75,10 @@ class Parser {
   Status read_header();
   Result<PricePanel> read_wide();
   Result<PricePanel> read_long();
+  // One asset from a kline or OHLCV file (with or without a header).
+  Result<PricePanel> read_ohlcv();
+  // The asset name of a single-pair file: options_.asset_name or from the file name.
+  Result<std::string> single_asset_name() const;
   // Parses a price cell; NaN for a missing cell.
   Status parse_price(std::string_view raw, const std::string& asset, Timestamp t, int line,
                      double& value) const;
@@ -90,10 +95,15 @@ class Parser {
   std::deque<std::string> scratch_;
   std::vector<std::string> header_;
   int header_line_ = 0;
+  // A file whose first line starts with a timestamp has no header; header_ then holds the
+  // layout's column names and data_start_ is positioned before that first line.
+  bool headerless_ = false;
+  csv::LineReader data_start_{std::string_view()};
 };
 
 Status Parser::read_header() {
   std::string_view line;
+  csv::LineReader before_line = lines_;  // positioned before `line`
   if (!next_nonblank(lines_, line)) {
     return Status::invalid(fmt::format(
         "{}: the file is empty; expected a header such as 'date,BTC,ETH' followed by one row per "
@@ -101,6 +111,7 @@ Status Parser::read_header() {
         path_));
   }
   while (csv::trim(line).starts_with('#')) {
+    before_line = lines_;
     if (!next_nonblank(lines_, line)) {
       return Status::invalid(fmt::format(
           "{}: the file holds only comment lines; expected a header such as 'date,BTC,ETH'",
@@ -116,12 +127,43 @@ Status Parser::read_header() {
     csv::split(next, fields_, scratch_);
     if (this_count >= fields_.size() || parse_timestamp(fields_[0])) break;
     line = next;
+    before_line = lines_;
     lines_ = peek;
   }
   header_line_ = lines_.line_number();
   csv::split(line, fields_, scratch_);
   header_.clear();
-  for (std::string_view f : fields_) header_.emplace_back(csv::trim(f));
+  headerless_ = parse_timestamp(fields_[0]).has_value();
+  if (!headerless_) {
+    for (std::string_view f : fields_) header_.emplace_back(csv::trim(f));
+    return Status::ok();
+  }
+  // Kline layouts (read_prices.hpp): the column names stand in for the missing header.
+  data_start_ = before_line;
+  if (fields_.size() == 12) {
+    header_ = {"open_time",
+               "open",
+               "high",
+               "low",
+               "close",
+               "volume",
+               "close_time",
+               "quote_volume",
+               "trades",
+               "taker_buy_base_volume",
+               "taker_buy_quote_volume",
+               "ignore"};
+  } else if (fields_.size() == 5 || fields_.size() == 6) {
+    header_ = {"time", "open", "high", "low", "close"};
+    if (fields_.size() == 6) header_.emplace_back("volume");
+  } else {
+    return Status::invalid(fmt::format(
+        "{}the first line starts with a date ('{}'), so the file has no header, and it has {} "
+        "fields: headerless files are read only as klines, with 12 fields (Binance) or 5-6 "
+        "(time,open,high,low,close[,volume]); add a header line such as 'date,BTC,ETH' "
+        "(wide) or 'date,symbol,close' (long)",
+        at(header_line_), csv::trim(fields_[0]), fields_.size()));
+  }
   return Status::ok();
 }
 
@@ -132,9 +174,10 @@ Status Parser::ragged(int line, std::size_t got) const {
       date = fmt::format(" (date {})", format_timestamp(*t));
   }
   return Status::invalid(fmt::format(
-      "{}row has {} fields but the header on line {} has {}{}; check for a missing or extra "
+      "{}row has {} fields but the {} on line {} has {}{}; check for a missing or extra "
       "comma, or quote cells that contain commas",
-      at(line), got, header_line_, header_.size(), date));
+      at(line), got, headerless_ ? "first row (the file has no header)" : "header", header_line_,
+      header_.size(), date));
 }
 
 Status Parser::bad_date(int line, int column, std::string_view text) const {
@@ -583,12 +626,184 @@ Result<PricePanel> Parser::read_long() {
   return panel;
 }
 
+// The pieces of a file name's stem, cut at '-', '_', '.' and ' '.
+std::vector<std::string> stem_pieces(const std::string& path) {
+  std::string name =
+      path.substr(path.find_last_of("/\\") == std::string::npos ? 0 : path.find_last_of("/\\") + 1);
+  for (std::string_view ext : {".gz", ".csv", ".txt"}) {
+    if (name.size() > ext.size() &&
+        csv::iequals(std::string_view(name).substr(name.size() - ext.size()), ext)) {
+      name.resize(name.size() - ext.size());
+    }
+  }
+  std::vector<std::string> pieces;
+  std::string piece;
+  for (char c : name) {
+    if (c == '-' || c == '_' || c == '.' || c == ' ') {
+      if (!piece.empty()) pieces.push_back(std::move(piece));
+      piece.clear();
+    } else {
+      piece.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+    }
+  }
+  if (!piece.empty()) pieces.push_back(std::move(piece));
+  return pieces;
+}
+
+Result<std::string> Parser::single_asset_name() const {
+  if (!options_.asset_name.empty()) return options_.asset_name;
+  const std::vector<std::string> pieces = stem_pieces(path_);
+  for (const std::string& piece : pieces) {
+    if (!normalize_symbol(piece).quote.empty()) return piece;
+  }
+  // A pair written with a separator the cut removed: "SOL-USD_1d.csv".
+  for (std::size_t i = 0; i + 1 < pieces.size(); ++i) {
+    std::string pair = pieces[i] + "-" + pieces[i + 1];
+    if (!normalize_symbol(pair).quote.empty()) return pair;
+  }
+  if (!pieces.empty()) return pieces.front();
+  return Status::invalid(fmt::format(
+      "{}: a file of one pair names its asset in the file name (BTCUSDT-1d.csv), and this name "
+      "holds none; rename the file or set ReadOptions::asset_name",
+      path_));
+}
+
+Result<PricePanel> Parser::read_ohlcv() {
+  int date_col = 0;
+  int price_col = find_named(header_, "close");
+  int volume_col = -1;
+  enum class VolumeKind { kNone, kQuote, kBase } volume_kind = VolumeKind::kNone;
+  if (headerless_) {
+    if (header_.size() == 12) {
+      volume_col = 7;
+      volume_kind = VolumeKind::kQuote;
+    } else if (header_.size() == 6) {
+      volume_col = 5;
+      volume_kind = VolumeKind::kBase;
+    }
+  } else {
+    if (!options_.date_column.empty()) {
+      date_col = find_named(header_, options_.date_column);
+      if (date_col < 0) {
+        return Status::invalid(
+            fmt::format("{}no column named '{}' (date_column); the header is '{}'",
+                        at(header_line_), options_.date_column, header_list(header_)));
+      }
+    } else {
+      date_col = find_column(header_, {"date", "timestamp", "datetime", "datetime_utc", "time",
+                                       "open_time", "open time", "unix"});
+      if (date_col < 0) date_col = 0;
+    }
+    if (!options_.price_column.empty()) {
+      price_col = find_named(header_, options_.price_column);
+      if (price_col < 0) {
+        return Status::invalid(
+            fmt::format("{}no column named '{}' (price_column); the header is '{}'",
+                        at(header_line_), options_.price_column, header_list(header_)));
+      }
+    }
+    volume_col =
+        find_column(header_, {"quote_volume", "quote_asset_volume", "quote asset volume",
+                              "volume_quote", "volume usdt", "volume_usd", "volume usd", "volume"});
+    if (volume_col >= 0) volume_kind = VolumeKind::kQuote;
+  }
+  auto name = single_asset_name();
+  if (!name) return name.status();
+  PricePanel panel;
+  panel.source = path_;
+  panel.assets.push_back(std::move(*name));
+  const std::string& asset = panel.assets.front();
+
+  std::vector<Timestamp> ts;
+  std::vector<int> line_numbers;
+  std::vector<double> prices;
+  std::vector<double> volumes;
+  if (headerless_) lines_ = data_start_;
+  const auto dcol = static_cast<std::size_t>(date_col);
+  const auto pcol = static_cast<std::size_t>(price_col);
+  std::string_view line;
+  while (lines_.next(line)) {
+    if (csv::trim(line).empty()) continue;
+    const int line_no = lines_.line_number();
+    csv::split(line, fields_, scratch_);
+    if (fields_.size() != header_.size()) return ragged(line_no, fields_.size());
+    const auto t = parse_timestamp(fields_[dcol]);
+    if (!t) return bad_date(line_no, date_col, fields_[dcol]);
+    double price = kNaN;
+    KEEL_RETURN_IF_ERROR(parse_price(fields_[pcol], asset, *t, line_no, price));
+    double volume = kNaN;
+    if (volume_col >= 0) {
+      KEEL_RETURN_IF_ERROR(parse_nonnegative(fields_[static_cast<std::size_t>(volume_col)],
+                                             "volume", asset, *t, line_no, volume));
+      if (volume_kind == VolumeKind::kBase) volume *= price;  // NaN when the price is missing
+    }
+    ts.push_back(*t);
+    line_numbers.push_back(line_no);
+    prices.push_back(price);
+    volumes.push_back(volume);
+  }
+  if (ts.empty()) {
+    return Status::invalid(fmt::format(
+        "{}the file has a header but no data rows; expected one row per bar after the header",
+        at(header_line_)));
+  }
+  auto keep = order_file_rows(ts, line_numbers, path_, options_, panel.notes);
+  if (!keep) return keep.status();
+  const auto rows = static_cast<Eigen::Index>(keep->size());
+  panel.prices.resize(rows, 1);
+  if (volume_col >= 0) panel.volumes.resize(rows, 1);
+  panel.timestamps.resize(keep->size());
+  for (Eigen::Index r = 0; r < rows; ++r) {
+    const std::size_t src = (*keep)[static_cast<std::size_t>(r)];
+    panel.timestamps[static_cast<std::size_t>(r)] = ts[src];
+    panel.prices(r, 0) = prices[src];
+    if (volume_col >= 0) panel.volumes(r, 0) = volumes[src];
+  }
+  KEEL_RETURN_IF_ERROR(check_assets_have_data(panel));
+  return panel;
+}
+
+// Renames the assets to their base (unless keep_raw) and records quotes and written symbols; two
+// symbols with one base are an error naming both.
+Status normalize_assets(PricePanel& panel, bool keep_raw, const std::string& where) {
+  std::unordered_map<std::string, std::size_t> seen;
+  for (std::size_t j = 0; j < panel.assets.size(); ++j) {
+    const std::string raw = panel.assets[j];
+    SymbolParts parts = normalize_symbol(raw);
+    if (keep_raw || parts.quote.empty()) parts.base = raw;
+    const auto [it, inserted] = seen.emplace(parts.base, j);
+    if (!inserted) {
+      const std::string& other = panel.assets[it->second];
+      const auto other_quote = panel.quote_currencies.find(other);
+      return Status::invalid(fmt::format(
+          "{}symbols '{}' and '{}' both name the asset '{}' ({} and {}); pass --keep-raw-symbols "
+          "(ReadOptions::keep_raw_symbols) to keep the symbols as written, or remove one",
+          where, panel.raw_symbols.count(other) ? panel.raw_symbols[other] : other, raw, parts.base,
+          other_quote == panel.quote_currencies.end() ? std::string("no quote currency")
+                                                      : "quoted in " + other_quote->second,
+          parts.quote.empty() ? std::string("no quote currency") : "quoted in " + parts.quote));
+    }
+    if (!parts.quote.empty()) panel.quote_currencies[parts.base] = parts.quote;
+    if (parts.base != raw) panel.raw_symbols[parts.base] = raw;
+    panel.assets[j] = parts.base;
+  }
+  return Status::ok();
+}
+
 Result<PricePanel> Parser::run() {
   KEEL_RETURN_IF_ERROR(read_header());
-  const bool is_long = options_.symbol_column.empty()
-                           ? find_column(header_, {"symbol", "asset", "ticker"}) >= 0
-                           : find_named(header_, options_.symbol_column) >= 0;
-  return is_long ? read_long() : read_wide();
+  const bool is_long =
+      !headerless_ &&
+      (options_.symbol_column.empty() ? find_column(header_, {"symbol", "asset", "ticker"}) >= 0
+                                      : find_named(header_, options_.symbol_column) >= 0);
+  const bool is_ohlcv =
+      headerless_ || (!is_long && options_.symbol_column.empty() &&
+                      find_named(header_, "open") >= 0 && find_named(header_, "high") >= 0 &&
+                      find_named(header_, "low") >= 0 && find_named(header_, "close") >= 0);
+  auto panel = is_long ? read_long() : is_ohlcv ? read_ohlcv() : read_wide();
+  if (!panel) return panel;
+  KEEL_RETURN_IF_ERROR(normalize_assets(*panel, options_.keep_raw_symbols, at(header_line_)));
+  return panel;
 }
 
 }  // namespace
@@ -598,6 +813,131 @@ Result<PricePanel> read_prices(const std::string& path, const ReadOptions& optio
   if (!text) return text.status();
   Parser parser(*text, path, options);
   return parser.run();
+}
+
+namespace {
+
+// Median spacing of consecutive timestamps; 0 with fewer than two.
+Timestamp median_step(const std::vector<Timestamp>& ts) {
+  if (ts.size() < 2) return 0;
+  std::vector<Timestamp> steps(ts.size() - 1);
+  for (std::size_t i = 0; i + 1 < ts.size(); ++i) steps[i] = ts[i + 1] - ts[i];
+  const auto mid = steps.begin() + static_cast<std::ptrdiff_t>(steps.size() / 2);
+  std::nth_element(steps.begin(), mid, steps.end());
+  return *mid;
+}
+
+std::string describe_step(Timestamp seconds) {
+  if (seconds % 86400 == 0) return fmt::format("{} day(s)", seconds / 86400);
+  if (seconds % 3600 == 0) return fmt::format("{} hour(s)", seconds / 3600);
+  if (seconds % 60 == 0) return fmt::format("{} minute(s)", seconds / 60);
+  return fmt::format("{} s", seconds);
+}
+
+}  // namespace
+
+Result<PricePanel> merge_panels(std::vector<PricePanel> panels) {
+  if (panels.empty()) return Status::invalid("no price files to merge; give at least one");
+  if (panels.size() == 1) return std::move(panels.front());
+  // One asset, one file.
+  std::unordered_map<std::string, std::size_t> owner;
+  for (std::size_t k = 0; k < panels.size(); ++k) {
+    for (const std::string& asset : panels[k].assets) {
+      const auto [it, inserted] = owner.emplace(asset, k);
+      if (inserted) continue;
+      const auto written = [&](std::size_t p) {
+        const auto raw = panels[p].raw_symbols.find(asset);
+        return raw == panels[p].raw_symbols.end() ? std::string()
+                                                  : fmt::format(" (as '{}')", raw->second);
+      };
+      return Status::invalid(fmt::format(
+          "{}: asset '{}'{} is also in {}{}; each asset must come from one file: remove it from "
+          "one of them, or pass --keep-raw-symbols if they are different pairs of one base",
+          panels[k].source, asset, written(k), panels[it->second].source, written(it->second)));
+    }
+  }
+  // One frequency, one grid.
+  std::size_t reference = panels.size();
+  Timestamp step = 0;
+  for (std::size_t k = 0; k < panels.size(); ++k) {
+    const Timestamp s = median_step(panels[k].timestamps);
+    if (s == 0) continue;
+    if (reference == panels.size()) {
+      reference = k;
+      step = s;
+      continue;
+    }
+    if (std::abs(static_cast<double>(s - step)) > 0.1 * static_cast<double>(std::max(s, step))) {
+      return Status::invalid(fmt::format(
+          "{}: one row every {} but {} has one every {}; merge files of one frequency (resample "
+          "the finer one first)",
+          panels[k].source, describe_step(s), panels[reference].source, describe_step(step)));
+    }
+  }
+  PricePanel out;
+  for (const PricePanel& p : panels) {
+    out.timestamps.insert(out.timestamps.end(), p.timestamps.begin(), p.timestamps.end());
+  }
+  std::sort(out.timestamps.begin(), out.timestamps.end());
+  out.timestamps.erase(std::unique(out.timestamps.begin(), out.timestamps.end()),
+                       out.timestamps.end());
+  if (step > 0 && median_step(out.timestamps) * 10 < step * 9) {
+    std::string firsts;
+    for (std::size_t k = 0; k < panels.size() && k < 5; ++k) {
+      firsts += fmt::format("{}{} {}", k == 0 ? "" : ", ", panels[k].source,
+                            format_timestamp(panels[k].timestamps.front()));
+    }
+    return Status::invalid(fmt::format(
+        "{}: the files' timestamps do not line up: each has one row every {}, but merged the "
+        "rows come every {} (first rows: {}); bars of one frequency must start at the same times "
+        "(e.g. all daily bars at 00:00 UTC)",
+        panels[reference].source, describe_step(step), describe_step(median_step(out.timestamps)),
+        firsts));
+  }
+  const auto n_rows = static_cast<Eigen::Index>(out.timestamps.size());
+  Eigen::Index n_assets = 0;
+  bool volumes = false;
+  bool spreads = false;
+  for (const PricePanel& p : panels) {
+    n_assets += p.cols();
+    volumes = volumes || p.has_volumes();
+    spreads = spreads || p.has_spreads();
+  }
+  out.prices.setConstant(n_rows, n_assets, kNaN);
+  if (volumes) out.volumes.setConstant(n_rows, n_assets, kNaN);
+  if (spreads) out.spreads.setConstant(n_rows, n_assets, kNaN);
+  Eigen::Index col = 0;
+  for (PricePanel& p : panels) {
+    for (std::size_t r = 0; r < p.timestamps.size(); ++r) {
+      const auto row = static_cast<Eigen::Index>(
+          std::lower_bound(out.timestamps.begin(), out.timestamps.end(), p.timestamps[r]) -
+          out.timestamps.begin());
+      const auto pr = static_cast<Eigen::Index>(r);
+      out.prices.block(row, col, 1, p.cols()) = p.prices.row(pr);
+      if (p.has_volumes()) out.volumes.block(row, col, 1, p.cols()) = p.volumes.row(pr);
+      if (p.has_spreads()) out.spreads.block(row, col, 1, p.cols()) = p.spreads.row(pr);
+    }
+    col += p.cols();
+    for (auto& a : p.assets) out.assets.push_back(std::move(a));
+    for (auto& n : p.notes) out.notes.push_back(std::move(n));
+    out.quote_currencies.merge(p.quote_currencies);
+    out.raw_symbols.merge(p.raw_symbols);
+    out.source += (out.source.empty() ? "" : ", ") + p.source;
+  }
+  return out;
+}
+
+Result<PricePanel> read_price_files(const std::vector<std::string>& paths,
+                                    const ReadOptions& options) {
+  if (paths.empty()) return Status::invalid("no price file given; give at least one path");
+  std::vector<PricePanel> panels;
+  panels.reserve(paths.size());
+  for (const std::string& path : paths) {
+    auto panel = read_prices(path, options);
+    if (!panel) return panel.status();
+    panels.push_back(std::move(*panel));
+  }
+  return merge_panels(std::move(panels));
 }
 
 Result<DuplicateTimestampPolicy> parse_duplicate_policy(std::string_view name) {

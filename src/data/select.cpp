@@ -137,6 +137,8 @@ Result<PricePanel> select(const PricePanel& panel, const PanelSelection& selecti
   PricePanel out;
   out.source = panel.source;
   out.notes = panel.notes;
+  out.quote_currencies = panel.quote_currencies;
+  out.raw_symbols = panel.raw_symbols;
   out.timestamps.assign(first, last);
   const auto take = [&](const Eigen::MatrixXd& m) {
     Eigen::MatrixXd result;

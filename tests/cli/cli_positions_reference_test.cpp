@@ -16,7 +16,8 @@ namespace {
 
 std::string prices() {
   return std::string("'") + KEEL_SHARED_DATA_DIR +
-         "/crypto_binance_spot_daily/close_wide.csv' --assets BTCUSDT,ETHUSDT --start 2022-01-01";
+         "/crypto_binance_spot_daily/close_wide.csv' --keep-raw-symbols --assets BTCUSDT,ETHUSDT "
+         "--start 2022-01-01";
 }
 std::string data(const std::string& name) {
   return std::string("'") + KEEL_TEST_DATA_DIR + "/positions/" + name + "'";

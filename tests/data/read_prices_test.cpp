@@ -342,7 +342,8 @@ TEST(ReadLong, CryptoDataDownloadLayout) {
                 "1506124800.0,2017-09-22 09-PM,BTC/USDT,1,1,1,3700,2,7400,NULL\r\n"
                 "1506121200.0,2017-09-22 08-PM,BTC/USDT,1,1,1,3690,1,3690,NULL\r\n"));
   ASSERT_TRUE(p.is_ok()) << p.status().message();
-  EXPECT_EQ(p->assets, (std::vector<std::string>{"BTC/USDT"}));
+  EXPECT_EQ(p->assets, (std::vector<std::string>{"BTC"}));  // "BTC/USDT" normalised
+  EXPECT_EQ(p->raw_symbols.at("BTC"), "BTC/USDT");
   EXPECT_EQ(p->timestamps[0], day(2017, 9, 22) + 20 * 3600);  // date text, not unix (+4 h)
   EXPECT_EQ(p->prices(0, 0), 3690.0);
   EXPECT_EQ(p->volumes(1, 0), 7400.0);

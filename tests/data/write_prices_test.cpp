@@ -14,6 +14,8 @@ namespace {
 
 using testing::TempDir;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// The names are read back as written: "ETH/USDT" would otherwise be normalised to ETH.
+const ReadOptions kAsWritten{.keep_raw_symbols = true};
 
 // Random prices spanning many magnitudes, with leading (ragged) and inner NaNs.
 PricePanel random_panel(Timestamp step, bool with_volumes) {
@@ -62,7 +64,7 @@ TEST(WritePrices, WideRoundTripIsBitExactDaily) {
   TempDir dir;
   const PricePanel p = random_panel(kSecondsPerDay, false);
   ASSERT_TRUE(write_wide_csv(p, dir.path("w.csv")).is_ok());
-  const auto back = read_prices(dir.path("w.csv"));
+  const auto back = read_prices(dir.path("w.csv"), kAsWritten);
   ASSERT_TRUE(back.is_ok()) << back.status().message();
   expect_same(p, *back, false);
 }
@@ -71,7 +73,7 @@ TEST(WritePrices, WideRoundTripHourlyGzip) {
   TempDir dir;
   const PricePanel p = random_panel(3600, false);
   ASSERT_TRUE(write_wide_csv(p, dir.path("w.csv.gz")).is_ok());
-  const auto back = read_prices(dir.path("w.csv.gz"));
+  const auto back = read_prices(dir.path("w.csv.gz"), kAsWritten);
   ASSERT_TRUE(back.is_ok()) << back.status().message();
   expect_same(p, *back, false);
 }
@@ -80,7 +82,7 @@ TEST(WritePrices, LongRoundTripWithVolumes) {
   TempDir dir;
   const PricePanel p = random_panel(kSecondsPerDay, true);
   ASSERT_TRUE(write_long_csv(p, dir.path("l.csv")).is_ok());
-  const auto back = read_prices(dir.path("l.csv"));
+  const auto back = read_prices(dir.path("l.csv"), kAsWritten);
   ASSERT_TRUE(back.is_ok()) << back.status().message();
   ASSERT_TRUE(back->has_volumes());
   expect_same(p, *back, true);

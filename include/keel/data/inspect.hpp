@@ -22,6 +22,8 @@ struct InspectOptions {
 
 struct AssetInspection {
   std::string asset;
+  std::string quote;   // quote currency from the exchange symbol ("USDT"); empty when none
+  std::string symbol;  // the symbol as written in the file (the asset name unless normalised)
   Timestamp first = 0;          // first timestamp with a price
   Timestamp last = 0;           // last timestamp with a price
   long observations = 0;        // prices present
@@ -66,7 +68,8 @@ struct PanelInspection {
   std::vector<Finding> findings;
 
   // The `keel inspect --format json` document: keys assets, rows, start, end, periods_per_year,
-  // frequency, calendar_gaps, calendar_missing, per_asset, findings.
+  // frequency, calendar_gaps, calendar_missing, per_asset (asset, quote — null when none —,
+  // symbol, first, last, ...), findings.
   Json to_json() const;
 };
 

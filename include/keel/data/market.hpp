@@ -64,6 +64,10 @@ struct Market {
 // everything skips the copy). Errors name the file and line, or the unknown asset / empty date
 // range.
 Result<PricePanel> read_market_prices(const std::string& path, const MarketOptions& options);
+// Several files (per-pair exports) read with options.read, merged (merge_panels in
+// read_prices.hpp), then narrowed by options.selection.
+Result<PricePanel> read_market_prices(const std::vector<std::string>& paths,
+                                      const MarketOptions& options);
 
 // The missing-data policy, the frequency and the returns, on a panel already read and selected
 // (options.read and options.selection are not applied again). The reader's notes on the panel are
@@ -72,6 +76,8 @@ Result<Market> prepare_market(const PricePanel& panel, const MarketOptions& opti
 
 // read_market_prices then prepare_market.
 Result<Market> load_market(const std::string& path, const MarketOptions& options = {});
+Result<Market> load_market(const std::vector<std::string>& paths,
+                           const MarketOptions& options = {});
 
 // For computations that need one complete return history (the risk profile, stress tests): ok,
 // or an error naming the first missing return (asset and date) and the policy that would fill

@@ -3,6 +3,7 @@
 // delisted, or a gap); it is never a zero price.
 
 #include <Eigen/Core>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,13 @@ struct PricePanel {
   // timestamps resolved by a policy). Empty when the file was read as written. Verbs copy these
   // into diagnostics; nothing is changed silently.
   std::vector<std::string> notes;
+  // Exchange symbols (keel/data/symbols.hpp): for each asset whose symbol named a quote currency,
+  // that currency ("BTC" → "USDT" for a BTCUSDT column), and for each asset renamed by
+  // normalisation the symbol as written in the file ("BTC" → "BTC/USDT"). Keyed by asset name, so
+  // a selection or a dropped asset leaves them valid; assets without an entry have no recorded
+  // quote (a plain "BTC" column) or kept their name.
+  std::map<std::string, std::string> quote_currencies;
+  std::map<std::string, std::string> raw_symbols;
 
   Eigen::Index rows() const { return prices.rows(); }
   Eigen::Index cols() const { return prices.cols(); }
