@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <vector>
 
@@ -74,6 +75,13 @@ Result<std::string> read_gzip(const std::string& path, std::size_t compressed_si
 }  // namespace
 
 Result<std::string> read_file(const std::string& path) {
+  // fopen() opens a directory on Linux, and its "size" is then meaningless (an allocation of
+  // exabytes): refuse it by name first.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Status::invalid(
+        fmt::format("{}: is a directory, not a file; give the path of the file inside it", path));
+  }
   FilePtr file(std::fopen(path.c_str(), "rb"));
   if (!file) {
     return Status::invalid(

@@ -23,15 +23,6 @@ using estimate_internal::Labels;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Largest number of assets estimated (issue #24 item 5). A dense N × N matrix takes 8·N² bytes
-// per copy (the estimators and the spectrum hold several) and the spectrum O(N³) time: 10,000
-// assets would need gigabytes and most of an hour, then 10⁸ numbers of output. Above the limit the
-// estimate is refused before anything N × N is allocated, naming N, the memory of one copy and the
-// limit. docs/limits.md has the sizes measured (3,000 assets is the largest).
-// TODO(#24): make it a CovarianceOptions field (a public-header change) when the estimate module
-// is next touched.
-constexpr Eigen::Index kMaxCovarianceAssets = 4000;
-
 constexpr NameTable<CovarianceMethod, 10> kMethodNames{{
     {CovarianceMethod::kSample, "sample"},
     {CovarianceMethod::kEwma, "ewma"},
@@ -570,14 +561,14 @@ Result<CovarianceEstimate> estimate_impl(Eigen::Ref<const Eigen::MatrixXd> x,
   KEEL_RETURN_IF_ERROR(o.validate());
   const std::string_view name = to_string(o.method);
   KEEL_RETURN_IF_ERROR(estimate_internal::check_shape(x, 2, name, labels));
-  if (x.cols() > kMaxCovarianceAssets) {
+  if (o.max_assets > 0 && x.cols() > o.max_assets) {
     const double gib = 8.0 * static_cast<double>(x.cols()) * static_cast<double>(x.cols()) /
                        (1024.0 * 1024.0 * 1024.0);
     return Status::invalid(fmt::format(
         "{}: {} assets is above the limit of {} for a dense covariance (one {} × {} copy alone "
         "takes {:.2f} GiB, and the estimate holds several); narrow the assets (--assets, "
         "--missing drop-assets:F); docs/limits.md has the sizes measured",
-        name, x.cols(), kMaxCovarianceAssets, x.cols(), x.cols(), gib));
+        name, x.cols(), o.max_assets, x.cols(), x.cols(), gib));
   }
   const bool pairwise = o.method == CovarianceMethod::kSample && o.pairwise;
   if (pairwise) {
@@ -711,6 +702,7 @@ Result<CovarianceMethod> parse_covariance_method(std::string_view name) {
 
 Status CovarianceOptions::validate() const {
   if (threads < 0) return Status::invalid("covariance: threads must be ≥ 0 (0 = every core)");
+  if (max_assets < 0) return Status::invalid("covariance: max_assets must be ≥ 0 (0 = no limit)");
   if (pairwise && method != CovarianceMethod::kSample) {
     return Status::invalid(fmt::format(
         "covariance: pairwise = true is only supported by the sample method, not '{}'; choose a "

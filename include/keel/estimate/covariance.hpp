@@ -114,6 +114,13 @@ struct CovarianceOptions {
   // rounding. Range ≥ 0.
   int threads = 1;
 
+  // Largest number of assets estimated (issue #24 item 5): above it the estimate is refused before
+  // anything N × N is allocated, naming N, the memory of one dense copy (8·N² bytes; the
+  // estimators and the spectrum hold several) and this limit. The spectrum costs O(N³): 10,000
+  // assets would take gigabytes and most of an hour. docs/limits.md has the sizes measured (3,000
+  // assets the largest). Default 4000; 0 = no limit.
+  Eigen::Index max_assets = 4000;
+
   // --- sample ---
   // Pairwise-complete covariance (pandas `cov()`, PyPortfolioOpt `sample_cov`): NaN cells allowed.
   bool pairwise = false;
