@@ -1,12 +1,15 @@
 // Fuzz target: the command line's own readers (apps/keel), driven in process through
 // keel::cli::run_cli exactly as a user's files reach them: every TOML reader (the book file of
 // optimize/frontier with groups, bounds, holdings and costs; backtest strategies; Black–Litterman
-// views; stress shocks, as a --shocks file and inside --config) and the weights and holdings
-// readers (CSV and the JSON weights document). Byte 0 picks the scenario, the rest is the file.
+// views; stress shocks, as a --shocks file and inside --config), the weights and holdings
+// readers (CSV and the JSON weights document), and the positions book and hedges readers of
+// `keel positions --book` and `keel hedge --hedges` (apps/keel/positions_config.cpp). Byte 0
+// picks the scenario (modulo 12; the table in LLVMFuzzerTestOneInput), the rest is the file.
 //
 // The prices and metadata are a small simulated market written once (keel simulate, 4 assets,
-// 160 days, seed 3). Contract: no crash, no sanitizer report, and no exit code 1 (keel's
-// "internal error": an exception that escaped a reader); 0, 2, 3 and 4 are all answers.
+// 160 days, seed 3: KBT, ETR and two others), with a fixed positions book for `keel hedge`.
+// Contract: no crash, no sanitizer report, and no exit code 1 (keel's "internal error": an
+// exception that escaped a reader); 0, 2, 3 and 4 are all answers.
 //
 // Inputs containing '/' are skipped: every path a fuzzed file could name (an `output` or
 // `report` key) then stays inside this process's scratch folder, the current directory.
@@ -37,15 +40,32 @@ int run(std::vector<std::string> args) {
 }
 
 struct Market {
-  std::string prices, metadata, weights;
+  std::string prices, metadata, weights, book;
 };
+
+// The book `keel hedge --hedges <fuzzed file>` hedges: spot KBT and a linear ETR perpetual.
+constexpr const char* kHedgedBook = R"(quote = "USD"
+cash = 1000
+[[position]]
+name = "kbt"
+kind = "spot"
+asset = "KBT"
+quantity = 0.5
+[[position]]
+name = "etr-perp"
+kind = "perp"
+underlying = "ETR"
+contracts = 10
+entry_price = 100
+margin = 500
+)";
 
 const Market& market() {
   static const Market m = [] {
     const auto dir = keel::fuzz::scratch_dir();
     std::filesystem::current_path(dir);
     Market mk{(dir / "prices.csv").string(), (dir / "prices_metadata.csv").string(),
-              (dir / "weights.csv").string()};
+              (dir / "weights.csv").string(), (dir / "hedged_book.toml").string()};
     const int code =
         run({"simulate", "--assets", "4", "--days", "160", "--seed", "3", "-o", mk.prices});
     keel::fuzz::check(code == 0, "keel simulate failed in the fuzz set-up");
@@ -57,6 +77,7 @@ const Market& market() {
     w << "asset,weight\n";
     while (std::getline(meta, line)) w << line.substr(0, line.find(',')) << ",0.25\n";
     keel::fuzz::write_input("weights.csv", w.str());
+    keel::fuzz::write_input("hedged_book.toml", kHedgedBook);
     return mk;
   }();
   return m;
@@ -69,11 +90,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view body(reinterpret_cast<const char*>(data + 1), size - 1);
   if (body.find('/') != std::string_view::npos) return 0;
   const Market& m = market();
-  const int scenario = data[0] % 10;
+  const int scenario = data[0] % 12;
   std::vector<std::string> args;
-  const char* names[] = {"book.toml",    "book.toml",   "strategies.toml", "views.toml",
-                         "shocks.toml",  "stress.toml", "w.csv",           "w.json",
-                         "holdings.csv", "holdings.csv"};
+  const char* names[] = {"book.toml",    "book.toml",    "strategies.toml", "views.toml",
+                         "shocks.toml",  "stress.toml",  "w.csv",           "w.json",
+                         "holdings.csv", "holdings.csv", "positions.toml",  "hedges.toml"};
   const std::string file = keel::fuzz::write_input(names[scenario], body);
   switch (scenario) {
     case 0:
@@ -104,6 +125,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       break;
     case 8:
       args = {"risk", "--prices", m.prices, "--holdings", file};
+      break;
+    case 10:
+      args = {"positions", "--prices", m.prices, "--book", file};
+      break;
+    case 11:
+      args = {"hedge", "--prices", m.prices, "--book", m.book, "--hedges", file};
       break;
     default:
       args = {"allocate", "--prices",   m.prices, "--metadata", m.metadata, "--weights",

@@ -53,18 +53,25 @@ def read(path: str) -> bytes:
 
 def main() -> None:
     clean()
-    # Price files: mode byte 0 (plain), 16 (gzip-compressed by the target), 32 (raw bytes, .gz name).
+    # Price text (fuzz_read_prices, in memory): mode byte 0 (defaults) or 4 (sort). The file layer
+    # (fuzz_read_file): mode 0 (written as is), 1 (deflated by the target), 2 (raw bytes under a
+    # .gz name).
     for path in sorted(glob.glob(os.path.join(ROOT, "tests", "data", "bad_inputs", "*"))):
         if path.endswith((".csv", ".gz")):
             with open(path, "rb") as f:
                 raw = f.read()
-            put("fuzz_read_prices", bytes([32 if path.endswith(".gz") else 0]) + raw[:MAX])
+            if path.endswith(".gz"):
+                put("fuzz_read_file", bytes([2]) + raw[:MAX])
+            else:
+                put("fuzz_read_prices", bytes([0]) + raw[:MAX])
+                put("fuzz_read_file", bytes([0]) + raw[:MAX])
     shared = sorted(glob.glob(os.path.join(SHARED, "**", "*.csv*"), recursive=True))
     for path in shared:
         text = head(read(path))
         put("fuzz_read_prices", bytes([0]) + text)
-        put("fuzz_read_prices", bytes([16 | 4]) + text)
-        put("fuzz_read_prices", bytes([32]) + gzip.compress(text, mtime=0))
+        put("fuzz_read_prices", bytes([4]) + text)
+        put("fuzz_read_file", bytes([1]) + head(text, 8))
+        put("fuzz_read_file", bytes([2]) + gzip.compress(head(text, 8), mtime=0))
         put("fuzz_labeled_csv", bytes([2]) + head(text, 8))
         if "metadata" in path or "meta" in os.path.basename(path):
             put("fuzz_metadata", text)
@@ -91,7 +98,8 @@ def main() -> None:
     put("fuzz_labeled_csv", b"\x02asset,weight\nBTC,0.6\nETH,0.4\n")
     put("fuzz_labeled_csv", b"\x03BTC,0.6\nETH,0.4\n")
     put("fuzz_labeled_csv", b"\x01,A,B\nA,0.04,0.01\nB,0.01,0.09\n")
-    # CLI inputs: scenario byte (fuzz/fuzz_cli_inputs.cpp) + file. Seeds with '/' are useless
+    # CLI inputs: scenario byte (fuzz/fuzz_cli_inputs.cpp) + file; positions books (scenario 10)
+    # and hedges files (11) from docs/positions.md and tests/cli/cli_positions*_test.cpp. Seeds with '/' are useless
     # there (skipped), so slashes in comments are dropped.
     def cli(scenario: int, text: bytes) -> None:
         text = b"\n".join(l for l in text.splitlines() if b"/" not in l) + b"\n"
@@ -108,6 +116,10 @@ def main() -> None:
             elif b"[[scenario]]" in body:
                 cli(4, body)
                 cli(5, body)
+            elif b"[[position]]" in body:
+                cli(10, body)
+            elif b"[[candidate]]" in body:
+                cli(11, body)
             else:
                 cli(0, body)
                 cli(1, body)
@@ -121,8 +133,26 @@ def main() -> None:
                 cli(3, body)
             elif b"[[scenario]]" in body:
                 cli(4, body)
+            elif b"[[position]]" in body:
+                cli(10, body)
+            elif b"[[candidate]]" in body:
+                cli(11, body)
             elif b"=" in body and b"[" in body:
                 cli(0, body)
+    # Position kinds and keys the examples above do not use (docs/positions.md's key table).
+    cli(10, b'quote = "USD"\n[[position]]\nname = "cp"\nkind = "amm_lp"\n'
+            b'pool = "constant-product"\ntokens = ["KBT", "ETR"]\nliquidity = 10\n'
+            b'[[position]]\nname = "ss"\nkind = "amm_lp"\npool = "stableswap"\n'
+            b'tokens = ["KBT", "USD"]\namplification = 100\nliquidity = 5\n'
+            b'[[position]]\nname = "p"\nkind = "perp"\nunderlying = "ETR"\n'
+            b'contract = "linear"\ncontracts = 3\nentry_price = 10\nmargin = 50\n'
+            b'margin_mode = "cross"\nfunding_interval_hours = 1\ncurrency = "USD"\n'
+            b'[[position]]\nname = "c"\nkind = "option"\nunderlying = "KBT"\ntype = "call"\n'
+            b'strike = 1\nexpiry = "2030-01-01T12:00:00Z"\nimplied_vol = 0.5\nquantity = -2\n'
+            b'rate = 0.01\n')
+    cli(11, b'objective = "variance"\nalpha = 0.9\nvega = [-1, 1]\n[[candidate]]\n'
+            b'name = "o"\nkind = "option"\nunderlying = "KBT"\ntype = "call"\nstrike = 1\n'
+            b'expiry = "2030-01-01"\nimplied_vol = 0.5\nfee_bps = 1\n')
     cli(6, b"asset,weight\nA,0.5\nB,0.5\n")
     cli(7, b'{"weights": {"A": 0.5, "B": 0.5}}')
     cli(8, b"asset,quantity\nA,1.5\nB,10\n")

@@ -67,8 +67,9 @@ build_fuzz() {
 
 run_fuzz() {
   local artifacts=${KEEL_FUZZ_ARTIFACTS:-$PWD/build/fuzz/artifacts}
-  # The targets write each input to a file: in memory (/dev/shm) when there is one, which ran the
-  # file-reading targets 2.5 times faster than /tmp on a disk here.
+  # fuzz_read_file and fuzz_cli_inputs write each input to a file: in memory (/dev/shm) when there
+  # is one, which ran file-reading targets 2.5 times faster than /tmp on a disk here (the other
+  # targets parse in memory; docs/reliability.md section 2).
   if [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
   local work
   work=$(mktemp -d)

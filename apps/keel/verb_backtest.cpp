@@ -97,9 +97,12 @@ Result<CostModel> read_trading(const toml::table& config, const std::string& pat
   if (t == nullptr) return costs;
   for (auto&& [key_view, node] : *t) {
     const std::string key(key_view.str());
+    // A named reference: a lambda capturing the structured binding itself needs clang 16 (the
+    // fuzz preset builds this file with clang-14).
+    const toml::node& value = node;
     auto number = [&]() -> Result<double> {
-      if (auto v = node.value<double>()) return *v;
-      return Status::invalid(where(path, node) + ": trading." + key + " must be a number");
+      if (auto v = value.value<double>()) return *v;
+      return Status::invalid(where(path, value) + ": trading." + key + " must be a number");
     };
     if (key == "short_rate" || key == "borrow_rate" || key == "cash_rate") {
       auto rate = read_rate(node, path, key);

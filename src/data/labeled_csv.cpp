@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "data/csv.hpp"
+#include "data/text_readers.hpp"
 
 namespace keel {
 
@@ -21,11 +22,9 @@ struct Lines {
   std::vector<std::pair<int, std::string_view>> rows;
 };
 
-Result<Lines> read_lines(const std::string& path) {
-  auto text = csv::read_file(path);
-  if (!text) return text.status();
+Result<Lines> split_lines(std::string text, const std::string& path) {
   Lines lines;
-  lines.text = std::make_unique<std::string>(std::move(*text));
+  lines.text = std::make_unique<std::string>(std::move(text));
   csv::LineReader reader(*lines.text);
   std::string_view line;
   while (reader.next(line)) {
@@ -43,7 +42,28 @@ std::string fmt17(double v) { return fmt::format("{:.17g}", v); }
 }  // namespace
 
 Result<LabeledMatrix> read_labeled_matrix(const std::string& path, bool require_symmetric) {
-  auto lines = read_lines(path);
+  auto text = csv::read_file(path);
+  if (!text) return text.status();
+  return detail::parse_labeled_matrix(std::move(*text), path, require_symmetric);
+}
+
+Result<LabeledVector> read_labeled_vector(const std::string& path) {
+  auto rows = read_labeled_rows(path);
+  if (!rows) return rows.status();
+  return std::move(rows->vector);
+}
+
+Result<LabeledRows> read_labeled_rows(const std::string& path) {
+  auto text = csv::read_file(path);
+  if (!text) return text.status();
+  return detail::parse_labeled_rows(std::move(*text), path);
+}
+
+namespace detail {
+
+Result<LabeledMatrix> parse_labeled_matrix(std::string text, const std::string& path,
+                                           bool require_symmetric) {
+  auto lines = split_lines(std::move(text), path);
   if (!lines) return lines.status();
   std::vector<std::string_view> fields;
   std::deque<std::string> scratch;
@@ -111,14 +131,8 @@ Result<LabeledMatrix> read_labeled_matrix(const std::string& path, bool require_
   return m;
 }
 
-Result<LabeledVector> read_labeled_vector(const std::string& path) {
-  auto rows = read_labeled_rows(path);
-  if (!rows) return rows.status();
-  return std::move(rows->vector);
-}
-
-Result<LabeledRows> read_labeled_rows(const std::string& path) {
-  auto lines = read_lines(path);
+Result<LabeledRows> parse_labeled_rows(std::string text, const std::string& path) {
+  auto lines = split_lines(std::move(text), path);
   if (!lines) return lines.status();
   std::vector<std::string_view> fields;
   std::deque<std::string> scratch;
@@ -157,6 +171,8 @@ Result<LabeledRows> read_labeled_rows(const std::string& path) {
   v.values = Eigen::Map<Eigen::VectorXd>(values.data(), static_cast<Eigen::Index>(values.size()));
   return out;
 }
+
+}  // namespace detail
 
 Status write_labeled_matrix(const LabeledMatrix& matrix, const std::string& path) {
   std::string out;

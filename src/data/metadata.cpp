@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "data/csv.hpp"
+#include "data/text_readers.hpp"
 
 namespace keel {
 
@@ -98,7 +99,11 @@ std::vector<std::string> AssetMetadata::tag_fields() const {
 Result<AssetMetadata> read_metadata(const std::string& path) {
   auto text = csv::read_file(path);
   if (!text) return text.status();
-  csv::LineReader lines(*text);
+  return detail::parse_metadata(*text, path);
+}
+
+Result<AssetMetadata> detail::parse_metadata(std::string_view text, const std::string& path) {
+  csv::LineReader lines(text);
   std::vector<std::string_view> fields;
   std::deque<std::string> scratch;
   std::string_view line;

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "data/csv.hpp"
+#include "data/text_readers.hpp"
 #include "keel/data/symbols.hpp"
 
 namespace keel {
@@ -811,7 +812,12 @@ Result<PricePanel> Parser::run() {
 Result<PricePanel> read_prices(const std::string& path, const ReadOptions& options) {
   auto text = csv::read_file(path);
   if (!text) return text.status();
-  Parser parser(*text, path, options);
+  return detail::parse_prices(*text, path, options);
+}
+
+Result<PricePanel> detail::parse_prices(std::string_view text, const std::string& path,
+                                        const ReadOptions& options) {
+  Parser parser(text, path, options);
   return parser.run();
 }
 
