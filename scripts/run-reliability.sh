@@ -10,9 +10,9 @@
 #   scripts/run-reliability.sh              all three stages
 #   scripts/run-reliability.sh fuzz tsan    the stages named
 # Environment: KEEL_FUZZ_SECONDS (per target), KEEL_FUZZ_ARTIFACTS (where a crashing input is
-# kept; default build/fuzz/artifacts). scripts/run-tests.sh (the README's test command, and so CI)
-# calls this after the ci suite and pytest when it runs without KEEL_TEST_LABELS, or with a label
-# set containing "reliability".
+# kept; default build/fuzz/artifacts), KEEL_FUZZ_SEED (default 1). scripts/run-tests.sh (the
+# README's test command) calls this after the ci suite and pytest when its label set contains
+# "reliability".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -83,7 +83,10 @@ run_fuzz() {
     local t=$1
     mkdir -p "$work/$t"
     cp fuzz/corpus/"$t"/* "$work/$t"/ 2>/dev/null || true
-    (cd "$work" && "$root/build/fuzz/fuzz/$t" -max_total_time="$fuzz_seconds" -max_len=4096 \
+    # A fixed seed: two runs of a target mutate the same inputs in the same order (the time budget
+    # only decides how far they get), so a finding in CI reproduces with the same command.
+    (cd "$work" && "$root/build/fuzz/fuzz/$t" -seed="${KEEL_FUZZ_SEED:-1}" \
+        -max_total_time="$fuzz_seconds" -max_len=4096 \
         -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 -close_fd_mask=1 \
         -artifact_prefix="$artifacts/$t-" -print_final_stats=1 "$work/$t" >"$work/$t.log" 2>&1)
   }

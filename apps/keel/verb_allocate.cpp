@@ -393,17 +393,18 @@ int run_allocate(const AllocateArgs& args) {
       return report_error(Status::invalid(fmt::format(
           "--max-trade-adv-share needs traded volumes, but {} has none; give --prices a long CSV "
           "with a volume column (date,symbol,close,volume_quote)",
-          args.prices.prices.empty() ? args.quotes : args.prices.prices)));
+          args.prices.prices.empty() ? args.quotes : prices_label(args.prices))));
     }
     double ppy = args.prices.periods_per_year;
     if (!(ppy > 0.0)) {
       auto frequency = infer_frequency(panel.timestamps);
-      if (!frequency) return report_error(frequency.status().with_context(args.prices.prices));
+      if (!frequency)
+        return report_error(frequency.status().with_context(prices_label(args.prices)));
       ppy = frequency->periods_per_year;
     }
     auto all =
         average_daily_volume(panel.volumes, ppy, {.last_row = -1, .periods = args.adv_window});
-    if (!all) return report_error(all.status().with_context(args.prices.prices));
+    if (!all) return report_error(all.status().with_context(prices_label(args.prices)));
     adv.resize(n);
     in.max_order_value.resize(n);
     for (Eigen::Index i = 0; i < n; ++i) {

@@ -97,7 +97,8 @@ TEST(CliPositionsReference, CrashReplaysMatchTheClosedForms) {
   ASSERT_TRUE(fixture.good());
   const auto expected = nlohmann::json::parse(fixture);
   const CommandResult r = run_keel("positions --book " + data("book.toml") + " --prices " + closes +
-                                       " --assets BTCUSDT,ETHUSDT --start 2020-01-01 --replay "
+                                       " --keep-raw-symbols --assets BTCUSDT,ETHUSDT --start "
+                                       "2020-01-01 --replay "
                                        "covid-crash-2020,china-ban-2021 --format json",
                                    dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
