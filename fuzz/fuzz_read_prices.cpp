@@ -24,6 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                          : keel::DuplicateTimestampPolicy::kError;
   options.sort = (mode & 4) != 0;
   options.zero_as_missing = (mode & 8) != 0;
+  options.keep_raw_symbols = (mode & 16) != 0;
   static const std::string source = "fuzz-input-prices.csv";
   auto panel = keel::detail::parse_prices(body, source, options);
   if (!panel) {

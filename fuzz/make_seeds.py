@@ -53,7 +53,8 @@ def read(path: str) -> bytes:
 
 def main() -> None:
     clean()
-    # Price text (fuzz_read_prices, in memory): mode byte 0 (defaults) or 4 (sort). The file layer
+    # Price text (fuzz_read_prices, in memory): mode byte 0 (defaults), 4 (sort) or 16 (raw
+    # symbols kept). The file layer
     # (fuzz_read_file): mode 0 (written as is), 1 (deflated by the target), 2 (raw bytes under a
     # .gz name).
     for path in sorted(glob.glob(os.path.join(ROOT, "tests", "data", "bad_inputs", "*"))):
@@ -78,6 +79,23 @@ def main() -> None:
         if "cov" in os.path.basename(path):
             put("fuzz_labeled_csv", bytes([0]) + text)
             put("fuzz_labeled_csv", bytes([1]) + text)
+    # Exchange exports (docs/inputs.md): Binance klines in ms and µs and both in one file,
+    # headerless 6- and 5-field bars, a headed OHLCV file, pair names that normalise to one base
+    # (mode 0: an error; mode 16: raw symbols kept) and a long file with pair symbols.
+    kline_ms = b"1704067200000,1,2,0.5,1.5,10,1704153599999,15,3,5,7.5,0\n"
+    kline_us = b"1704153600000000,1.5,2,1,1.8,12,1704239999999999,20,4,6,9,0\n"
+    exchange = [kline_ms + b"1704153600000,1.5,2,1,1.8,12,1704239999999,20,4,6,9,0\n",
+                kline_us, kline_ms + kline_us,
+                b"1704067200,1,2,0.5,1.5,10\n1704153600,1.5,2,1,1.8,12\n",
+                b"20240101 00:00,1,2,0.5,1.5\n20240102 00:00,1.5,2,1,1.8\n",
+                b"Timestamp,Open,High,Low,Close,Volume\n2024-01-01,1,2,0.5,1.5,10\n"
+                b"2024-01-02,1.5,2,1,1.8,12\n",
+                b"date,BTCUSDT,BTCEUR\n2024-01-01,42000,39000\n2024-01-02,43000,39500\n",
+                b"date,symbol,close\n2024-01-01,BTC/USDT,42000\n2024-01-01,ETHBTC,0.05\n"
+                b"2024-01-02,BTC/USDT,43000\n2024-01-02,ETHBTC,0.051\n"]
+    for text in exchange:
+        put("fuzz_read_prices", bytes([0]) + text)
+        put("fuzz_read_prices", bytes([16]) + text)
     # Timestamps: the formats of read_prices.hpp, and the first cells of the shared files.
     stamps = [b"2024-01-02", b"2024-01-02 13:00:00", b"2024-01-02T13:00:00Z",
               b"2024-01-02T13:00:00+05:30", b"2024/01/02", b"20240102", b"20240102 13:00",
