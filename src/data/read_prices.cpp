@@ -88,6 +88,13 @@ class Parser {
   Status ragged(int line, std::size_t got) const;
   Status bad_date(int line, int column, std::string_view text) const;
   Status check_assets_have_data(const PricePanel& panel) const;
+  // The rows a wide or single-pair reader collected, in file order (`values` and, when not empty,
+  // `volumes`: row-major, one value per column of panel.assets), put in time order by the
+  // duplicate and sort options and written into the panel. `row_word` names a row in the error of
+  // a file without data rows ("date", "bar").
+  Status finish_rows(PricePanel& panel, const std::vector<Timestamp>& ts,
+                     const std::vector<int>& line_numbers, const std::vector<double>& values,
+                     const std::vector<double>& volumes, std::string_view row_word) const;
 
   csv::LineReader lines_;
   std::string path_;
@@ -402,25 +409,35 @@ Result<PricePanel> Parser::read_wide() {
                                        panel.assets[k], *t, line_no, values[base + k]));
     }
   }
+  KEEL_RETURN_IF_ERROR(finish_rows(panel, ts, line_numbers, values, {}, "date"));
+  return panel;
+}
+
+Status Parser::finish_rows(PricePanel& panel, const std::vector<Timestamp>& ts,
+                           const std::vector<int>& line_numbers, const std::vector<double>& values,
+                           const std::vector<double>& volumes, std::string_view row_word) const {
   if (ts.empty()) {
     return Status::invalid(fmt::format(
-        "{}the file has a header but no data rows; expected one row per date after the header",
-        at(header_line_)));
+        "{}the file has a header but no data rows; expected one row per {} after the header",
+        at(header_line_), row_word));
   }
   auto keep = order_file_rows(ts, line_numbers, path_, options_, panel.notes);
   if (!keep) return keep.status();
+  const std::size_t cols = panel.assets.size();
   const auto rows = static_cast<Eigen::Index>(keep->size());
-  panel.prices.resize(rows, static_cast<Eigen::Index>(n_assets));
+  panel.prices.resize(rows, static_cast<Eigen::Index>(cols));
+  if (!volumes.empty()) panel.volumes.resize(rows, static_cast<Eigen::Index>(cols));
   panel.timestamps.resize(keep->size());
   for (Eigen::Index r = 0; r < rows; ++r) {
     const std::size_t src = (*keep)[static_cast<std::size_t>(r)];
     panel.timestamps[static_cast<std::size_t>(r)] = ts[src];
-    for (std::size_t k = 0; k < n_assets; ++k) {
-      panel.prices(r, static_cast<Eigen::Index>(k)) = values[src * n_assets + k];
+    for (std::size_t k = 0; k < cols; ++k) {
+      panel.prices(r, static_cast<Eigen::Index>(k)) = values[src * cols + k];
+      if (!volumes.empty())
+        panel.volumes(r, static_cast<Eigen::Index>(k)) = volumes[src * cols + k];
     }
   }
-  KEEL_RETURN_IF_ERROR(check_assets_have_data(panel));
-  return panel;
+  return check_assets_have_data(panel);
 }
 
 Result<PricePanel> Parser::read_long() {
@@ -743,24 +760,8 @@ Result<PricePanel> Parser::read_ohlcv() {
     prices.push_back(price);
     volumes.push_back(volume);
   }
-  if (ts.empty()) {
-    return Status::invalid(fmt::format(
-        "{}the file has a header but no data rows; expected one row per bar after the header",
-        at(header_line_)));
-  }
-  auto keep = order_file_rows(ts, line_numbers, path_, options_, panel.notes);
-  if (!keep) return keep.status();
-  const auto rows = static_cast<Eigen::Index>(keep->size());
-  panel.prices.resize(rows, 1);
-  if (volume_col >= 0) panel.volumes.resize(rows, 1);
-  panel.timestamps.resize(keep->size());
-  for (Eigen::Index r = 0; r < rows; ++r) {
-    const std::size_t src = (*keep)[static_cast<std::size_t>(r)];
-    panel.timestamps[static_cast<std::size_t>(r)] = ts[src];
-    panel.prices(r, 0) = prices[src];
-    if (volume_col >= 0) panel.volumes(r, 0) = volumes[src];
-  }
-  KEEL_RETURN_IF_ERROR(check_assets_have_data(panel));
+  KEEL_RETURN_IF_ERROR(finish_rows(panel, ts, line_numbers, prices,
+                                   volume_col >= 0 ? volumes : std::vector<double>{}, "bar"));
   return panel;
 }
 
@@ -954,8 +955,7 @@ Result<DuplicateTimestampPolicy> parse_duplicate_policy(std::string_view name) {
       "unknown duplicate-timestamp policy '{}'; use error, keep-first or keep-last", name));
 }
 
-RowOrder order_rows(const std::vector<Timestamp>& timestamps,
-                    DuplicateTimestampPolicy duplicates) {
+RowOrder order_rows(const std::vector<Timestamp>& timestamps, DuplicateTimestampPolicy duplicates) {
   const std::vector<Timestamp>& ts = timestamps;
   const std::size_t n = ts.size();
   RowOrder out;
@@ -981,8 +981,7 @@ RowOrder order_rows(const std::vector<Timestamp>& timestamps,
       if (out.duplicates == 0) out.first_duplicate = {order[i], order[i + 1]};
       out.duplicates += j - i - 1;
     }
-    out.keep.push_back(duplicates == DuplicateTimestampPolicy::kKeepLast ? order[j - 1]
-                                                                         : order[i]);
+    out.keep.push_back(duplicates == DuplicateTimestampPolicy::kKeepLast ? order[j - 1] : order[i]);
     i = j;
   }
   if (ups > 0 && downs > 0) {
