@@ -5,8 +5,13 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 #include <vector>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "keel/defi/amm_position.hpp"
 #include "keel/defi/option.hpp"
@@ -16,6 +21,28 @@
 namespace keel {
 
 namespace {
+
+// A fresh S × P result is first written page by page, and on virtual machines each 4 KiB page
+// fault costs ~10 µs: at 100,000 scenarios × 50 positions (40 MB) that is ~100 ms, more than the
+// pricing. Asking for transparent huge pages on the 2 MiB-aligned interior of a large result
+// makes that ~20 faults (Linux `madvise(MADV_HUGEPAGE)`, honoured when THP is `always` or
+// `madvise`; a no-op elsewhere). Advice only: the memory is the allocator's, freed by it.
+void advise_huge_pages(double* data, Eigen::Index count) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr std::uintptr_t kHugePage = std::uintptr_t{1} << 21;
+  const auto first = reinterpret_cast<std::uintptr_t>(data);
+  const std::uintptr_t begin = (first + kHugePage - 1) & ~(kHugePage - 1);
+  const std::uintptr_t end =
+      (first + static_cast<std::uintptr_t>(count) * sizeof(double)) & ~(kHugePage - 1);
+  if (end > begin) {
+    // NOLINTNEXTLINE(performance-no-int-to-ptr): an address range computed for the kernel
+    static_cast<void>(::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE));
+  }
+#else
+  static_cast<void>(data);
+  static_cast<void>(count);
+#endif
+}
 
 // The delta-gamma approximation of a position's P&L in each scenario (plus theta × horizon).
 void delta_gamma_pnl(const PositionValue& base, std::span<const std::size_t> cols,
@@ -109,7 +136,10 @@ Status revalue_book(const BoundBook& bound, const BookValuation& today,
                                        scenario_prices(bad_row, bad_col)));
   }
   out.delta_gamma = options.delta_gamma;
-  out.position_pnl.resize(scenarios, count);
+  if (out.position_pnl.rows() != scenarios || out.position_pnl.cols() != count) {
+    out.position_pnl.resize(scenarios, count);
+    advise_huge_pages(out.position_pnl.data(), out.position_pnl.size());
+  }
   out.pnl.setZero(scenarios);
   const Timestamp later =
       now + static_cast<Timestamp>(std::llround(options.horizon_years * 365.0 * kSecondsPerDay));
