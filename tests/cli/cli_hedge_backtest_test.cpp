@@ -3,6 +3,7 @@
 // funding its short perp receives, less the taker fee of the opening trade.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -101,6 +102,54 @@ TEST(CliHedgeBacktest, AnLpHedgeCarriesTheLpDeltaAndModelledFees) {
   EXPECT_NEAR(r["net_pnl"].get<double>(),
               r["unhedged_pnl"].get<double>() + r["hedge_pnl"].get<double>(), 1e-9);
   EXPECT_LT(std::abs(r["net_pnl"].get<double>()), std::abs(r["unhedged_pnl"].get<double>()));
+}
+
+// The same LP hedge recomputed here from the Uniswap v3 closed forms (whitepaper eqs. 6.29–6.30,
+// written out independently of keel::amm): a range [P0 (1 − w), P0 (1 + w)] holding value
+// V(p) = L (2√p − √pa − p/√pb) in range, delta x(p) = L (1/√p − 1/√pb) coins, a short perp of −x
+// reset every day, fees at the APR on the period-start value while the period ends in range, and
+// funding on the perp's notional at the period-start price (3 intervals of 8 hours a day).
+TEST(CliHedgeBacktest, AnLpHedgeMatchesTheClosedFormsDayByDay) {
+  TempDir dir;
+  const std::string prices = write_prices(dir);
+  const double capital = 1000.0, width = 0.2, apr = 0.3, rate = 2e-4, fee = 5e-4;
+  const auto doc = run_json("hedge-backtest --prices " + prices +
+                                " --asset BTC --hedged lp --capital 1000 --range-width 0.2 "
+                                "--fee-apr 0.3 --funding-rate 0.0002 --trading-fee 0.0005",
+                            dir);
+  const double p0 = kPrices.front();
+  const double pa = p0 * (1.0 - width), pb = p0 * (1.0 + width);
+  const auto value_per_l = [&](double p) {
+    const double s = std::sqrt(std::clamp(p, pa, pb));
+    // Below the range all coin (valued at p), above all quote: the in-range formula at the
+    // clamped price, plus the coin amount of the lower region valued at p.
+    if (p < pa) return (1.0 / std::sqrt(pa) - 1.0 / std::sqrt(pb)) * p;
+    return 2.0 * s - std::sqrt(pa) - std::clamp(p, pa, pb) / std::sqrt(pb);
+  };
+  const auto coins_per_l = [&](double p) {
+    return 1.0 / std::sqrt(std::clamp(p, pa, pb)) - 1.0 / std::sqrt(pb);
+  };
+  const double l = capital / value_per_l(p0);
+  double position = 0.0, hedge = 0.0, fees = 0.0, funding = 0.0, costs = 0.0, perp = 0.0;
+  for (std::size_t t = 0; t + 1 < kPrices.size(); ++t) {
+    const double p = kPrices[t], q = kPrices[t + 1];
+    const double target = -l * coins_per_l(p);
+    costs += fee * std::abs(target - perp) * p;
+    perp = target;
+    hedge += perp * (q - p);
+    funding += perp * p * rate * 3.0;
+    position += l * (value_per_l(q) - value_per_l(p));
+    if (q >= pa && q < pb) fees += apr * l * value_per_l(p) / 365.0;
+  }
+  const auto& r = doc["result"];
+  EXPECT_NEAR(r["unhedged_pnl"].get<double>(), position + fees, 1e-9);
+  EXPECT_NEAR(r["lp_fees"].get<double>(), fees, 1e-9);
+  EXPECT_NEAR(r["hedge_pnl"].get<double>(), hedge, 1e-9);
+  EXPECT_NEAR(r["funding_paid"].get<double>(), funding, 1e-12);
+  EXPECT_NEAR(r["trading_costs"].get<double>(), costs, 1e-12);
+  EXPECT_NEAR(r["net_pnl"].get<double>(), position + fees + hedge - funding - costs, 1e-9);
+  // The short hedge receives funding at a positive rate.
+  EXPECT_LT(funding, 0.0);
 }
 
 TEST(CliHedgeBacktest, BadInputExitsTwoNamingTheOption) {
