@@ -92,18 +92,6 @@ Result<Market> load_market(const PriceInputOptions& options) {
   return prepare_market(*panel, options);
 }
 
-Json inputs_json(const Market& market) {
-  Json inputs;
-  inputs["assets"] = market.panel.assets.size();
-  inputs["observations"] = market.returns.values.rows();
-  inputs["periods_per_year"] = market.frequency.periods_per_year;
-  inputs["start"] = format_timestamp(market.panel.timestamps.front());
-  inputs["end"] = format_timestamp(market.panel.timestamps.back());
-  inputs["source"] = market.panel.source;
-  inputs["returns"] = market.returns.kind == ReturnKind::kLog ? "log" : "simple";
-  return inputs;
-}
-
 void add_output_options(CLI::App& command, OutputOptions& options,
                         std::vector<std::string> formats) {
   std::string names;

@@ -50,9 +50,6 @@ Result<PricePanel> read_selected_prices(const PriceInputOptions& options);
 Result<Market> prepare_market(const PricePanel& panel, const PriceInputOptions& options);
 Result<Market> load_market(const PriceInputOptions& options);
 
-// The "inputs" block of JSON results (docs/architecture.md section 3).
-Json inputs_json(const Market& market);
-
 // --format table|json and -o FILE. A FILE ending in .json implies json.
 struct OutputOptions {
   std::string format = "table";

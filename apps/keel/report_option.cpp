@@ -31,46 +31,6 @@ Status check_report_option(const std::string& path) {
   return Status::ok();
 }
 
-std::vector<std::string> report_meta(const Json& inputs) {
-  std::vector<std::string> lines;
-  if (!inputs.is_object()) return lines;
-  auto text = [&](const char* key) -> std::string {
-    if (!inputs.contains(key)) return "";
-    const Json& v = inputs[key];
-    if (v.is_string()) return v.get<std::string>();
-    if (v.is_number_integer()) return std::to_string(v.get<long long>());
-    if (v.is_number())
-      return format_fixed(v.get<double>(), v.get<double>() == std::floor(v.get<double>()) ? 0 : 2);
-    return "";
-  };
-  std::string data;
-  if (!text("source").empty()) data = "Data: " + text("source");
-  if (!text("covariance").empty() && text("source").empty())
-    data = "Covariance: " + text("covariance");
-  std::string shape;
-  if (!text("assets").empty()) shape += text("assets") + " assets";
-  if (!text("observations").empty())
-    shape += (shape.empty() ? "" : ", ") + text("observations") + " returns";
-  if (!text("start").empty())
-    shape += (shape.empty() ? "" : ", ") + text("start") + " to " + text("end");
-  if (!text("periods_per_year").empty()) {
-    shape += (shape.empty() ? "" : ", ") + text("periods_per_year") + " periods a year";
-  }
-  if (!shape.empty()) data += (data.empty() ? "" : " (") + shape + (data.empty() ? "" : ")");
-  if (!data.empty()) lines.push_back(data);
-  std::string estimators;
-  if (inputs.contains("expected_returns") && inputs["expected_returns"].is_string() &&
-      !text("expected_returns").empty()) {
-    estimators = "expected returns: " + text("expected_returns");
-  }
-  if (inputs.contains("covariance") && !text("source").empty() && !text("covariance").empty()) {
-    estimators +=
-        (estimators.empty() ? "" : "; ") + std::string("covariance: ") + text("covariance");
-  }
-  if (!estimators.empty()) lines.push_back("Estimators: " + estimators);
-  return lines;
-}
-
 int write_report(const Result<report::Report>& report, const std::string& path) {
   if (path.empty()) return 0;
   if (!report) return report_error(report.status().with_context("--report " + path));

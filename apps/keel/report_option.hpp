@@ -20,16 +20,14 @@
 
 namespace keel::cli {
 
+// The report's subtitle lines from an "inputs" block (keel/report/html_report.hpp).
+using report::report_meta;
+
 void add_report_option(CLI::App& command, std::string& path);
 
 // Fails early (before any work) when a report is asked for but cannot be written: this keel was
 // built without the Vega libraries, or the file's folder does not exist. Ok when path is empty.
 Status check_report_option(const std::string& path);
-
-// Subtitle lines for a report from a verb's "inputs" JSON block (docs/architecture.md section 3): the source, the
-// number of assets and observations, the date range, periods per year and, when present, the
-// estimators.
-std::vector<std::string> report_meta(const Json& inputs);
 
 // Writes the report to `path` when `path` is not empty and says so on stderr. Returns 0, or the
 // exit code of the error after printing it (a report that cannot be built or written).

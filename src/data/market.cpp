@@ -96,4 +96,16 @@ Status require_complete_returns(const Market& market) {
   return Status::ok();
 }
 
+Json inputs_json(const Market& market) {
+  Json inputs;
+  inputs["assets"] = market.panel.assets.size();
+  inputs["observations"] = market.returns.values.rows();
+  inputs["periods_per_year"] = market.frequency.periods_per_year;
+  inputs["start"] = format_timestamp(market.panel.timestamps.front());
+  inputs["end"] = format_timestamp(market.panel.timestamps.back());
+  inputs["source"] = market.panel.source;
+  inputs["returns"] = market.returns.kind == ReturnKind::kLog ? "log" : "simple";
+  return inputs;
+}
+
 }  // namespace keel

@@ -1,10 +1,12 @@
 #include "keel/report/html_report.hpp"
 
 #include <cctype>
+#include <cmath>
 #include <fstream>
 #include <string>
 
 #include "keel/core/file_output.hpp"
+#include "keel/core/table.hpp"
 #include "report/html_text.hpp"
 #include "report/vega_bundles.hpp"
 
@@ -348,6 +350,46 @@ Status write_html_report(const Report& report, const std::string& path) {
   }
   const std::string html = render_html(report);
   return write_file_atomically(path, html);
+}
+
+std::vector<std::string> report_meta(const Json& inputs) {
+  std::vector<std::string> lines;
+  if (!inputs.is_object()) return lines;
+  auto text = [&](const char* key) -> std::string {
+    if (!inputs.contains(key)) return "";
+    const Json& v = inputs[key];
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_number_integer()) return std::to_string(v.get<long long>());
+    if (v.is_number())
+      return format_fixed(v.get<double>(), v.get<double>() == std::floor(v.get<double>()) ? 0 : 2);
+    return "";
+  };
+  std::string data;
+  if (!text("source").empty()) data = "Data: " + text("source");
+  if (!text("covariance").empty() && text("source").empty())
+    data = "Covariance: " + text("covariance");
+  std::string shape;
+  if (!text("assets").empty()) shape += text("assets") + " assets";
+  if (!text("observations").empty())
+    shape += (shape.empty() ? "" : ", ") + text("observations") + " returns";
+  if (!text("start").empty())
+    shape += (shape.empty() ? "" : ", ") + text("start") + " to " + text("end");
+  if (!text("periods_per_year").empty()) {
+    shape += (shape.empty() ? "" : ", ") + text("periods_per_year") + " periods a year";
+  }
+  if (!shape.empty()) data += (data.empty() ? "" : " (") + shape + (data.empty() ? "" : ")");
+  if (!data.empty()) lines.push_back(data);
+  std::string estimators;
+  if (inputs.contains("expected_returns") && inputs["expected_returns"].is_string() &&
+      !text("expected_returns").empty()) {
+    estimators = "expected returns: " + text("expected_returns");
+  }
+  if (inputs.contains("covariance") && !text("source").empty() && !text("covariance").empty()) {
+    estimators +=
+        (estimators.empty() ? "" : "; ") + std::string("covariance: ") + text("covariance");
+  }
+  if (!estimators.empty()) lines.push_back("Estimators: " + estimators);
+  return lines;
 }
 
 }  // namespace keel::report

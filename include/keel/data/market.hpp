@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "keel/core/json.hpp"
 #include "keel/core/result.hpp"
 #include "keel/data/frequency.hpp"
 #include "keel/data/missing.hpp"
@@ -83,5 +84,9 @@ Result<Market> load_market(const std::vector<std::string>& paths,
 // or an error naming the first missing return (asset and date) and the policy that would fill
 // it.
 Status require_complete_returns(const Market& market);
+
+// The "inputs" block of a JSON result (docs/architecture.md section 3): assets, observations
+// (return rows), periods_per_year, start and end of the cleaned panel, source, and the return kind.
+Json inputs_json(const Market& market);
 
 }  // namespace keel

@@ -96,4 +96,9 @@ Status write_html_report(const Report& report, const std::string& path);
 // HTML-escapes & < > " ' (exposed for callers that build their own fragments and for tests).
 std::string escape_html(std::string_view text);
 
+// Subtitle lines for a report from a result's "inputs" JSON block (docs/architecture.md
+// section 3): the source, the number of assets and observations, the date range, periods per
+// year and, when present, the estimators.
+std::vector<std::string> report_meta(const Json& inputs);
+
 }  // namespace keel::report
