@@ -94,3 +94,6 @@ def risk_profile(weights: ByAsset, prices: Optional[pd.DataFrame] = None, *,
                  scenarios: int = 20000, seed: int = 42,
                  missing: Missing = "error", duplicates: Duplicates = "error",
                  sort: bool = False) -> RiskProfile: ...
+
+from . import estimators as estimators
+from .estimators import WalkForward as WalkForward
