@@ -9,6 +9,8 @@ name, never by position. Everything computed comes from the compiled library (ke
 """
 
 from . import _keel
+from ._analysis import (BacktestResult, CancelToken, Frontier, StressResult, backtest, frontier,
+                        report, stress)
 from ._api import (KeelWarning, PortfolioResult, RiskProfile, SolveError, covariance,
                    expected_returns, hrp, optimize, returns, risk_profile)
 from ._keel import (InternalError, InvalidInputError, KeelError, NoSolutionError,
@@ -32,4 +34,6 @@ __all__ = [
     "__version__", "expected_returns", "covariance", "returns", "optimize", "hrp", "risk_profile",
     "PortfolioResult", "RiskProfile", "KeelWarning", "KeelError", "InvalidInputError",
     "NoSolutionError", "NumericalError", "InternalError", "SolveError", "WalkForward",
+    "frontier", "stress", "backtest", "report", "Frontier", "StressResult", "BacktestResult",
+    "CancelToken",
 ]
