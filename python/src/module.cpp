@@ -541,21 +541,20 @@ ModelSpec model_spec(const std::string& model, py::dict options) {
   return spec;
 }
 
-// optimize_portfolio's result as its JSON document (docs/architecture.md section 3) and weights.
-py::tuple optimized(const ModelInputs& inputs, const ModelSpec& spec) {
-  std::string document;
-  Eigen::VectorXd weights;
-  {
-    py::gil_scoped_release release;
-    auto result = take(optimize_portfolio(inputs, spec));
-    document = result.to_json().dump();
-    weights = result.weights;
-  }
-  return py::make_tuple(document, weights);
+// optimize_portfolio's result, kept whole: Python reads the status, weights and warnings at once
+// and the JSON document (docs/architecture.md section 3) only when asked (a small solve's JSON
+// costs as much as the solve).
+struct Solved {
+  PortfolioResult result;
+};
+
+Solved optimized(const ModelInputs& inputs, const ModelSpec& spec) {
+  py::gil_scoped_release release;
+  return Solved{take(optimize_portfolio(inputs, spec))};
 }
 
 // One model on given annualised inputs through optimize_portfolio (keel/optimize/model.hpp).
-py::tuple optimize(std::vector<std::string> assets, Eigen::VectorXd expected_returns,
+Solved optimize(std::vector<std::string> assets, Eigen::VectorXd expected_returns,
                    Eigen::MatrixXd covariance, double periods_per_year,
                    Eigen::VectorXd market_caps, const std::string& model, py::dict options) {
   const ModelSpec spec = model_spec(model, std::move(options));
@@ -571,7 +570,7 @@ py::tuple optimize(std::vector<std::string> assets, Eigen::VectorXd expected_ret
 // One model on a price table's estimates, as `keel optimize --prices` runs it
 // (apps/keel/verb_optimize.cpp's model_inputs): make_model_inputs, and for hrp/herc/nco under a
 // policy that keeps gaps the pairwise-complete correlation.
-py::tuple optimize_estimates(const MarketEstimates& est, const std::string& model,
+Solved optimize_estimates(const MarketEstimates& est, const std::string& model,
                              py::dict options) {
   const ModelSpec spec = model_spec(model, std::move(options));
   ModelInputs inputs = make_model_inputs(est);
@@ -1135,6 +1134,21 @@ PYBIND11_MODULE(_keel, m) {
       .def("to_dict", &estimates_dict);
   m.def("estimate", &estimate, py::arg("assets"), py::arg("timestamps"), py::arg("prices"),
         py::arg("source"), py::arg("market"), py::arg("options"));
+  py::class_<Solved>(m, "Solved", "keel::optimize_portfolio's result (keel/optimize/model.hpp).")
+      .def_property_readonly("status",
+                             [](const Solved& s) { return std::string(to_string(s.result.status)); })
+      .def_property_readonly("model", [](const Solved& s) { return s.result.model; })
+      .def_property_readonly("weights", [](const Solved& s) { return s.result.weights; })
+      .def_property_readonly("warnings",
+                             [](const Solved& s) { return s.result.diagnostics.warnings; })
+      .def("to_json", [](const Solved& s) {
+        std::string text;
+        {
+          py::gil_scoped_release release;
+          text = s.result.to_json().dump();
+        }
+        return text;
+      });
   m.def("optimize", &optimize, py::arg("assets"), py::arg("expected_returns"),
         py::arg("covariance"), py::arg("periods_per_year"), py::arg("market_caps"),
         py::arg("model"), py::arg("options"));
