@@ -35,6 +35,8 @@ class PortfolioResult:
     model: str
     status: str
     weights: pd.Series
+    weights_array: np.ndarray
+    assets: list[str]
     performance: dict[str, float]
     diagnostics: dict[str, Any]
     details: dict[str, Any]
@@ -170,5 +172,5 @@ def backtest(prices: pd.DataFrame,
              warm_start: bool = True, threads: int = 1,
              cancel: Optional[CancelToken] = None) -> BacktestResult: ...
 
-def report(result: Union[BacktestResult, Frontier, StressResult], path: Any, *,
+def report(result: Union[PortfolioResult, BacktestResult, Frontier, StressResult], path: Any, *,
            title: Optional[str] = None) -> str: ...

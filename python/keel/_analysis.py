@@ -394,19 +394,27 @@ def backtest(prices, strategies, *, rebalance="monthly", window=365, expanding=F
 
 def report(result, path, *, title=None):
     """Writes the self-contained HTML report of a result (the library's report module, as the
-    CLI's --report): a BacktestResult, a Frontier or a StressResult. Returns the path.
+    CLI's --report): a PortfolioResult (of keel.optimize), a BacktestResult, a Frontier or a
+    StressResult. Returns the path.
 
     The charts inline the Vega bundles the library was built with; a build without them
     (scripts/setup.sh not run) raises keel.InvalidInputError saying so.
     """
     path = str(path)
-    if isinstance(result, BacktestResult):
+    if isinstance(result, _api.PortfolioResult):
+        if result._report_inputs is None:
+            raise ValueError("this PortfolioResult has no inputs to draw; use keel.optimize's")
+        (cov, mu), rf = result._report_inputs
+        meta = [f"{len(result._assets)} assets, model {result.model}"] + ([title] if title else [])
+        result._solved.write_report(path, np.asarray(cov, dtype=float),
+                                    np.asarray(mu, dtype=float), rf, meta)
+    elif isinstance(result, BacktestResult):
         result._run.write_report(path, title or "keel backtest", list(result._meta))
     elif isinstance(result, Frontier):
         result._run.write_report(path, list(result._meta) + ([title] if title else []))
     elif isinstance(result, StressResult) and hasattr(result, "_run"):
         result._run.write_report(path, [title] if title else [])
     else:
-        raise TypeError(f"keel.report takes a BacktestResult, Frontier or StressResult, not a "
-                        f"{type(result).__name__}")
+        raise TypeError(f"keel.report takes a PortfolioResult, BacktestResult, Frontier or "
+                        f"StressResult, not a {type(result).__name__}")
     return path

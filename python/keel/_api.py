@@ -188,6 +188,7 @@ class PortfolioResult:
         self._repairs = list(repairs)
         self._document = None
         self._weights = None
+        self._report_inputs = None
         self.model = solved.model
         self.status = solved.status
 
@@ -445,6 +446,9 @@ def optimize(prices=None, *, mu=None, cov=None, model="min-variance", constraint
         solved = _keel.optimize(assets, mu_vec, cov_mat, ppy, caps, model, options)
     result = PortfolioResult(solved, assets, inputs, est_warnings, inputs.get("repairs", ()),
                              index=index)
+    # What keel.report() draws beside the weights (references, not copies).
+    result._report_inputs = ((est["covariance"], est["expected_returns"]) if prices is not None
+                             else (cov_mat, mu_vec), float(risk_free_rate))
     if est_warnings or solved.warnings:
         _warn(est_warnings + list(solved.warnings))
     if raise_on_failure and not result.is_usable():

@@ -158,11 +158,11 @@ def mu_cov_by_name(mu, cov):
         rows = cov.index.tolist()
         if (rows == cov.columns.tolist() and all(type(a) is str and a for a in rows)
                 and len(set(rows)) == len(rows)):
-            matrix = cov.to_numpy(dtype=np.float64)
+            matrix = np.asarray(cov.values, dtype=np.float64)
             if mu is None:
                 return rows, matrix, np.empty(0), cov.index
             if isinstance(mu, pd.Series) and mu.index.tolist() == rows:
-                return rows, matrix, mu.to_numpy(dtype=np.float64), cov.index
+                return rows, matrix, np.asarray(mu.values, dtype=np.float64), cov.index
             return rows, matrix, vector_by_name(mu, rows, "mu"), cov.index
     assets, matrix = matrix_by_name(cov, "cov")
     vector = np.empty(0) if mu is None else vector_by_name(mu, assets, "mu")

@@ -46,6 +46,7 @@
 #include "keel/report/backtest_report.hpp"
 #include "keel/report/frontier_report.hpp"
 #include "keel/report/html_report.hpp"
+#include "keel/report/optimize_report.hpp"
 #include "keel/report/stress_report.hpp"
 #include "keel/risk/risk_profile.hpp"
 #include "keel/risk/stress_replay.hpp"
@@ -1141,14 +1142,33 @@ PYBIND11_MODULE(_keel, m) {
       .def_property_readonly("weights", [](const Solved& s) { return s.result.weights; })
       .def_property_readonly("warnings",
                              [](const Solved& s) { return s.result.diagnostics.warnings; })
-      .def("to_json", [](const Solved& s) {
-        std::string text;
-        {
-          py::gil_scoped_release release;
-          text = s.result.to_json().dump();
-        }
-        return text;
-      });
+      .def("to_json",
+           [](const Solved& s) {
+             std::string text;
+             {
+               py::gil_scoped_release release;
+               text = s.result.to_json().dump();
+             }
+             return text;
+           })
+      .def(
+          "write_report",
+          [](const Solved& s, const std::string& path, Eigen::MatrixXd covariance,
+             Eigen::VectorXd expected_returns, double risk_free_rate,
+             std::vector<std::string> meta) {
+            py::gil_scoped_release release;
+            keel::report::OptimizeReportInput input;
+            input.meta = std::move(meta);
+            input.covariance = std::move(covariance);
+            input.expected_returns = std::move(expected_returns);
+            input.risk_free_rate = risk_free_rate;
+            const auto report = take(keel::report::optimize_report(s.result, input));
+            if (const keel::Status st = keel::report::write_html_report(report, path); !st) {
+              raise(st);
+            }
+          },
+          py::arg("path"), py::arg("covariance"), py::arg("expected_returns"),
+          py::arg("risk_free_rate"), py::arg("meta"));
   m.def("optimize", &optimize, py::arg("assets"), py::arg("expected_returns"),
         py::arg("covariance"), py::arg("periods_per_year"), py::arg("market_caps"),
         py::arg("model"), py::arg("options"));

@@ -227,7 +227,10 @@ def test_reports_are_written(tmp_path, data):
         pytest.skip(f"library built without the Vega bundles: {error}")
     keel.report(keel.frontier(data, points=10), tmp_path / "f.html")
     keel.report(keel.stress(WEIGHTS, data), tmp_path / "s.html")
-    for name in ("bt", "f", "s"):
+    keel.report(keel.optimize(data, model="hrp"), tmp_path / "o.html")
+    mu, cov = keel.expected_returns(data), keel.covariance(data)
+    keel.report(keel.optimize(mu=mu, cov=cov, model="max-sharpe"), tmp_path / "o2.html")
+    for name in ("bt", "f", "s", "o", "o2"):
         text = (tmp_path / f"{name}.html").read_text()
         assert text.startswith("<!DOCTYPE html>") or "<html" in text[:500]
         assert "vega" in text
