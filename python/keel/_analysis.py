@@ -135,10 +135,10 @@ def frontier(prices=None, *, mu=None, cov=None, points=20, constraints=None,
 
 class StressResult(dict):
     """The stress suite of one portfolio: a dict with the keys of `keel stress --format json`
-    (historical (a list of windows), hypothetical, correlation_stress, liquidity_stress; P&L as fractions of the
-    portfolio value, losses negative; money amounts too when portfolio_value > 0) plus
-    ``assets``, ``periods_per_year``, ``warnings``, ``repairs``. ``windows`` is the historical
-    replays as a DataFrame (one row per window).
+    (historical (a list of windows), hypothetical, correlation_stress, liquidity_stress; P&L as
+    fractions of the portfolio value, losses negative; money amounts too when portfolio_value >
+    0) plus ``assets``, ``periods_per_year``, ``warnings``, ``repairs``. ``windows`` is the
+    historical replays as a DataFrame (one row per window).
     """
 
     @property

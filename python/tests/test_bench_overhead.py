@@ -1,11 +1,12 @@
 """Per-call overhead of a small solve from Python (issue 17: under 50 µs): keel.optimize(mu=...,
 cov=...) at n = 5 with timeit, beside the compiled call alone and the bare library solve time
-the result reports. Prints the figures (pytest -s shows them; bench/README.md records them). Times are CPU times.
+the result reports. Prints the figures (pytest -s shows them; bench/README.md records them).
+Times are CPU times.
 
-The machine is shared and noisy, so the strict 50 µs bound is asserted only with KEEL_BENCH=1
-(run it on a quiet machine: KEEL_BENCH=1 pytest -s python/tests/test_bench_overhead.py); the
-default run asserts 250 µs, which still fails on a regression to a pandas round trip per call
-(the path before this test measured ~2 ms)."""
+The machines are shared and noisy, so the 50 µs target is asserted with KEEL_BENCH=1 (KEEL_BENCH=1
+pytest -s python/tests/test_bench_overhead.py); the default run asserts 100 µs of CPU, which
+still fails on a regression to a pandas round trip per call (the path before this test measured
+~2 ms)."""
 
 import os
 import time
@@ -55,5 +56,5 @@ def test_small_solve_overhead_from_python():
     print(f"\nkeel.optimize(mu=, cov=) n=5: {t_call * 1e6:.1f} µs CPU per call; with .weights (a "
           f"pandas Series) {t_weights * 1e6:.1f} µs; compiled call alone {t_compiled * 1e6:.1f} "
           f"µs; library solve_ms {solve_us:.1f} µs")
-    bound = 50e-6 if STRICT else 250e-6
+    bound = 50e-6 if STRICT else 100e-6
     assert t_call < bound, f"{t_call * 1e6:.1f} µs per call (bound {bound * 1e6:.0f} µs)"
