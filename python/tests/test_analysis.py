@@ -59,14 +59,28 @@ def test_frontier_traced_under_a_group_and_infeasible(data):
     assert bad.status == "infeasible" and not bad.is_usable() and len(bad.points) == 0
 
 
+BOOK = """[[groups]]
+name = "majors"
+members = ["BTC", "ETH"]
+min = 0.5
+max = 0.7
+"""
+
+
 @pytest.mark.parametrize("flags,kwargs", [
     (["--max-weight", "0.4"], dict(constraints={"max_weight": 0.4})),
     (["--cov", "ledoit-wolf", "--risk-free", "0.05"],
      dict(covariance="ledoit-wolf", risk_free_rate=0.05)),
-], ids=["exact", "ledoit-wolf"])
+    (["--config", "BOOK"],
+     dict(constraints={"groups": {"majors": {"assets": ["BTC", "ETH"], "min": 0.5,
+                                             "max": 0.7}}})),
+], ids=["exact", "ledoit-wolf", "traced-group"])
 def test_frontier_same_as_the_cli(tmp_path, keel_cli, data, flags, kwargs):
     path = write_csv(data, tmp_path / "p.csv")
+    (tmp_path / "book.toml").write_text(BOOK)
+    flags = [tmp_path / "book.toml" if f == "BOOK" else f for f in flags]
     cli = run_cli(keel_cli, "frontier", "--prices", path, "--points", 12, *flags)
+    assert cli["diagnostics"]["exact"] == ("--config" not in flags)
     py = keel.frontier(data, points=12, **kwargs).to_dict()
     assert py["status"] == cli["status"]
     for key in ("points", "turning_points"):
@@ -137,6 +151,10 @@ def _close(a, b):
 
 STRATEGIES = [
     {"name": "mv", "model": "min-variance", "constraints": {"max_weight": 0.4}},
+    {"name": "ms", "model": "max-sharpe", "mu": "geometric", "cov": "oas", "rebalance": "weekly",
+     "fallback": "min-variance"},
+    # Infeasible whenever no asset's window mean reaches 100% a year: the fallback then applies.
+    {"name": "er", "model": "efficient-return", "target_return": 1.0, "fallback": "keep-previous"},
     {"name": "BTC", "kind": "buy-and-hold", "asset": "BTC", "benchmark": True},
 ]
 TOML = """window = 120
@@ -148,6 +166,18 @@ half_spread_bps = 5
 name = "mv"
 model = "min-variance"
 max_weight = 0.4
+[[strategy]]
+name = "ms"
+model = "max-sharpe"
+mu = "geometric"
+cov = "oas"
+rebalance = "weekly"
+fallback = "min-variance"
+[[strategy]]
+name = "er"
+model = "efficient-return"
+target_return = 1.0
+fallback = "keep-previous"
 [[benchmark]]
 name = "BTC"
 kind = "buy-and-hold"
@@ -163,8 +193,10 @@ def run_backtest(data, **kwargs):
 @pytest.mark.filterwarnings("ignore::keel.KeelWarning")  # heavy shrinkage on 120 rows
 def test_backtest_frames_and_buy_and_hold_against_prices(data):
     bt = run_backtest(data)
-    assert list(bt.equity.columns) == ["mv", "BTC"]
-    assert bt.equity.iloc[0].tolist() == [1e6, 1e6]
+    assert list(bt.equity.columns) == ["mv", "ms", "er", "BTC"]
+    assert bt.equity.iloc[0].tolist() == [1e6] * 4
+    outcomes = set(bt.rebalances[bt.rebalances.strategy == "er"].outcome)
+    assert outcomes == {"rebalanced", "fallback"}, outcomes
     assert isinstance(bt.equity.index, pd.DatetimeIndex)
     # Buy and hold: bought at the close after the first decision, then it moves with BTC's price.
     trade = bt.rebalances[bt.rebalances.strategy == "BTC"].iloc[0]
@@ -195,19 +227,25 @@ def test_backtest_same_as_the_cli(tmp_path, keel_cli, data):
     (tmp_path / "s.toml").write_text(TOML)
     cli = run_cli(keel_cli, "backtest", "--prices", path, "--config", tmp_path / "s.toml",
                   "--quiet")
-    py = run_backtest(data).to_dict()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", keel.KeelWarning)
+        py = run_backtest(data).to_dict()
     assert py["dates"] == cli["dates"]
+    assert len(py["strategies"]) == len(cli["strategies"]) == 4
     for a, b in zip(py["strategies"], cli["strategies"]):
         assert a["name"] == b["name"]
         np.testing.assert_allclose(a["series"]["equity"], b["series"]["equity"], rtol=1e-9)
         for k, v in b["metrics"].items():
             assert a["metrics"][k] == pytest.approx(v, rel=1e-8, abs=1e-12), k
-        assert [r["decision_date"] for r in a["rebalances"]] == \
-            [r["decision_date"] for r in b["rebalances"]]
+        assert [(r["decision_date"], r["outcome"]) for r in a["rebalances"]] == \
+            [(r["decision_date"], r["outcome"]) for r in b["rebalances"]]
         for ra, rb in zip(a["rebalances"], b["rebalances"]):
-            assert ra["target"].keys() == rb["target"].keys()
-            np.testing.assert_allclose(list(ra["target"].values()), list(rb["target"].values()),
-                                       atol=1e-9)
+            assert ra.get("fallback_reason") == rb.get("fallback_reason")
+            assert ("target" in ra) == ("target" in rb)  # keep-previous trades nothing
+            if "target" in rb:
+                assert ra["target"].keys() == rb["target"].keys()
+                np.testing.assert_allclose(list(ra["target"].values()),
+                                           list(rb["target"].values()), atol=1e-9)
 
 
 def test_backtest_bad_strategy_names_it(data):
