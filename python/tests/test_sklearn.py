@@ -160,6 +160,14 @@ def test_grid_search_over_the_walk_forward_split_on_real_data(huobi_returns):
             p = huobi_returns.iloc[test].to_numpy() @ w
             folds.append(p.mean() / p.std(ddof=1) * np.sqrt(365))
     assert cv.get_n_splits(huobi_returns) == len(folds) == (len(huobi_returns) - 365) // 90
+    # The fallback answers exactly on the windows where no coin's mean return is positive (the
+    # bear-market windows): there max-sharpe has no portfolio beating the risk-free rate 0.
+    used, bear = [], []
+    for train, _ in cv.split(huobi_returns):
+        window = huobi_returns.iloc[train]
+        used.append(clone(model).fit(window).fallback_ is not None)
+        bear.append(bool((window.mean() <= 0).all()))
+    assert used == bear and any(bear) and not all(bear), (used, bear)
     assert search.best_score_ == pytest.approx(np.mean(folds), rel=1e-10)
     assert set(search.best_estimator_.weights_.index) == set(huobi_returns.columns)
     with warnings.catch_warnings():
