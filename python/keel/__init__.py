@@ -9,6 +9,8 @@ name, never by position. Everything computed comes from the compiled library (ke
 """
 
 from . import _keel
+from ._analysis import (BacktestResult, CancelToken, Frontier, StressResult, backtest, frontier,
+                        report, stress)
 from ._api import (KeelWarning, PortfolioResult, RiskProfile, SolveError, covariance,
                    expected_returns, hrp, optimize, returns, risk_profile)
 from ._keel import (InternalError, InvalidInputError, KeelError, NoSolutionError,
@@ -16,8 +18,22 @@ from ._keel import (InternalError, InvalidInputError, KeelError, NoSolutionError
 
 __version__: str = _keel.__version__
 
+
+def __getattr__(name):
+    # scikit-learn is imported only when its estimators are used (keel.estimators).
+    if name == "estimators":
+        from . import estimators
+        return estimators
+    if name == "WalkForward":
+        from .estimators import WalkForward
+        return WalkForward
+    raise AttributeError(f"module 'keel' has no attribute {name!r}")
+
+
 __all__ = [
     "__version__", "expected_returns", "covariance", "returns", "optimize", "hrp", "risk_profile",
     "PortfolioResult", "RiskProfile", "KeelWarning", "KeelError", "InvalidInputError",
-    "NoSolutionError", "NumericalError", "InternalError", "SolveError",
+    "NoSolutionError", "NumericalError", "InternalError", "SolveError", "WalkForward",
+    "frontier", "stress", "backtest", "report", "Frontier", "StressResult", "BacktestResult",
+    "CancelToken",
 ]

@@ -35,6 +35,8 @@ class PortfolioResult:
     model: str
     status: str
     weights: pd.Series
+    weights_array: np.ndarray
+    assets: list[str]
     performance: dict[str, float]
     diagnostics: dict[str, Any]
     details: dict[str, Any]
@@ -94,3 +96,81 @@ def risk_profile(weights: ByAsset, prices: Optional[pd.DataFrame] = None, *,
                  scenarios: int = 20000, seed: int = 42,
                  missing: Missing = "error", duplicates: Duplicates = "error",
                  sort: bool = False) -> RiskProfile: ...
+
+from . import estimators as estimators
+from .estimators import WalkForward as WalkForward
+
+class CancelToken:
+    """Set from another thread to cancel a running backtest."""
+    cancelled: bool
+    def __init__(self) -> None: ...
+    def cancel(self) -> None: ...
+
+class Frontier:
+    status: str
+    assets: list[str]
+    points: pd.DataFrame          # expected_return, volatility (annualised), sharpe
+    weights: pd.DataFrame         # points × assets
+    turning_points: pd.DataFrame  # exact frontier only
+    max_sharpe: Optional[pd.Series]
+    max_sharpe_performance: Optional[dict[str, float]]
+    diagnostics: dict[str, Any]
+    inputs: dict[str, Any]
+    def is_usable(self) -> bool: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+class StressResult(dict[str, Any]):
+    @property
+    def windows(self) -> pd.DataFrame: ...
+
+class BacktestResult:
+    assets: list[str]
+    strategies: list[str]
+    periods_per_year: float
+    elapsed_ms: float
+    equity: pd.DataFrame          # dates × strategies, quote currency
+    returns: pd.DataFrame         # net per-period returns
+    gross_returns: pd.DataFrame
+    cost_returns: pd.DataFrame
+    cash_weight: pd.DataFrame
+    weights: dict[str, pd.DataFrame]  # strategy → dates × assets
+    trades: pd.DataFrame          # strategy, decision_date, execution_date, asset, target
+    rebalances: pd.DataFrame
+    costs: pd.DataFrame           # strategies × fees, spread, impact, financing, total
+    metrics: pd.DataFrame
+    warnings: dict[str, list[str]]
+    def to_dict(self, include_weights: bool = False) -> dict[str, Any]: ...
+
+def frontier(prices: Optional[pd.DataFrame] = None, *, mu: Optional[ByAsset] = None,
+             cov: Optional[pd.DataFrame] = None, points: int = 20,
+             constraints: Optional[Mapping[str, Any]] = None,
+             expected_returns: ExpectedReturnMethod = "mean",
+             covariance: CovarianceMethod = "sample",
+             estimator_options: Optional[Mapping[str, Any]] = None, missing: Missing = "error",
+             periods_per_year: Optional[float] = None, log_returns: bool = False,
+             duplicates: Duplicates = "error", sort: bool = False, risk_free_rate: float = 0.0,
+             risk_aversion: float = 1.0,
+             volatility_cap: Optional[float] = None) -> Frontier: ...
+
+def stress(weights: ByAsset, prices: pd.DataFrame, *, windows: str = "all",
+           custom_windows: Optional[Sequence[str]] = None, missing_history: str = "exclude",
+           scenarios: Optional[Sequence[Mapping[str, Any]]] = None, missing: Missing = "error",
+           periods_per_year: Optional[float] = None, duplicates: Duplicates = "error",
+           sort: bool = False, alpha: float = 0.95, horizon: int = 1,
+           correlation_shift: float = 0.5, vol_multiplier: float = 1.5, zero_mean: bool = False,
+           liquidity_multiplier: float = 3.0, portfolio_value: float = 0.0,
+           max_participation: float = 0.1) -> StressResult: ...
+
+def backtest(prices: pd.DataFrame,
+             strategies: Union[Mapping[str, Any], Sequence[Mapping[str, Any]]], *,
+             rebalance: str = "monthly", window: int = 365, expanding: bool = False,
+             min_history: int = 0, lag: int = 1, initial_value: float = 1_000_000.0,
+             risk_free_rate: float = 0.0, costs: Optional[Mapping[str, float]] = None,
+             missing: Missing = "pairwise", periods_per_year: Optional[float] = None,
+             duplicates: Duplicates = "error", sort: bool = False,
+             market_caps: Optional[ByAsset] = None, start: Any = None, end: Any = None,
+             warm_start: bool = True, threads: int = 1,
+             cancel: Optional[CancelToken] = None) -> BacktestResult: ...
+
+def report(result: Union[PortfolioResult, BacktestResult, Frontier, StressResult], path: Any, *,
+           title: Optional[str] = None) -> str: ...

@@ -166,36 +166,90 @@ class PortfolioResult:
     status: "optimal", "optimal-inaccurate" (both usable), "infeasible", "unbounded",
         "iteration-limit", "time-limit", "numerical-error".
     weights: Series by asset (fractions of the book; empty when the model produced none).
+    weights_array: the same as a NumPy array in the order of ``assets`` (no pandas object made).
     performance: dict of expected_return, volatility (annualised) and sharpe (NaN when not
         computed, e.g. no expected returns).
     diagnostics: dict (solver, iterations, solve_ms, max_constraint_violation, warnings, repairs,
         explanation and conflicting_constraints when unusable, ...).
     details: model-specific results (risk contributions, linkage, posterior returns, ...).
     inputs: what was estimated from (assets, observations, periods_per_year, start, end, ...).
+
+    The library's JSON document behind performance, diagnostics and details is built and parsed
+    on first access, and the weights Series on first access of ``weights``: a small solve's
+    result costs little until it is read.
     """
 
-    def __init__(self, document, weights, assets):
-        self._document = document
-        self.model = document["model"]
-        self.status = document["status"]
-        self.weights = pd.Series(np.asarray(weights, dtype=float) if len(weights) else [],
-                                 index=pd.Index(list(assets) if len(weights) else [],
-                                                name="asset"),
-                                 name="weight", dtype=float)
-        self.performance = {k: (math.nan if v is None else v)
-                            for k, v in document.get("performance", {}).items()}
-        self.diagnostics = document.get("diagnostics", {})
-        self.inputs = document.get("inputs", {})
+    def __init__(self, solved, assets, inputs, warnings=(), repairs=(), index=None):
+        self._solved = solved
+        self._index = index  # a pandas Index of the assets to reuse, when the caller had one
+        self._assets = assets
+        self._inputs = inputs
+        self._warnings = list(warnings)
+        self._repairs = list(repairs)
+        self._document = None
+        self._weights = None
+        self._report_inputs = None
+        self.model = solved.model
+        self.status = solved.status
+
+    @property
+    def weights_array(self) -> np.ndarray:
+        return self._solved.weights
+
+    @property
+    def assets(self) -> list:
+        return list(self._assets) if len(self._solved.weights) else []
+
+    @property
+    def weights(self) -> pd.Series:
+        if self._weights is None:
+            w = self._solved.weights
+            if len(w) and self._index is not None:
+                index = self._index if self._index.name == "asset" \
+                    else self._index.rename("asset")
+            else:
+                index = pd.Index(list(self._assets) if len(w) else [], name="asset",
+                                 dtype=object)
+            self._weights = pd.Series(np.asarray(w, dtype=float) if len(w) else [],
+                                      index=index, name="weight", dtype=float)
+        return self._weights
+
+    def _doc(self) -> dict:
+        if self._document is None:
+            document = json.loads(self._solved.to_json())
+            diagnostics = document.setdefault("diagnostics", {})
+            diagnostics["warnings"] = self._warnings + list(diagnostics.get("warnings", []))
+            for repair in self._repairs:
+                diagnostics.setdefault("repairs", []).append(repair)
+            document["inputs"] = self._inputs
+            self._document = document
+        return self._document
+
+    @property
+    def performance(self) -> dict:
+        return {k: (math.nan if v is None else v)
+                for k, v in self._doc().get("performance", {}).items()}
+
+    @property
+    def diagnostics(self) -> dict:
+        return self._doc().get("diagnostics", {})
+
+    @property
+    def inputs(self) -> dict:
+        return self._doc().get("inputs", {})
+
+    @property
+    def details(self) -> dict:
         reserved = {"model", "status", "weights", "performance", "diagnostics", "inputs"}
-        self.details = {k: v for k, v in document.items() if k not in reserved}
+        return {k: v for k, v in self._doc().items() if k not in reserved}
 
     def is_usable(self) -> bool:
         """True when the status is optimal or optimal-inaccurate and there are weights."""
-        return self.status in ("optimal", "optimal-inaccurate") and len(self.weights) > 0
+        return self.status in ("optimal", "optimal-inaccurate") and len(self._solved.weights) > 0
 
     def to_dict(self) -> dict:
         """The result as the JSON document of `keel optimize --format json`."""
-        return json.loads(json.dumps(self._document))
+        return json.loads(json.dumps(self._doc()))
 
     def __repr__(self):
         perf = ", ".join(f"{k}={v:.4g}" for k, v in self.performance.items())
@@ -324,6 +378,7 @@ def optimize(prices=None, *, mu=None, cov=None, model="min-variance", constraint
     raises ValueError/TypeError naming the asset, date or option.
     """
     est_warnings = []
+    index = None
     if prices is not None:
         if mu is not None or cov is not None:
             raise ValueError("give either prices or mu/cov, not both")
@@ -355,18 +410,28 @@ def optimize(prices=None, *, mu=None, cov=None, model="min-variance", constraint
         if cov is None:
             raise ValueError("no input: pass prices (a DataFrame), or cov= (annualised "
                              "covariance DataFrame) with mu= (annualised expected returns)")
-        assets, cov_mat = _frames.matrix_by_name(cov, "cov")
-        mu_vec = (np.empty(0) if mu is None
-                  else _frames.vector_by_name(mu, assets, "mu"))
+        assets, cov_mat, mu_vec, index = _frames.mu_cov_by_name(mu, cov)
         ppy = 0.0 if periods_per_year is None else _frames._periods(periods_per_year)
         caps = (np.empty(0) if market_caps is None
                 else _frames.vector_by_name(market_caps, assets, "market_caps"))
         inputs = {"assets": len(assets), "covariance": "cov", "expected_returns":
                   "mu" if mu is not None else ""}
-    options = dict(
-        constraints=_constraints(constraints, assets), risk_free_rate=float(risk_free_rate),
-        risk_aversion=float(risk_aversion), l2=float(l2), linkage=linkage,
-        clusters=int(clusters), alpha=float(alpha), tau=float(tau), risk_measure=risk_measure)
+    # Only what differs from the compiled layer's defaults crosses over (a small solve's call
+    # overhead is mostly conversions).
+    options = {}
+    if constraints is not None:
+        options["constraints"] = _constraints(constraints, assets)
+    for key, value, default in (("risk_free_rate", risk_free_rate, 0.0),
+                                ("risk_aversion", risk_aversion, 1.0), ("l2", l2, 0.0),
+                                ("alpha", alpha, 0.95), ("tau", tau, 0.05)):
+        if value != default:
+            options[key] = float(value)
+    if linkage != "single":
+        options["linkage"] = linkage
+    if clusters:
+        options["clusters"] = int(clusters)
+    if risk_measure != "variance":
+        options["risk_measure"] = risk_measure
     if target_return is not None:
         options["target_return"] = float(target_return)
     if target_volatility is not None:
@@ -376,18 +441,18 @@ def optimize(prices=None, *, mu=None, cov=None, model="min-variance", constraint
     if budgets is not None:
         options["budgets"] = _frames.vector_by_name(budgets, assets, "budgets")
     if prices is not None:
-        text, weights = _keel.optimize_estimates(estimates, model, options)
+        solved = _keel.optimize_estimates(estimates, model, options)
     else:
-        text, weights = _keel.optimize(assets, mu_vec, cov_mat, ppy, caps, model, options)
-    document = json.loads(text)
-    diagnostics = document.setdefault("diagnostics", {})
-    diagnostics["warnings"] = est_warnings + list(diagnostics.get("warnings", []))
-    document["inputs"] = inputs
-    for repair in inputs.get("repairs", []):
-        diagnostics.setdefault("repairs", []).append(repair)
-    _warn(diagnostics["warnings"])
-    result = PortfolioResult(document, weights, assets)
+        solved = _keel.optimize(assets, mu_vec, cov_mat, ppy, caps, model, options)
+    result = PortfolioResult(solved, assets, inputs, est_warnings, inputs.get("repairs", ()),
+                             index=index)
+    # What keel.report() draws beside the weights (references, not copies).
+    result._report_inputs = ((est["covariance"], est["expected_returns"]) if prices is not None
+                             else (cov_mat, mu_vec), float(risk_free_rate))
+    if est_warnings or solved.warnings:
+        _warn(est_warnings + list(solved.warnings))
     if raise_on_failure and not result.is_usable():
+        diagnostics = result.diagnostics
         conflicts = diagnostics.get("conflicting_constraints") or []
         raise SolveError(f"{result.model} is {result.status}: {diagnostics.get('explanation', '')}"
                          + (f" (conflicting: {', '.join(conflicts)})" if conflicts else ""),

@@ -147,3 +147,23 @@ def matrix_by_name(frame, what: str):
                          f"({', '.join(extra)})")
     values = frame.loc[rows, rows].to_numpy(dtype=np.float64)
     return rows, values
+
+
+def mu_cov_by_name(mu, cov):
+    """(assets, Σ, μ, index) of a covariance DataFrame and an optional expected-return Series/dict, μ
+    aligned to Σ's labels by name (an empty array without μ). The common case (Σ's columns in the
+    order of its index, μ in that order too) is read without a pandas reindex, and `index` is
+    Σ's own index, reusable for the weights (None otherwise)."""
+    if isinstance(cov, pd.DataFrame):
+        rows = cov.index.tolist()
+        if (rows == cov.columns.tolist() and all(type(a) is str and a for a in rows)
+                and len(set(rows)) == len(rows)):
+            matrix = np.asarray(cov.values, dtype=np.float64)
+            if mu is None:
+                return rows, matrix, np.empty(0), cov.index
+            if isinstance(mu, pd.Series) and mu.index.tolist() == rows:
+                return rows, matrix, np.asarray(mu.values, dtype=np.float64), cov.index
+            return rows, matrix, vector_by_name(mu, rows, "mu"), cov.index
+    assets, matrix = matrix_by_name(cov, "cov")
+    vector = np.empty(0) if mu is None else vector_by_name(mu, assets, "mu")
+    return assets, matrix, vector, None

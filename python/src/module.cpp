@@ -10,8 +10,14 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <future>
+#include <memory>
+#include <thread>
 #include <limits>
 #include <optional>
 #include <set>
@@ -19,6 +25,8 @@
 #include <utility>
 #include <vector>
 
+#include "keel/backtest/engine.hpp"
+#include "keel/core/context.hpp"
 #include "keel/core/json.hpp"
 #include "keel/core/status.hpp"
 #include "keel/core/time.hpp"
@@ -32,8 +40,17 @@
 #include "keel/estimate/expected_returns.hpp"
 #include "keel/estimate/psd.hpp"
 #include "keel/estimate/return_cleaning.hpp"
+#include "keel/optimize/critical_line.hpp"
+#include "keel/optimize/frontier.hpp"
 #include "keel/optimize/model.hpp"
+#include "keel/report/backtest_report.hpp"
+#include "keel/report/frontier_report.hpp"
+#include "keel/report/html_report.hpp"
+#include "keel/report/optimize_report.hpp"
+#include "keel/report/stress_report.hpp"
 #include "keel/risk/risk_profile.hpp"
+#include "keel/risk/stress_replay.hpp"
+#include "keel/risk/stress_suite.hpp"
 
 namespace py = pybind11;
 
@@ -525,21 +542,20 @@ ModelSpec model_spec(const std::string& model, py::dict options) {
   return spec;
 }
 
-// optimize_portfolio's result as its JSON document (docs/architecture.md section 3) and weights.
-py::tuple optimized(const ModelInputs& inputs, const ModelSpec& spec) {
-  std::string document;
-  Eigen::VectorXd weights;
-  {
-    py::gil_scoped_release release;
-    auto result = take(optimize_portfolio(inputs, spec));
-    document = result.to_json().dump();
-    weights = result.weights;
-  }
-  return py::make_tuple(document, weights);
+// optimize_portfolio's result, kept whole: Python reads the status, weights and warnings at once
+// and the JSON document (docs/architecture.md section 3) only when asked (a small solve's JSON
+// costs as much as the solve).
+struct Solved {
+  PortfolioResult result;
+};
+
+Solved optimized(const ModelInputs& inputs, const ModelSpec& spec) {
+  py::gil_scoped_release release;
+  return Solved{take(optimize_portfolio(inputs, spec))};
 }
 
 // One model on given annualised inputs through optimize_portfolio (keel/optimize/model.hpp).
-py::tuple optimize(std::vector<std::string> assets, Eigen::VectorXd expected_returns,
+Solved optimize(std::vector<std::string> assets, Eigen::VectorXd expected_returns,
                    Eigen::MatrixXd covariance, double periods_per_year,
                    Eigen::VectorXd market_caps, const std::string& model, py::dict options) {
   const ModelSpec spec = model_spec(model, std::move(options));
@@ -555,7 +571,7 @@ py::tuple optimize(std::vector<std::string> assets, Eigen::VectorXd expected_ret
 // One model on a price table's estimates, as `keel optimize --prices` runs it
 // (apps/keel/verb_optimize.cpp's model_inputs): make_model_inputs, and for hrp/herc/nco under a
 // policy that keeps gaps the pairwise-complete correlation.
-py::tuple optimize_estimates(const MarketEstimates& est, const std::string& model,
+Solved optimize_estimates(const MarketEstimates& est, const std::string& model,
                              py::dict options) {
   const ModelSpec spec = model_spec(model, std::move(options));
   ModelInputs inputs = make_model_inputs(est);
@@ -611,6 +627,474 @@ py::tuple risk_profile(std::vector<std::string> assets, Eigen::MatrixXd returns,
   return py::make_tuple(document, portfolio_returns);
 }
 
+
+// ---- cancellation -------------------------------------------------------------------------------
+
+// A cancel flag a Python thread can set while another thread runs a long call (keel.CancelToken).
+struct CancelToken {
+  std::shared_ptr<std::atomic<bool>> flag = std::make_shared<std::atomic<bool>>(false);
+};
+
+// Runs `work` (no Python objects inside) on a worker thread while the calling thread, holding the
+// GIL only briefly every 20 ms, runs Python's signal handlers (PyErr_CheckSignals: Ctrl-C raises
+// KeyboardInterrupt there, on the main thread) and reads the token. Either cancels `context`
+// (keel/core/context.hpp: the library polls it once per period) and the worker is joined; after
+// a signal the Python exception is re-raised, after the token the library's "cancelled" status.
+template <typename F>
+auto run_cancellable(Context& context, const CancelToken* token, F work) -> decltype(work()) {
+  using R = decltype(work());
+  std::packaged_task<R()> task(std::move(work));
+  std::future<R> future = task.get_future();
+  std::thread worker;
+  {
+    py::gil_scoped_release release;
+    worker = std::thread(std::move(task));
+  }
+  bool interrupted = false;
+  for (;;) {
+    bool ready = false;
+    {
+      py::gil_scoped_release release;
+      ready = future.wait_for(std::chrono::milliseconds(20)) == std::future_status::ready;
+    }
+    if (ready) break;
+    if (PyErr_CheckSignals() != 0) {
+      interrupted = true;
+      context.cancel();
+      break;
+    }
+    if (token != nullptr && token->flag->load()) context.cancel();
+  }
+  {
+    py::gil_scoped_release release;
+    worker.join();
+  }
+  if (interrupted) throw py::error_already_set();
+  return future.get();  // rethrows the worker's StatusError
+}
+
+// ---- backtest -----------------------------------------------------------------------------------
+
+// A strategy's estimators as the CLI's moment_options(estimator, pairwise = false)
+// (apps/keel/estimation.cpp): the backtest estimates on complete windows.
+MomentOptions strategy_moments(Options& o, double risk_free, double risk_aversion) {
+  MomentOptions out;
+  CovarianceOptions& cov = out.covariance;
+  cov.method = take(parse_covariance_method(
+      o.get<std::string>("cov", std::string(to_string(kRecommendedCovariance)))));
+  cov.pairwise = false;
+  const auto repair_name = o.get<std::string>("psd_repair", "none");
+  auto repair = take(parse_psd_repair(repair_name));
+  if (repair != PsdRepair::kNone) {
+    raise(Status::invalid("psd_repair applies to the pairwise covariance; a backtest estimates "
+                          "on complete windows"));
+  }
+  const double span = o.get<double>("span", kNaN);
+  const double half_life = o.get<double>("half_life", kNaN);
+  cov.ewma_span = span;
+  cov.ewma_half_life = half_life;
+  cov.ewma_lambda = o.get<double>("lambda", kNaN);
+  cov.semicovariance_benchmark = o.get<double>("semicovariance_threshold", 0.0);
+  ExpectedReturnOptions& mu = out.expected_returns;
+  mu.method = take(parse_expected_return_method(o.get<std::string>("mu", "mean")));
+  mu.risk_free_rate = risk_free;
+  mu.risk_aversion = risk_aversion;
+  if (mu.method == ExpectedReturnMethod::kEwma) {
+    mu.ewma_span = span;
+    mu.ewma_half_life = half_life;
+  }
+  return out;
+}
+
+// One strategy dict of keel.backtest (python/keel/_api.py builds it) as a keel::Strategy, read as
+// the CLI reads a [[strategy]] / [[benchmark]] table (apps/keel/verb_backtest.cpp).
+Strategy strategy_from(py::dict dict, const std::string& default_rebalance, double risk_free) {
+  Options o(std::move(dict), "strategy");
+  Strategy s;
+  s.name = o.get<std::string>("name", "");
+  if (s.name.empty()) raise(Status::invalid("every strategy needs a name"));
+  const std::string where = "strategy '" + s.name + "'";
+  s.is_benchmark = o.get<bool>("benchmark", false);
+  const bool rebalance_given = o.has("rebalance");
+  auto schedule = parse_rebalance_schedule(o.get<std::string>("rebalance", default_rebalance));
+  if (!schedule) raise(schedule.status().with_context(where));
+  s.rebalance = *schedule;
+  s.cost_aware = o.get<bool>("cost_aware", false);
+  s.risk_aversion = o.get<double>("risk_aversion", 1.0);
+  const auto kind = o.get<std::string>("kind", "model");
+  if (kind == "buy-and-hold") {
+    s.rule = StrategyRule::kBuyAndHold;
+    s.asset = o.get<std::string>("asset", "");
+    if (s.asset.empty()) raise(Status::invalid(where + ": buy-and-hold needs asset='BTC'"));
+    if (!rebalance_given) s.rebalance.kind = RebalanceKind::kNever;
+    o.get<std::string>("model", "");
+    o.get<py::dict>("options", py::dict());
+    o.get<std::string>("fallback", "");
+    o.get<py::dict>("estimation", py::dict());
+    o.finish();
+    return s;
+  }
+  if (kind != "model") {
+    raise(Status::invalid(where + ": kind '" + kind + "' is unknown; use model or buy-and-hold"));
+  }
+  const auto model = o.get<std::string>("model", "");
+  if (model.empty()) raise(Status::invalid(where + ": give model='...' or kind='buy-and-hold'"));
+  {
+    Options e(o.get<py::dict>("estimation", py::dict()), where + " estimation");
+    s.estimation = strategy_moments(e, risk_free, s.risk_aversion);
+    e.finish();
+  }
+  py::dict model_options = o.get<py::dict>("options", py::dict());
+  model_options["risk_free_rate"] = risk_free;
+  model_options["risk_aversion"] = s.risk_aversion;
+  try {
+    s.model = model_spec(model, model_options);
+  } catch (const StatusError& e) {
+    raise(e.status.with_context(where));
+  }
+  s.lots = o.get<bool>("lots", false);
+  const auto fallback = o.get<std::string>("fallback", "equal-weight");
+  if (fallback == "keep-previous") {
+    s.fallback.kind = FallbackKind::kKeepPrevious;
+  } else if (fallback == "equal-weight") {
+    s.fallback.kind = FallbackKind::kEqualWeight;
+  } else {
+    auto other = parse_portfolio_model(fallback);
+    if (!other) {
+      raise(Status::invalid(where + ": fallback '" + fallback +
+                            "' is unknown; use keep-previous, equal-weight or a model name"));
+    }
+    s.fallback.kind = FallbackKind::kModel;
+    s.fallback.model = s.model;
+    s.fallback.model.model = *other;
+  }
+  o.finish();
+  return s;
+}
+
+CostModel costs_from(py::dict dict) {
+  Options o(std::move(dict), "costs");
+  CostModel c;
+  c.fee_bps = o.get<double>("fee_bps", 0.0);
+  c.half_spread_bps = o.get<double>("half_spread_bps", 0.0);
+  c.impact_coefficient = o.get<double>("impact_coefficient", 0.0);
+  c.impact_exponent = o.get<double>("impact_exponent", 0.5);
+  c.adv_window = o.get<int>("adv_window", 30);
+  c.min_trade_value = o.get<double>("min_trade_value", 0.0);
+  c.short_rate.annual = o.get<double>("short_rate", 0.0);
+  c.borrow_rate.annual = o.get<double>("borrow_rate", 0.0);
+  c.cash_rate.annual = o.get<double>("cash_rate", 0.0);
+  o.finish();
+  if (const Status s = c.validate(); !s) raise(s.with_context("costs"));
+  return c;
+}
+
+// The backtest and the market it ran on (for the inputs of its JSON and its report).
+struct BacktestRun {
+  BacktestResult result;
+  Market market;
+};
+
+BacktestRun backtest(std::vector<std::string> assets, const TimestampArray& timestamps,
+                     Eigen::MatrixXd prices, const std::string& source, py::dict market,
+                     py::list strategies, py::dict options, const CancelToken* token) {
+  const MarketOptions market_opts = market_options(std::move(market));
+  Options o(std::move(options), "backtest");
+  BacktestOptions b;
+  b.window = o.get<int>("window", 365);
+  b.expanding = o.get<bool>("expanding", false);
+  b.min_history = o.get<int>("min_history", 0);
+  b.lag = o.get<int>("lag", 1);
+  b.initial_value = o.get<double>("initial_value", 1e6);
+  b.risk_free_rate = o.get<double>("risk_free_rate", 0.0);
+  b.warm_start = o.get<bool>("warm_start", true);
+  b.costs = costs_from(o.get<py::dict>("costs", py::dict()));
+  b.market_caps = o.get<Eigen::VectorXd>("market_caps", Eigen::VectorXd());
+  b.start = o.get<std::int64_t>("start", 0);
+  b.end = o.get<std::int64_t>("end", 0);
+  const auto rebalance = o.get<std::string>("rebalance", "monthly");
+  const int threads = o.get<int>("threads", 1);
+  o.finish();
+  std::vector<Strategy> list;
+  for (py::handle s : strategies) {
+    list.push_back(strategy_from(s.cast<py::dict>(), rebalance, b.risk_free_rate));
+  }
+  if (list.empty()) raise(Status::invalid("backtest: no strategies"));
+  auto ts = timestamps_from(timestamps);
+  Context context;
+  context.set_threads(threads);
+  return run_cancellable(context, token, [&]() {
+    BacktestRun run;
+    run.market = table_market(std::move(assets), std::move(ts), prices, source, market_opts);
+    b.periods_per_year = run.market.frequency.periods_per_year;
+    run.result = take(run_backtest(run.market.panel, list, b, context));
+    return run;
+  });
+}
+
+py::dict cost_dict(const CostBreakdown& c) {
+  py::dict out;
+  out["fees"] = c.fees;
+  out["spread"] = c.spread;
+  out["impact"] = c.impact;
+  out["financing"] = c.financing;
+  out["total"] = c.total();
+  return out;
+}
+
+// One strategy's series and rebalance log for the Python DataFrames (the rest is in the JSON).
+py::dict strategy_dict(const StrategyResult& s) {
+  py::dict out;
+  out["name"] = s.name;
+  out["is_benchmark"] = s.is_benchmark;
+  out["timestamps"] = timestamps_to(s.timestamps);
+  out["equity"] = s.equity;
+  out["gross_returns"] = s.gross_returns;
+  out["cost_returns"] = s.cost_returns;
+  out["net_returns"] = s.net_returns;
+  out["weights"] = s.weights;
+  out["cash_weight"] = s.cash_weight;
+  out["costs"] = cost_dict(s.costs);
+  py::list rebalances;
+  for (const auto& r : s.rebalances) {
+    py::dict d;
+    d["decision_date"] = r.decision_date;
+    d["execution_date"] = r.execution_date;
+    d["outcome"] = std::string(to_string(r.outcome));
+    d["model_status"] = std::string(to_string(r.model_status));
+    d["message"] = r.message;
+    d["fallback_reason"] = r.fallback_reason;
+    d["target"] = r.target;
+    d["turnover"] = r.turnover;
+    d["costs"] = cost_dict(r.costs);
+    d["eligible_assets"] = r.eligible_assets;
+    d["solve_ms"] = r.solve_ms;
+    rebalances.append(d);
+  }
+  out["rebalances"] = rebalances;
+  out["warnings"] = s.warnings;
+  return out;
+}
+
+// ---- frontier -----------------------------------------------------------------------------------
+
+// The efficient frontier as `keel frontier` computes it (apps/keel/verb_frontier.cpp): exact
+// (critical line) for a budget of 1 and bounds only, else traced by efficient-return solves.
+struct FrontierRun {
+  std::optional<EfficientFrontier> exact;
+  std::optional<TracedFrontier> traced;
+  std::vector<FrontierPoint> sampled;
+  std::vector<std::string> assets;
+  Eigen::VectorXd mu;
+  Eigen::MatrixXd cov;
+  double risk_free_rate = 0.0;
+  std::string document;  // JSON: status, points, max_sharpe, turning_points, diagnostics
+};
+
+Json weights_json(const Eigen::VectorXd& w, const std::vector<std::string>& assets) {
+  Json out = Json::object();
+  for (std::size_t i = 0; i < assets.size(); ++i) {
+    out[assets[i]] = json_number(w(static_cast<Eigen::Index>(i)));
+  }
+  return out;
+}
+
+Json point_json(const FrontierPoint& p, double rf, const std::vector<std::string>& assets) {
+  return {{"expected_return", json_number(p.expected_return)},
+          {"volatility", json_number(p.volatility)},
+          {"sharpe", json_number(p.volatility > 0 ? (p.expected_return - rf) / p.volatility
+                                                  : kNaN)},
+          {"lambda", json_number(p.lambda)},
+          {"weights", weights_json(p.weights, assets)}};
+}
+
+Json point_json(const TracedFrontierPoint& p, const std::vector<std::string>& assets) {
+  return {{"expected_return", json_number(p.expected_return)},
+          {"volatility", json_number(p.volatility)},
+          {"sharpe", json_number(p.sharpe)},
+          {"target_return", json_number(p.target_return)},
+          {"max_constraint_violation", json_number(p.max_constraint_violation)},
+          {"weights", weights_json(p.weights, assets)}};
+}
+
+FrontierRun frontier(std::vector<std::string> assets, Eigen::VectorXd mu, Eigen::MatrixXd cov,
+                     py::dict options) {
+  Options o(std::move(options), "frontier");
+  const PortfolioConstraints c = constraints_from(o.get<py::dict>("constraints", py::dict()));
+  const int points = o.get<int>("points", 20);
+  const double rf = o.get<double>("risk_free_rate", 0.0);
+  const double cap = o.get<double>("volatility_cap", kNaN);
+  o.finish();
+  FrontierRun run;
+  run.assets = std::move(assets);
+  run.mu = std::move(mu);
+  run.cov = std::move(cov);
+  run.risk_free_rate = rf;
+  py::gil_scoped_release release;
+  const int n = static_cast<int>(run.assets.size());
+  Json doc;
+  doc["assets"] = run.assets;
+  if (const auto conflicts = precheck_constraints(c, run.assets); !conflicts.empty()) {
+    std::string explanation;
+    std::vector<std::string> names;
+    for (const auto& conflict : conflicts) {
+      explanation += (explanation.empty() ? "" : "; ") + conflict.explanation;
+      for (const auto& name : conflict.constraints) {
+        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+      }
+    }
+    doc["status"] = to_string(SolveStatus::kInfeasible);
+    doc["points"] = Json::array();
+    doc["turning_points"] = Json::array();
+    doc["max_sharpe"] = nullptr;
+    doc["diagnostics"] = {{"explanation", explanation}, {"conflicting_constraints", names}};
+    run.document = doc.dump();
+    return run;
+  }
+  if (critical_line_applies(c, n)) {
+    run.exact = take(critical_line(run.mu, run.cov, c.effective_lower(n), c.effective_upper(n)));
+    const EfficientFrontier& f = *run.exact;
+    doc["status"] = to_string(f.status);
+    Json turning = Json::array();
+    Json sampled = Json::array();
+    Json best_json = nullptr;
+    std::string best_message;
+    if (f.is_usable()) {
+      run.sampled = take(f.sample(points));
+      for (const auto& p : f.turning_points) turning.push_back(point_json(p, rf, run.assets));
+      for (const auto& p : run.sampled) sampled.push_back(point_json(p, rf, run.assets));
+      auto best = f.max_sharpe(rf);
+      if (best) {
+        best_json = point_json(*best, rf, run.assets);
+      } else {
+        best_message = best.status().message();
+      }
+    }
+    doc["turning_points"] = std::move(turning);
+    doc["points"] = std::move(sampled);
+    doc["max_sharpe"] = std::move(best_json);
+    doc["diagnostics"] = {{"solver", "critical-line"},
+                          {"exact", true},
+                          {"iterations", f.iterations},
+                          {"solve_ms", f.solve_ms},
+                          {"kkt_residual", json_number(f.kkt_residual)},
+                          {"explanation", f.is_usable() ? "" : f.message},
+                          {"max_sharpe", best_message}};
+  } else {
+    const MeanVarianceProblem problem{.assets = run.assets,
+                                      .expected_returns = run.mu,
+                                      .covariance = run.cov,
+                                      .constraints = c};
+    run.traced = take(trace_frontier(
+        problem, FrontierOptions{.points = points, .risk_free_rate = rf, .volatility_cap = cap}));
+    const TracedFrontier& f = *run.traced;
+    const auto& d = f.diagnostics;
+    doc["status"] = to_string(f.status);
+    doc["turning_points"] = Json::array();
+    Json pts = Json::array();
+    for (const auto& p : f.points) pts.push_back(point_json(p, run.assets));
+    doc["points"] = std::move(pts);
+    doc["max_sharpe"] = f.max_sharpe ? point_json(*f.max_sharpe, run.assets) : Json(nullptr);
+    doc["diagnostics"] = {{"solver", d.solver},
+                          {"exact", false},
+                          {"iterations", d.iterations},
+                          {"solves", d.solves},
+                          {"solve_ms", d.solve_ms},
+                          {"max_constraint_violation", json_number(d.max_constraint_violation)},
+                          {"worst_constraint", d.worst_constraint},
+                          {"min_return", json_number(f.min_return)},
+                          {"max_return", json_number(f.max_return)},
+                          {"return_unbounded", f.return_unbounded},
+                          {"explanation", f.explanation},
+                          {"conflicting_constraints", f.conflicting_constraints},
+                          {"max_sharpe", f.max_sharpe_message},
+                          {"warnings", d.warnings}};
+  }
+  run.document = doc.dump();
+  return run;
+}
+
+// ---- stress -------------------------------------------------------------------------------------
+
+std::vector<ShockScenario> scenarios_from(py::list list) {
+  std::vector<ShockScenario> out;
+  for (py::handle item : list) {
+    Options o(item.cast<py::dict>(), "scenario");
+    ShockScenario sc;
+    sc.name = o.get<std::string>("name", "");
+    sc.description = o.get<std::string>("description", "");
+    sc.source = "scenario '" + sc.name + "'";
+    for (py::handle shock : o.get<py::list>("shocks", py::list())) {
+      Options s(shock.cast<py::dict>(), sc.source + " shock");
+      ShockSpec spec;
+      spec.all = s.get<bool>("all", false);
+      spec.assets = s.get<std::vector<std::string>>("assets", {});
+      spec.group = s.get<std::string>("group", "");
+      if (s.has("return")) spec.asset_return = s.get<double>("return", 0.0);
+      if (s.has("price")) spec.price = s.get<double>("price", 0.0);
+      s.finish();
+      sc.shocks.push_back(std::move(spec));
+    }
+    o.finish();
+    out.push_back(std::move(sc));
+  }
+  return out;
+}
+
+struct StressRun {
+  StressSuite suite;
+  double portfolio_value = 0.0;
+};
+
+// The stress suite (keel/risk/stress_suite.hpp) as `keel stress` runs it (apps/keel/verb_stress.cpp)
+// on the raw price table (NaN = no quote) of the held assets (and the proxy).
+StressRun stress(std::vector<std::string> assets, const TimestampArray& timestamps,
+                 Eigen::MatrixXd prices, const std::string& source, py::dict market,
+                 std::vector<std::string> weight_names, Eigen::VectorXd weights,
+                 py::dict options) {
+  const MarketOptions market_opts = market_options(std::move(market));
+  Options o(std::move(options), "stress");
+  std::vector<StressWindow> custom;
+  for (const auto& text : o.get<std::vector<std::string>>("custom_windows", {})) {
+    auto w = parse_stress_window(text);
+    if (!w) raise(w.status().with_context("custom_windows"));
+    custom.push_back(*w);
+  }
+  auto requests = select_stress_windows(o.get<std::string>("windows", "all"), custom);
+  if (!requests) raise(requests.status().with_context("windows"));
+  auto policy = parse_missing_history_policy(o.get<std::string>("missing_history", "exclude"));
+  if (!policy) raise(policy.status().with_context("missing_history"));
+  StressSuiteOptions s;
+  s.windows = std::move(*requests);
+  s.replay.missing_history = *policy;
+  s.scenarios = scenarios_from(o.get<py::list>("scenarios", py::list()));
+  s.market = market_opts;
+  const double alpha = o.get<double>("alpha", 0.95);
+  const int horizon = o.get<int>("horizon", 1);
+  s.correlation.stress.correlation_shift = o.get<double>("correlation_shift", 0.5);
+  s.correlation.stress.volatility_multiplier = o.get<double>("vol_multiplier", 1.5);
+  s.correlation.stress.confidence = alpha;
+  s.correlation.horizon = horizon;
+  s.correlation.zero_mean = o.get<bool>("zero_mean", false);
+  s.liquidity.multiplier = o.get<double>("liquidity_multiplier", 3.0);
+  s.liquidity.confidence = alpha;
+  s.liquidity.horizon = horizon;
+  StressRun run;
+  run.portfolio_value = o.get<double>("portfolio_value", 0.0);
+  s.liquidity.impact.portfolio_value = run.portfolio_value;
+  s.liquidity.impact.max_participation = o.get<double>("max_participation", 0.1);
+  s.weights_source = "weights";
+  o.finish();
+  if (const Status valid = s.validate(); !valid) raise(valid);
+  auto ts = timestamps_from(timestamps);
+  py::gil_scoped_release release;
+  const PricePanel panel = make_panel(std::move(assets), std::move(ts), prices, source,
+                                      market_opts.read);
+  LabeledVector w{.labels = std::move(weight_names), .values = std::move(weights)};
+  run.suite = take(run_stress_suite(panel, w, nullptr, s));
+  return run;
+}
+
 }  // namespace
 }  // namespace keel::python
 
@@ -651,6 +1135,40 @@ PYBIND11_MODULE(_keel, m) {
       .def("to_dict", &estimates_dict);
   m.def("estimate", &estimate, py::arg("assets"), py::arg("timestamps"), py::arg("prices"),
         py::arg("source"), py::arg("market"), py::arg("options"));
+  py::class_<Solved>(m, "Solved", "keel::optimize_portfolio's result (keel/optimize/model.hpp).")
+      .def_property_readonly("status",
+                             [](const Solved& s) { return std::string(to_string(s.result.status)); })
+      .def_property_readonly("model", [](const Solved& s) { return s.result.model; })
+      .def_property_readonly("weights", [](const Solved& s) { return s.result.weights; })
+      .def_property_readonly("warnings",
+                             [](const Solved& s) { return s.result.diagnostics.warnings; })
+      .def("to_json",
+           [](const Solved& s) {
+             std::string text;
+             {
+               py::gil_scoped_release release;
+               text = s.result.to_json().dump();
+             }
+             return text;
+           })
+      .def(
+          "write_report",
+          [](const Solved& s, const std::string& path, Eigen::MatrixXd covariance,
+             Eigen::VectorXd expected_returns, double risk_free_rate,
+             std::vector<std::string> meta) {
+            py::gil_scoped_release release;
+            keel::report::OptimizeReportInput input;
+            input.meta = std::move(meta);
+            input.covariance = std::move(covariance);
+            input.expected_returns = std::move(expected_returns);
+            input.risk_free_rate = risk_free_rate;
+            const auto report = take(keel::report::optimize_report(s.result, input));
+            if (const keel::Status st = keel::report::write_html_report(report, path); !st) {
+              raise(st);
+            }
+          },
+          py::arg("path"), py::arg("covariance"), py::arg("expected_returns"),
+          py::arg("risk_free_rate"), py::arg("meta"));
   m.def("optimize", &optimize, py::arg("assets"), py::arg("expected_returns"),
         py::arg("covariance"), py::arg("periods_per_year"), py::arg("market_caps"),
         py::arg("model"), py::arg("options"));
@@ -667,5 +1185,101 @@ PYBIND11_MODULE(_keel, m) {
   m.def("hrp", &hrp_weights, py::arg("covariance"), py::arg("correlation"), py::arg("linkage"),
         py::arg("distance"));
   m.def("risk_profile", &risk_profile, py::arg("assets"), py::arg("returns"), py::arg("weights"),
+        py::arg("options"));
+  py::class_<CancelToken>(m, "CancelToken",
+                          "A flag another thread sets to cancel a running backtest (cancel()).")
+      .def(py::init<>())
+      .def("cancel", [](CancelToken& t) { t.flag->store(true); })
+      .def_property_readonly("cancelled", [](const CancelToken& t) { return t.flag->load(); });
+  py::class_<BacktestRun>(m, "BacktestRun", "keel::run_backtest's result and its market.")
+      .def("to_json",
+           [](const BacktestRun& r, bool include_weights) {
+             keel::Json doc = keel::backtest_to_json(r.result, include_weights);
+             return doc.dump();
+           },
+           py::arg("include_weights"))
+      .def("assets", [](const BacktestRun& r) { return r.result.assets; })
+      .def("timestamps", [](const BacktestRun& r) { return timestamps_to(r.result.timestamps); })
+      .def("periods_per_year", [](const BacktestRun& r) { return r.result.periods_per_year; })
+      .def("elapsed_ms", [](const BacktestRun& r) { return r.result.elapsed_ms; })
+      .def("market", [](const BacktestRun& r) { return market_dict(r.market); })
+      .def("strategies",
+           [](const BacktestRun& r) {
+             py::list out;
+             for (const auto& s : r.result.strategies) out.append(strategy_dict(s));
+             return out;
+           })
+      .def("write_report",
+           [](const BacktestRun& r, const std::string& path, const std::string& title,
+              std::vector<std::string> meta) {
+             py::gil_scoped_release release;
+             keel::report::BacktestReportInput input;
+             input.title = title;
+             input.meta = std::move(meta);
+             const auto report = take(keel::report::backtest_report(r.result, input));
+             if (const keel::Status s = keel::report::write_html_report(report, path); !s) {
+               raise(s);
+             }
+           },
+           py::arg("path"), py::arg("title"), py::arg("meta"));
+  m.def("backtest", &backtest, py::arg("assets"), py::arg("timestamps"), py::arg("prices"),
+        py::arg("source"), py::arg("market"), py::arg("strategies"), py::arg("options"),
+        py::arg("cancel").none(true));
+  py::class_<FrontierRun>(m, "FrontierRun", "The efficient frontier of keel frontier.")
+      .def("to_json", [](const FrontierRun& f) { return f.document; })
+      .def("write_report",
+           [](const FrontierRun& f, const std::string& path, std::vector<std::string> meta) {
+             py::gil_scoped_release release;
+             keel::report::FrontierReportInput input{.meta = std::move(meta),
+                                                     .assets = f.assets,
+                                                     .expected_returns = f.mu,
+                                                     .covariance = f.cov,
+                                                     .risk_free_rate = f.risk_free_rate,
+                                                     .points = f.sampled};
+             if (!f.exact && !f.traced) {
+               raise(keel::Status::no_solution("the frontier is infeasible: no report to draw"));
+             }
+             const auto report = f.exact ? take(keel::report::frontier_report(*f.exact, input))
+                                         : take(keel::report::frontier_report(*f.traced, input));
+             if (const keel::Status s = keel::report::write_html_report(report, path); !s) {
+               raise(s);
+             }
+           },
+           py::arg("path"), py::arg("meta"));
+  m.def("frontier", &frontier, py::arg("assets"), py::arg("expected_returns"),
+        py::arg("covariance"), py::arg("options"));
+  py::class_<StressRun>(m, "StressRun", "keel::run_stress_suite's result.")
+      .def("to_json",
+           [](const StressRun& r) {
+             keel::Json doc = r.suite.to_json(r.portfolio_value);
+             keel::Json repairs = keel::Json::array();
+             for (const auto& rep : r.suite.market.repairs) repairs.push_back(rep.to_json());
+             doc["repairs"] = repairs;
+             doc["warnings"] = r.suite.warnings;
+             doc["assets"] = r.suite.assets;
+             doc["periods_per_year"] = r.suite.periods_per_year;
+             return doc.dump();
+           })
+      .def("write_report",
+           [](const StressRun& r, const std::string& path, std::vector<std::string> meta) {
+             py::gil_scoped_release release;
+             const auto& s = r.suite;
+             const auto report = take(keel::report::stress_report(
+                 {.meta = std::move(meta),
+                  .assets = s.assets,
+                  .weights = s.weights,
+                  .portfolio_value = r.portfolio_value,
+                  .periods_per_year = s.periods_per_year,
+                  .historical = s.history,
+                  .hypothetical = s.scenarios,
+                  .correlation = s.correlation,
+                  .liquidity = s.liquidity}));
+             if (const keel::Status st = keel::report::write_html_report(report, path); !st) {
+               raise(st);
+             }
+           },
+           py::arg("path"), py::arg("meta"));
+  m.def("stress", &stress, py::arg("assets"), py::arg("timestamps"), py::arg("prices"),
+        py::arg("source"), py::arg("market"), py::arg("weight_names"), py::arg("weights"),
         py::arg("options"));
 }

@@ -61,3 +61,19 @@ def test_a_long_solve_does_not_hold_the_gil():
     duration, longest = _longest_pause_of_python_while(call)
     assert duration > 0.2, f"the call took {duration:.3f} s: too short to tell"
     assert longest < 0.5 * duration, (duration, longest)
+
+
+@pytest.mark.filterwarnings("ignore::keel.KeelWarning")
+def test_a_backtest_does_not_hold_the_gil():
+    rng = np.random.default_rng(4)
+    n, days = 40, 1000
+    shocks = rng.standard_normal((days - 1, n)) * 0.03 + 0.0005
+    prices = pd.DataFrame(100 * np.exp(np.vstack([np.zeros(n), np.cumsum(shocks, axis=0)])),
+                          index=pd.date_range("2019-01-01", periods=days, freq="D"),
+                          columns=[f"C{i:02d}" for i in range(n)])
+    strategy = [{"name": "daily", "model": "max-sharpe", "cov": "ledoit-wolf",
+                 "rebalance": "every:1", "constraints": {"max_weight": 0.1}}]
+    call = lambda: keel.backtest(prices, strategy)  # noqa: E731
+    duration, longest = _longest_pause_of_python_while(call)
+    assert duration > 0.2, f"the call took {duration:.3f} s: too short to tell"
+    assert longest < 0.5 * duration, (duration, longest)
