@@ -7,6 +7,8 @@
 // verified, and that forcing the interior point gives the same portfolio.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -83,6 +85,42 @@ TEST(CappedMeanVarianceReference, MaxSharpeInteriorPointAgrees) {
     ASSERT_TRUE(ipm.is_usable());
     EXPECT_NE(ipm.diagnostics.solver.find("interior-point"), std::string::npos);
     EXPECT_LE((fast.weights - ipm.weights).lpNorm<Eigen::Infinity>(), 1e-7);
+  }
+}
+
+// Max diversification shares the homogenised path (σ = √diag Σ in place of μ − rf); no cvxopt
+// fixture, so the active-set answer is checked against Keel's interior point, an independent
+// algorithm, and against its own optimality: no single-asset shift between two weights raises
+// the ratio.
+TEST(CappedMeanVarianceReference, MaxDiversificationActiveSetAgreesWithInteriorPoint) {
+  for (const auto& c : load_cases()) {
+    SCOPED_TRACE(c.at("name").get<std::string>());
+    const MeanVarianceProblem p = problem_of(c);
+    const PortfolioResult fast = solve(p, MeanVarianceObjective::kMaxDiversification, 0.0);
+    const PortfolioResult ipm =
+        solve(p, MeanVarianceObjective::kMaxDiversification, 0.0, QpAlgorithm::kInteriorPoint);
+    ASSERT_EQ(fast.status, SolveStatus::kOptimal) << fast.diagnostics.explanation;
+    ASSERT_TRUE(ipm.is_usable());
+    EXPECT_EQ(fast.diagnostics.solver.find("interior-point"), std::string::npos)
+        << fast.diagnostics.solver;
+    EXPECT_LE((fast.weights - ipm.weights).lpNorm<Eigen::Infinity>(), 1e-7);
+    const Eigen::VectorXd sigma = p.covariance.diagonal().cwiseSqrt();
+    const auto ratio = [&](const Eigen::VectorXd& w) {
+      return sigma.dot(w) / std::sqrt(w.dot(p.covariance * w));
+    };
+    const double best = ratio(fast.weights);
+    const double cap = p.constraints.upper_bound;
+    for (Eigen::Index i = 0; i < fast.weights.size(); ++i) {
+      for (Eigen::Index j = 0; j < fast.weights.size(); ++j) {
+        const double room = std::min(fast.weights[i], cap - fast.weights[j]);
+        if (i == j || room <= 1e-9) continue;
+        Eigen::VectorXd moved = fast.weights;
+        const double step = std::min(room, 1e-4);
+        moved[i] -= step;
+        moved[j] += step;
+        EXPECT_LE(ratio(moved), best * (1 + 1e-12)) << i << " -> " << j;
+      }
+    }
   }
 }
 
