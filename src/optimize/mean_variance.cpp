@@ -15,6 +15,7 @@
 #include "optimize/cardinality_bounds.hpp"
 #include "optimize/constraint_conflicts.hpp"
 #include "optimize/constraint_rows.hpp"
+#include "optimize/tangency_start.hpp"
 
 namespace keel {
 
@@ -123,9 +124,13 @@ class Builder {
     const int total = layout_.total;
     const auto& c = problem_.constraints;
     QpProblem qp;
-    qp.P = Eigen::MatrixXd::Zero(total, total);
+    if (total == n) {
+      qp.P = 2.0 * spec_.risk_weight * problem_.covariance;  // no zero fill first
+    } else {
+      qp.P = Eigen::MatrixXd::Zero(total, total);
+      qp.P.topLeftCorner(n, n) = 2.0 * spec_.risk_weight * problem_.covariance;
+    }
     qp.q = Eigen::VectorXd::Zero(total);
-    qp.P.topLeftCorner(n, n) = 2.0 * spec_.risk_weight * problem_.covariance;
     if (spec_.gamma > 0) qp.P.topLeftCorner(n, n).diagonal().array() += 2.0 * spec_.gamma;
     if (spec_.anchor.size() == n) {
       qp.q.head(n) -= 2.0 * spec_.risk_weight * (problem_.covariance * spec_.anchor);
@@ -302,10 +307,18 @@ class Engine {
     double kappa = kNaN;
   };
 
-  Outcome solve(const ModelSpec& spec, const ConstraintMask& mask, Start start = Start::kCold) {
+  // `guess` (may be null): weights near the optimum of a homogenised model (tangency_start.hpp);
+  // used as the active set's start when the QP has inequality rows and no workspace start.
+  Outcome solve(const ModelSpec& spec, const ConstraintMask& mask, Start start = Start::kCold,
+                const Eigen::VectorXd* guess = nullptr) {
     Builder builder(problem_, spec, mask);
     const QpProblem qp = builder.build();
     QpOptions qp_options = options_.qp;
+    if (guess != nullptr && start == Start::kWorkspace) {
+      const bool has_workspace_start =
+          persistent_ != nullptr && persistent_->warm_start().x.size() == qp.variables();
+      if (!has_workspace_start) set_guess_start(spec, builder.layout(), qp, *guess, qp_options);
+    }
     // Proportional costs make the optimum degenerate: assets held exactly at their current weight
     // sit on a kink where the split variables u = v = 0. There the raw interior point's weights
     // are only as accurate as the square root of its tolerance (3e-6 at the default 1e-10 on
@@ -368,6 +381,45 @@ class Engine {
   }
 
   bool covariance_proven_positive_definite() const { return covariance_pd_; }
+  void set_covariance_proven_positive_definite() { covariance_pd_ = true; }
+  // Whether the workspace carries a previous answer (which then starts the main QP instead of
+  // any guess).
+  bool workspace_has_start() const {
+    return persistent_ != nullptr && !persistent_->warm_start().empty();
+  }
+
+  // The homogenised point y = w / eᵀw of guessed weights w, with the bounds it sits on and the
+  // rows it holds with equality, as the active set's start (algorithm kActiveSet; the solver
+  // falls back to the interior point by itself when that start does not lead to the optimum).
+  static void set_guess_start(const ModelSpec& spec, const Layout& layout, const QpProblem& qp,
+                              const Eigen::VectorXd& w, QpOptions& qp_options) {
+    if (!spec.homogeneous || qp.G.rows() == 0 || layout.total != layout.n ||
+        !layout.kappa_eliminated || spec.costs.size() > 0 || w.size() != layout.n ||
+        qp_options.algorithm == QpAlgorithm::kInteriorPoint) {
+      return;
+    }
+    const double scale = spec.excess.dot(w);
+    if (!(scale > 0.0) || !std::isfinite(scale)) return;
+    const Eigen::VectorXd y = w / scale;
+    const double tol = 1e-12 * (1.0 + y.lpNorm<Eigen::Infinity>());
+    qp_options.warm_active_lower.clear();
+    qp_options.warm_active_upper.clear();
+    qp_options.warm_active_rows.clear();
+    for (int i = 0; i < layout.n; ++i) {
+      if (qp.lower.size() == layout.n && std::isfinite(qp.lower[i]) && y[i] <= qp.lower[i] + tol) {
+        qp_options.warm_active_lower.push_back(i);
+      } else if (qp.upper.size() == layout.n && std::isfinite(qp.upper[i]) &&
+                 y[i] >= qp.upper[i] - tol) {
+        qp_options.warm_active_upper.push_back(i);
+      }
+    }
+    const Eigen::VectorXd slack = qp.h - qp.G * y;
+    for (Eigen::Index r = 0; r < slack.size(); ++r) {
+      if (slack[r] <= tol) qp_options.warm_active_rows.push_back(static_cast<int>(r));
+    }
+    qp_options.warm_x = y;
+    qp_options.algorithm = QpAlgorithm::kActiveSet;
+  }
 
   void record_residuals(const QpSolution& s) {
     result_.diagnostics.primal_residual = s.primal_residual;
@@ -662,7 +714,31 @@ void solve_homogeneous(const MeanVarianceProblem& problem, const MeanVarianceOpt
   spec.excess = std::move(excess);
   spec.gamma = options.l2_gamma;
   spec.costs = options.transaction_costs;
-  Engine::Outcome outcome = engine.solve(spec, full_mask(c), Start::kWorkspace);
+  // Caps below what the budget implies make the homogenised QP's rows y_i ≤ (u_i/b)·1ᵀy, which
+  // the interior point would take; a budget-and-bounds book instead gets a support guess from a
+  // few bounds-only frontier QPs (tangency_start.hpp), from which the active set finishes.
+  Eigen::VectorXd guess;
+  const Eigen::VectorXd lower = c.effective_lower(n);
+  const Eigen::VectorXd upper = c.effective_upper(n);
+  const bool capped =
+      c.budget && (upper.array() < *c.budget - (lower.sum() - lower.array())).any();
+  const bool budget_and_bounds_only = c.groups.empty() && c.linear.empty() &&
+                                     !c.has_leverage_cap() && !c.has_turnover_cap() &&
+                                     spec.costs.size() == 0 && lower.allFinite();
+  if (capped && *c.budget > 0 && budget_and_bounds_only && !engine.workspace_has_start() &&
+      options.qp.algorithm != QpAlgorithm::kInteriorPoint) {
+    const detail::TangencyGuess tangency = detail::tangency_guess(
+        problem.covariance, spec.gamma, spec.excess, *c.budget, lower, upper, options.qp);
+    result.diagnostics.solves += tangency.solves;
+    result.diagnostics.iterations += tangency.iterations;
+    guess = tangency.weights;
+    // Factored Σ itself (no ridge): the closing check need not factor it again.
+    if (tangency.covariance_positive_definite && spec.gamma == 0.0) {
+      engine.set_covariance_proven_positive_definite();
+    }
+  }
+  Engine::Outcome outcome = engine.solve(spec, full_mask(c), Start::kWorkspace,
+                                         guess.size() == n ? &guess : nullptr);
   if (outcome.solution.status == SolveStatus::kInfeasible) {
     // Either the constraints conflict on their own, or none of their portfolios beats rf.
     auto culprits = engine.conflicting_constraints(ModelSpec{});

@@ -96,6 +96,7 @@ class ActiveSetSolver {
   std::vector<bool> row_active_;
   std::vector<int> rows_;  // working general-inequality rows, in multiplier order
   VectorXd x_, g_, step_, work_, rhs_;
+  VectorXd row_step_, row_value_;  // G p and G x in the ratio test
   MatrixXd ct_;     // C_Fᵀ (k × mw), then L⁻¹ C_Fᵀ
   MatrixXd schur_;  // mw × mw
   Eigen::LLT<MatrixXd> schur_llt_;
@@ -383,13 +384,17 @@ Outcome ActiveSetSolver::run(std::chrono::steady_clock::time_point start, std::s
       }
     }
     if (mg_ > 0) {
+      // G p and G x as two column-major products: G is stored by columns, so a dot product per
+      // row would stride through memory (the homogenised caps give n dense rows).
       step_.setZero();
       for (Index i = 0; i < k; ++i) step_[free_[i]] = pf_[i];
+      row_step_.noalias() = p_.G * step_;
+      row_value_.noalias() = p_.G * x_;
       for (Index r = 0; r < mg_; ++r) {
         if (row_active_[r]) continue;
-        const double gd = p_.G.row(r).dot(step_);
+        const double gd = row_step_[r];
         if (gd <= primal_tol) continue;
-        const double a = std::max(0.0, (p_.h[r] - p_.G.row(r).dot(x_)) / gd);
+        const double a = std::max(0.0, (p_.h[r] - row_value_[r]) / gd);
         if (a < alpha) {
           alpha = a;
           block_row = static_cast<int>(r);
