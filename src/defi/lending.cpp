@@ -206,6 +206,9 @@ Status LadderOptions::validate() const {
     return Status::invalid(
         fmt::format("ladder max_drop {} must be in (0, 1), e.g. 0.99 for a 99% fall", max_drop));
   }
+  if (!(dust >= 0.0 && dust < 1.0)) {
+    return Status::invalid(fmt::format("ladder dust {} must be in [0, 1), e.g. 0.001", dust));
+  }
   return Status::ok();
 }
 
@@ -231,6 +234,7 @@ Result<std::vector<LadderStep>> liquidation_ladder(const LoanPosition& loan,
   std::vector<LadderStep> out;
   bool bad_debt_seen = false;
   const double ratio = std::pow(1.0 - options.max_drop, 1.0 / options.steps);
+  const double start_debt = mark_loan(loan, prices).debt_value;
   for (int k = 1; k <= options.steps; ++k) {
     const double price = start * std::pow(ratio, k);
     for (std::size_t i = 0; i < nc; ++i) {
@@ -258,8 +262,33 @@ Result<std::vector<LadderStep>> liquidation_ladder(const LoanPosition& loan,
       bad_debt_seen = bad_debt_seen || step.bad_debt > 0.0;
       out.push_back(std::move(step));
     }
-    if (bad_debt_seen) break;
+    if (bad_debt_seen || after.debt_value <= options.dust * start_debt) break;
   }
+  return out;
+}
+
+Result<PositionValue> value_loan(const LoanPosition& loan, std::span<const double> prices) {
+  KEEL_RETURN_IF_ERROR(validate_loan(loan));
+  const std::size_t nc = loan.collateral.size();
+  if (prices.size() != nc + loan.debt.size()) {
+    return Status::invalid(fmt::format("loan: {} prices for {} collateral and {} debt assets",
+                                       prices.size(), nc, loan.debt.size()));
+  }
+  for (std::size_t k = 0; k < prices.size(); ++k) {
+    if (!(prices[k] > 0.0) || !finite(prices[k])) {
+      return Status::invalid(
+          fmt::format("loan: the price of {} is {}; loans are valued at positive prices",
+                      k < nc ? loan.collateral[k].asset : loan.debt[k - nc].asset, prices[k]));
+    }
+  }
+  const LoanMarks m = mark_loan(loan, prices);
+  PositionValue out;
+  out.value = m.value;
+  const double live = m.equity > 0.0 ? 1.0 : 0.0;
+  for (const LoanCollateral& c : loan.collateral) {
+    out.exposures.push_back({c.asset, live * c.amount, 0.0});
+  }
+  for (const LoanDebt& d : loan.debt) out.exposures.push_back({d.asset, -live * d.amount, 0.0});
   return out;
 }
 

@@ -4,9 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <Eigen/Core>
 #include <cmath>
 #include <limits>
 #include <vector>
+
+#include "keel/defi/book.hpp"
+#include "keel/defi/revaluation.hpp"
 
 namespace keel {
 namespace {
@@ -170,6 +174,36 @@ TEST(Lending, ValueAfterLiquidationLosesTheBonus) {
   EXPECT_NEAR(without - loan_value_after_liquidation(loan, crash), 3750.0 * 0.05, 1e-9);
   const std::vector<double> calm{1000.0, 1.0};
   EXPECT_DOUBLE_EQ(loan_value_after_liquidation(loan, calm), 2500.0);
+}
+
+// A loan in a book: valued at its equity, revalued with liquidation at the scenario's price.
+// Scenario WETH = 900: half the debt repaid with the 5% bonus, 5.625 WETH and 3 750 USDC left,
+// value 5062.5 − 3750 = 1312.5 against 2500 today: P&L −1187.5 (by hand). WETH = 1 100: no
+// liquidation, P&L +1000. WETH = 500: all collateral seized, value 0, P&L −2500.
+TEST(Lending, BookRevaluationLiquidatesAtTheScenarioPrice) {
+  Book book;
+  book.positions.push_back({.name = "loan", .line = 0, .spec = demeter_loan()});
+  auto bound = bind_book(book, {"WETH", "USDC"});
+  ASSERT_TRUE(bound.is_ok()) << bound.status().message();
+  const std::vector<double> prices{1000.0, 1.0};
+  auto today = value_book(*bound, prices, 0);
+  ASSERT_TRUE(today.is_ok()) << today.status().message();
+  EXPECT_DOUBLE_EQ(today->total_value, 2500.0);
+  ASSERT_EQ(today->net_exposures.size(), 2u);
+  EXPECT_DOUBLE_EQ(today->net_exposures[0].delta, 10.0);
+  EXPECT_DOUBLE_EQ(today->net_exposures[1].delta, -7500.0);
+  Eigen::MatrixXd scenarios(3, 2);
+  scenarios << 900.0, 1.0, 1100.0, 1.0, 500.0, 1.0;
+  auto reval = revalue_book(*bound, *today, prices, scenarios, 0, {});
+  ASSERT_TRUE(reval.is_ok()) << reval.status().message();
+  EXPECT_NEAR(reval->pnl(0), -1187.5, 1e-9);
+  EXPECT_NEAR(reval->pnl(1), 1000.0, 1e-9);
+  EXPECT_NEAR(reval->pnl(2), -2500.0, 1e-9);
+  // An asset the prices lack is named with its field.
+  auto missing = bind_book(book, {"WETH", "USDT"});
+  ASSERT_FALSE(missing.is_ok());
+  EXPECT_NE(missing.status().message().find("debt[0].asset 'USDC'"), std::string::npos)
+      << missing.status().message();
 }
 
 TEST(Lending, BadInputNamesTheField) {

@@ -45,6 +45,7 @@
 
 #include "keel/core/result.hpp"
 #include "keel/core/status.hpp"
+#include "keel/defi/position.hpp"
 
 namespace keel {
 
@@ -141,16 +142,28 @@ struct LadderOptions {
   // today's × (1 − max_drop). Defaults 200 steps and a 99% fall; steps ≥ 1, max_drop in (0, 1).
   int steps = 200;
   double max_drop = 0.99;
+  // The ladder stops once the debt left is worth less than this fraction of the debt at the
+  // start (a loan liquidated in ever smaller halves is closed for practical purposes), in
+  // [0, 1). Default 0.001.
+  double dust = 0.001;
   Status validate() const;
 };
 
 // The liquidation ladder of collateral `index`: the loan's state as that asset's price falls
 // (path dependent: each step starts from the state the previous left). Only the steps where a
-// liquidation happens are returned, then the first step with bad debt if not among them.
+// liquidation happens are returned, up to the first step with bad debt or the first whose debt
+// left is below `dust` of the starting debt.
 Result<std::vector<LadderStep>> liquidation_ladder(const LoanPosition& loan,
                                                    std::span<const double> prices,
                                                    std::size_t index,
                                                    const LadderOptions& options = {});
+
+// The loan as a position of a book: value = LoanMarks::value, and one exposure per price (in
+// LoanMarks' order): +c_i coins of each collateral, −d_j of each debt (0 for all when the equity
+// is negative: the borrower's claim is then worth 0 at nearby prices). vega and theta 0 (interest
+// accrual is not modelled: amounts are today's, interest included). Errors: validate_loan, a
+// price count that does not match, a price ≤ 0 or not finite.
+Result<PositionValue> value_loan(const LoanPosition& loan, std::span<const double> prices);
 
 // The loan's value to the borrower after it is liquidated at `prices` (a price gap: the whole
 // move happens before liquidators act), without changing `loan`: mark_loan of the liquidated
