@@ -17,9 +17,9 @@ bool finite(double x) { return std::isfinite(x); }
 
 Status check_borrower(const MarketBorrower& b, std::size_t i) {
   if (!(b.collateral >= 0.0) || !finite(b.collateral) || !(b.debt >= 0.0) || !finite(b.debt)) {
-    return Status::invalid(fmt::format(
-        "market borrower {}: collateral {} and debt {} must be finite numbers ≥ 0", i + 1,
-        b.collateral, b.debt));
+    return Status::invalid(
+        fmt::format("market borrower {}: collateral {} and debt {} must be finite numbers ≥ 0",
+                    i + 1, b.collateral, b.debt));
   }
   if (b.debt > 0.0 && b.collateral == 0.0) {
     return Status::invalid(fmt::format(
@@ -31,9 +31,9 @@ Status check_borrower(const MarketBorrower& b, std::size_t i) {
                     b.liquidation_threshold));
   }
   if (!(b.liquidation_bonus >= 0.0) || !finite(b.liquidation_bonus)) {
-    return Status::invalid(fmt::format(
-        "market borrower {}: liquidation_bonus {} must be a finite fraction ≥ 0", i + 1,
-        b.liquidation_bonus));
+    return Status::invalid(
+        fmt::format("market borrower {}: liquidation_bonus {} must be a finite fraction ≥ 0", i + 1,
+                    b.liquidation_bonus));
   }
   if (!(b.count > 0.0) || !finite(b.count)) {
     return Status::invalid(fmt::format("market borrower {}: count {} must be > 0", i + 1, b.count));
@@ -72,8 +72,8 @@ Seizure liquidate_borrower(MarketBorrower& b, double price, const LendingRules& 
 struct UserLoan {
   std::size_t position = 0;
   LoanPosition state;
-  std::vector<double> prices;       // collateral then debt
-  std::vector<bool> shocked;        // which of them is the shocked asset
+  std::vector<double> prices;  // collateral then debt
+  std::vector<bool> shocked;   // which of them is the shocked asset
   bool liquidated = false;
 };
 
@@ -96,14 +96,14 @@ Result<std::vector<MarketBorrower>> borrowers_from_histogram(std::span<const Hea
   for (std::size_t i = 0; i < buckets.size(); ++i) {
     const HealthBucket& h = buckets[i];
     if (!(h.health_factor > 0.0) || !finite(h.health_factor)) {
-      return Status::invalid(fmt::format(
-          "borrower bucket {}: health_factor {} must be a positive number", i + 1,
-          h.health_factor));
+      return Status::invalid(
+          fmt::format("borrower bucket {}: health_factor {} must be a positive number", i + 1,
+                      h.health_factor));
     }
     if (!(h.collateral_value >= 0.0) || !finite(h.collateral_value)) {
-      return Status::invalid(fmt::format(
-          "borrower bucket {}: collateral_value {} must be a finite number ≥ 0", i + 1,
-          h.collateral_value));
+      return Status::invalid(
+          fmt::format("borrower bucket {}: collateral_value {} must be a finite number ≥ 0", i + 1,
+                      h.collateral_value));
     }
     MarketBorrower b{.collateral = h.collateral_value / price,
                      .debt = h.collateral_value * h.liquidation_threshold / h.health_factor,
@@ -121,13 +121,13 @@ Status BorrowerSynthesis::validate() const {
     return Status::invalid(fmt::format("synthesis: borrowers {} must be ≥ 1", borrowers));
   }
   if (!(total_collateral_value > 0.0) || !finite(total_collateral_value)) {
-    return Status::invalid(fmt::format("synthesis: total_collateral_value {} must be > 0",
-                                       total_collateral_value));
+    return Status::invalid(
+        fmt::format("synthesis: total_collateral_value {} must be > 0", total_collateral_value));
   }
   if (!(median_health_factor > 1.0) || !finite(median_health_factor)) {
-    return Status::invalid(fmt::format(
-        "synthesis: median_health_factor {} must be > 1 (borrowers start healthy)",
-        median_health_factor));
+    return Status::invalid(
+        fmt::format("synthesis: median_health_factor {} must be > 1 (borrowers start healthy)",
+                    median_health_factor));
   }
   if (!(health_factor_sigma >= 0.0) || !finite(health_factor_sigma) || !(size_sigma >= 0.0) ||
       !finite(size_sigma)) {
@@ -191,8 +191,8 @@ Status PriceImpactModel::validate() const {
       return Status::invalid(fmt::format("impact: coefficient {} must be > 0", coefficient));
     }
     if (!(exponent > 0.0 && exponent <= 1.0)) {
-      return Status::invalid(
-          fmt::format("impact: exponent {} must be in (0, 1]; 0.5 is the square-root law", exponent));
+      return Status::invalid(fmt::format(
+          "impact: exponent {} must be in (0, 1]; 0.5 is the square-root law", exponent));
     }
   }
   return Status::ok();
@@ -243,10 +243,11 @@ Result<CascadeResult> run_cascade(const BoundBook& bound, std::span<const double
   }
   const auto column = static_cast<std::size_t>(it - bound.assets.begin());
   if (prices.size() != bound.assets.size()) {
-    return Status::invalid(fmt::format("cascade: {} prices for {} assets", prices.size(),
-                                       bound.assets.size()));
+    return Status::invalid(
+        fmt::format("cascade: {} prices for {} assets", prices.size(), bound.assets.size()));
   }
-  for (std::size_t i = 0; i < market.size(); ++i) KEEL_RETURN_IF_ERROR(check_borrower(market[i], i));
+  for (std::size_t i = 0; i < market.size(); ++i)
+    KEEL_RETURN_IF_ERROR(check_borrower(market[i], i));
   auto today = value_book(bound, prices, now);
   if (!today) return today.status();
 
@@ -271,7 +272,8 @@ Result<CascadeResult> run_cascade(const BoundBook& bound, std::span<const double
     } else if (const auto* perp = std::get_if<PerpPosition>(&book.positions[p].spec)) {
       if (cols[0] != column || !(perp->contracts > 0.0)) continue;
       auto liq = liquidation_price(*perp);
-      if (!liq) return liq.status().with_context(fmt::format("position '{}'", book.positions[p].name));
+      if (!liq)
+        return liq.status().with_context(fmt::format("position '{}'", book.positions[p].name));
       perps.push_back({.position = p, .perp = perp, .liquidation = *liq, .liquidated = false});
     }
   }

@@ -43,11 +43,11 @@ namespace keel {
 
 // A borrower (or a bucket of identical borrowers) of the market population.
 struct MarketBorrower {
-  double collateral = 0.0;             // coins of the shocked asset, ≥ 0
-  double debt = 0.0;                   // quote currency (a stablecoin at 1), ≥ 0
+  double collateral = 0.0;               // coins of the shocked asset, ≥ 0
+  double debt = 0.0;                     // quote currency (a stablecoin at 1), ≥ 0
   double liquidation_threshold = 0.825;  // in (0, 1)
   double liquidation_bonus = 0.05;       // ≥ 0
-  double count = 1.0;                  // borrowers in the bucket (reporting only), > 0
+  double count = 1.0;                    // borrowers in the bucket (reporting only), > 0
 };
 
 // A population from a histogram of health factors: bucket b holds `collateral_value` (quote, at
@@ -99,11 +99,11 @@ struct PriceImpactModel {
 };
 
 struct CascadeOptions {
-  std::string asset;                 // the shocked asset (a price column of the bound book)
-  double shock = 0.0;                // fractional fall in [0, 1)
+  std::string asset;   // the shocked asset (a price column of the bound book)
+  double shock = 0.0;  // fractional fall in [0, 1)
   PriceImpactModel impact;
-  int max_rounds = 1000;             // ≥ 1
-  double tolerance = 1e-12;          // relative price change that ends the iteration, ≥ 0
+  int max_rounds = 1000;     // ≥ 1
+  double tolerance = 1e-12;  // relative price change that ends the iteration, ≥ 0
   // The book counts as wiped out when its value after the cascade is at most this fraction of
   // its value today; the wipe-out shock is found by bisection to `shock_tolerance`. Defaults 0
   // (nothing left) and 1e-4.
@@ -124,7 +124,7 @@ struct CascadePositionOutcome {
   std::string name;
   double value_before = 0.0;
   double value_after = 0.0;
-  double loss = 0.0;      // value_before − value_after
+  double loss = 0.0;  // value_before − value_after
   bool liquidated = false;
   double bad_debt = 0.0;  // loans: debt left without collateral, quote currency
 };
@@ -137,9 +137,9 @@ struct CascadeResult {
   double shock = 0.0;
   std::vector<CascadeRound> rounds;  // every round; the last liquidated nothing if converged
   bool converged = false;
-  double total_sold = 0.0;           // coins
+  double total_sold = 0.0;                        // coins
   std::vector<CascadePositionOutcome> positions;  // book order
-  double book_value_before = 0.0;    // cash + positions
+  double book_value_before = 0.0;                 // cash + positions
   double book_value_after = 0.0;
   double user_loss = 0.0;
   double market_borrowers_liquidated = 0.0;  // borrowers (Σ count of the buckets liquidated)
