@@ -224,6 +224,9 @@ Status CascadeOptions::validate() const {
     return Status::invalid(
         fmt::format("cascade: wipeout_fraction {} must be in [0, 1)", wipeout_fraction));
   }
+  if (wipeout_grid < 1) {
+    return Status::invalid(fmt::format("cascade: wipeout_grid {} must be ≥ 1", wipeout_grid));
+  }
   if (!(shock_tolerance > 0.0 && shock_tolerance < 0.5)) {
     return Status::invalid(
         fmt::format("cascade: shock_tolerance {} must be in (0, 0.5)", shock_tolerance));
@@ -395,18 +398,28 @@ Result<CascadeResult> run_cascade_with_wipeout(const BoundBook& bound,
     if (!r) return r.status();
     return r->book_value_after <= floor;
   };
+  // The value after the cascade is not monotone in the shock (a larger gap can liquidate a loan
+  // once at 100% close factor where a smaller one liquidates it by halves into bad debt), so the
+  // first wiped-out shock on a grid brackets the answer before bisection.
   constexpr double kMaxShock = 0.99;
-  auto at_max = wiped(kMaxShock);
-  if (!at_max) return at_max.status();
-  if (!*at_max) return result;
-  auto at_zero = wiped(0.0);
-  if (!at_zero) return at_zero.status();
-  if (*at_zero) {
+  const int steps = options.wipeout_grid;
+  double lo = 0.0;
+  double hi = -1.0;
+  for (int k = 0; k <= steps; ++k) {
+    const double shock = kMaxShock * k / steps;
+    auto w = wiped(shock);
+    if (!w) return w.status();
+    if (*w) {
+      hi = shock;
+      break;
+    }
+    lo = shock;
+  }
+  if (hi < 0.0) return result;  // not wiped out up to 99%
+  if (hi == 0.0) {
     result->wipeout_shock = 0.0;
     return result;
   }
-  double lo = 0.0;
-  double hi = kMaxShock;
   while (hi - lo > options.shock_tolerance) {
     const double mid = 0.5 * (lo + hi);
     auto w = wiped(mid);

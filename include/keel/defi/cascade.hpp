@@ -105,9 +105,13 @@ struct CascadeOptions {
   int max_rounds = 1000;     // ≥ 1
   double tolerance = 1e-12;  // relative price change that ends the iteration, ≥ 0
   // The book counts as wiped out when its value after the cascade is at most this fraction of
-  // its value today; the wipe-out shock is found by bisection to `shock_tolerance`. Defaults 0
-  // (nothing left) and 1e-4.
+  // its value today. The wipe-out shock is the first shock of a grid of `wipeout_grid` equal
+  // steps over [0, 0.99] that wipes the book out, refined by bisection against the grid point
+  // before it to `shock_tolerance` (the outcome is path dependent and need not be monotone in the
+  // shock, so a plain bisection over [0, 0.99] could find a later boundary). Defaults 0 (nothing
+  // left), 99 steps (1% apart) and 1e-4.
   double wipeout_fraction = 0.0;
+  int wipeout_grid = 99;
   double shock_tolerance = 1e-4;
   Status validate() const;
 };
@@ -147,8 +151,9 @@ struct CascadeResult {
   double market_bad_debt = 0.0;              // quote currency
   double user_bad_debt = 0.0;                // the user's loans' bad debt (the protocol's loss)
   double protocol_bad_debt = 0.0;            // market + user
-  // The smallest shock in [0, 0.99] after which the book is wiped out (CascadeOptions); NaN when
-  // even 0.99 does not wipe it out. Set by run_cascade_with_wipeout.
+  // The smallest shock in [0, 0.99] after which the book is wiped out (CascadeOptions: first on
+  // the grid, then bisected); NaN when no shock of the grid wipes it out. Set by
+  // run_cascade_with_wipeout.
   double wipeout_shock = std::numeric_limits<double>::quiet_NaN();
 };
 
@@ -159,8 +164,8 @@ Result<CascadeResult> run_cascade(const BoundBook& bound, std::span<const double
                                   Timestamp now, std::span<const MarketBorrower> market,
                                   const CascadeOptions& options);
 
-// run_cascade, plus the wipe-out shock by bisection on the shock (assumes the value after the
-// cascade falls as the shock grows, which holds for books long the shocked asset).
+// run_cascade, plus the wipe-out shock (CascadeOptions::wipeout_grid): up to wipeout_grid + 1 +
+// log2(0.01 / shock_tolerance) further cascades.
 Result<CascadeResult> run_cascade_with_wipeout(const BoundBook& bound,
                                                std::span<const double> prices, Timestamp now,
                                                std::span<const MarketBorrower> market,
