@@ -357,6 +357,11 @@ void print_stress(const StressSuite& run, double portfolio_value,
 
 int run_stress(CLI::App& command, StressArgs& args) {
   if (!args.cascade.empty()) return run_cascade_stress(args);
+  if (!args.book.empty()) {
+    return report_error(Status::invalid(
+        "--book is read with --cascade only; give --cascade FILE.toml, or use keel positions "
+        "--book for the book's own stress scenarios"));
+  }
   auto config = apply_config(command, args.config, {"scenario"});
   if (!config) return report_error(config.status());
   if (const Status s = check_report_option(args.report); !s) return report_error(s);

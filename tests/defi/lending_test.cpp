@@ -206,6 +206,34 @@ TEST(Lending, BookRevaluationLiquidatesAtTheScenarioPrice) {
       << missing.status().message();
 }
 
+// Two collateral assets: the liquidator takes the one with the larger bonus (lending.hpp's
+// convention). 1 ETH (LT 0.8, bonus 5%) and 0.05 WBTC at 30 000 (LT 0.75, bonus 10%) against
+// 2 700 USDC; ETH at 1 850: HF = (1480 + 1125) / 2700 = 0.96481 > 0.95, so half the debt (1 350)
+// is repaid with 1350 × 1.1 / 30000 = 0.0495 WBTC; after: HF = (1480 + 15 × 0.75) / 1350.
+TEST(Lending, TwoCollateralsByHand) {
+  LoanPosition loan;
+  loan.collateral.push_back(
+      {.asset = "ETH", .amount = 1.0, .liquidation_threshold = 0.8, .liquidation_bonus = 0.05});
+  loan.collateral.push_back(
+      {.asset = "WBTC", .amount = 0.05, .liquidation_threshold = 0.75, .liquidation_bonus = 0.10});
+  loan.debt.push_back({.asset = "USDC", .amount = 2700.0});
+  const std::vector<double> today{2000.0, 30000.0, 1.0};
+  // ETH's liquidation price with WBTC fixed: (2700 − 1125) / 0.8 = 1968.75.
+  EXPECT_NEAR(loan_liquidation_price(loan, today, 0), 1968.75, 1e-9);
+  // WBTC's with ETH fixed: (2700 − 1600) / (0.05 × 0.75) = 29333.33.
+  EXPECT_NEAR(loan_liquidation_price(loan, today, 1), 1100.0 / 0.0375, 1e-9);
+  const std::vector<double> prices{1850.0, 30000.0, 1.0};
+  EXPECT_NEAR(mark_loan(loan, prices).health_factor, 2605.0 / 2700.0, 1e-14);
+  std::vector<LiquidationEvent> events;
+  EXPECT_EQ(liquidate_loan(loan, prices, &events), 1);
+  EXPECT_EQ(events[0].collateral, 1u);
+  EXPECT_DOUBLE_EQ(events[0].debt_repaid, 1350.0);
+  EXPECT_NEAR(events[0].collateral_seized, 0.0495, 1e-15);
+  EXPECT_NEAR(loan.collateral[1].amount, 0.0005, 1e-15);
+  EXPECT_DOUBLE_EQ(loan.collateral[0].amount, 1.0);
+  EXPECT_NEAR(events[0].health_factor_after, (1480.0 + 15.0 * 0.75) / 1350.0, 1e-12);
+}
+
 TEST(Lending, BadInputNamesTheField) {
   LoanPosition loan = demeter_loan();
   loan.collateral.clear();
