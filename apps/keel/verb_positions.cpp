@@ -237,6 +237,27 @@ int run_positions(PositionsArgs& args) {
                 << "\n";
           }
         }
+        const std::vector<LiquidationDistance> distances = liquidation_distances(book, a);
+        if (!distances.empty()) {
+          out << "\nLiquidation distances (loans and perpetuals; health = HF or 1 / margin ratio, "
+                 "1 at liquidation):\n";
+          Table dist;
+          dist.add_column("position", Align::kLeft);
+          dist.add_column("kind", Align::kLeft);
+          dist.add_column("asset", Align::kLeft);
+          dist.add_column("price");
+          dist.add_column("liquidation price");
+          dist.add_column("distance");
+          dist.add_column("health");
+          for (const LiquidationDistance& d : distances) {
+            const bool finite_liq = d.liquidation_price > 0.0 && std::isfinite(d.liquidation_price);
+            dist.add_row({d.position, d.kind, d.asset, format_fixed(d.price, 4),
+                          format_signed(d.liquidation_price, 4),
+                          finite_liq ? format_percent(d.distance, 1) : std::string("none"),
+                          format_signed(d.health, 4)});
+          }
+          dist.render(out);
+        }
         out << "\nRisk over " << a.horizon << " period(s) ("
             << format_fixed(a.horizon_years * 365.0, 2) << " days), " << a.risk.scenarios << " "
             << to_string(a.scenario_method) << " scenarios, "

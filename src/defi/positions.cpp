@@ -640,6 +640,47 @@ Json stress_json(const Book& book, const std::vector<BookShock>& shocks) {
   return out;
 }
 
+std::vector<LiquidationDistance> liquidation_distances(const Book& book,
+                                                       const PositionsAnalysis& a) {
+  std::vector<LiquidationDistance> out;
+  const auto price_of = [&](const std::string& asset) {
+    for (std::size_t j = 0; j < a.assets.size(); ++j) {
+      if (a.assets[j] == asset) return a.prices[j];
+    }
+    return kNaN;
+  };
+  for (std::size_t p = 0; p < book.positions.size(); ++p) {
+    const BookPosition& position = book.positions[p];
+    if (p < a.perps.size() && a.perps[p]) {
+      const auto& perp = std::get<PerpPosition>(position.spec);
+      LiquidationDistance d;
+      d.position = position.name;
+      d.kind = "perp";
+      d.asset = perp.underlying;
+      d.price = price_of(perp.underlying);
+      d.liquidation_price = a.perps[p]->liquidation_price;
+      d.distance = d.liquidation_price / d.price - 1.0;
+      d.health = a.perps[p]->margin_ratio > 0.0 ? 1.0 / a.perps[p]->margin_ratio
+                                                : std::numeric_limits<double>::infinity();
+      out.push_back(std::move(d));
+    }
+    if (p < a.loans.size() && a.loans[p]) {
+      for (const LoanCollateralDetails& c : a.loans[p]->collateral) {
+        LiquidationDistance d;
+        d.position = position.name;
+        d.kind = "loan";
+        d.asset = c.asset;
+        d.price = c.price;
+        d.liquidation_price = c.liquidation_price;
+        d.distance = c.distance;
+        d.health = a.loans[p]->health_factor;
+        out.push_back(std::move(d));
+      }
+    }
+  }
+  return out;
+}
+
 Json positions_json(const Book& book, const PositionsAnalysis& a) {
   Json doc;
   doc["as_of"] = format_timestamp(a.as_of);
@@ -685,6 +726,17 @@ Json positions_json(const Book& book, const PositionsAnalysis& a) {
     positions.push_back(std::move(item));
   }
   doc["positions"] = std::move(positions);
+  Json distances = Json::array();
+  for (const LiquidationDistance& d : liquidation_distances(book, a)) {
+    distances.push_back({{"position", d.position},
+                         {"kind", d.kind},
+                         {"asset", d.asset},
+                         {"price", json_number(d.price)},
+                         {"liquidation_price", json_number(d.liquidation_price)},
+                         {"distance", json_number(d.distance)},
+                         {"health", json_number(d.health)}});
+  }
+  doc["liquidation"] = std::move(distances);
   doc["totals"] = {{"value", json_number(a.valuation.total_value)},
                    {"cash", json_number(a.valuation.cash)},
                    {"exposures", exposures_json(a.valuation.net_exposures, a.assets, a.prices)},

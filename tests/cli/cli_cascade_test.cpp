@@ -62,6 +62,11 @@ TEST(CliCascade, LoanInPositions) {
   EXPECT_NEAR(loan["health_factor"].get<double>(), 1.1, 1e-12);  // 10 × 1000 × 0.825 / 7500
   EXPECT_NEAR(loan["collateral"][0]["liquidation_price"].get<double>(), 7500.0 / 8.25, 1e-9);
   EXPECT_NEAR(doc["positions"][0]["value"].get<double>(), 2500.0, 1e-9);
+  // The liquidation-distance view: 909.09 / 1000 − 1 for the loan's WETH.
+  ASSERT_EQ(doc["liquidation"].size(), 1u);
+  EXPECT_EQ(doc["liquidation"][0]["kind"], "loan");
+  EXPECT_NEAR(doc["liquidation"][0]["distance"].get<double>(), 7500.0 / 8250.0 - 1.0, 1e-12);
+  EXPECT_NEAR(doc["liquidation"][0]["health"].get<double>(), 1.1, 1e-12);
   ASSERT_FALSE(loan["collateral"][0]["ladder"].empty());
   EXPECT_NEAR(loan["collateral"][0]["ladder"][0]["debt_repaid_value"].get<double>(), 3750.0, 1e-6);
   const CommandResult text =

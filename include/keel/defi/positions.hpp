@@ -211,7 +211,24 @@ Result<PositionsAnalysis> analyze_positions(const Book& book, const Market& mark
 // the P&L per position (by name) and the resolution warnings.
 Json stress_json(const Book& book, const std::vector<BookShock>& shocks);
 
-// The JSON block of docs/positions.md: as_of, positions, totals, risk.
+// One liquidation distance of a leveraged position: each collateral of a loan, each perpetual.
+// `distance` = liquidation_price / price − 1 (−0.2: liquidated after a 20% fall; +0.3: after a 30%
+// rise, a short perp); `health` is the loan's health factor or the perp's 1 / margin ratio (both
+// 1 at liquidation, larger is safer).
+struct LiquidationDistance {
+  std::string position;
+  std::string kind;  // "loan" or "perp"
+  std::string asset;
+  double price = 0.0;
+  double liquidation_price = 0.0;
+  double distance = 0.0;
+  double health = 0.0;
+};
+std::vector<LiquidationDistance> liquidation_distances(const Book& book,
+                                                       const PositionsAnalysis& analysis);
+
+// The JSON block of docs/positions.md: as_of, positions, liquidation (liquidation_distances),
+// totals, risk.
 Json positions_json(const Book& book, const PositionsAnalysis& analysis);
 
 }  // namespace keel
