@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -33,6 +34,10 @@ const std::map<std::string, std::string>& keys_by_kind() {
       {"option",
        "name, kind, underlying, type (call | put), strike, expiry, settlement (linear | "
        "inverse), implied_vol, quantity, premium, rate, currency"},
+      {"loan",
+       "name, kind, protocol, collateral (a list of {asset, amount, liquidation_threshold, "
+       "liquidation_bonus}), debt (a list of {asset, amount}), close_factor, full_close_factor, "
+       "close_factor_hf_threshold"},
   };
   return keys;
 }
@@ -118,6 +123,29 @@ class PositionReader {
     if (list == nullptr || out.size() != list->size()) {
       error = Status::invalid(here(*node, key) + ": must be a list of numbers, e.g. [1.0, 2000]");
       return std::nullopt;
+    }
+    return out;
+  }
+
+  // An array of tables (`collateral = [{...}, ...]` or [[position.collateral]]); absent = empty.
+  Result<std::vector<const toml::table*>> tables(const std::string& key) {
+    seen_.push_back(key);
+    std::vector<const toml::table*> out;
+    const toml::node* node = table_.get(key);
+    if (node == nullptr) return out;
+    const toml::array* list = node->as_array();
+    if (list == nullptr) {
+      return Status::invalid(here(*node, key) +
+                             ": must be a list of tables, e.g. [{ asset = \"ETH\", amount = 10 "
+                             "}] or [[position." +
+                             key + "]] tables");
+    }
+    for (const auto& item : *list) {
+      const toml::table* t = item.as_table();
+      if (t == nullptr) {
+        return Status::invalid(here(*node, key) + ": every entry must be a table { asset = ... }");
+      }
+      out.push_back(t);
     }
     return out;
   }
@@ -306,6 +334,74 @@ Status read_option(PositionReader& r, BookPosition& out, const std::string& path
   return Status::ok();
 }
 
+// One entry of a loan's collateral or debt list: its keys by name, each a number except `asset`.
+Status read_loan_entry(const toml::table& t, const std::string& where, const std::string& field,
+                       const std::vector<std::string>& keys, std::string& asset,
+                       std::vector<double>& values) {
+  for (auto&& [key, value] : t) {
+    const std::string k(key.str());
+    if (k != "asset" && std::find(keys.begin(), keys.end(), k) == keys.end()) {
+      std::string list = "asset";
+      for (const std::string& x : keys) list += ", " + x;
+      return Status::invalid(
+          fmt::format("{}, key '{}.{}': unknown key; an entry takes {}", where, field, k, list));
+    }
+  }
+  const auto a = t["asset"].value<std::string>();
+  if (!a || a->empty()) {
+    return Status::invalid(fmt::format(
+        "{}, key '{}.asset': give the asset's price column, e.g. asset = \"ETH\"", where, field));
+  }
+  asset = *a;
+  values.clear();
+  for (const std::string& k : keys) {
+    const toml::node* node = t.get(k);
+    if (node == nullptr) {
+      return Status::invalid(
+          fmt::format("{}, key '{}.{}': missing; give a number", where, field, k));
+    }
+    const auto v = node->value<double>();
+    if (!v || !std::isfinite(*v)) {
+      return Status::invalid(fmt::format("{}, key '{}.{}': must be a number", where, field, k));
+    }
+    values.push_back(*v);
+  }
+  return Status::ok();
+}
+
+Status read_loan(PositionReader& r, BookPosition& out) {
+  LoanPosition loan;
+  KEEL_ASSIGN(loan.protocol, r.text("protocol", std::string("aave-v3")));
+  KEEL_ASSIGN(loan.rules.close_factor, r.number("close_factor", 0.5, "0.5"));
+  KEEL_ASSIGN(loan.rules.full_close_factor, r.number("full_close_factor", 1.0, "1.0"));
+  KEEL_ASSIGN(loan.rules.close_factor_hf_threshold,
+              r.number("close_factor_hf_threshold", 0.95, "0.95"));
+  std::vector<const toml::table*> collateral;
+  KEEL_ASSIGN(collateral, r.tables("collateral"));
+  std::vector<const toml::table*> debt;
+  KEEL_ASSIGN(debt, r.tables("debt"));
+  std::vector<double> values;
+  for (std::size_t i = 0; i < collateral.size(); ++i) {
+    LoanCollateral c;
+    KEEL_RETURN_IF_ERROR(
+        read_loan_entry(*collateral[i], r.where(), fmt::format("collateral[{}]", i),
+                        {"amount", "liquidation_threshold", "liquidation_bonus"}, c.asset, values));
+    c.amount = values[0];
+    c.liquidation_threshold = values[1];
+    c.liquidation_bonus = values[2];
+    loan.collateral.push_back(std::move(c));
+  }
+  for (std::size_t j = 0; j < debt.size(); ++j) {
+    LoanDebt d;
+    KEEL_RETURN_IF_ERROR(read_loan_entry(*debt[j], r.where(), fmt::format("debt[{}]", j),
+                                         {"amount"}, d.asset, values));
+    d.amount = values[0];
+    loan.debt.push_back(std::move(d));
+  }
+  out.spec = std::move(loan);
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<PositionsFile> read_positions_file(const std::string& path) {
@@ -367,7 +463,7 @@ Result<PositionsFile> read_positions_file(const std::string& path) {
     if (!kind || keys_by_kind().count(*kind) == 0) {
       return Status::invalid(
           fmt::format("{}:{}: position '{}' needs kind = \"spot\" | "
-                      "\"amm_lp\" | \"perp\" | \"option\"",
+                      "\"amm_lp\" | \"perp\" | \"option\" | \"loan\"",
                       path, line, position.name));
     }
     PositionReader reader(*t, path, position.name);
@@ -379,6 +475,8 @@ Result<PositionsFile> read_positions_file(const std::string& path) {
     } else if (*kind == "perp") {
       status = read_perp(reader, position, /*candidate=*/false, file.book.quote_currency,
                          &file.book.funding_series, file.book.positions.size());
+    } else if (*kind == "loan") {
+      status = read_loan(reader, position);
     } else {
       status =
           read_option(reader, position, path, line, /*candidate=*/false, file.book.quote_currency);

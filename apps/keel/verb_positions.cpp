@@ -74,6 +74,48 @@ std::string format_signed(double value, int decimals) {
   return format_fixed(value, decimals);
 }
 
+// A loan's health, each collateral's liquidation price and its liquidation ladder.
+void print_loan(const Book& book, std::size_t p, const LoanDetails& d, std::ostream& out) {
+  const auto& loan = std::get<LoanPosition>(book.positions[p].spec);
+  out << "loan '" << book.positions[p].name << "' (" << d.protocol << "): health factor "
+      << format_signed(d.health_factor, 4) << ", collateral " << format_fixed(d.collateral_value, 2)
+      << ", debt " << format_fixed(d.debt_value, 2) << "; liquidations lower the health factor "
+      << "once it is below " << format_fixed(d.toxic_health_factor, 4) << " (LT (1 + bonus))\n";
+  for (std::size_t i = 0; i < d.collateral.size(); ++i) {
+    const LoanCollateralDetails& c = d.collateral[i];
+    out << "  " << c.asset << " " << format_fixed(loan.collateral[i].amount, 6) << " (LT "
+        << format_percent(loan.collateral[i].liquidation_threshold, 2) << ", bonus "
+        << format_percent(loan.collateral[i].liquidation_bonus, 2) << "): liquidation price "
+        << format_signed(c.liquidation_price, 2);
+    if (c.liquidation_price > 0.0 && std::isfinite(c.liquidation_price)) {
+      out << " (" << format_percent(c.distance, 1) << ")";
+    }
+    out << "\n";
+    if (c.ladder.empty()) continue;
+    out << "  ladder as " << c.asset << " falls (other prices fixed):\n";
+    Table ladder;
+    ladder.add_column("price");
+    ladder.add_column("HF before");
+    ladder.add_column("HF after");
+    ladder.add_column("repaid");
+    ladder.add_column("seized");
+    ladder.add_column(c.asset + " left");
+    ladder.add_column("bad debt");
+    constexpr std::size_t kShown = 12;
+    for (std::size_t k = 0; k < c.ladder.size() && k < kShown; ++k) {
+      const LadderStep& s = c.ladder[k];
+      ladder.add_row({format_fixed(s.price, 2), format_signed(s.health_factor_before, 4),
+                      format_signed(s.health_factor_after, 4), format_fixed(s.debt_repaid_value, 2),
+                      format_fixed(s.collateral_seized_value, 2),
+                      format_fixed(s.collateral_left[i], 6), format_fixed(s.bad_debt, 2)});
+    }
+    ladder.render(out);
+    if (c.ladder.size() > kShown) {
+      out << "  (" << c.ladder.size() - kShown << " more steps in --format json)\n";
+    }
+  }
+}
+
 int run_positions(PositionsArgs& args) {
   if (const Status s = check_report_option(args.report); !s) return report_error(s);
   auto file = read_positions_file(args.book);
@@ -183,6 +225,7 @@ int run_positions(PositionsArgs& args) {
                 << format_fixed(a.perps[p]->margin_ratio, 4) << ", funding "
                 << format_fixed(a.perps[p]->funding_per_day_quote, 2) << " per day (+ = paid)\n";
           }
+          if (p < a.loans.size() && a.loans[p]) print_loan(book, p, *a.loans[p], out);
           if (a.lps[p]) {
             out << "LP '" << book.positions[p].name << "': tokens";
             for (double x : a.lps[p]->token_amounts) out << " " << format_fixed(x, 6);
@@ -193,6 +236,27 @@ int run_positions(PositionsArgs& args) {
                         : std::string("n/a"))
                 << "\n";
           }
+        }
+        const std::vector<LiquidationDistance> distances = liquidation_distances(book, a);
+        if (!distances.empty()) {
+          out << "\nLiquidation distances (loans and perpetuals; health = HF or 1 / margin ratio, "
+                 "1 at liquidation):\n";
+          Table dist;
+          dist.add_column("position", Align::kLeft);
+          dist.add_column("kind", Align::kLeft);
+          dist.add_column("asset", Align::kLeft);
+          dist.add_column("price");
+          dist.add_column("liquidation price");
+          dist.add_column("distance");
+          dist.add_column("health");
+          for (const LiquidationDistance& d : distances) {
+            const bool finite_liq = d.liquidation_price > 0.0 && std::isfinite(d.liquidation_price);
+            dist.add_row({d.position, d.kind, d.asset, format_fixed(d.price, 4),
+                          format_signed(d.liquidation_price, 4),
+                          finite_liq ? format_percent(d.distance, 1) : std::string("none"),
+                          format_signed(d.health, 4)});
+          }
+          dist.render(out);
         }
         out << "\nRisk over " << a.horizon << " period(s) ("
             << format_fixed(a.horizon_years * 365.0, 2) << " days), " << a.risk.scenarios << " "

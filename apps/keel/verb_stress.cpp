@@ -1,23 +1,29 @@
 // keel stress: a portfolio through past crashes, hypothetical shocks, a correlation stress and
 // liquidity evaporation. The numerics and the JSON of each part live in the risk module; this file
 // reads the inputs, calls them and lays the answers out.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <memory>
 #include <optional>
 
+#include "cascade_config.hpp"
 #include "common.hpp"
 #include "config.hpp"
 #include "keel/core/table.hpp"
 #include "keel/data/metadata.hpp"
 #include "keel/data/select.hpp"
+#include "keel/defi/cascade.hpp"
+#include "keel/defi/positions.hpp"
 #include "keel/report/stress_report.hpp"
 #include "keel/risk/correlation_stress.hpp"
 #include "keel/risk/liquidity_stress.hpp"
 #include "keel/risk/stress_replay.hpp"
 #include "keel/risk/stress_shocks.hpp"
 #include "keel/risk/stress_suite.hpp"
+#include "positions_config.hpp"
 #include "report_option.hpp"
 #include "stress_config.hpp"
 #include "verb.hpp"
@@ -46,7 +52,169 @@ struct StressArgs {
   double liquidity_multiplier = 3.0;
   double portfolio_value = 0.0;
   double max_participation = 0.1;
+  std::string cascade;  // --cascade FILE.toml
+  std::string book;     // --book FILE.toml (with --cascade)
 };
+
+// keel stress --cascade: the liquidation cascade of keel/defi/cascade.hpp on the book (optional)
+// and the market population of the cascade file.
+int run_cascade_stress(const StressArgs& args) {
+  auto file = read_cascade_file(args.cascade);
+  if (!file) return report_error(file.status());
+  Book book;
+  if (!args.book.empty()) {
+    auto read = read_positions_file(args.book);
+    if (!read) return report_error(read.status());
+    book = std::move(read->book);
+  }
+  auto market = load_market(args.prices);
+  if (!market) return report_error(market.status());
+  if (!args.book.empty()) {
+    if (Status s = resolve_book(book, *market); !s.is_ok()) return report_error(s);
+  }
+  auto last = last_book_prices(book, *market);
+  if (!last) return report_error(last.status());
+  std::vector<std::string> assets = last->assets;
+  std::vector<double> prices = last->prices;
+  const std::string& asset = file->options.asset;
+  const auto held = std::find(assets.begin(), assets.end(), asset);
+  double price = 0.0;
+  if (held != assets.end()) {
+    price = prices[static_cast<std::size_t>(held - assets.begin())];
+  } else {
+    const PricePanel& panel = market->panel;
+    const auto col = std::find(panel.assets.begin(), panel.assets.end(), asset);
+    if (col != panel.assets.end()) {
+      price = panel.prices(panel.rows() - 1, col - panel.assets.begin());
+    } else if (file->price) {
+      price = *file->price;
+    }
+    if (!(price > 0.0) || !std::isfinite(price)) {
+      return report_error(Status::invalid(fmt::format(
+          "{}: asset '{}' is neither a column of the prices with a positive last price nor "
+          "given a price; add price = ... to the cascade file or fix the name",
+          args.cascade, asset)));
+    }
+    assets.push_back(asset);
+    prices.push_back(price);
+  }
+  std::vector<MarketBorrower> borrowers;
+  if (!file->buckets.empty()) {
+    auto b = borrowers_from_histogram(file->buckets, price);
+    if (!b) return report_error(b.status().with_context(args.cascade));
+    borrowers = std::move(*b);
+  }
+  if (file->synthesis) {
+    auto b = synthesize_borrowers(*file->synthesis, price);
+    if (!b) return report_error(b.status().with_context(args.cascade));
+    borrowers.insert(borrowers.end(), b->begin(), b->end());
+  }
+  auto bound = bind_book(book, assets);
+  if (!bound) return report_error(bound.status());
+  auto result = run_cascade_with_wipeout(*bound, prices, last->as_of, borrowers, file->options);
+  if (!result) return report_error(result.status());
+  const CascadeResult& r = *result;
+
+  Json doc;
+  doc["inputs"] = inputs_json(*market);
+  doc["inputs"]["cascade"] = args.cascade;
+  doc["inputs"]["book"] = args.book.empty() ? Json(nullptr) : Json(args.book);
+  doc["inputs"]["histogram"] = file->histogram.empty() ? Json(nullptr) : Json(file->histogram);
+  doc["inputs"]["market_borrowers"] = borrowers.size();
+  doc["inputs"]["impact"] = std::string(to_string(file->options.impact.model));
+  Json rounds = Json::array();
+  for (const CascadeRound& x : r.rounds) {
+    rounds.push_back({{"round", x.round},
+                      {"price", x.price},
+                      {"liquidations", x.liquidations},
+                      {"market_sold", x.market_sold},
+                      {"user_sold", x.user_sold}});
+  }
+  Json positions = Json::array();
+  for (const CascadePositionOutcome& p : r.positions) {
+    positions.push_back({{"name", p.name},
+                         {"value_before", p.value_before},
+                         {"value_after", p.value_after},
+                         {"loss", p.loss},
+                         {"liquidated", p.liquidated},
+                         {"bad_debt", p.bad_debt}});
+  }
+  doc["cascade"] = {
+      {"asset", r.asset},
+      {"shock", r.shock},
+      {"start_price", r.start_price},
+      {"shocked_price", r.shocked_price},
+      {"final_price", r.final_price},
+      {"converged", r.converged},
+      {"rounds", rounds},
+      {"total_sold", r.total_sold},
+      {"positions", positions},
+      {"book_value_before", r.book_value_before},
+      {"book_value_after", r.book_value_after},
+      {"user_loss", r.user_loss},
+      {"market_borrowers_liquidated", r.market_borrowers_liquidated},
+      {"market_collateral_seized", r.market_collateral_seized},
+      {"market_bad_debt", r.market_bad_debt},
+      {"user_bad_debt", r.user_bad_debt},
+      {"protocol_bad_debt", r.protocol_bad_debt},
+      {"wipeout_shock", std::isfinite(r.wipeout_shock) ? Json(r.wipeout_shock) : Json(nullptr)}};
+  return emit(
+      doc,
+      [&](std::ostream& out) {
+        out << "Liquidation cascade: " << r.asset << " " << format_fixed(r.start_price, 4)
+            << " shocked " << format_percent(-r.shock, 1) << " to "
+            << format_fixed(r.shocked_price, 4) << "; " << borrowers.size()
+            << " market borrower bucket(s), " << to_string(file->options.impact.model)
+            << " impact\n\n";
+        Table rounds_table;
+        rounds_table.add_column("round");
+        rounds_table.add_column("price");
+        rounds_table.add_column("liquidations");
+        rounds_table.add_column("market sold");
+        rounds_table.add_column("user sold");
+        constexpr std::size_t kShown = 20;
+        for (std::size_t k = 0; k < r.rounds.size(); ++k) {
+          if (k >= kShown && k + 1 < r.rounds.size()) continue;
+          const CascadeRound& x = r.rounds[k];
+          rounds_table.add_row({std::to_string(x.round), format_fixed(x.price, 4),
+                                std::to_string(x.liquidations), format_fixed(x.market_sold, 4),
+                                format_fixed(x.user_sold, 4)});
+        }
+        rounds_table.render(out);
+        out << (r.converged ? "converged" : "NOT CONVERGED (max_rounds reached)") << " after "
+            << r.rounds.size() << " round(s): final price " << format_fixed(r.final_price, 4)
+            << " (" << format_percent(r.final_price / r.start_price - 1.0, 1) << "), "
+            << format_fixed(r.total_sold, 4) << " " << r.asset << " sold\n\n";
+        if (!r.positions.empty()) {
+          Table p;
+          p.add_column("position", Align::kLeft);
+          p.add_column("before");
+          p.add_column("after");
+          p.add_column("loss");
+          p.add_column("liquidated", Align::kLeft);
+          p.add_column("bad debt");
+          for (const CascadePositionOutcome& x : r.positions) {
+            p.add_row({x.name, format_fixed(x.value_before, 2), format_fixed(x.value_after, 2),
+                       format_fixed(x.loss, 2), x.liquidated ? "yes" : "no",
+                       format_fixed(x.bad_debt, 2)});
+          }
+          p.render(out);
+          out << "book value " << format_fixed(r.book_value_before, 2) << " -> "
+              << format_fixed(r.book_value_after, 2) << " (loss " << format_fixed(r.user_loss, 2)
+              << ")\n";
+        }
+        out << "market: " << format_fixed(r.market_borrowers_liquidated, 0)
+            << " borrower(s) liquidated, " << format_fixed(r.market_collateral_seized, 4) << " "
+            << r.asset << " seized, bad debt " << format_fixed(r.market_bad_debt, 2)
+            << "; protocol bad debt (market + book) " << format_fixed(r.protocol_bad_debt, 2)
+            << "\n";
+        out << "shock that wipes out the book: "
+            << (std::isfinite(r.wipeout_shock) ? format_percent(-r.wipeout_shock, 2)
+                                               : std::string("none up to -99%"))
+            << "\n";
+      },
+      args.output);
+}
 
 void print_stress(const StressSuite& run, double portfolio_value,
                   const std::vector<std::string>& warnings, std::ostream& out) {
@@ -188,6 +356,12 @@ void print_stress(const StressSuite& run, double portfolio_value,
 }
 
 int run_stress(CLI::App& command, StressArgs& args) {
+  if (!args.cascade.empty()) return run_cascade_stress(args);
+  if (!args.book.empty()) {
+    return report_error(Status::invalid(
+        "--book is read with --cascade only; give --cascade FILE.toml, or use keel positions "
+        "--book for the book's own stress scenarios"));
+  }
   auto config = apply_config(command, args.config, {"scenario"});
   if (!config) return report_error(config.status());
   if (const Status s = check_report_option(args.report); !s) return report_error(s);
@@ -369,7 +543,10 @@ Verb register_stress(CLI::App& app) {
       "  group = \"stablecoin\"\n"
       "  price = 0.9             # target price instead of a return\n"
       "  Later shocks override earlier ones for the same asset; groups need --metadata.\n"
-      "  Full reference: docs/stress.md");
+      "  Full reference: docs/stress.md\n"
+      "\n"
+      "Liquidation cascade (replaces the portfolio stress):\n"
+      "  keel stress --prices prices.csv --book book.toml --cascade cascade.toml");
   add_price_options(*cmd, args->prices, /*prices_required=*/true);
   add_output_options(*cmd, args->output);
   add_config_option(*cmd, args->config);
@@ -415,6 +592,11 @@ Verb register_stress(CLI::App& app) {
                   "Impact model: largest fraction of daily volume traded when liquidating")
       ->check(CLI::Range(1e-6, 1.0))
       ->capture_default_str();
+  cmd->add_option("--cascade", args->cascade,
+                  "Liquidation cascade file (TOML; docs/stress.md): shock an asset, liquidate the "
+                  "book's loans and perps and a market of borrowers, iterate price impact");
+  cmd->add_option("--book", args->book,
+                  "With --cascade: the positions book (docs/positions.md) whose losses to report");
   return {cmd, [cmd, args] { return run_stress(*cmd, *args); }};
 }
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "keel/defi/amm_position.hpp"
+#include "keel/defi/lending.hpp"
 #include "keel/defi/option.hpp"
 #include "keel/defi/perpetual.hpp"
 
@@ -116,6 +117,36 @@ Status validate_spec(const Book& book, const BookPosition& p, const OptionPositi
   return status.is_ok() ? status : status.with_context(where(book, p));
 }
 
+Status validate_spec(const Book& book, const BookPosition& p, const LoanPosition& loan) {
+  const Status status = validate_loan(loan);
+  return status.is_ok() ? status : status.with_context(where(book, p));
+}
+
+std::vector<std::string> loan_assets(const LoanPosition& loan) {
+  std::vector<std::string> out;
+  for (const LoanCollateral& c : loan.collateral) out.push_back(c.asset);
+  for (const LoanDebt& d : loan.debt) out.push_back(d.asset);
+  return out;
+}
+
+// The book-file key of the k-th asset of a position (bind_book's errors).
+std::string asset_field(const PositionSpec& spec, std::size_t k, const std::string& asset) {
+  switch (kind_of(spec)) {
+    case PositionKind::kSpot:
+      return fmt::format("asset '{}'", asset);
+    case PositionKind::kAmmLp:
+      return fmt::format("token{} '{}'", k, asset);
+    case PositionKind::kLoan: {
+      const auto& loan = std::get<LoanPosition>(spec);
+      return k < loan.collateral.size()
+                 ? fmt::format("collateral[{}].asset '{}'", k, asset)
+                 : fmt::format("debt[{}].asset '{}'", k - loan.collateral.size(), asset);
+    }
+    default:
+      return fmt::format("underlying '{}'", asset);
+  }
+}
+
 std::vector<std::string> assets_of(const PositionSpec& spec) {
   return std::visit(
       Overloaded{
@@ -123,6 +154,7 @@ std::vector<std::string> assets_of(const PositionSpec& spec) {
           [](const AmmLpPosition& lp) { return lp.tokens; },
           [](const PerpPosition& perp) { return std::vector<std::string>{perp.underlying}; },
           [](const OptionPosition& o) { return std::vector<std::string>{o.underlying}; },
+          [](const LoanPosition& loan) { return loan_assets(loan); },
       },
       spec);
 }
@@ -139,6 +171,8 @@ std::string_view to_string(PositionKind kind) {
       return "perp";
     case PositionKind::kOption:
       return "option";
+    case PositionKind::kLoan:
+      return "loan";
   }
   return "?";
 }
@@ -206,15 +240,11 @@ Result<BoundBook> bind_book(const Book& book, std::vector<std::string> assets) {
   bound.columns.reserve(book.positions.size());
   for (const BookPosition& p : book.positions) {
     std::vector<std::size_t> cols;
-    const bool is_lp = kind_of(p.spec) == PositionKind::kAmmLp;
     std::size_t token = 0;
     for (const std::string& a : assets_of(p.spec)) {
       const auto it = std::find(assets.begin(), assets.end(), a);
       if (it == assets.end()) {
-        std::string field =
-            is_lp ? fmt::format("token{} '{}'", token, a)
-                  : fmt::format("{} '{}'",
-                                kind_of(p.spec) == PositionKind::kSpot ? "asset" : "underlying", a);
+        const std::string field = asset_field(p.spec, token, a);
         std::string list;
         for (std::size_t i = 0; i < assets.size() && i < 20; ++i) {
           list += (i ? ", " : "") + assets[i];
@@ -255,6 +285,12 @@ Result<PositionValue> value_position(const PositionSpec& spec, std::span<const d
                         },
                         [&](const OptionPosition& o) -> Result<PositionValue> {
                           return value_option(o, prices[columns[0]], now);
+                        },
+                        [&](const LoanPosition& loan) -> Result<PositionValue> {
+                          std::vector<double> loan_prices(columns.size());
+                          for (std::size_t i = 0; i < columns.size(); ++i)
+                            loan_prices[i] = prices[columns[i]];
+                          return value_loan(loan, loan_prices);
                         },
                     },
                     spec);

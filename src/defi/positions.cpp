@@ -58,6 +58,50 @@ Json exposures_json(const std::vector<UnderlyingExposure>& exposures,
   return out;
 }
 
+// The "loan" block of a position in docs/positions.md.
+Json loan_json(const Book& book, std::size_t p, const LoanDetails& d) {
+  const auto& loan = std::get<LoanPosition>(book.positions[p].spec);
+  Json collateral = Json::array();
+  for (std::size_t i = 0; i < d.collateral.size(); ++i) {
+    const LoanCollateralDetails& c = d.collateral[i];
+    Json ladder = Json::array();
+    for (const LadderStep& s : c.ladder) {
+      Json left = Json::array();
+      for (double x : s.collateral_left) left.push_back(json_number(x));
+      Json debt_left = Json::array();
+      for (double x : s.debt_left) debt_left.push_back(json_number(x));
+      ladder.push_back({{"price", json_number(s.price)},
+                        {"health_factor_before", json_number(s.health_factor_before)},
+                        {"health_factor_after", json_number(s.health_factor_after)},
+                        {"liquidations", s.liquidations},
+                        {"debt_repaid_value", json_number(s.debt_repaid_value)},
+                        {"collateral_seized_value", json_number(s.collateral_seized_value)},
+                        {"collateral_left", left},
+                        {"debt_left", debt_left},
+                        {"bad_debt", json_number(s.bad_debt)}});
+    }
+    collateral.push_back({{"asset", c.asset},
+                          {"amount", json_number(loan.collateral[i].amount)},
+                          {"liquidation_threshold", loan.collateral[i].liquidation_threshold},
+                          {"liquidation_bonus", loan.collateral[i].liquidation_bonus},
+                          {"price", json_number(c.price)},
+                          {"liquidation_price", json_number(c.liquidation_price)},
+                          {"distance", json_number(c.distance)},
+                          {"ladder", ladder}});
+  }
+  Json debt = Json::array();
+  for (const LoanDebt& x : loan.debt) {
+    debt.push_back({{"asset", x.asset}, {"amount", json_number(x.amount)}});
+  }
+  return {{"protocol", d.protocol},
+          {"health_factor", json_number(d.health_factor)},
+          {"collateral_value", json_number(d.collateral_value)},
+          {"debt_value", json_number(d.debt_value)},
+          {"toxic_health_factor", json_number(d.toxic_health_factor)},
+          {"collateral", collateral},
+          {"debt", debt}};
+}
+
 }  // namespace
 
 std::string_view to_string(ScenarioMethod method) {
@@ -232,6 +276,7 @@ Result<PositionsAnalysis> analyze_positions(const Book& book, const Market& mark
 
   out.perps.resize(book.positions.size());
   out.lps.resize(book.positions.size());
+  out.loans.resize(book.positions.size());
   for (std::size_t p = 0; p < book.positions.size(); ++p) {
     const BookPosition& position = book.positions[p];
     const auto& cols = bound->columns[p];
@@ -286,6 +331,37 @@ Result<PositionsAnalysis> analyze_positions(const Book& book, const Market& mark
       d.lvr_rate = metrics->lvr_rate;
       d.range_exit_probability = metrics->exit_probability;
       out.lps[p] = d;
+    } else if (const auto* loan = std::get_if<LoanPosition>(&position.spec)) {
+      std::vector<double> loan_prices;
+      for (std::size_t c : cols) loan_prices.push_back(out.prices[c]);
+      const LoanMarks marks = mark_loan(*loan, loan_prices);
+      LoanDetails d;
+      d.protocol = loan->protocol;
+      d.health_factor = marks.health_factor;
+      d.collateral_value = marks.collateral_value;
+      d.debt_value = marks.debt_value;
+      for (std::size_t i = 0; i < loan->collateral.size(); ++i) {
+        const LoanCollateral& c = loan->collateral[i];
+        d.toxic_health_factor =
+            std::max(d.toxic_health_factor, c.liquidation_threshold * (1.0 + c.liquidation_bonus));
+        LoanCollateralDetails cd;
+        cd.asset = c.asset;
+        cd.price = loan_prices[i];
+        cd.liquidation_price = loan_liquidation_price(*loan, loan_prices, i);
+        cd.distance = cd.liquidation_price / cd.price - 1.0;
+        auto ladder = liquidation_ladder(*loan, loan_prices, i);
+        if (!ladder)
+          return ladder.status().with_context(fmt::format("position '{}'", position.name));
+        cd.ladder = std::move(*ladder);
+        d.collateral.push_back(std::move(cd));
+      }
+      if (marks.health_factor < 1.0) {
+        out.warnings.push_back(fmt::format(
+            "position '{}': health factor {:.4f} < 1 at the last price; the protocol would "
+            "liquidate it",
+            position.name, marks.health_factor));
+      }
+      out.loans[p] = std::move(d);
     }
   }
 
@@ -564,6 +640,47 @@ Json stress_json(const Book& book, const std::vector<BookShock>& shocks) {
   return out;
 }
 
+std::vector<LiquidationDistance> liquidation_distances(const Book& book,
+                                                       const PositionsAnalysis& a) {
+  std::vector<LiquidationDistance> out;
+  const auto price_of = [&](const std::string& asset) {
+    for (std::size_t j = 0; j < a.assets.size(); ++j) {
+      if (a.assets[j] == asset) return a.prices[j];
+    }
+    return kNaN;
+  };
+  for (std::size_t p = 0; p < book.positions.size(); ++p) {
+    const BookPosition& position = book.positions[p];
+    if (p < a.perps.size() && a.perps[p]) {
+      const auto& perp = std::get<PerpPosition>(position.spec);
+      LiquidationDistance d;
+      d.position = position.name;
+      d.kind = "perp";
+      d.asset = perp.underlying;
+      d.price = price_of(perp.underlying);
+      d.liquidation_price = a.perps[p]->liquidation_price;
+      d.distance = d.liquidation_price / d.price - 1.0;
+      d.health = a.perps[p]->margin_ratio > 0.0 ? 1.0 / a.perps[p]->margin_ratio
+                                                : std::numeric_limits<double>::infinity();
+      out.push_back(std::move(d));
+    }
+    if (p < a.loans.size() && a.loans[p]) {
+      for (const LoanCollateralDetails& c : a.loans[p]->collateral) {
+        LiquidationDistance d;
+        d.position = position.name;
+        d.kind = "loan";
+        d.asset = c.asset;
+        d.price = c.price;
+        d.liquidation_price = c.liquidation_price;
+        d.distance = c.distance;
+        d.health = a.loans[p]->health_factor;
+        out.push_back(std::move(d));
+      }
+    }
+  }
+  return out;
+}
+
 Json positions_json(const Book& book, const PositionsAnalysis& a) {
   Json doc;
   doc["as_of"] = format_timestamp(a.as_of);
@@ -603,11 +720,23 @@ Json positions_json(const Book& book, const PositionsAnalysis& a) {
                     {"range_exit_probability", json_number(d.range_exit_probability)},
                     {"pool_volatility", json_number(d.volatility)}};
     }
+    if (p < a.loans.size() && a.loans[p]) item["loan"] = loan_json(book, p, *a.loans[p]);
     item["risk"] = {{"es_contribution", json_number(a.risk.es_contributions[p])},
                     {"standalone_es", json_number(a.risk.standalone_es[p])}};
     positions.push_back(std::move(item));
   }
   doc["positions"] = std::move(positions);
+  Json distances = Json::array();
+  for (const LiquidationDistance& d : liquidation_distances(book, a)) {
+    distances.push_back({{"position", d.position},
+                         {"kind", d.kind},
+                         {"asset", d.asset},
+                         {"price", json_number(d.price)},
+                         {"liquidation_price", json_number(d.liquidation_price)},
+                         {"distance", json_number(d.distance)},
+                         {"health", json_number(d.health)}});
+  }
+  doc["liquidation"] = std::move(distances);
   doc["totals"] = {{"value", json_number(a.valuation.total_value)},
                    {"cash", json_number(a.valuation.cash)},
                    {"exposures", exposures_json(a.valuation.net_exposures, a.assets, a.prices)},

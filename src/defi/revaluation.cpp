@@ -14,6 +14,7 @@
 #endif
 
 #include "keel/defi/amm_position.hpp"
+#include "keel/defi/lending.hpp"
 #include "keel/defi/option.hpp"
 #include "keel/defi/perpetual.hpp"
 #include "keel/risk/var.hpp"
@@ -79,6 +80,13 @@ void full_pnl(const PositionSpec& spec, double base_value, std::span<const std::
       for (std::size_t k = 0; k < cols.size(); ++k) token_prices[k] = columns[cols[k]][s];
       const double value = lp_value_unchecked(*lp, {token_prices, cols.size()});
       pnl(s) = value - base_value + lp->fee_apr * value * horizon_years;
+    }
+  } else if (const auto* loan = std::get_if<LoanPosition>(&spec)) {
+    // Liquidated at the scenario's prices (a gap: the move happens before liquidators act).
+    std::vector<double> loan_prices(cols.size());
+    for (Eigen::Index s = 0; s < scenarios; ++s) {
+      for (std::size_t k = 0; k < cols.size(); ++k) loan_prices[k] = columns[cols[k]][s];
+      pnl(s) = loan_value_after_liquidation(*loan, loan_prices) - base_value;
     }
   } else {
     const auto& perp = std::get<PerpPosition>(spec);

@@ -437,6 +437,8 @@ std::string kind_name(const PositionSpec& spec) {
       return std::string(o.type == OptionType::kCall ? "call" : "put") +
              (o.settlement == Settlement::kInverse ? " (inverse)" : "");
     }
+    case PositionKind::kLoan:
+      return "loan (" + std::get<LoanPosition>(spec).protocol + ")";
   }
   return "?";
 }

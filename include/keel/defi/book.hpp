@@ -17,15 +17,17 @@
 
 #include "keel/core/result.hpp"
 #include "keel/core/time.hpp"
+#include "keel/defi/lending.hpp"
 #include "keel/defi/position.hpp"
 
 namespace keel {
 
-using PositionSpec = std::variant<SpotPosition, AmmLpPosition, PerpPosition, OptionPosition>;
+using PositionSpec =
+    std::variant<SpotPosition, AmmLpPosition, PerpPosition, OptionPosition, LoanPosition>;
 
-enum class PositionKind { kSpot, kAmmLp, kPerp, kOption };
+enum class PositionKind { kSpot, kAmmLp, kPerp, kOption, kLoan };
 
-// "spot", "amm_lp", "perp", "option": the `kind` key of the book file.
+// "spot", "amm_lp", "perp", "option", "loan": the `kind` key of the book file.
 std::string_view to_string(PositionKind kind);
 PositionKind kind_of(const PositionSpec& spec);
 
@@ -92,7 +94,8 @@ struct BoundBook {
   const Book* book = nullptr;       // not owned; must outlive the BoundBook
   std::vector<std::string> assets;  // the price vector's columns
   // For position p, the columns of the assets it depends on: spot/perp/option one column (the
-  // asset or underlying), an LP one per token.
+  // asset or underlying), an LP one per token, a loan one per collateral then one per debt
+  // (lending.hpp's price order).
   std::vector<std::vector<std::size_t>> columns;
 };
 

@@ -1,7 +1,8 @@
 #pragma once
 // The whole analysis behind `keel positions` (docs/positions.md), as one library call: a book
 // valued at the last prices of a market, its greeks by underlying, the per-kind details (LP
-// metrics, perpetual margin and liquidation prices, option greeks), and its risk from fully
+// metrics, perpetual margin and liquidation prices, option greeks, loan health factors and
+// liquidation ladders), and its risk from fully
 // revalued price scenarios (historical windows or Monte Carlo from a Student-t copula with the
 // assets' empirical margins).
 
@@ -62,6 +63,24 @@ struct LpDetails {
   double volatility = 0.0;              // the annual volatility of the pool price used
 };
 
+// A loan's state at the last prices (lending.hpp): health factor, each collateral's liquidation
+// price and its liquidation ladder (LadderOptions defaults: 200 geometric steps down to −99%).
+struct LoanCollateralDetails {
+  std::string asset;
+  double price = 0.0;
+  double liquidation_price = 0.0;  // 0: no fall liquidates; +inf: liquidatable now at any price
+  double distance = 0.0;           // liquidation_price / price − 1 (−0.2 = a 20% fall)
+  std::vector<LadderStep> ladder;
+};
+struct LoanDetails {
+  std::string protocol;
+  double health_factor = 0.0;
+  double collateral_value = 0.0;
+  double debt_value = 0.0;
+  double toxic_health_factor = 0.0;  // max over collateral of LT (1 + b) (Warmuz et al. 2022)
+  std::vector<LoanCollateralDetails> collateral;
+};
+
 struct PositionsAnalysis {
   Timestamp as_of = 0;              // the last price row
   std::vector<std::string> assets;  // the price columns the book uses
@@ -69,6 +88,7 @@ struct PositionsAnalysis {
   BookValuation valuation;
   std::vector<std::optional<PerpDetails>> perps;  // per position (set for perps)
   std::vector<std::optional<LpDetails>> lps;      // per position (set for LPs)
+  std::vector<std::optional<LoanDetails>> loans;  // per position (set for loans)
   ScenarioMethod scenario_method = ScenarioMethod::kHistorical;
   int horizon = 1;
   double horizon_years = 0.0;
@@ -191,7 +211,24 @@ Result<PositionsAnalysis> analyze_positions(const Book& book, const Market& mark
 // the P&L per position (by name) and the resolution warnings.
 Json stress_json(const Book& book, const std::vector<BookShock>& shocks);
 
-// The JSON block of docs/positions.md: as_of, positions, totals, risk.
+// One liquidation distance of a leveraged position: each collateral of a loan, each perpetual.
+// `distance` = liquidation_price / price − 1 (−0.2: liquidated after a 20% fall; +0.3: after a 30%
+// rise, a short perp); `health` is the loan's health factor or the perp's 1 / margin ratio (both
+// 1 at liquidation, larger is safer).
+struct LiquidationDistance {
+  std::string position;
+  std::string kind;  // "loan" or "perp"
+  std::string asset;
+  double price = 0.0;
+  double liquidation_price = 0.0;
+  double distance = 0.0;
+  double health = 0.0;
+};
+std::vector<LiquidationDistance> liquidation_distances(const Book& book,
+                                                       const PositionsAnalysis& analysis);
+
+// The JSON block of docs/positions.md: as_of, positions, liquidation (liquidation_distances),
+// totals, risk.
 Json positions_json(const Book& book, const PositionsAnalysis& analysis);
 
 }  // namespace keel

@@ -8,6 +8,9 @@
 // book's assets. Time passes by the horizon in every scenario: options are valued with the
 // shorter time to expiry (at their payoff once expired), LP positions earn their fee yield
 // (fee_apr × value × horizon), perpetuals pay or receive funding at their constant rate.
+// Loans (lending.hpp) are liquidated at the scenario's prices when their health factor is below
+// 1 there, as if the price gapped to the scenario before liquidators acted (the borrower loses
+// the liquidation bonus on what is seized; the value floors at 0: non-recourse).
 //
 // The P&L of the book is the row sum; the risk measures of keel/risk consume it directly (VaR and
 // expected shortfall of a P&L vector in quote currency, Euler contributions per position).
