@@ -41,6 +41,7 @@ class Model {
 struct WeightLayout {
   int n = 0;
   int p = -1, m = -1, u = -1, v = -1;
+  int kappa = -1;  // the Charnes–Cooper scale κ ≥ 0 (add_homogeneous_weight_block only)
 };
 
 // Adds w (bounded by the effective bounds when mask.bounds) and every constraint of `constraints`
@@ -49,6 +50,15 @@ struct WeightLayout {
 WeightLayout add_weight_block(Model& model, const PortfolioConstraints& constraints, int n,
                               const ConstraintMask& mask, const Eigen::VectorXd& target_row,
                               double target_rhs);
+
+// The same constraints homogenised for the Charnes–Cooper change of variables y = κw (κ ≥ 0 a
+// column of its own, placed after the leverage/turnover columns): each side r of a row on w
+// becomes the term rκ (aᵀw ≥ r → aᵀy − rκ ≥ 0; equalities likewise), the bounds l ≤ w ≤ u rows
+// y_i − l_iκ ≥ 0 and y_i − u_iκ ≤ 0 (a zero or infinite bound stays a column bound), the
+// leverage cap 1ᵀ(p + m) ≤ Lκ, the turnover rows y − w0κ = u − v, 1ᵀ(u + v) ≤ τκ. Columns
+// [0, n) hold y. No target row. Must be the first columns of `model`.
+WeightLayout add_homogeneous_weight_block(Model& model, const PortfolioConstraints& constraints,
+                                          int n);
 
 // Clp's outcome mapped onto SolveStatus (0 optimal, 1 infeasible, 2 unbounded, 3 limit, else
 // numerical error). `hit_time_limit` distinguishes the two limits.

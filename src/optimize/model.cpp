@@ -16,7 +16,7 @@ namespace keel {
 
 namespace {
 
-constexpr NameTable<PortfolioModel, 19> kModelNames{{
+constexpr NameTable<PortfolioModel, 20> kModelNames{{
     {PortfolioModel::kMinVariance, "min-variance"},
     {PortfolioModel::kMaxSharpe, "max-sharpe"},
     {PortfolioModel::kMaxUtility, "max-utility"},
@@ -36,6 +36,15 @@ constexpr NameTable<PortfolioModel, 19> kModelNames{{
     {PortfolioModel::kMinCdar, "min-cdar"},
     {PortfolioModel::kMinMad, "min-mad"},
     {PortfolioModel::kMinimax, "minimax"},
+    {PortfolioModel::kMaxRatio, "max-ratio"},
+}};
+
+constexpr NameTable<RatioMeasure, 5> kRatioMeasureNames{{
+    {RatioMeasure::kVariance, "variance"},
+    {RatioMeasure::kCvar, "cvar"},
+    {RatioMeasure::kCdar, "cdar"},
+    {RatioMeasure::kMad, "mad"},
+    {RatioMeasure::kMinimax, "minimax"},
 }};
 
 Json to_json_vector(const Eigen::VectorXd& v) {
@@ -317,7 +326,28 @@ Result<PortfolioResult> run_tail_risk(const ModelInputs& inputs, const ModelSpec
                     : spec.model == PortfolioModel::kMinCdar ? TailRiskMeasure::kCdar
                     : spec.model == PortfolioModel::kMinMad  ? TailRiskMeasure::kMad
                                                              : TailRiskMeasure::kMinimax;
-  if (!std::isnan(options.target_return)) {
+  if (spec.model == PortfolioModel::kMaxRatio) {
+    switch (spec.ratio_measure) {
+      case RatioMeasure::kCvar:
+        options.measure = TailRiskMeasure::kCvar;
+        break;
+      case RatioMeasure::kCdar:
+        options.measure = TailRiskMeasure::kCdar;
+        break;
+      case RatioMeasure::kMad:
+        options.measure = TailRiskMeasure::kMad;
+        break;
+      default:
+        options.measure = TailRiskMeasure::kMinimax;
+        break;
+    }
+    if (!std::isnan(options.target_return) || !std::isnan(options.target_risk)) {
+      return Status::invalid(
+          "max-ratio takes no target: drop --target-return / --max-risk, or use min-" +
+          std::string(measure_name(options.measure)) + " with the target");
+    }
+    options.objective = TailRiskObjective::kMaxRatio;
+  } else if (!std::isnan(options.target_return)) {
     options.objective = TailRiskObjective::kEfficientReturn;
   } else if (!std::isnan(options.target_risk)) {
     options.objective = TailRiskObjective::kEfficientRisk;
@@ -462,6 +492,18 @@ Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& sp
     case PortfolioModel::kMinMad:
     case PortfolioModel::kMinimax:
       return run_tail_risk(inputs, spec);
+    case PortfolioModel::kMaxRatio: {
+      if (spec.ratio_measure != RatioMeasure::kVariance) return run_tail_risk(inputs, spec);
+      // Mean/variance: max-sharpe under every constraint.
+      ModelSpec sharpe = spec;
+      sharpe.model = PortfolioModel::kMaxSharpe;
+      auto result = run_model(inputs, sharpe, workspace);
+      if (result) {
+        result->model = "max-ratio";
+        result->details["risk"] = Json{{"measure", "variance"}};
+      }
+      return result;
+    }
   }
   return Status::internal("unhandled model");
 }
@@ -472,6 +514,12 @@ std::string_view to_string(PortfolioModel model) { return name_of(kModelNames, m
 
 Result<PortfolioModel> parse_portfolio_model(std::string_view name) {
   return parse_name(kModelNames, name, "model");
+}
+
+std::string_view to_string(RatioMeasure measure) { return name_of(kRatioMeasureNames, measure); }
+
+Result<RatioMeasure> parse_ratio_measure(std::string_view name) {
+  return parse_name(kRatioMeasureNames, name, "risk measure");
 }
 
 bool is_mean_variance(PortfolioModel model) {
@@ -506,7 +554,8 @@ bool needs_expected_returns(PortfolioModel model) {
 
 bool is_tail_risk(PortfolioModel model) {
   return model == PortfolioModel::kMinCvar || model == PortfolioModel::kMinCdar ||
-         model == PortfolioModel::kMinMad || model == PortfolioModel::kMinimax;
+         model == PortfolioModel::kMinMad || model == PortfolioModel::kMinimax ||
+         model == PortfolioModel::kMaxRatio;
 }
 
 namespace {

@@ -41,6 +41,22 @@ std::string_view to_string(TailRiskObjective objective) {
       return "efficient-return";
     case TailRiskObjective::kEfficientRisk:
       return "efficient-risk";
+    case TailRiskObjective::kMaxRatio:
+      return "max-ratio";
+  }
+  return "unknown";
+}
+
+std::string_view measure_name(TailRiskMeasure measure) {
+  switch (measure) {
+    case TailRiskMeasure::kCvar:
+      return "cvar";
+    case TailRiskMeasure::kCdar:
+      return "cdar";
+    case TailRiskMeasure::kMad:
+      return "mad";
+    case TailRiskMeasure::kMinimax:
+      return "minimax";
   }
   return "unknown";
 }
@@ -122,6 +138,11 @@ Status TailRiskOptions::validate(const TailRiskProblem& problem) const {
     return Status::invalid(model + ": verify_tolerance must be > 0");
   }
   KEEL_RETURN_IF_ERROR(problem.constraints.validate(static_cast<int>(n)).with_context(model));
+  if (objective == TailRiskObjective::kMaxRatio && problem.constraints.has_cardinality()) {
+    return Status::invalid(model +
+                           ": max-ratio does not take max_assets or min_position (cardinality); "
+                           "remove them, or use min-risk / efficient-return with them");
+  }
   KEEL_RETURN_IF_ERROR(cardinality.validate().with_context(model));
   return validate_cardinality(problem.constraints, problem.assets).with_context(model);
 }
@@ -138,6 +159,7 @@ Json TailRiskResult::to_json(double confidence) const {
   risk_json["lp_value"] = json_number(lp_risk);
   risk_json["threshold"] = json_number(threshold);
   risk_json["cuts"] = cuts;
+  if (std::isfinite(ratio)) risk_json["ratio"] = json_number(ratio);
   document["risk"] = std::move(risk_json);
   return document;
 }
@@ -299,6 +321,7 @@ struct LpAnswer {
   Eigen::VectorXd weights;  // empty unless usable
   double lp_risk = kNaN;
   double threshold = kNaN;
+  double kappa = kNaN;  // max-ratio: the Charnes–Cooper scale; weights hold y = κw
   int iterations = 0;
   int cuts = 0;
   double primal_infeasibility = kNaN;
@@ -324,6 +347,30 @@ Eigen::VectorXd target_row(const Data& data, TailRiskObjective objective) {
   return objective == TailRiskObjective::kEfficientReturn ? data.mu : Eigen::VectorXd();
 }
 
+// The weight block of an objective: the user constraints (with the target row of efficient
+// return), or for max-ratio their homogenised form and the normalisation row μᵀy − r_f κ = 1
+// (annualised units: the scale of y stays near 1/(excess return), and w = y/κ does not depend on
+// it). Returns κ's column, −1 when not homogenised.
+int add_weights(lp::Model& model, const Data& data, TailRiskObjective objective) {
+  const auto& c = data.problem.constraints;
+  if (objective != TailRiskObjective::kMaxRatio) {
+    lp::add_weight_block(model, c, data.n, detail::full_mask(c), target_row(data, objective),
+                         data.options.target_return);
+    return -1;
+  }
+  const lp::WeightLayout layout = lp::add_homogeneous_weight_block(model, c, data.n);
+  std::vector<int> columns(static_cast<std::size_t>(data.n) + 1);
+  std::vector<double> values(columns.size());
+  for (int i = 0; i < data.n; ++i) {
+    columns[static_cast<std::size_t>(i)] = i;
+    values[static_cast<std::size_t>(i)] = data.mu[i];
+  }
+  columns[static_cast<std::size_t>(data.n)] = layout.kappa;
+  values[static_cast<std::size_t>(data.n)] = -data.options.risk_free_rate;
+  model.add_row(columns, values, 1.0, 1.0);
+  return layout.kappa;
+}
+
 void run_clp(ClpSimplex& clp, const Data& data, LpAnswer& answer) {
   clp.setMaximumIterations(data.options.max_iterations);
   clp.setMaximumSeconds(remaining_s(data));
@@ -343,10 +390,8 @@ double expression_value(const RiskExpression& expression, const double* x) {
 }
 
 LpAnswer solve_full(const Data& data, TailRiskObjective objective) {
-  const auto& c = data.problem.constraints;
   lp::Model model;
-  lp::add_weight_block(model, c, data.n, detail::full_mask(c), target_row(data, objective),
-                       data.options.target_return);
+  const int kappa = add_weights(model, data, objective);
   const RiskExpression expression = add_measure(model, data);
   set_objective(model, data, expression, objective == TailRiskObjective::kEfficientRisk);
   ClpSimplex clp;
@@ -356,6 +401,7 @@ LpAnswer solve_full(const Data& data, TailRiskObjective objective) {
   if (!is_usable(answer.status)) return answer;
   const double* x = clp.primalColumnSolution();
   answer.weights = Eigen::Map<const Eigen::VectorXd>(x, data.n);
+  if (kappa >= 0) answer.kappa = x[kappa];
   answer.lp_risk = expression_value(expression, x);
   if (expression.threshold >= 0) answer.threshold = x[expression.threshold];
   return answer;
@@ -364,12 +410,10 @@ LpAnswer solve_full(const Data& data, TailRiskObjective objective) {
 // Künzi-Bay & Mayer (2006) cutting planes for CVaR: the master LP min θ (or max μᵀw with θ ≤ cap)
 // over the constraints and the cuts θ ≥ g_kᵀw.
 LpAnswer solve_cvar_cuts(const Data& data, TailRiskObjective objective) {
-  const auto& c = data.problem.constraints;
   const Eigen::MatrixXd& r = data.problem.scenarios;
   const bool efficient_risk = objective == TailRiskObjective::kEfficientRisk;
   lp::Model model;
-  lp::add_weight_block(model, c, data.n, detail::full_mask(c), target_row(data, objective),
-                       data.options.target_return);
+  const int kappa = add_weights(model, data, objective);
   const int theta =
       model.add_column(-kInfinity, efficient_risk ? data.options.target_risk : kInfinity,
                        efficient_risk ? 0.0 : 1.0);
@@ -436,6 +480,7 @@ LpAnswer solve_cvar_cuts(const Data& data, TailRiskObjective objective) {
     if (gap <= data.options.tolerance * scale || repeated) {
       answer.weights = w;
       answer.lp_risk = model_value;
+      if (kappa >= 0) answer.kappa = x[kappa];
       if (gap > 1e-7 * scale) {
         answer.status = SolveStatus::kOptimalInaccurate;
         answer.message = fmt::format(
@@ -607,11 +652,32 @@ void set_failed(PortfolioResult& result, const Data& data, TailRiskObjective obj
   switch (answer.status) {
     case SolveStatus::kInfeasible: {
       auto culprits = conflicting_constraints(data, objective, result.diagnostics.solves);
+      if (objective == TailRiskObjective::kMaxRatio && culprits.empty()) {
+        // The constraints hold on their own: none of their portfolios beats the risk-free rate.
+        set_infeasible(result, {"risk-free-rate"},
+                       fmt::format("no portfolio allowed by the constraints has an expected "
+                                   "return above the risk-free rate {:.6g}, so no {} ratio is "
+                                   "positive; lower --risk-free, or use min-{} (least risk) or "
+                                   "efficient-return",
+                                   data.options.risk_free_rate, measure_name(data.options.measure),
+                                   data.options.measure == TailRiskMeasure::kMinimax
+                                       ? std::string("imax")
+                                       : std::string(measure_name(data.options.measure))));
+        break;
+      }
       result.diagnostics.explanation = detail::infeasibility_explanation(culprits, "Clp");
       result.diagnostics.conflicting_constraints = std::move(culprits);
       break;
     }
     case SolveStatus::kUnbounded:
+      if (objective == TailRiskObjective::kMaxRatio) {
+        result.diagnostics.explanation =
+            "the return/risk ratio is unbounded over the constraints: some allowed portfolio "
+            "with a positive excess return has no loss in the tail (risk ≤ 0, an in-sample "
+            "arbitrage) or positions may grow without bound; add finite bounds or a gross "
+            "leverage cap, or use the min-risk model";
+        break;
+      }
       result.diagnostics.explanation =
           "the objective is unbounded over the constraints (e.g. unlimited shorting with an "
           "arbitrage across the scenarios); add finite bounds or a gross leverage cap";
@@ -647,7 +713,8 @@ Result<TailRiskResult> optimize_tail_risk(const TailRiskProblem& problem,
   TailRiskResult out;
   out.measure = options.measure;
   PortfolioResult& result = out.portfolio;
-  result.model = std::string(to_string(options.measure));
+  const bool ratio = options.objective == TailRiskObjective::kMaxRatio;
+  result.model = ratio ? std::string("max-ratio") : std::string(to_string(options.measure));
   result.assets = problem.assets;
   result.diagnostics.solver = "clp";
   const auto finish = [&]() -> Result<TailRiskResult> {
@@ -665,6 +732,10 @@ Result<TailRiskResult> optimize_tail_risk(const TailRiskProblem& problem,
         }
       }
       out.risk = evaluate_risk(data, result.weights);
+      if (ratio && result.weights.size() == data.n && out.risk > 0) {
+        out.ratio = (result.performance.expected_return - options.risk_free_rate) /
+                    problem.periods_per_year / out.risk;
+      }
       verify_result(result, c, VerifyOptions{.tolerance = options.verify_tolerance});
     }
     result.diagnostics.solve_ms =
@@ -746,6 +817,30 @@ Result<TailRiskResult> optimize_tail_risk(const TailRiskProblem& problem,
                                  "min_position or loosen the bounds",
                                  fmt::join(names, ", ")));
     }
+    return finish();
+  }
+  if (ratio) {
+    // w = y/κ; κ → 0 or a risk ≤ 0 at the optimum leave no finite best ratio.
+    const double scale = std::max(1.0, answer.weights.lpNorm<Eigen::Infinity>());
+    const bool kappa_zero = !(answer.kappa > 1e-9 * scale);
+    if (kappa_zero || !(answer.lp_risk > 1e-12 * scale)) {
+      result.status = SolveStatus::kUnbounded;
+      result.weights.resize(0);
+      result.diagnostics.explanation =
+          kappa_zero
+              ? "the best ratio is only approached as positions grow without bound (the "
+                "homogenised problem ends at κ = 0); add finite bounds or a gross leverage cap"
+              : fmt::format(
+                    "an allowed portfolio with a positive excess return has {} {:.3g} ≤ "
+                    "0 (no loss in the tail: an in-sample arbitrage), so the ratio is "
+                    "unbounded; use the min-risk model or more scenarios",
+                    measure_name(options.measure), answer.lp_risk / answer.kappa);
+      return finish();
+    }
+    result.status = answer.status;
+    result.weights = answer.weights / answer.kappa;
+    out.lp_risk = answer.lp_risk / answer.kappa;
+    out.threshold = answer.threshold / answer.kappa;
     return finish();
   }
   result.status = answer.status;
