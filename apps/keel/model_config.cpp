@@ -167,6 +167,11 @@ void add_model_options(CLI::App& command, ModelFlags& flags) {
       "max-sharpe) under every constraint, instead of the unconstrained closed form");
   command.add_option("--clusters", flags.clusters, "herc/nco cluster count (0 = automatic)")
       ->capture_default_str();
+  command
+      .add_option("--kelly-fraction", flags.kelly_fraction,
+                  "kelly: fraction of the growth-optimal weights held, in (0, 1] (0.5 = half "
+                  "Kelly); the rest is cash")
+      ->capture_default_str();
 }
 
 Result<ModelSpec> make_model_spec(const ModelFlags& flags, ConstraintSetup setup,
@@ -193,6 +198,14 @@ Result<ModelSpec> make_model_spec(const ModelFlags& flags, ConstraintSetup setup
   if (!max_risk) return max_risk.status();
   spec.tail_risk.target_risk = *max_risk;
   spec.black_litterman.tau = flags.tau;
+  if (flags.kelly_fraction != 1.0 && *model != PortfolioModel::kKelly) {
+    return Status::invalid("--kelly-fraction applies to --model kelly only; drop it");
+  }
+  if (!(flags.kelly_fraction > 0.0 && flags.kelly_fraction <= 1.0)) {
+    return Status::invalid("--kelly-fraction " + std::to_string(flags.kelly_fraction) +
+                           " must be in (0, 1] (0.5 = half Kelly, 1 = full Kelly)");
+  }
+  spec.kelly.fraction = flags.kelly_fraction;
   if (*model == PortfolioModel::kMaxRatio) {
     auto measure = parse_ratio_measure(flags.risk_measure);
     if (!measure) {

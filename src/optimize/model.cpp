@@ -16,7 +16,7 @@ namespace keel {
 
 namespace {
 
-constexpr NameTable<PortfolioModel, 20> kModelNames{{
+constexpr NameTable<PortfolioModel, 21> kModelNames{{
     {PortfolioModel::kMinVariance, "min-variance"},
     {PortfolioModel::kMaxSharpe, "max-sharpe"},
     {PortfolioModel::kMaxUtility, "max-utility"},
@@ -37,6 +37,7 @@ constexpr NameTable<PortfolioModel, 20> kModelNames{{
     {PortfolioModel::kMinMad, "min-mad"},
     {PortfolioModel::kMinimax, "minimax"},
     {PortfolioModel::kMaxRatio, "max-ratio"},
+    {PortfolioModel::kKelly, "kelly"},
 }};
 
 constexpr NameTable<RatioMeasure, 5> kRatioMeasureNames{{
@@ -359,6 +360,20 @@ Result<PortfolioResult> run_tail_risk(const ModelInputs& inputs, const ModelSpec
   return r;
 }
 
+Result<PortfolioResult> run_kelly(const ModelInputs& inputs, const ModelSpec& spec) {
+  if (inputs.scenarios.rows() == 0) {
+    return Status::invalid("model kelly needs return scenarios: run it on --prices");
+  }
+  KellyProblem problem{inputs.assets, inputs.scenarios,
+                       inputs.periods_per_year > 0 ? inputs.periods_per_year : 365.0,
+                       spec.constraints};
+  KellyOptions options = spec.kelly;
+  options.risk_free_rate = spec.risk_free_rate;
+  auto result = optimize_kelly(problem, options);
+  if (!result) return result.status();
+  return std::move(result->portfolio);
+}
+
 Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& spec,
                                   ModelWorkspace* workspace) {
   const PortfolioModel model = spec.model;
@@ -492,6 +507,8 @@ Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& sp
     case PortfolioModel::kMinMad:
     case PortfolioModel::kMinimax:
       return run_tail_risk(inputs, spec);
+    case PortfolioModel::kKelly:
+      return run_kelly(inputs, spec);
     case PortfolioModel::kMaxRatio: {
       if (spec.ratio_measure != RatioMeasure::kVariance) return run_tail_risk(inputs, spec);
       // Mean/variance: max-sharpe under every constraint.
@@ -546,6 +563,7 @@ bool needs_expected_returns(PortfolioModel model) {
     case PortfolioModel::kEqualWeight:
     case PortfolioModel::kInverseVolatility:
     case PortfolioModel::kMarketCap:
+    case PortfolioModel::kKelly:
       return false;
     default:
       return true;
@@ -555,7 +573,7 @@ bool needs_expected_returns(PortfolioModel model) {
 bool is_tail_risk(PortfolioModel model) {
   return model == PortfolioModel::kMinCvar || model == PortfolioModel::kMinCdar ||
          model == PortfolioModel::kMinMad || model == PortfolioModel::kMinimax ||
-         model == PortfolioModel::kMaxRatio;
+         model == PortfolioModel::kMaxRatio || model == PortfolioModel::kKelly;
 }
 
 namespace {

@@ -14,6 +14,7 @@
 #include "keel/optimize/black_litterman.hpp"
 #include "keel/optimize/constraints.hpp"
 #include "keel/optimize/hierarchical.hpp"
+#include "keel/optimize/kelly.hpp"
 #include "keel/optimize/mean_variance.hpp"
 #include "keel/optimize/naive.hpp"
 #include "keel/optimize/portfolio_result.hpp"
@@ -47,6 +48,8 @@ enum class PortfolioModel {
   // The largest return/risk ratio under ModelSpec::ratio_measure (tail_risk.hpp kMaxRatio; the
   // variance measure is max-sharpe).
   kMaxRatio,
+  // Growth-optimal (Kelly) weights over the return scenarios (kelly.hpp), optionally fractional.
+  kKelly,
 };
 
 std::string_view to_string(PortfolioModel model);
@@ -54,11 +57,13 @@ std::string_view to_string(PortfolioModel model);
 Result<PortfolioModel> parse_portfolio_model(std::string_view name);
 // Models of the mean-variance family, which honour every PortfolioConstraints field.
 bool is_mean_variance(PortfolioModel model);
-// The scenario LPs (min-cvar, min-cdar, min-mad, minimax, and max-ratio over one of their
-// measures), which honour every constraint too.
+// The scenario models: the LPs (min-cvar, min-cdar, min-mad, minimax, and max-ratio over one of
+// their measures), which honour every constraint too, and kelly (bounds and leverage only). They
+// run on ModelInputs::scenarios and verify their own answers.
 bool is_tail_risk(PortfolioModel model);
 // Whether the model's weights depend on the expected returns. False for the risk-only models
-// (hrp, herc, nco, risk-parity, risk-budget, equal-weight, inverse-volatility, market-cap): they
+// (hrp, herc, nco, risk-parity, risk-budget, equal-weight, inverse-volatility, market-cap, and
+// kelly, which reads only the scenarios): they
 // run with ModelInputs::expected_returns empty, and only the performance figures that need μ
 // (expected return, Sharpe ratio) are then NaN (null in JSON).
 bool needs_expected_returns(PortfolioModel model);
@@ -121,6 +126,9 @@ struct ModelSpec {
   // max-ratio: the risk measure of the ratio (default variance = max Sharpe). CVaR and CDaR use
   // tail_risk.confidence; the risk-free rate is risk_free_rate.
   RatioMeasure ratio_measure = RatioMeasure::kVariance;
+  // kelly: fraction, tolerances (risk_free_rate is set from risk_free_rate below). Its
+  // constraints are the bounds and max_gross_leverage of `constraints` (kelly.hpp).
+  KellyOptions kelly;
   double risk_free_rate = 0.0;  // annualised; used for every model's reported Sharpe ratio
   // Usable answers whose performance is implausible carry a warning (portfolio_result.hpp).
   PlausibilityLimits plausibility{};
