@@ -59,6 +59,56 @@ void Model::load(ClpSimplex& clp) const {
   clp.setDualTolerance(1e-9);
 }
 
+QpProblem Model::to_qp(const std::vector<int>& quadratic_columns,
+                       const std::vector<double>& quadratic_weights) const {
+  const int cols = columns();
+  QpProblem qp;
+  qp.P = Eigen::MatrixXd::Zero(cols, cols);
+  for (std::size_t k = 0; k < quadratic_columns.size(); ++k) {
+    qp.P(quadratic_columns[k], quadratic_columns[k]) += 2.0 * quadratic_weights[k];
+  }
+  qp.q = Eigen::VectorXd::Zero(cols);
+  int equalities = 0, inequalities = 0;
+  for (int r = 0; r < rows(); ++r) {
+    if (row_lo_[static_cast<std::size_t>(r)] == row_hi_[static_cast<std::size_t>(r)]) {
+      ++equalities;
+    } else {
+      inequalities += std::isfinite(row_lo_[static_cast<std::size_t>(r)]) ? 1 : 0;
+      inequalities += std::isfinite(row_hi_[static_cast<std::size_t>(r)]) ? 1 : 0;
+    }
+  }
+  qp.A = Eigen::MatrixXd::Zero(equalities, cols);
+  qp.b = Eigen::VectorXd::Zero(equalities);
+  qp.G = Eigen::MatrixXd::Zero(inequalities, cols);
+  qp.h = Eigen::VectorXd::Zero(inequalities);
+  int e = 0, g = 0;
+  for (int r = 0; r < rows(); ++r) {
+    const auto ru = static_cast<std::size_t>(r);
+    const auto fill = [&](Eigen::MatrixXd& matrix, int at, double sign) {
+      for (int k = row_start_[ru]; k < row_start_[ru + 1]; ++k) {
+        matrix(at, index_[static_cast<std::size_t>(k)]) +=
+            sign * value_[static_cast<std::size_t>(k)];
+      }
+    };
+    if (row_lo_[ru] == row_hi_[ru]) {
+      fill(qp.A, e, 1.0);
+      qp.b[e++] = row_lo_[ru];
+      continue;
+    }
+    if (std::isfinite(row_hi_[ru])) {
+      fill(qp.G, g, 1.0);
+      qp.h[g++] = row_hi_[ru];
+    }
+    if (std::isfinite(row_lo_[ru])) {
+      fill(qp.G, g, -1.0);
+      qp.h[g++] = -row_lo_[ru];
+    }
+  }
+  qp.lower = Eigen::Map<const Eigen::VectorXd>(col_lo_.data(), cols);
+  qp.upper = Eigen::Map<const Eigen::VectorXd>(col_hi_.data(), cols);
+  return qp;
+}
+
 namespace {
 
 void add_dense(Model& model, const Eigen::VectorXd& coefficients, double lower, double upper) {

@@ -9,6 +9,7 @@
 
 #include "keel/core/solve_status.hpp"
 #include "keel/optimize/constraints.hpp"
+#include "keel/optimize/qp.hpp"
 #include "optimize/constraint_rows.hpp"
 
 namespace keel::lp {
@@ -27,6 +28,11 @@ class Model {
   int rows() const { return static_cast<int>(row_lo_.size()); }
   // Loads the LP into `clp` (replacing what it held), log level 0, tolerances 1e-9.
   void load(ClpSimplex& clp) const;
+  // The same rows and column bounds as a dense QP (qp.hpp) with objective Σ_k d_k x[c_k]² over
+  // the given columns and no linear term: rows with equal sides become A x = b, each finite
+  // side of the others a row of G x ≤ h.
+  QpProblem to_qp(const std::vector<int>& quadratic_columns,
+                  const std::vector<double>& quadratic_weights) const;
 
  private:
   std::vector<double> col_lo_, col_hi_, cost_;

@@ -16,7 +16,7 @@ namespace keel {
 
 namespace {
 
-constexpr NameTable<PortfolioModel, 21> kModelNames{{
+constexpr NameTable<PortfolioModel, 22> kModelNames{{
     {PortfolioModel::kMinVariance, "min-variance"},
     {PortfolioModel::kMaxSharpe, "max-sharpe"},
     {PortfolioModel::kMaxUtility, "max-utility"},
@@ -38,14 +38,16 @@ constexpr NameTable<PortfolioModel, 21> kModelNames{{
     {PortfolioModel::kMinimax, "minimax"},
     {PortfolioModel::kMaxRatio, "max-ratio"},
     {PortfolioModel::kKelly, "kelly"},
+    {PortfolioModel::kMinSemivariance, "min-semivariance"},
 }};
 
-constexpr NameTable<RatioMeasure, 5> kRatioMeasureNames{{
+constexpr NameTable<RatioMeasure, 6> kRatioMeasureNames{{
     {RatioMeasure::kVariance, "variance"},
     {RatioMeasure::kCvar, "cvar"},
     {RatioMeasure::kCdar, "cdar"},
     {RatioMeasure::kMad, "mad"},
     {RatioMeasure::kMinimax, "minimax"},
+    {RatioMeasure::kSemivariance, "semivariance"},
 }};
 
 Json to_json_vector(const Eigen::VectorXd& v) {
@@ -326,7 +328,9 @@ Result<PortfolioResult> run_tail_risk(const ModelInputs& inputs, const ModelSpec
   options.measure = spec.model == PortfolioModel::kMinCvar   ? TailRiskMeasure::kCvar
                     : spec.model == PortfolioModel::kMinCdar ? TailRiskMeasure::kCdar
                     : spec.model == PortfolioModel::kMinMad  ? TailRiskMeasure::kMad
-                                                             : TailRiskMeasure::kMinimax;
+                    : spec.model == PortfolioModel::kMinSemivariance
+                        ? TailRiskMeasure::kSemivariance
+                        : TailRiskMeasure::kMinimax;
   if (spec.model == PortfolioModel::kMaxRatio) {
     switch (spec.ratio_measure) {
       case RatioMeasure::kCvar:
@@ -337,6 +341,9 @@ Result<PortfolioResult> run_tail_risk(const ModelInputs& inputs, const ModelSpec
         break;
       case RatioMeasure::kMad:
         options.measure = TailRiskMeasure::kMad;
+        break;
+      case RatioMeasure::kSemivariance:
+        options.measure = TailRiskMeasure::kSemivariance;
         break;
       default:
         options.measure = TailRiskMeasure::kMinimax;
@@ -506,6 +513,7 @@ Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& sp
     case PortfolioModel::kMinCdar:
     case PortfolioModel::kMinMad:
     case PortfolioModel::kMinimax:
+    case PortfolioModel::kMinSemivariance:
       return run_tail_risk(inputs, spec);
     case PortfolioModel::kKelly:
       return run_kelly(inputs, spec);
@@ -573,7 +581,8 @@ bool needs_expected_returns(PortfolioModel model) {
 bool is_tail_risk(PortfolioModel model) {
   return model == PortfolioModel::kMinCvar || model == PortfolioModel::kMinCdar ||
          model == PortfolioModel::kMinMad || model == PortfolioModel::kMinimax ||
-         model == PortfolioModel::kMaxRatio || model == PortfolioModel::kKelly;
+         model == PortfolioModel::kMaxRatio || model == PortfolioModel::kKelly ||
+         model == PortfolioModel::kMinSemivariance;
 }
 
 namespace {

@@ -29,6 +29,8 @@ std::string_view to_string(TailRiskMeasure measure) {
       return "min-mad";
     case TailRiskMeasure::kMinimax:
       return "minimax";
+    case TailRiskMeasure::kSemivariance:
+      return "min-semivariance";
   }
   return "unknown";
 }
@@ -57,6 +59,8 @@ std::string_view measure_name(TailRiskMeasure measure) {
       return "mad";
     case TailRiskMeasure::kMinimax:
       return "minimax";
+    case TailRiskMeasure::kSemivariance:
+      return "semivariance";
   }
   return "unknown";
 }
@@ -138,6 +142,19 @@ Status TailRiskOptions::validate(const TailRiskProblem& problem) const {
     return Status::invalid(model + ": verify_tolerance must be > 0");
   }
   KEEL_RETURN_IF_ERROR(problem.constraints.validate(static_cast<int>(n)).with_context(model));
+  if (measure == TailRiskMeasure::kSemivariance) {
+    if (objective == TailRiskObjective::kEfficientRisk) {
+      return Status::invalid(model +
+                             ": efficient-risk (a cap on the semideviation) is not offered; use "
+                             "--target-return (least semideviation at a return) or --model "
+                             "max-ratio --risk-measure semivariance (best Sortino ratio)");
+    }
+    if (problem.constraints.has_cardinality()) {
+      return Status::invalid(model +
+                             ": max_assets / min_position (cardinality) are not offered with the "
+                             "semivariance QP; remove them or use min-cvar / min-mad");
+    }
+  }
   if (objective == TailRiskObjective::kMaxRatio && problem.constraints.has_cardinality()) {
     return Status::invalid(model +
                            ": max-ratio does not take max_assets or min_position (cardinality); "
@@ -200,6 +217,10 @@ double evaluate_risk(const Data& data, const Eigen::VectorXd& w) {
       return (pnl.array() - pnl.mean()).abs().mean();
     case TailRiskMeasure::kMinimax:
       return -pnl.minCoeff();
+    case TailRiskMeasure::kSemivariance: {
+      const double benchmark = data.options.risk_free_rate / data.problem.periods_per_year;
+      return std::sqrt((pnl.array() - benchmark).min(0.0).square().mean());
+    }
   }
   return kNaN;
 }
@@ -209,10 +230,13 @@ struct RiskExpression {
   std::vector<int> columns;
   std::vector<double> values;
   int threshold = -1;
+  bool quadratic = false;  // semivariance: Σ values·x[columns]², a QP
 };
 
 // Appends the measure's auxiliary columns and rows (see the header for the formulations).
-RiskExpression add_measure(lp::Model& model, const Data& data) {
+// `kappa`: the Charnes–Cooper scale's column of a homogenised model (−1 otherwise), which
+// multiplies the semivariance's benchmark.
+RiskExpression add_measure(lp::Model& model, const Data& data, int kappa = -1) {
   const Eigen::MatrixXd& r = data.problem.scenarios;
   const int n = data.n;
   const int periods = data.periods;
@@ -292,6 +316,34 @@ RiskExpression add_measure(lp::Model& model, const Data& data) {
       }
       for (int t = 0; t < 2 * periods; ++t) {
         expression.columns.push_back(a0 + t);
+        expression.values.push_back(1.0 / periods);
+      }
+      break;
+    }
+    case TailRiskMeasure::kSemivariance: {
+      // n_t + r_tᵀw − Bκ ≥ 0 (≥ B without κ), n ≥ 0; risk (1/T) Σ n_t².
+      const double benchmark = data.options.risk_free_rate / data.problem.periods_per_year;
+      const int first = model.columns();
+      for (int t = 0; t < periods; ++t) model.add_column(0.0, kInfinity, 0.0);
+      columns.resize(static_cast<std::size_t>(n) + 2);
+      values.resize(static_cast<std::size_t>(n) + 2);
+      for (int t = 0; t < periods; ++t) {
+        set_returns(t, 1.0);
+        columns[static_cast<std::size_t>(n)] = first + t;
+        values[static_cast<std::size_t>(n)] = 1.0;
+        if (kappa >= 0) {
+          columns[static_cast<std::size_t>(n) + 1] = kappa;
+          values[static_cast<std::size_t>(n) + 1] = -benchmark;
+          model.add_row(columns, values, 0.0, kInfinity);
+        } else {
+          columns[static_cast<std::size_t>(n) + 1] = first + t;
+          values[static_cast<std::size_t>(n) + 1] = 0.0;
+          model.add_row(columns, values, benchmark, kInfinity);
+        }
+      }
+      expression.quadratic = true;
+      for (int t = 0; t < periods; ++t) {
+        expression.columns.push_back(first + t);
         expression.values.push_back(1.0 / periods);
       }
       break;
@@ -389,7 +441,40 @@ double expression_value(const RiskExpression& expression, const double* x) {
   return value;
 }
 
+// The semivariance QP (Keel's interior point with polish, qp.hpp) over the same rows.
+LpAnswer solve_semivariance(const Data& data, TailRiskObjective objective) {
+  lp::Model model;
+  const int kappa = add_weights(model, data, objective);
+  const RiskExpression expression = add_measure(model, data, kappa);
+  const QpProblem qp = model.to_qp(expression.columns, expression.values);
+  QpOptions options;
+  options.algorithm = QpAlgorithm::kInteriorPoint;
+  options.max_iterations = std::max(200, std::min(data.options.max_iterations, 1000));
+  if (data.deadline != Clock::time_point::max()) options.time_limit_s = remaining_s(data);
+  const QpSolution solution = solve_qp(qp, options);
+  LpAnswer answer;
+  answer.status = solution.status;
+  answer.iterations = solution.iterations;
+  answer.primal_infeasibility = solution.primal_residual;
+  answer.dual_infeasibility = solution.dual_residual;
+  answer.message = solution.message;
+  if (!is_usable(answer.status)) return answer;
+  answer.message.clear();
+  answer.weights = solution.x.head(data.n);
+  if (kappa >= 0) answer.kappa = solution.x[kappa];
+  double sum = 0.0;
+  for (std::size_t k = 0; k < expression.columns.size(); ++k) {
+    const double v = solution.x[expression.columns[k]];
+    sum += expression.values[k] * v * v;
+  }
+  answer.lp_risk = std::sqrt(sum);
+  return answer;
+}
+
 LpAnswer solve_full(const Data& data, TailRiskObjective objective) {
+  if (data.options.measure == TailRiskMeasure::kSemivariance) {
+    return solve_semivariance(data, objective);
+  }
   lp::Model model;
   const int kappa = add_weights(model, data, objective);
   const RiskExpression expression = add_measure(model, data);
@@ -716,7 +801,8 @@ Result<TailRiskResult> optimize_tail_risk(const TailRiskProblem& problem,
   const bool ratio = options.objective == TailRiskObjective::kMaxRatio;
   result.model = ratio ? std::string("max-ratio") : std::string(to_string(options.measure));
   result.assets = problem.assets;
-  result.diagnostics.solver = "clp";
+  result.diagnostics.solver =
+      options.measure == TailRiskMeasure::kSemivariance ? "interior-point" : "clp";
   const auto finish = [&]() -> Result<TailRiskResult> {
     if (result.weights.size() == data.n) {
       const Eigen::VectorXd pnl = problem.scenarios * result.weights;

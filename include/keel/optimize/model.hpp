@@ -48,6 +48,9 @@ enum class PortfolioModel {
   // The largest return/risk ratio under ModelSpec::ratio_measure (tail_risk.hpp kMaxRatio; the
   // variance measure is max-sharpe).
   kMaxRatio,
+  // The least semideviation of the scenarios (tail_risk.hpp kSemivariance; efficient return with
+  // tail_risk.target_return).
+  kMinSemivariance,
   // Growth-optimal (Kelly) weights over the return scenarios (kelly.hpp), optionally fractional.
   kKelly,
 };
@@ -58,8 +61,8 @@ Result<PortfolioModel> parse_portfolio_model(std::string_view name);
 // Models of the mean-variance family, which honour every PortfolioConstraints field.
 bool is_mean_variance(PortfolioModel model);
 // The scenario models: the LPs (min-cvar, min-cdar, min-mad, minimax, and max-ratio over one of
-// their measures), which honour every constraint too, and kelly (bounds and leverage only). They
-// run on ModelInputs::scenarios and verify their own answers.
+// their measures) and the min-semivariance QP, which honour every constraint too, and kelly (bounds
+// and leverage only). They run on ModelInputs::scenarios and verify their own answers.
 bool is_tail_risk(PortfolioModel model);
 // Whether the model's weights depend on the expected returns. False for the risk-only models
 // (hrp, herc, nco, risk-parity, risk-budget, equal-weight, inverse-volatility, market-cap, and
@@ -75,8 +78,8 @@ enum class RiskBudgetMeasure { kVariance, kCvar };
 
 // The risk measure of the max-ratio model: kVariance runs max-sharpe (mean_variance.hpp), the
 // others the Charnes–Cooper LP of tail_risk.hpp (kMaxRatio) with its measure.
-enum class RatioMeasure { kVariance, kCvar, kCdar, kMad, kMinimax };
-// "variance", "cvar", "cdar", "mad", "minimax".
+enum class RatioMeasure { kVariance, kCvar, kCdar, kMad, kMinimax, kSemivariance };
+// "variance", "cvar", "cdar", "mad", "minimax", "semivariance" (the Sortino ratio).
 std::string_view to_string(RatioMeasure measure);
 // Parses a measure name; the error lists the names.
 Result<RatioMeasure> parse_ratio_measure(std::string_view name);

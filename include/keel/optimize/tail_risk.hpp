@@ -28,6 +28,16 @@
 //   kMinimax  the worst loss max_t (−r_tᵀw), Young (1998), "A minimax portfolio selection rule
 //             with linear programming solution", Management Science 44(5): min θ, θ ≥ −r_tᵀw.
 //             May be negative (every scenario a gain).
+//   kSemivariance the semideviation sqrt((1/T) Σ_t min(r_tᵀw − B, 0)²) against the per-period
+//             benchmark B = risk_free_rate / periods_per_year (Keel's Sortino convention,
+//             risk/performance.hpp; B = 0 by default, PyPortfolioOpt's EfficientSemivariance
+//             default), Markowitz (1959) ch. 9, in the QP form of Estrada (2008) and
+//             PyPortfolioOpt: min (1/T) Σ n_t², n_t ≥ B − r_tᵀw, n_t ≥ 0 — a QP over n + T
+//             variables solved by Keel's dense interior point (qp.hpp), so its cost grows as
+//             (n + T)³: T in the hundreds is quick, T = 1500 takes seconds. Max-ratio with it is
+//             the Sortino ratio (the QP is homogenised the same way, B·κ in place of B).
+//             Efficient risk (a cap on the semideviation, a quadratic constraint) and
+//             cardinality rules are refused with it (Status::invalid).
 //
 // Objectives: kMinRisk (min risk), kEfficientReturn (min risk s.t. μᵀw ≥ target_return, as
 // PyPortfolioOpt's efficient_return), kEfficientRisk (max μᵀw s.t. risk ≤ target_risk, as its
@@ -95,15 +105,16 @@
 
 namespace keel {
 
-enum class TailRiskMeasure { kCvar, kCdar, kMad, kMinimax };
+enum class TailRiskMeasure { kCvar, kCdar, kMad, kMinimax, kSemivariance };
 enum class TailRiskObjective { kMinRisk, kEfficientReturn, kEfficientRisk, kMaxRatio };
 enum class CvarAlgorithm { kCuttingPlane, kFullLp };
 
 // Model names used in results and on the command line: "min-cvar", "min-cdar", "min-mad",
-// "minimax" (whatever the objective: efficient return/risk are variants of the same model).
+// "minimax", "min-semivariance" (whatever the objective: efficient return/risk are variants of the
+// same model).
 std::string_view to_string(TailRiskMeasure measure);
 // "min-risk", "efficient-return", "efficient-risk", "max-ratio".
-// The measure alone: "cvar", "cdar", "mad", "minimax".
+// The measure alone: "cvar", "cdar", "mad", "minimax", "semivariance".
 std::string_view measure_name(TailRiskMeasure measure);
 std::string_view to_string(TailRiskObjective objective);
 // "cutting-plane", "full-lp".
