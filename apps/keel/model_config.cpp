@@ -93,7 +93,9 @@ Result<double> tail_risk_cap(const ModelFlags& flags, PortfolioModel model) {
     const char* hint;
   };
   const Cap caps[] = {
-      {"--max-risk", flags.max_risk, is_tail_risk(model) && model != PortfolioModel::kMaxRatio,
+      {"--max-risk", flags.max_risk,
+       is_tail_risk(model) && model != PortfolioModel::kMaxRatio &&
+           model != PortfolioModel::kKelly && model != PortfolioModel::kMinSemivariance,
        "it applies to min-cvar, min-cdar, min-mad and minimax; use --target-volatility with "
        "efficient-risk"},
       {"--max-cvar", flags.max_cvar, model == PortfolioModel::kMinCvar,
@@ -159,7 +161,8 @@ void add_model_options(CLI::App& command, ModelFlags& flags) {
       .add_option("--risk-measure", flags.risk_measure,
                   "risk-parity/risk-budget: spread the variance, or the CVaR of the return "
                   "scenarios at --alpha (cvar); max-ratio: the risk of the return/risk ratio, "
-                  "variance (= max-sharpe), cvar (STARR), cdar, mad or minimax (worst loss)")
+                  "variance (= max-sharpe), cvar (STARR), cdar, mad, minimax (worst loss) or "
+                  "semivariance (Sortino)")
       ->capture_default_str();
   command.add_option(
       "--posterior-model", flags.posterior_model,
@@ -210,8 +213,8 @@ Result<ModelSpec> make_model_spec(const ModelFlags& flags, ConstraintSetup setup
     auto measure = parse_ratio_measure(flags.risk_measure);
     if (!measure) {
       return Status::invalid("--risk-measure '" + flags.risk_measure +
-                             "' is unknown for max-ratio; use variance, cvar, cdar, mad or "
-                             "minimax");
+                             "' is unknown for max-ratio; use variance, cvar, cdar, mad, "
+                             "minimax or semivariance");
     }
     spec.ratio_measure = *measure;
     // Mean/variance is max-sharpe: run it as such, so that it gets μ and Σ wherever it runs.
