@@ -93,7 +93,9 @@ Result<double> tail_risk_cap(const ModelFlags& flags, PortfolioModel model) {
     const char* hint;
   };
   const Cap caps[] = {
-      {"--max-risk", flags.max_risk, is_tail_risk(model),
+      {"--max-risk", flags.max_risk,
+       is_tail_risk(model) && model != PortfolioModel::kMaxRatio &&
+           model != PortfolioModel::kKelly && model != PortfolioModel::kMinSemivariance,
        "it applies to min-cvar, min-cdar, min-mad and minimax; use --target-volatility with "
        "efficient-risk"},
       {"--max-cvar", flags.max_cvar, model == PortfolioModel::kMinCvar,
@@ -158,13 +160,20 @@ void add_model_options(CLI::App& command, ModelFlags& flags) {
   command
       .add_option("--risk-measure", flags.risk_measure,
                   "risk-parity/risk-budget: spread the variance, or the CVaR of the return "
-                  "scenarios at --alpha (cvar)")
+                  "scenarios at --alpha (cvar); max-ratio: the risk of the return/risk ratio, "
+                  "variance (= max-sharpe), cvar (STARR), cdar, mad, minimax (worst loss) or "
+                  "semivariance (Sortino)")
       ->capture_default_str();
   command.add_option(
       "--posterior-model", flags.posterior_model,
       "Black-Litterman: optimise the posterior with this mean-variance model (e.g. "
       "max-sharpe) under every constraint, instead of the unconstrained closed form");
   command.add_option("--clusters", flags.clusters, "herc/nco cluster count (0 = automatic)")
+      ->capture_default_str();
+  command
+      .add_option("--kelly-fraction", flags.kelly_fraction,
+                  "kelly: fraction of the growth-optimal weights held, in (0, 1] (0.5 = half "
+                  "Kelly); the rest is cash")
       ->capture_default_str();
 }
 
@@ -192,14 +201,43 @@ Result<ModelSpec> make_model_spec(const ModelFlags& flags, ConstraintSetup setup
   if (!max_risk) return max_risk.status();
   spec.tail_risk.target_risk = *max_risk;
   spec.black_litterman.tau = flags.tau;
-  if (flags.risk_measure == "cvar") {
+  if (flags.kelly_fraction != 1.0 && *model != PortfolioModel::kKelly) {
+    return Status::invalid("--kelly-fraction applies to --model kelly only; drop it");
+  }
+  if (!(flags.kelly_fraction > 0.0 && flags.kelly_fraction <= 1.0)) {
+    return Status::invalid("--kelly-fraction " + std::to_string(flags.kelly_fraction) +
+                           " must be in (0, 1] (0.5 = half Kelly, 1 = full Kelly)");
+  }
+  spec.kelly.fraction = flags.kelly_fraction;
+  if (*model == PortfolioModel::kMaxRatio) {
+    auto measure = parse_ratio_measure(flags.risk_measure);
+    if (!measure) {
+      return Status::invalid("--risk-measure '" + flags.risk_measure +
+                             "' is unknown for max-ratio; use variance, cvar, cdar, mad, "
+                             "minimax or semivariance");
+    }
+    spec.ratio_measure = *measure;
+    // Mean/variance is max-sharpe: run it as such, so that it gets μ and Σ wherever it runs.
+    if (*measure == RatioMeasure::kVariance) spec.model = PortfolioModel::kMaxSharpe;
+    if (!std::isnan(flags.target_return) || !std::isnan(spec.tail_risk.target_risk) ||
+        !std::isnan(flags.target_volatility)) {
+      return Status::invalid(
+          "--model max-ratio takes no target (--target-return, --target-volatility, --max-risk, "
+          "--max-cvar, --max-cdar); drop it, or use the measure's min-risk model (min-cvar, ...) "
+          "or efficient-return / efficient-risk with the target");
+    }
+  } else if (flags.risk_measure == "cvar") {
     if (*model != PortfolioModel::kRiskParity && *model != PortfolioModel::kRiskBudget) {
-      return Status::invalid("--risk-measure applies to risk-parity and risk-budget");
+      return Status::invalid(
+          "--risk-measure applies to risk-parity, risk-budget and max-ratio; drop it or use one "
+          "of those models");
     }
     spec.risk_budget_measure = RiskBudgetMeasure::kCvar;
   } else if (flags.risk_measure != "variance") {
-    return Status::invalid("--risk-measure '" + flags.risk_measure +
-                           "' is unknown; use variance or cvar");
+    return Status::invalid("--risk-measure '" + flags.risk_measure + "' is unknown for " +
+                           flags.model +
+                           "; use variance or cvar (risk-parity, risk-budget), or --model "
+                           "max-ratio for cdar, mad and minimax");
   }
   if (!flags.posterior_model.empty()) {
     if (*model != PortfolioModel::kBlackLitterman) {

@@ -34,10 +34,12 @@ struct ModelFlags {
   int clusters = 0;
   double risk_free = 0.0;
   double risk_aversion = 1.0;
+  double kelly_fraction = 1.0;  // --kelly-fraction (kelly only)
 };
 
 // --model, --target-return, --target-volatility, --l2, --budgets, --linkage, --views, --alpha,
-// --max-risk, --max-cvar, --max-cdar, --tau, --clusters (the caller adds --risk-free and
+// --max-risk, --max-cvar, --max-cdar, --tau, --clusters, --kelly-fraction (the caller adds
+// --risk-free and
 // --risk-aversion).
 void add_model_options(CLI::App& command, ModelFlags& flags);
 

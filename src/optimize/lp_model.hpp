@@ -9,6 +9,7 @@
 
 #include "keel/core/solve_status.hpp"
 #include "keel/optimize/constraints.hpp"
+#include "keel/optimize/qp.hpp"
 #include "optimize/constraint_rows.hpp"
 
 namespace keel::lp {
@@ -27,6 +28,11 @@ class Model {
   int rows() const { return static_cast<int>(row_lo_.size()); }
   // Loads the LP into `clp` (replacing what it held), log level 0, tolerances 1e-9.
   void load(ClpSimplex& clp) const;
+  // The same rows and column bounds as a dense QP (qp.hpp) with objective Σ_k d_k x[c_k]² over
+  // the given columns and no linear term: rows with equal sides become A x = b, each finite
+  // side of the others a row of G x ≤ h.
+  QpProblem to_qp(const std::vector<int>& quadratic_columns,
+                  const std::vector<double>& quadratic_weights) const;
 
  private:
   std::vector<double> col_lo_, col_hi_, cost_;
@@ -41,6 +47,7 @@ class Model {
 struct WeightLayout {
   int n = 0;
   int p = -1, m = -1, u = -1, v = -1;
+  int kappa = -1;  // the Charnes–Cooper scale κ ≥ 0 (add_homogeneous_weight_block only)
 };
 
 // Adds w (bounded by the effective bounds when mask.bounds) and every constraint of `constraints`
@@ -49,6 +56,15 @@ struct WeightLayout {
 WeightLayout add_weight_block(Model& model, const PortfolioConstraints& constraints, int n,
                               const ConstraintMask& mask, const Eigen::VectorXd& target_row,
                               double target_rhs);
+
+// The same constraints homogenised for the Charnes–Cooper change of variables y = κw (κ ≥ 0 a
+// column of its own, placed after the leverage/turnover columns): each side r of a row on w
+// becomes the term rκ (aᵀw ≥ r → aᵀy − rκ ≥ 0; equalities likewise), the bounds l ≤ w ≤ u rows
+// y_i − l_iκ ≥ 0 and y_i − u_iκ ≤ 0 (a zero or infinite bound stays a column bound), the
+// leverage cap 1ᵀ(p + m) ≤ Lκ, the turnover rows y − w0κ = u − v, 1ᵀ(u + v) ≤ τκ. Columns
+// [0, n) hold y. No target row. Must be the first columns of `model`.
+WeightLayout add_homogeneous_weight_block(Model& model, const PortfolioConstraints& constraints,
+                                          int n);
 
 // Clp's outcome mapped onto SolveStatus (0 optimal, 1 infeasible, 2 unbounded, 3 limit, else
 // numerical error). `hit_time_limit` distinguishes the two limits.

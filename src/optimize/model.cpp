@@ -16,7 +16,7 @@ namespace keel {
 
 namespace {
 
-constexpr NameTable<PortfolioModel, 19> kModelNames{{
+constexpr NameTable<PortfolioModel, 22> kModelNames{{
     {PortfolioModel::kMinVariance, "min-variance"},
     {PortfolioModel::kMaxSharpe, "max-sharpe"},
     {PortfolioModel::kMaxUtility, "max-utility"},
@@ -36,6 +36,18 @@ constexpr NameTable<PortfolioModel, 19> kModelNames{{
     {PortfolioModel::kMinCdar, "min-cdar"},
     {PortfolioModel::kMinMad, "min-mad"},
     {PortfolioModel::kMinimax, "minimax"},
+    {PortfolioModel::kMaxRatio, "max-ratio"},
+    {PortfolioModel::kKelly, "kelly"},
+    {PortfolioModel::kMinSemivariance, "min-semivariance"},
+}};
+
+constexpr NameTable<RatioMeasure, 6> kRatioMeasureNames{{
+    {RatioMeasure::kVariance, "variance"},
+    {RatioMeasure::kCvar, "cvar"},
+    {RatioMeasure::kCdar, "cdar"},
+    {RatioMeasure::kMad, "mad"},
+    {RatioMeasure::kMinimax, "minimax"},
+    {RatioMeasure::kSemivariance, "semivariance"},
 }};
 
 Json to_json_vector(const Eigen::VectorXd& v) {
@@ -316,8 +328,34 @@ Result<PortfolioResult> run_tail_risk(const ModelInputs& inputs, const ModelSpec
   options.measure = spec.model == PortfolioModel::kMinCvar   ? TailRiskMeasure::kCvar
                     : spec.model == PortfolioModel::kMinCdar ? TailRiskMeasure::kCdar
                     : spec.model == PortfolioModel::kMinMad  ? TailRiskMeasure::kMad
-                                                             : TailRiskMeasure::kMinimax;
-  if (!std::isnan(options.target_return)) {
+                    : spec.model == PortfolioModel::kMinSemivariance
+                        ? TailRiskMeasure::kSemivariance
+                        : TailRiskMeasure::kMinimax;
+  if (spec.model == PortfolioModel::kMaxRatio) {
+    switch (spec.ratio_measure) {
+      case RatioMeasure::kCvar:
+        options.measure = TailRiskMeasure::kCvar;
+        break;
+      case RatioMeasure::kCdar:
+        options.measure = TailRiskMeasure::kCdar;
+        break;
+      case RatioMeasure::kMad:
+        options.measure = TailRiskMeasure::kMad;
+        break;
+      case RatioMeasure::kSemivariance:
+        options.measure = TailRiskMeasure::kSemivariance;
+        break;
+      default:
+        options.measure = TailRiskMeasure::kMinimax;
+        break;
+    }
+    if (!std::isnan(options.target_return) || !std::isnan(options.target_risk)) {
+      return Status::invalid(
+          "max-ratio takes no target: drop --target-return / --max-risk, or use min-" +
+          std::string(measure_name(options.measure)) + " with the target");
+    }
+    options.objective = TailRiskObjective::kMaxRatio;
+  } else if (!std::isnan(options.target_return)) {
     options.objective = TailRiskObjective::kEfficientReturn;
   } else if (!std::isnan(options.target_risk)) {
     options.objective = TailRiskObjective::kEfficientRisk;
@@ -327,6 +365,20 @@ Result<PortfolioResult> run_tail_risk(const ModelInputs& inputs, const ModelSpec
   PortfolioResult r = std::move(result->portfolio);
   r.details["risk"] = result->to_json(options.confidence).value("risk", Json::object());
   return r;
+}
+
+Result<PortfolioResult> run_kelly(const ModelInputs& inputs, const ModelSpec& spec) {
+  if (inputs.scenarios.rows() == 0) {
+    return Status::invalid("model kelly needs return scenarios: run it on --prices");
+  }
+  KellyProblem problem{inputs.assets, inputs.scenarios,
+                       inputs.periods_per_year > 0 ? inputs.periods_per_year : 365.0,
+                       spec.constraints};
+  KellyOptions options = spec.kelly;
+  options.risk_free_rate = spec.risk_free_rate;
+  auto result = optimize_kelly(problem, options);
+  if (!result) return result.status();
+  return std::move(result->portfolio);
 }
 
 Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& spec,
@@ -461,7 +513,22 @@ Result<PortfolioResult> run_model(const ModelInputs& inputs, const ModelSpec& sp
     case PortfolioModel::kMinCdar:
     case PortfolioModel::kMinMad:
     case PortfolioModel::kMinimax:
+    case PortfolioModel::kMinSemivariance:
       return run_tail_risk(inputs, spec);
+    case PortfolioModel::kKelly:
+      return run_kelly(inputs, spec);
+    case PortfolioModel::kMaxRatio: {
+      if (spec.ratio_measure != RatioMeasure::kVariance) return run_tail_risk(inputs, spec);
+      // Mean/variance: max-sharpe under every constraint.
+      ModelSpec sharpe = spec;
+      sharpe.model = PortfolioModel::kMaxSharpe;
+      auto result = run_model(inputs, sharpe, workspace);
+      if (result) {
+        result->model = "max-ratio";
+        result->details["risk"] = Json{{"measure", "variance"}};
+      }
+      return result;
+    }
   }
   return Status::internal("unhandled model");
 }
@@ -472,6 +539,12 @@ std::string_view to_string(PortfolioModel model) { return name_of(kModelNames, m
 
 Result<PortfolioModel> parse_portfolio_model(std::string_view name) {
   return parse_name(kModelNames, name, "model");
+}
+
+std::string_view to_string(RatioMeasure measure) { return name_of(kRatioMeasureNames, measure); }
+
+Result<RatioMeasure> parse_ratio_measure(std::string_view name) {
+  return parse_name(kRatioMeasureNames, name, "risk measure");
 }
 
 bool is_mean_variance(PortfolioModel model) {
@@ -498,6 +571,7 @@ bool needs_expected_returns(PortfolioModel model) {
     case PortfolioModel::kEqualWeight:
     case PortfolioModel::kInverseVolatility:
     case PortfolioModel::kMarketCap:
+    case PortfolioModel::kKelly:
       return false;
     default:
       return true;
@@ -506,7 +580,9 @@ bool needs_expected_returns(PortfolioModel model) {
 
 bool is_tail_risk(PortfolioModel model) {
   return model == PortfolioModel::kMinCvar || model == PortfolioModel::kMinCdar ||
-         model == PortfolioModel::kMinMad || model == PortfolioModel::kMinimax;
+         model == PortfolioModel::kMinMad || model == PortfolioModel::kMinimax ||
+         model == PortfolioModel::kMaxRatio || model == PortfolioModel::kKelly ||
+         model == PortfolioModel::kMinSemivariance;
 }
 
 namespace {

@@ -29,6 +29,8 @@ std::string_view to_string(TailRiskMeasure measure) {
       return "min-mad";
     case TailRiskMeasure::kMinimax:
       return "minimax";
+    case TailRiskMeasure::kSemivariance:
+      return "min-semivariance";
   }
   return "unknown";
 }
@@ -41,6 +43,24 @@ std::string_view to_string(TailRiskObjective objective) {
       return "efficient-return";
     case TailRiskObjective::kEfficientRisk:
       return "efficient-risk";
+    case TailRiskObjective::kMaxRatio:
+      return "max-ratio";
+  }
+  return "unknown";
+}
+
+std::string_view measure_name(TailRiskMeasure measure) {
+  switch (measure) {
+    case TailRiskMeasure::kCvar:
+      return "cvar";
+    case TailRiskMeasure::kCdar:
+      return "cdar";
+    case TailRiskMeasure::kMad:
+      return "mad";
+    case TailRiskMeasure::kMinimax:
+      return "minimax";
+    case TailRiskMeasure::kSemivariance:
+      return "semivariance";
   }
   return "unknown";
 }
@@ -122,6 +142,24 @@ Status TailRiskOptions::validate(const TailRiskProblem& problem) const {
     return Status::invalid(model + ": verify_tolerance must be > 0");
   }
   KEEL_RETURN_IF_ERROR(problem.constraints.validate(static_cast<int>(n)).with_context(model));
+  if (measure == TailRiskMeasure::kSemivariance) {
+    if (objective == TailRiskObjective::kEfficientRisk) {
+      return Status::invalid(model +
+                             ": efficient-risk (a cap on the semideviation) is not offered; use "
+                             "--target-return (least semideviation at a return) or --model "
+                             "max-ratio --risk-measure semivariance (best Sortino ratio)");
+    }
+    if (problem.constraints.has_cardinality()) {
+      return Status::invalid(model +
+                             ": max_assets / min_position (cardinality) are not offered with the "
+                             "semivariance QP; remove them or use min-cvar / min-mad");
+    }
+  }
+  if (objective == TailRiskObjective::kMaxRatio && problem.constraints.has_cardinality()) {
+    return Status::invalid(model +
+                           ": max-ratio does not take max_assets or min_position (cardinality); "
+                           "remove them, or use min-risk / efficient-return with them");
+  }
   KEEL_RETURN_IF_ERROR(cardinality.validate().with_context(model));
   return validate_cardinality(problem.constraints, problem.assets).with_context(model);
 }
@@ -138,6 +176,7 @@ Json TailRiskResult::to_json(double confidence) const {
   risk_json["lp_value"] = json_number(lp_risk);
   risk_json["threshold"] = json_number(threshold);
   risk_json["cuts"] = cuts;
+  if (std::isfinite(ratio)) risk_json["ratio"] = json_number(ratio);
   document["risk"] = std::move(risk_json);
   return document;
 }
@@ -178,6 +217,10 @@ double evaluate_risk(const Data& data, const Eigen::VectorXd& w) {
       return (pnl.array() - pnl.mean()).abs().mean();
     case TailRiskMeasure::kMinimax:
       return -pnl.minCoeff();
+    case TailRiskMeasure::kSemivariance: {
+      const double benchmark = data.options.risk_free_rate / data.problem.periods_per_year;
+      return std::sqrt((pnl.array() - benchmark).min(0.0).square().mean());
+    }
   }
   return kNaN;
 }
@@ -187,10 +230,13 @@ struct RiskExpression {
   std::vector<int> columns;
   std::vector<double> values;
   int threshold = -1;
+  bool quadratic = false;  // semivariance: Σ values·x[columns]², a QP
 };
 
 // Appends the measure's auxiliary columns and rows (see the header for the formulations).
-RiskExpression add_measure(lp::Model& model, const Data& data) {
+// `kappa`: the Charnes–Cooper scale's column of a homogenised model (−1 otherwise), which
+// multiplies the semivariance's benchmark.
+RiskExpression add_measure(lp::Model& model, const Data& data, int kappa = -1) {
   const Eigen::MatrixXd& r = data.problem.scenarios;
   const int n = data.n;
   const int periods = data.periods;
@@ -274,6 +320,34 @@ RiskExpression add_measure(lp::Model& model, const Data& data) {
       }
       break;
     }
+    case TailRiskMeasure::kSemivariance: {
+      // n_t + r_tᵀw − Bκ ≥ 0 (≥ B without κ), n ≥ 0; risk (1/T) Σ n_t².
+      const double benchmark = data.options.risk_free_rate / data.problem.periods_per_year;
+      const int first = model.columns();
+      for (int t = 0; t < periods; ++t) model.add_column(0.0, kInfinity, 0.0);
+      columns.resize(static_cast<std::size_t>(n) + 2);
+      values.resize(static_cast<std::size_t>(n) + 2);
+      for (int t = 0; t < periods; ++t) {
+        set_returns(t, 1.0);
+        columns[static_cast<std::size_t>(n)] = first + t;
+        values[static_cast<std::size_t>(n)] = 1.0;
+        if (kappa >= 0) {
+          columns[static_cast<std::size_t>(n) + 1] = kappa;
+          values[static_cast<std::size_t>(n) + 1] = -benchmark;
+          model.add_row(columns, values, 0.0, kInfinity);
+        } else {
+          columns[static_cast<std::size_t>(n) + 1] = first + t;
+          values[static_cast<std::size_t>(n) + 1] = 0.0;
+          model.add_row(columns, values, benchmark, kInfinity);
+        }
+      }
+      expression.quadratic = true;
+      for (int t = 0; t < periods; ++t) {
+        expression.columns.push_back(first + t);
+        expression.values.push_back(1.0 / periods);
+      }
+      break;
+    }
     case TailRiskMeasure::kMinimax: {
       // θ + r_tᵀw ≥ 0.
       const int theta = model.add_column(-kInfinity, kInfinity, 0.0);
@@ -299,6 +373,7 @@ struct LpAnswer {
   Eigen::VectorXd weights;  // empty unless usable
   double lp_risk = kNaN;
   double threshold = kNaN;
+  double kappa = kNaN;  // max-ratio: the Charnes–Cooper scale; weights hold y = κw
   int iterations = 0;
   int cuts = 0;
   double primal_infeasibility = kNaN;
@@ -324,6 +399,30 @@ Eigen::VectorXd target_row(const Data& data, TailRiskObjective objective) {
   return objective == TailRiskObjective::kEfficientReturn ? data.mu : Eigen::VectorXd();
 }
 
+// The weight block of an objective: the user constraints (with the target row of efficient
+// return), or for max-ratio their homogenised form and the normalisation row μᵀy − r_f κ = 1
+// (annualised units: the scale of y stays near 1/(excess return), and w = y/κ does not depend on
+// it). Returns κ's column, −1 when not homogenised.
+int add_weights(lp::Model& model, const Data& data, TailRiskObjective objective) {
+  const auto& c = data.problem.constraints;
+  if (objective != TailRiskObjective::kMaxRatio) {
+    lp::add_weight_block(model, c, data.n, detail::full_mask(c), target_row(data, objective),
+                         data.options.target_return);
+    return -1;
+  }
+  const lp::WeightLayout layout = lp::add_homogeneous_weight_block(model, c, data.n);
+  std::vector<int> columns(static_cast<std::size_t>(data.n) + 1);
+  std::vector<double> values(columns.size());
+  for (int i = 0; i < data.n; ++i) {
+    columns[static_cast<std::size_t>(i)] = i;
+    values[static_cast<std::size_t>(i)] = data.mu[i];
+  }
+  columns[static_cast<std::size_t>(data.n)] = layout.kappa;
+  values[static_cast<std::size_t>(data.n)] = -data.options.risk_free_rate;
+  model.add_row(columns, values, 1.0, 1.0);
+  return layout.kappa;
+}
+
 void run_clp(ClpSimplex& clp, const Data& data, LpAnswer& answer) {
   clp.setMaximumIterations(data.options.max_iterations);
   clp.setMaximumSeconds(remaining_s(data));
@@ -342,11 +441,42 @@ double expression_value(const RiskExpression& expression, const double* x) {
   return value;
 }
 
-LpAnswer solve_full(const Data& data, TailRiskObjective objective) {
-  const auto& c = data.problem.constraints;
+// The semivariance QP (Keel's interior point with polish, qp.hpp) over the same rows.
+LpAnswer solve_semivariance(const Data& data, TailRiskObjective objective) {
   lp::Model model;
-  lp::add_weight_block(model, c, data.n, detail::full_mask(c), target_row(data, objective),
-                       data.options.target_return);
+  const int kappa = add_weights(model, data, objective);
+  const RiskExpression expression = add_measure(model, data, kappa);
+  const QpProblem qp = model.to_qp(expression.columns, expression.values);
+  QpOptions options;
+  options.algorithm = QpAlgorithm::kInteriorPoint;
+  options.max_iterations = std::max(200, std::min(data.options.max_iterations, 1000));
+  if (data.deadline != Clock::time_point::max()) options.time_limit_s = remaining_s(data);
+  const QpSolution solution = solve_qp(qp, options);
+  LpAnswer answer;
+  answer.status = solution.status;
+  answer.iterations = solution.iterations;
+  answer.primal_infeasibility = solution.primal_residual;
+  answer.dual_infeasibility = solution.dual_residual;
+  answer.message = solution.message;
+  if (!is_usable(answer.status)) return answer;
+  answer.message.clear();
+  answer.weights = solution.x.head(data.n);
+  if (kappa >= 0) answer.kappa = solution.x[kappa];
+  double sum = 0.0;
+  for (std::size_t k = 0; k < expression.columns.size(); ++k) {
+    const double v = solution.x[expression.columns[k]];
+    sum += expression.values[k] * v * v;
+  }
+  answer.lp_risk = std::sqrt(sum);
+  return answer;
+}
+
+LpAnswer solve_full(const Data& data, TailRiskObjective objective) {
+  if (data.options.measure == TailRiskMeasure::kSemivariance) {
+    return solve_semivariance(data, objective);
+  }
+  lp::Model model;
+  const int kappa = add_weights(model, data, objective);
   const RiskExpression expression = add_measure(model, data);
   set_objective(model, data, expression, objective == TailRiskObjective::kEfficientRisk);
   ClpSimplex clp;
@@ -356,6 +486,7 @@ LpAnswer solve_full(const Data& data, TailRiskObjective objective) {
   if (!is_usable(answer.status)) return answer;
   const double* x = clp.primalColumnSolution();
   answer.weights = Eigen::Map<const Eigen::VectorXd>(x, data.n);
+  if (kappa >= 0) answer.kappa = x[kappa];
   answer.lp_risk = expression_value(expression, x);
   if (expression.threshold >= 0) answer.threshold = x[expression.threshold];
   return answer;
@@ -364,12 +495,10 @@ LpAnswer solve_full(const Data& data, TailRiskObjective objective) {
 // Künzi-Bay & Mayer (2006) cutting planes for CVaR: the master LP min θ (or max μᵀw with θ ≤ cap)
 // over the constraints and the cuts θ ≥ g_kᵀw.
 LpAnswer solve_cvar_cuts(const Data& data, TailRiskObjective objective) {
-  const auto& c = data.problem.constraints;
   const Eigen::MatrixXd& r = data.problem.scenarios;
   const bool efficient_risk = objective == TailRiskObjective::kEfficientRisk;
   lp::Model model;
-  lp::add_weight_block(model, c, data.n, detail::full_mask(c), target_row(data, objective),
-                       data.options.target_return);
+  const int kappa = add_weights(model, data, objective);
   const int theta =
       model.add_column(-kInfinity, efficient_risk ? data.options.target_risk : kInfinity,
                        efficient_risk ? 0.0 : 1.0);
@@ -436,6 +565,7 @@ LpAnswer solve_cvar_cuts(const Data& data, TailRiskObjective objective) {
     if (gap <= data.options.tolerance * scale || repeated) {
       answer.weights = w;
       answer.lp_risk = model_value;
+      if (kappa >= 0) answer.kappa = x[kappa];
       if (gap > 1e-7 * scale) {
         answer.status = SolveStatus::kOptimalInaccurate;
         answer.message = fmt::format(
@@ -607,11 +737,32 @@ void set_failed(PortfolioResult& result, const Data& data, TailRiskObjective obj
   switch (answer.status) {
     case SolveStatus::kInfeasible: {
       auto culprits = conflicting_constraints(data, objective, result.diagnostics.solves);
+      if (objective == TailRiskObjective::kMaxRatio && culprits.empty()) {
+        // The constraints hold on their own: none of their portfolios beats the risk-free rate.
+        set_infeasible(result, {"risk-free-rate"},
+                       fmt::format("no portfolio allowed by the constraints has an expected "
+                                   "return above the risk-free rate {:.6g}, so no {} ratio is "
+                                   "positive; lower --risk-free, or use min-{} (least risk) or "
+                                   "efficient-return",
+                                   data.options.risk_free_rate, measure_name(data.options.measure),
+                                   data.options.measure == TailRiskMeasure::kMinimax
+                                       ? std::string("imax")
+                                       : std::string(measure_name(data.options.measure))));
+        break;
+      }
       result.diagnostics.explanation = detail::infeasibility_explanation(culprits, "Clp");
       result.diagnostics.conflicting_constraints = std::move(culprits);
       break;
     }
     case SolveStatus::kUnbounded:
+      if (objective == TailRiskObjective::kMaxRatio) {
+        result.diagnostics.explanation =
+            "the return/risk ratio is unbounded over the constraints: some allowed portfolio "
+            "with a positive excess return has no loss in the tail (risk ≤ 0, an in-sample "
+            "arbitrage) or positions may grow without bound; add finite bounds or a gross "
+            "leverage cap, or use the min-risk model";
+        break;
+      }
       result.diagnostics.explanation =
           "the objective is unbounded over the constraints (e.g. unlimited shorting with an "
           "arbitrage across the scenarios); add finite bounds or a gross leverage cap";
@@ -647,9 +798,11 @@ Result<TailRiskResult> optimize_tail_risk(const TailRiskProblem& problem,
   TailRiskResult out;
   out.measure = options.measure;
   PortfolioResult& result = out.portfolio;
-  result.model = std::string(to_string(options.measure));
+  const bool ratio = options.objective == TailRiskObjective::kMaxRatio;
+  result.model = ratio ? std::string("max-ratio") : std::string(to_string(options.measure));
   result.assets = problem.assets;
-  result.diagnostics.solver = "clp";
+  result.diagnostics.solver =
+      options.measure == TailRiskMeasure::kSemivariance ? "interior-point" : "clp";
   const auto finish = [&]() -> Result<TailRiskResult> {
     if (result.weights.size() == data.n) {
       const Eigen::VectorXd pnl = problem.scenarios * result.weights;
@@ -665,6 +818,10 @@ Result<TailRiskResult> optimize_tail_risk(const TailRiskProblem& problem,
         }
       }
       out.risk = evaluate_risk(data, result.weights);
+      if (ratio && result.weights.size() == data.n && out.risk > 0) {
+        out.ratio = (result.performance.expected_return - options.risk_free_rate) /
+                    problem.periods_per_year / out.risk;
+      }
       verify_result(result, c, VerifyOptions{.tolerance = options.verify_tolerance});
     }
     result.diagnostics.solve_ms =
@@ -746,6 +903,30 @@ Result<TailRiskResult> optimize_tail_risk(const TailRiskProblem& problem,
                                  "min_position or loosen the bounds",
                                  fmt::join(names, ", ")));
     }
+    return finish();
+  }
+  if (ratio) {
+    // w = y/κ; κ → 0 or a risk ≤ 0 at the optimum leave no finite best ratio.
+    const double scale = std::max(1.0, answer.weights.lpNorm<Eigen::Infinity>());
+    const bool kappa_zero = !(answer.kappa > 1e-9 * scale);
+    if (kappa_zero || !(answer.lp_risk > 1e-12 * scale)) {
+      result.status = SolveStatus::kUnbounded;
+      result.weights.resize(0);
+      result.diagnostics.explanation =
+          kappa_zero
+              ? "the best ratio is only approached as positions grow without bound (the "
+                "homogenised problem ends at κ = 0); add finite bounds or a gross leverage cap"
+              : fmt::format(
+                    "an allowed portfolio with a positive excess return has {} {:.3g} ≤ "
+                    "0 (no loss in the tail: an in-sample arbitrage), so the ratio is "
+                    "unbounded; use the min-risk model or more scenarios",
+                    measure_name(options.measure), answer.lp_risk / answer.kappa);
+      return finish();
+    }
+    result.status = answer.status;
+    result.weights = answer.weights / answer.kappa;
+    out.lp_risk = answer.lp_risk / answer.kappa;
+    out.threshold = answer.threshold / answer.kappa;
     return finish();
   }
   result.status = answer.status;

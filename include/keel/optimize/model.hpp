@@ -14,6 +14,7 @@
 #include "keel/optimize/black_litterman.hpp"
 #include "keel/optimize/constraints.hpp"
 #include "keel/optimize/hierarchical.hpp"
+#include "keel/optimize/kelly.hpp"
 #include "keel/optimize/mean_variance.hpp"
 #include "keel/optimize/naive.hpp"
 #include "keel/optimize/portfolio_result.hpp"
@@ -44,6 +45,14 @@ enum class PortfolioModel {
   kMinCdar,
   kMinMad,
   kMinimax,
+  // The largest return/risk ratio under ModelSpec::ratio_measure (tail_risk.hpp kMaxRatio; the
+  // variance measure is max-sharpe).
+  kMaxRatio,
+  // The least semideviation of the scenarios (tail_risk.hpp kSemivariance; efficient return with
+  // tail_risk.target_return).
+  kMinSemivariance,
+  // Growth-optimal (Kelly) weights over the return scenarios (kelly.hpp), optionally fractional.
+  kKelly,
 };
 
 std::string_view to_string(PortfolioModel model);
@@ -51,10 +60,13 @@ std::string_view to_string(PortfolioModel model);
 Result<PortfolioModel> parse_portfolio_model(std::string_view name);
 // Models of the mean-variance family, which honour every PortfolioConstraints field.
 bool is_mean_variance(PortfolioModel model);
-// The scenario LPs (min-cvar, min-cdar, min-mad, minimax), which honour every constraint too.
+// The scenario models: the LPs (min-cvar, min-cdar, min-mad, minimax, and max-ratio over one of
+// their measures) and the min-semivariance QP, which honour every constraint too, and kelly (bounds
+// and leverage only). They run on ModelInputs::scenarios and verify their own answers.
 bool is_tail_risk(PortfolioModel model);
 // Whether the model's weights depend on the expected returns. False for the risk-only models
-// (hrp, herc, nco, risk-parity, risk-budget, equal-weight, inverse-volatility, market-cap): they
+// (hrp, herc, nco, risk-parity, risk-budget, equal-weight, inverse-volatility, market-cap, and
+// kelly, which reads only the scenarios): they
 // run with ModelInputs::expected_returns empty, and only the performance figures that need μ
 // (expected return, Sharpe ratio) are then NaN (null in JSON).
 bool needs_expected_returns(PortfolioModel model);
@@ -63,6 +75,14 @@ bool needs_expected_returns(PortfolioModel model);
 // covariance (Spinu / coordinate descent) or the CVaR of the return scenarios (smoothed Newton,
 // long-only, no bounds), at tail_risk.confidence.
 enum class RiskBudgetMeasure { kVariance, kCvar };
+
+// The risk measure of the max-ratio model: kVariance runs max-sharpe (mean_variance.hpp), the
+// others the Charnes–Cooper LP of tail_risk.hpp (kMaxRatio) with its measure.
+enum class RatioMeasure { kVariance, kCvar, kCdar, kMad, kMinimax, kSemivariance };
+// "variance", "cvar", "cdar", "mad", "minimax", "semivariance" (the Sortino ratio).
+std::string_view to_string(RatioMeasure measure);
+// Parses a measure name; the error lists the names.
+Result<RatioMeasure> parse_ratio_measure(std::string_view name);
 
 // The units are those of keel/estimate/estimates.hpp: μ and Σ annual, scenarios per period.
 struct ModelInputs {
@@ -106,6 +126,12 @@ struct ModelSpec {
   // Tail-risk models (min-cvar, min-cdar, min-mad, minimax): confidence, and target_return
   // (efficient return) or target_risk (efficient risk, per period); measure is set from `model`.
   TailRiskOptions tail_risk;
+  // max-ratio: the risk measure of the ratio (default variance = max Sharpe). CVaR and CDaR use
+  // tail_risk.confidence; the risk-free rate is risk_free_rate.
+  RatioMeasure ratio_measure = RatioMeasure::kVariance;
+  // kelly: fraction, tolerances (risk_free_rate is set from risk_free_rate below). Its
+  // constraints are the bounds and max_gross_leverage of `constraints` (kelly.hpp).
+  KellyOptions kelly;
   double risk_free_rate = 0.0;  // annualised; used for every model's reported Sharpe ratio
   // Usable answers whose performance is implausible carry a warning (portfolio_result.hpp).
   PlausibilityLimits plausibility{};

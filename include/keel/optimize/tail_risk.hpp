@@ -28,10 +28,40 @@
 //   kMinimax  the worst loss max_t (−r_tᵀw), Young (1998), "A minimax portfolio selection rule
 //             with linear programming solution", Management Science 44(5): min θ, θ ≥ −r_tᵀw.
 //             May be negative (every scenario a gain).
+//   kSemivariance the semideviation sqrt((1/T) Σ_t min(r_tᵀw − B, 0)²) against the per-period
+//             benchmark B = risk_free_rate / periods_per_year (Keel's Sortino convention,
+//             risk/performance.hpp; B = 0 by default, PyPortfolioOpt's EfficientSemivariance
+//             default), Markowitz (1959) ch. 9, in the QP form of Estrada (2008) and
+//             PyPortfolioOpt: min (1/T) Σ n_t², n_t ≥ B − r_tᵀw, n_t ≥ 0 — a QP over n + T
+//             variables solved by Keel's dense interior point (qp.hpp), so its cost grows as
+//             (n + T)³: T in the hundreds is quick, T = 1500 takes seconds. Max-ratio with it is
+//             the Sortino ratio (the QP is homogenised the same way, B·κ in place of B).
+//             Efficient risk (a cap on the semideviation, a quadratic constraint) and
+//             cardinality rules are refused with it (Status::invalid).
 //
 // Objectives: kMinRisk (min risk), kEfficientReturn (min risk s.t. μᵀw ≥ target_return, as
 // PyPortfolioOpt's efficient_return), kEfficientRisk (max μᵀw s.t. risk ≤ target_risk, as its
-// efficient_risk; the risk cap is one more linear row, no search is needed).
+// efficient_risk; the risk cap is one more linear row, no search is needed), and kMaxRatio, the
+// largest return/risk ratio
+//     max (μᵀw/P − r_f/P) / ρ(w)        (P = periods_per_year: excess return and risk per period)
+// — mean/CVaR is the STARR ratio, mean/MAD, mean/CDaR and mean/worst-loss (Young 1998) the
+// others. Every ρ here is positively homogeneous, ρ(κw) = κρ(w) for κ ≥ 0, so the
+// Charnes–Cooper change of variables (Charnes & Cooper 1962, "Programming with linear fractional
+// functionals", Naval Research Logistics Quarterly 9(3–4)) y = κw, κ = 1/(excess return) turns
+// the ratio into ONE linear program:
+//     min ρ(y)  s.t.  (μ/P)ᵀy − (r_f/P)κ = 1,  κ ≥ 0,  every user constraint homogenised by κ:
+//     l_i κ ≤ y_i ≤ u_i κ,  1ᵀy = bκ,  a ≤ gᵀy/κ ≤ a' → aκ ≤ gᵀy ≤ a'κ (groups, linear rows),
+//     y = p − m with 1ᵀ(p + m) ≤ Lκ (gross leverage), y − w0κ = u − v with 1ᵀ(u + v) ≤ τκ
+//     (turnover),
+// and w = y/κ. No constraint is dropped or approximated (PyPortfolioOpt's max_sharpe once
+// rescaled only the budget and bounds: its issue #92). The optimum ratio is 1/ρ(y*). CVaR keeps
+// its cutting planes (the cuts are homogeneous too), so max-ratio costs about what min-CVaR
+// does. Outcomes: kInfeasible with "risk-free-rate" when no allowed portfolio has an expected
+// return above r_f (as max-Sharpe reports it), or the culprits when the constraints conflict on
+// their own; kUnbounded when the best ratio is only approached at κ → 0 (positions growing
+// without bound) or when an allowed portfolio with positive excess return has ρ ≤ 0 (CVaR or
+// worst loss ≤ 0: no loss in the tail, an in-sample arbitrage; the ratio is then undefined).
+// Cardinality rules are refused with max-ratio (Status::invalid).
 //
 // Constraints: all of PortfolioConstraints, as mean_variance.hpp builds them (w = p − m for the
 // gross leverage cap, w − w0 = u − v for the turnover cap). Contradictory constraints are
@@ -75,14 +105,17 @@
 
 namespace keel {
 
-enum class TailRiskMeasure { kCvar, kCdar, kMad, kMinimax };
-enum class TailRiskObjective { kMinRisk, kEfficientReturn, kEfficientRisk };
+enum class TailRiskMeasure { kCvar, kCdar, kMad, kMinimax, kSemivariance };
+enum class TailRiskObjective { kMinRisk, kEfficientReturn, kEfficientRisk, kMaxRatio };
 enum class CvarAlgorithm { kCuttingPlane, kFullLp };
 
 // Model names used in results and on the command line: "min-cvar", "min-cdar", "min-mad",
-// "minimax" (whatever the objective: efficient return/risk are variants of the same model).
+// "minimax", "min-semivariance" (whatever the objective: efficient return/risk are variants of the
+// same model).
 std::string_view to_string(TailRiskMeasure measure);
-// "min-risk", "efficient-return", "efficient-risk".
+// "min-risk", "efficient-return", "efficient-risk", "max-ratio".
+// The measure alone: "cvar", "cdar", "mad", "minimax", "semivariance".
+std::string_view measure_name(TailRiskMeasure measure);
 std::string_view to_string(TailRiskObjective objective);
 // "cutting-plane", "full-lp".
 std::string_view to_string(CvarAlgorithm algorithm);
@@ -111,7 +144,8 @@ struct TailRiskOptions {
   // kEfficientRisk: risk cap per period in the measure's units (required, finite; > 0 except for
   // kMinimax, whose worst loss may be negative).
   double target_risk = std::numeric_limits<double>::quiet_NaN();
-  // Annualised risk-free rate for the reported Sharpe ratio. Default 0, finite.
+  // Annualised risk-free rate for the reported Sharpe ratio and, divided by periods_per_year, the
+  // per-period rate of kMaxRatio's excess return. Default 0, finite.
   double risk_free_rate = 0.0;
   // CVaR only: cutting planes (default) or the full LP (see the header comment).
   CvarAlgorithm cvar_algorithm = CvarAlgorithm::kCuttingPlane;
@@ -150,9 +184,13 @@ struct TailRiskResult {
   // tail is degenerate); NaN for the other measures and for the cutting-plane method.
   double threshold = std::numeric_limits<double>::quiet_NaN();
   int cuts = 0;  // cutting-plane iterations (0 for the full LP)
+  // kMaxRatio: (μᵀw − r_f)/P / risk, the per-period excess return over the per-period risk at the
+  // returned weights (NaN otherwise).
+  double ratio = std::numeric_limits<double>::quiet_NaN();
 
   bool is_usable() const { return portfolio.is_usable(); }
-  // portfolio.to_json() plus "risk": {"measure", "confidence", "value", "lp_value", "cuts"}.
+  // portfolio.to_json() plus "risk": {"measure", "confidence", "value", "lp_value", "cuts"} and,
+  // for kMaxRatio, "ratio".
   Json to_json(double confidence) const;
 };
 
