@@ -111,8 +111,8 @@ Result<FactorStructure> fit_factor_model(Eigen::Ref<const Eigen::MatrixXd> retur
     for (Eigen::Index j = 0; j < k; ++j) factor_names.push_back(fmt::format("f{}", j + 1));
   }
   if (static_cast<Eigen::Index>(factor_names.size()) != k) {
-    return Status::invalid(fmt::format("factor model: {} factor names for {} factor columns",
-                                       factor_names.size(), k));
+    return Status::invalid(
+        fmt::format("factor model: {} factor names for {} factor columns", factor_names.size(), k));
   }
   KEEL_RETURN_IF_ERROR(check_all_finite(returns, "the asset returns"));
   KEEL_RETURN_IF_ERROR(check_all_finite(factor_returns, "the factor returns"));
@@ -126,8 +126,8 @@ Result<FactorStructure> fit_factor_model(Eigen::Ref<const Eigen::MatrixXd> retur
   const Eigen::MatrixXd f = demeaned(factor_returns);
   const Eigen::MatrixXd r = demeaned(returns);
   const double denom = static_cast<double>(t - 1);
-  Eigen::MatrixXd ftf = Eigen::MatrixXd(k, k).setZero().selfadjointView<Eigen::Lower>().rankUpdate(
-      f.transpose());
+  Eigen::MatrixXd ftf =
+      Eigen::MatrixXd(k, k).setZero().selfadjointView<Eigen::Lower>().rankUpdate(f.transpose());
   ftf = ftf.selfadjointView<Eigen::Lower>();
   const Eigen::MatrixXd ftr = f.transpose() * r;  // K × N
   Eigen::LLT<Eigen::MatrixXd> llt(ftf);
@@ -147,13 +147,13 @@ Result<FactorStructure> fit_factor_model(Eigen::Ref<const Eigen::MatrixXd> retur
   return out;
 }
 
-Result<FactorStructure> fit_pca_factor_model(Eigen::Ref<const Eigen::MatrixXd> returns,
-                                             int factors, const DenoiseOptions& denoise) {
+Result<FactorStructure> fit_pca_factor_model(Eigen::Ref<const Eigen::MatrixXd> returns, int factors,
+                                             const DenoiseOptions& denoise) {
   const Eigen::Index t = returns.rows();
   const Eigen::Index n = returns.cols();
   if (t < 2 || n < 1) {
-    return Status::invalid(fmt::format(
-        "factor-pca: {} observations of {} assets; it needs at least 2 of 1", t, n));
+    return Status::invalid(
+        fmt::format("factor-pca: {} observations of {} assets; it needs at least 2 of 1", t, n));
   }
   KEEL_RETURN_IF_ERROR(check_all_finite(returns, "the asset returns"));
   if (factors > n) {
@@ -167,8 +167,8 @@ Result<FactorStructure> fit_pca_factor_model(Eigen::Ref<const Eigen::MatrixXd> r
   const Eigen::VectorXd variance = s.diagonal();
   for (Eigen::Index i = 0; i < n; ++i) {
     if (!(variance(i) > 0.0)) {
-      return Status::invalid(fmt::format(
-          "factor-pca: asset column {} has zero variance; drop constant assets", i));
+      return Status::invalid(
+          fmt::format("factor-pca: asset column {} has zero variance; drop constant assets", i));
     }
   }
   const Eigen::VectorXd vol = variance.cwiseSqrt();

@@ -24,7 +24,8 @@ constexpr NameTable<CollinearPolicy, 2> kPolicies{{
 Eigen::MatrixXd select_rows(Eigen::Ref<const Eigen::MatrixXd> m,
                             const std::vector<Eigen::Index>& rows) {
   Eigen::MatrixXd out(static_cast<Eigen::Index>(rows.size()), m.cols());
-  for (std::size_t i = 0; i < rows.size(); ++i) out.row(static_cast<Eigen::Index>(i)) = m.row(rows[i]);
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    out.row(static_cast<Eigen::Index>(i)) = m.row(rows[i]);
   return out;
 }
 
@@ -95,7 +96,8 @@ std::vector<Eigen::MatrixXd> rolling_betas(Eigen::Ref<const Eigen::MatrixXd> x,
     beta.noalias() = llt.solve(xty);
     for (Eigen::Index j = 0; j < m; ++j) {
       if (miss(j) != 0) continue;
-      for (Eigen::Index f = 0; f < k; ++f) out[static_cast<std::size_t>(f)](step, j) = beta(f + 1, j);
+      for (Eigen::Index f = 0; f < k; ++f)
+        out[static_cast<std::size_t>(f)](step, j) = beta(f + 1, j);
     }
   }
   return out;
@@ -114,16 +116,17 @@ Result<ExposureResult> compute_exposures(const ReturnSeries& asset_returns,
         factor_returns.values.rows(), t_count));
   }
   if (weights.size() != n) {
-    return Status::invalid(
-        fmt::format("exposures: {} weights for {} assets", weights.size(), n));
+    return Status::invalid(fmt::format("exposures: {} weights for {} assets", weights.size(), n));
   }
   if (factor_returns.values.cols() == 0) {
-    return Status::invalid("exposures: no factors; give --factors FILE, --market, --sectors or "
-                           "--pca");
+    return Status::invalid(
+        "exposures: no factors; give --factors FILE, --market, --sectors or "
+        "--pca");
   }
   if (!factor_returns.values.allFinite()) {
-    return Status::invalid("exposures: the factor returns have missing values on the aligned "
-                           "rows; align_factors keeps only complete rows");
+    return Status::invalid(
+        "exposures: the factor returns have missing values on the aligned "
+        "rows; align_factors keeps only complete rows");
   }
   ExposureResult out;
   out.assets = asset_returns.assets;
@@ -138,7 +141,7 @@ Result<ExposureResult> compute_exposures(const ReturnSeries& asset_returns,
     }
     const auto collinear = find_collinear_factors(f, names);
     if (collinear.empty()) break;
-    if (options.collinear == CollinearPolicy::kRefuse || collinear.size() == names.size()) {
+    if (options.collinear == CollinearPolicy::kRefuse || names.size() == 1) {
       return Status::invalid(fmt::format(
           "exposures: the factors {} are collinear (or constant) over the {} aligned dates; "
           "drop one of them, or pass --collinear drop to drop the later one",
@@ -188,7 +191,8 @@ Result<ExposureResult> compute_exposures(const ReturnSeries& asset_returns,
       RegressionOptions r = reg;
       if (r.method == RegressionMethod::kWls && r.weights.size() == t_count) {
         Eigen::VectorXd w(static_cast<Eigen::Index>(rows.size()));
-        for (std::size_t j = 0; j < rows.size(); ++j) w(static_cast<Eigen::Index>(j)) = r.weights(rows[j]);
+        for (std::size_t j = 0; j < rows.size(); ++j)
+          w(static_cast<Eigen::Index>(j)) = r.weights(rows[j]);
         r.weights = w;
       }
       const Eigen::MatrixXd xi = select_rows(f, rows);
@@ -234,7 +238,8 @@ Result<ExposureResult> compute_exposures(const ReturnSeries& asset_returns,
   RegressionOptions rpo = reg;
   if (rpo.method == RegressionMethod::kWls && rpo.weights.size() == t_count) {
     Eigen::VectorXd w(static_cast<Eigen::Index>(rows.size()));
-    for (std::size_t j = 0; j < rows.size(); ++j) w(static_cast<Eigen::Index>(j)) = rpo.weights(rows[j]);
+    for (std::size_t j = 0; j < rows.size(); ++j)
+      w(static_cast<Eigen::Index>(j)) = rpo.weights(rows[j]);
     rpo.weights = w;
   }
   auto pf = regress(xp, yp, rpo);
@@ -266,8 +271,8 @@ Result<ExposureResult> compute_exposures(const ReturnSeries& asset_returns,
 
   if (options.rolling_window > 0) {
     if (options.rolling_window < k + 2) {
-      return Status::invalid(fmt::format(
-          "exposures: rolling window {} is below K + 2 = {} rows", options.rolling_window, k + 2));
+      return Status::invalid(fmt::format("exposures: rolling window {} is below K + 2 = {} rows",
+                                         options.rolling_window, k + 2));
     }
     if (options.rolling_window > t_count) {
       out.warnings.push_back(fmt::format(

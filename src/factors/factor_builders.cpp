@@ -41,8 +41,8 @@ Result<CapLookup> cap_lookup(const ReturnSeries& returns, const PricePanel* caps
   }
   if (found == 0) {
     return Status::invalid(fmt::format(
-        "{}: none of the assets has a column in the market caps file {}; check the symbols",
-        what, caps->source));
+        "{}: none of the assets has a column in the market caps file {}; check the symbols", what,
+        caps->source));
   }
   std::map<Timestamp, Eigen::Index> row_of;
   for (std::size_t i = 0; i < caps->timestamps.size(); ++i) {
@@ -161,10 +161,9 @@ Result<ReturnSeries> sector_factors(const ReturnSeries& returns, const AssetMeta
     return Status::invalid("sector factors: min_members must be ≥ 2");
   }
   if (!metadata.has_tag_field(options.field)) {
-    return Status::invalid(fmt::format(
-        "{}: no tag field '{}'; known fields: {}", metadata.source.empty() ? "metadata"
-                                                                           : metadata.source,
-        options.field, fmt::join(metadata.tag_fields(), ", ")));
+    return Status::invalid(fmt::format("{}: no tag field '{}'; known fields: {}",
+                                       metadata.source.empty() ? "metadata" : metadata.source,
+                                       options.field, fmt::join(metadata.tag_fields(), ", ")));
   }
   std::map<std::string, std::vector<Eigen::Index>> members;
   for (std::size_t i = 0; i < returns.assets.size(); ++i) {
@@ -172,9 +171,9 @@ Result<ReturnSeries> sector_factors(const ReturnSeries& returns, const AssetMeta
     if (tag) members[*tag].push_back(static_cast<Eigen::Index>(i));
   }
   if (members.empty()) {
-    return Status::invalid(fmt::format(
-        "{}: no asset of the prices has a '{}' tag; sector factors need tagged assets",
-        metadata.source, options.field));
+    return Status::invalid(
+        fmt::format("{}: no asset of the prices has a '{}' tag; sector factors need tagged assets",
+                    metadata.source, options.field));
   }
   for (const auto& [tag, m] : members) {
     if (static_cast<int>(m.size()) < options.min_members) {
@@ -182,8 +181,7 @@ Result<ReturnSeries> sector_factors(const ReturnSeries& returns, const AssetMeta
           "{}: the {} '{}' has {} member(s) among the assets ({}), fewer than {}; a sector "
           "factor needs at least two members: retag the asset, or leave its {} empty",
           metadata.source, options.field, tag, m.size(),
-          returns.assets[static_cast<std::size_t>(m.front())], options.min_members,
-          options.field));
+          returns.assets[static_cast<std::size_t>(m.front())], options.min_members, options.field));
     }
   }
   std::vector<std::string> names;
@@ -234,8 +232,8 @@ Result<PcaFactors> pca_factors(const ReturnSeries& returns, const PcaFactorOptio
   PcaFactors out;
   for (Eigen::Index i = 0; i < t_count; ++i) {
     x.row(i) = returns.values.row(rows[static_cast<std::size_t>(i)]);
-    out.series.timestamps.push_back(returns.timestamps[static_cast<std::size_t>(
-        rows[static_cast<std::size_t>(i)])]);
+    out.series.timestamps.push_back(
+        returns.timestamps[static_cast<std::size_t>(rows[static_cast<std::size_t>(i)])]);
   }
   const Eigen::RowVectorXd mean = x.colwise().mean();
   x.rowwise() -= mean;

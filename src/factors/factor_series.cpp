@@ -27,8 +27,8 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '"')) {
     s.remove_prefix(1);
   }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' ||
-                        s.back() == '"')) {
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '"')) {
     s.remove_suffix(1);
   }
   return s;
@@ -39,8 +39,8 @@ std::vector<std::string_view> split(std::string_view line) {
   std::size_t start = 0;
   while (true) {
     const std::size_t comma = line.find(',', start);
-    out.push_back(trim(line.substr(start, comma == std::string_view::npos ? line.npos
-                                                                           : comma - start)));
+    out.push_back(
+        trim(line.substr(start, comma == std::string_view::npos ? line.npos : comma - start)));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
@@ -95,8 +95,8 @@ Result<ReturnSeries> read_returns_file(const std::string& path) {
     if (trim(line).empty()) continue;
     const auto cells = split(line);
     if (cells.size() != header.size()) {
-      return Status::invalid(fmt::format("{}:{}: {} fields where the header has {}", path,
-                                         line_no, cells.size(), header.size()));
+      return Status::invalid(fmt::format("{}:{}: {} fields where the header has {}", path, line_no,
+                                         cells.size(), header.size()));
     }
     const auto ts = parse_timestamp(cells[0]);
     if (!ts) {
@@ -113,14 +113,14 @@ Result<ReturnSeries> read_returns_file(const std::string& path) {
       char* end = nullptr;
       const double v = std::strtod(cell.c_str(), &end);
       if (end == cell.c_str() || *end != '\0' || !std::isfinite(v)) {
-        return Status::invalid(fmt::format("{}:{}: factor {}: '{}' is not a number", path,
-                                           line_no, out.assets[j - 1], cell));
+        return Status::invalid(fmt::format("{}:{}: factor {}: '{}' is not a number", path, line_no,
+                                           out.assets[j - 1], cell));
       }
       if (v <= -1.0) {
-        return Status::invalid(fmt::format(
-            "{}:{}: factor {}: return {} is −100% or below; is this a price file? use "
-            "--factors-kind prices",
-            path, line_no, out.assets[j - 1], cell));
+        return Status::invalid(
+            fmt::format("{}:{}: factor {}: return {} is −100% or below; is this a price file? use "
+                        "--factors-kind prices",
+                        path, line_no, out.assets[j - 1], cell));
       }
       values[j - 1] = v;
     }
@@ -131,8 +131,8 @@ Result<ReturnSeries> read_returns_file(const std::string& path) {
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   for (std::size_t i = 1; i < rows.size(); ++i) {
     if (rows[i].first == rows[i - 1].first) {
-      return Status::invalid(fmt::format("{}: the date {} appears twice", path,
-                                         format_timestamp(rows[i].first)));
+      return Status::invalid(
+          fmt::format("{}: the date {} appears twice", path, format_timestamp(rows[i].first)));
     }
   }
   out.values.resize(static_cast<Eigen::Index>(rows.size()),

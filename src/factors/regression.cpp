@@ -70,16 +70,15 @@ Status RegressionOptions::validate() const {
     return Status::invalid(fmt::format("regression: half_life {} must be > 0 periods", half_life));
   }
   if (!(huber_threshold > 0.0) || !std::isfinite(huber_threshold)) {
-    return Status::invalid(
-        fmt::format("regression: huber_threshold {} must be > 0 (1.345 is usual)",
-                    huber_threshold));
+    return Status::invalid(fmt::format(
+        "regression: huber_threshold {} must be > 0 (1.345 is usual)", huber_threshold));
   }
   if (max_iterations < 1) return Status::invalid("regression: max_iterations must be ≥ 1");
   if (!(tolerance > 0.0)) return Status::invalid("regression: tolerance must be > 0");
   for (Eigen::Index i = 0; i < weights.size(); ++i) {
     if (!(weights(i) >= 0.0) || !std::isfinite(weights(i))) {
-      return Status::invalid(fmt::format(
-          "regression: weight {} at row {} must be finite and ≥ 0", weights(i), i));
+      return Status::invalid(
+          fmt::format("regression: weight {} at row {} must be finite and ≥ 0", weights(i), i));
     }
   }
   return Status::ok();
@@ -142,8 +141,8 @@ Result<RegressionResult> regress(Eigen::Ref<const Eigen::MatrixXd> x,
   if (options.method == RegressionMethod::kWls) {
     if (options.weights.size() > 0) {
       if (options.weights.size() != t) {
-        return Status::invalid(fmt::format("regression: {} weights for {} observations",
-                                           options.weights.size(), t));
+        return Status::invalid(
+            fmt::format("regression: {} weights for {} observations", options.weights.size(), t));
       }
       w = options.weights;
     } else {
@@ -157,7 +156,9 @@ Result<RegressionResult> regress(Eigen::Ref<const Eigen::MatrixXd> x,
   if (options.method != RegressionMethod::kHuber) {
     const double sigma2 = w.dot(fit->residuals.cwiseAbs2()) / static_cast<double>(df);
     cov = sigma2 * fit->inverse;
-    out.residual_std = std::sqrt(sigma2);
+    // In return units whatever the scale of the weights: statsmodels' scale with the weights
+    // normalised to mean 1.
+    out.residual_std = std::sqrt(sigma2 * static_cast<double>(t) / w.sum());
     out.iterations = 1;
   } else {
     const Eigen::MatrixXd xtx_inverse = fit->inverse;  // unweighted (XᵀX)⁻¹ of the first fit
@@ -173,9 +174,8 @@ Result<RegressionResult> regress(Eigen::Ref<const Eigen::MatrixXd> x,
       }
       auto next = weighted_fit(design, y, w);
       if (!next) return next.status();
-      const double change = ((next->beta - fit->beta).array().abs() /
-                             next->beta.array().abs().max(1.0))
-                                .maxCoeff();
+      const double change =
+          ((next->beta - fit->beta).array().abs() / next->beta.array().abs().max(1.0)).maxCoeff();
       fit = std::move(next);
       scale = median_abs(fit->residuals) / kMadConstant;
       if (change <= options.tolerance) {

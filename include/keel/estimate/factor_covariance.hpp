@@ -41,10 +41,10 @@ struct DenoiseOptions;
 // The factor structure behind a factor-model covariance; empty matrices when the covariance is
 // not a factor model.
 struct FactorStructure {
-  std::vector<std::string> factors;  // K names ("market", "pc1", ... or the given columns)
-  Eigen::MatrixXd loadings;          // B, N × K
-  Eigen::MatrixXd factor_covariance; // Ω, K × K, per period
-  Eigen::VectorXd specific_variance; // D, N, per period (≥ 0)
+  std::vector<std::string> factors;   // K names ("market", "pc1", ... or the given columns)
+  Eigen::MatrixXd loadings;           // B, N × K
+  Eigen::MatrixXd factor_covariance;  // Ω, K × K, per period
+  Eigen::VectorXd specific_variance;  // D, N, per period (≥ 0)
   // PCA only: the correlation eigenvalues (descending) and the Marchenko–Pastur edge used to
   // count the factors (NaN when K was given).
   Eigen::VectorXd eigenvalues;
@@ -59,10 +59,10 @@ struct FactorStructure {
 // factor (Euler contributions wᵀB·(ΩBᵀw) per factor: they sum to the factor variance exactly, up
 // to rounding).
 struct FactorRiskDecomposition {
-  double total_variance = 0.0;     // wᵀΣw
-  double factor_variance = 0.0;    // wᵀBΩBᵀw
-  double specific_variance = 0.0;  // wᵀDw
-  Eigen::VectorXd exposures;       // Bᵀw, K
+  double total_variance = 0.0;           // wᵀΣw
+  double factor_variance = 0.0;          // wᵀBΩBᵀw
+  double specific_variance = 0.0;        // wᵀDw
+  Eigen::VectorXd exposures;             // Bᵀw, K
   Eigen::VectorXd factor_contributions;  // eₖ·(Ωe)ₖ, K, sums to factor_variance
 };
 
@@ -88,7 +88,7 @@ Result<FactorStructure> fit_factor_model(Eigen::Ref<const Eigen::MatrixXd> retur
 // Σ from K principal components of the correlation; factors ≤ 0 = the Marchenko–Pastur rule
 // (uses `denoise` for the fit). K = 0 (no eigenvalue above the edge) gives the diagonal sample
 // covariance; the caller records a warning.
-Result<FactorStructure> fit_pca_factor_model(Eigen::Ref<const Eigen::MatrixXd> returns,
-                                             int factors, const DenoiseOptions& denoise);
+Result<FactorStructure> fit_pca_factor_model(Eigen::Ref<const Eigen::MatrixXd> returns, int factors,
+                                             const DenoiseOptions& denoise);
 
 }  // namespace keel

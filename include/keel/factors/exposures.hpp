@@ -65,7 +65,7 @@ struct PortfolioRiskSplit {
   double total_variance = 0.0;
   double factor_variance = 0.0;
   double residual_variance = 0.0;
-  double interaction = 0.0;  // total − factor − residual (0 to rounding for OLS)
+  double interaction = 0.0;              // total − factor − residual (0 to rounding for OLS)
   Eigen::VectorXd factor_contributions;  // per factor, sums to factor_variance
 };
 

@@ -46,8 +46,8 @@ Result<MarketFactorOptions> parse_market_factor(std::string_view text);
 Result<ReturnSeries> market_factor(const ReturnSeries& returns, const MarketFactorOptions& options);
 
 struct SectorFactorOptions {
-  std::string field = "sector";  // metadata tag field
-  bool cap_weighted = false;     // else equal-weighted
+  std::string field = "sector";             // metadata tag field
+  bool cap_weighted = false;                // else equal-weighted
   const PricePanel* market_caps = nullptr;  // needed when cap_weighted
   // Subtract this market series (same timestamps as the returns) from every basket; null = none.
   const ReturnSeries* long_short_market = nullptr;
@@ -63,8 +63,8 @@ struct PcaFactorOptions {
 };
 
 struct PcaFactors {
-  ReturnSeries series;          // the components on the complete rows
-  Eigen::VectorXd eigenvalues;  // all correlation eigenvalues, descending
+  ReturnSeries series;                 // the components on the complete rows
+  Eigen::VectorXd eigenvalues;         // all correlation eigenvalues, descending
   double marchenko_pastur_edge = 0.0;  // NaN when K was given
 };
 

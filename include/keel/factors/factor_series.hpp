@@ -32,8 +32,8 @@ Result<FactorFileKind> parse_factor_file_kind(std::string_view name);  // return
 Result<ReturnSeries> read_factor_returns(const std::string& path, FactorFileKind kind);
 
 struct FactorAlignment {
-  ReturnSeries assets;   // the asset returns on the common dates
-  ReturnSeries factors;  // the factor returns on the same dates, same row order
+  ReturnSeries assets;         // the asset returns on the common dates
+  ReturnSeries factors;        // the factor returns on the same dates, same row order
   int dropped_asset_rows = 0;  // asset-return dates without a complete factor row
 };
 

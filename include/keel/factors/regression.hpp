@@ -62,7 +62,8 @@ struct RegressionResult {
   Eigen::VectorXd t_statistics;
   double r_squared = std::numeric_limits<double>::quiet_NaN();
   double adjusted_r_squared = std::numeric_limits<double>::quiet_NaN();
-  // Residual standard deviation per period: sqrt(σ̂²) (huber: the final MAD scale s).
+  // Residual standard deviation per period: sqrt(σ̂²) (wls: with the weights normalised to mean
+  // 1, so it is in return units; huber: the final MAD scale s).
   double residual_std = std::numeric_limits<double>::quiet_NaN();
   int observations = 0;
   int iterations = 0;  // huber: IRLS steps; else 1
