@@ -810,8 +810,9 @@ Status CovarianceOptions::validate() const {
     }
   }
   if (factor.pca_factors < 0) {
-    return Status::invalid(fmt::format(
-        "factor-pca: pca_factors {} must be ≥ 0 (0 = the Marchenko–Pastur rule)", factor.pca_factors));
+    return Status::invalid(
+        fmt::format("factor-pca: pca_factors {} must be ≥ 0 (0 = the Marchenko–Pastur rule)",
+                    factor.pca_factors));
   }
   if (!std::isfinite(semicovariance_benchmark)) {
     return Status::invalid("semicovariance: semicovariance_benchmark must be finite");

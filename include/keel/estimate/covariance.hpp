@@ -46,8 +46,9 @@
 //                          matrix is rescaled to unit diagonal and back to covariance with the
 //                          sample volatilities. Optional detoning removes the top market
 //                          component(s) (section 2.6).
-//  factor                  factor model Σ = BΩBᵀ + D on given factor returns (factor_covariance.hpp):
-//                          OLS loadings, sample factor covariance, residual variances. The
+//  factor                  factor model Σ = BΩBᵀ + D on given factor returns
+//                          (factor_covariance.hpp): OLS loadings, sample factor covariance,
+//                          residual variances. The
 //                          factors are `factor.series` (aligned on dates) or, when it is empty,
 //                          one equal-weighted market factor of the N assets (a single-index
 //                          model). Diagonal = the sample variances.
@@ -83,7 +84,7 @@ enum class CovarianceMethod {
   kOas,
   kNonlinearShrinkage,
   kDenoised,
-  kGarchDcc,  // next-period forecast of GARCH(1,1) + DCC(1,1), Engle 2002 (see dcc.hpp)
+  kGarchDcc,   // next-period forecast of GARCH(1,1) + DCC(1,1), Engle 2002 (see dcc.hpp)
   kFactor,     // Σ = BΩBᵀ + D on given factor returns (factor_covariance.hpp)
   kFactorPca,  // Σ = BΩBᵀ + D on principal components (factor_covariance.hpp)
 };
