@@ -48,10 +48,9 @@
 //                          component(s) (section 2.6).
 //  factor                  factor model Σ = BΩBᵀ + D on given factor returns
 //                          (factor_covariance.hpp): OLS loadings, sample factor covariance,
-//                          residual variances. The
-//                          factors are `factor.series` (aligned on dates) or, when it is empty,
-//                          one equal-weighted market factor of the N assets (a single-index
-//                          model). Diagonal = the sample variances.
+//                          residual variances. The factors are `factor.series` (aligned on
+//                          dates) or, when it is empty, one equal-weighted market factor of the
+//                          N assets (a single-index model). Diagonal = the sample variances.
 //  factor-pca              statistical factor model: the principal components of the sample
 //                          correlation above the Marchenko–Pastur edge (or `factor.pca_factors`),
 //                          with residual variances on the diagonal (factor_covariance.hpp).
