@@ -18,7 +18,7 @@ packages=(
   python3-pybind11 python3-numpy python3-pandas python3-pytest
 )
 peer_packages=(
-  python3 python3-numpy python3-pandas python3-scipy python3-sklearn python3-cvxopt
+  python3 python3-numpy python3-pandas python3-scipy python3-sklearn python3-cvxopt python3-statsmodels
   r-base-core r-cran-quadprog r-cran-fgarch r-cran-rglpk
   libopenblas0-serial   # numpy on an optimised single-thread BLAS, for fair bench/peers ratios
 )

@@ -30,7 +30,9 @@ void add_estimator_options(CLI::App& command, EstimatorOptions& options) {
       .add_option("--cov", options.cov,
                   "Covariance: sample, ewma, semicovariance, ledoit-wolf, "
                   "ledoit-wolf-constant-correlation, ledoit-wolf-single-factor, oas, "
-                  "nonlinear-shrinkage, denoised, garch-dcc")
+                  "nonlinear-shrinkage, denoised, garch-dcc, factor (single index: an "
+                  "equal-weighted market factor), factor-pca (principal components above the "
+                  "Marchenko–Pastur edge)")
       ->capture_default_str();
   command.add_option("--ewma-span", options.ewma_span,
                      fmt::format("EWMA span in periods (--mu ewma: default {})",

@@ -23,7 +23,7 @@ using estimate_internal::Labels;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-constexpr NameTable<CovarianceMethod, 10> kMethodNames{{
+constexpr NameTable<CovarianceMethod, 12> kMethodNames{{
     {CovarianceMethod::kSample, "sample"},
     {CovarianceMethod::kEwma, "ewma"},
     {CovarianceMethod::kSemicovariance, "semicovariance"},
@@ -34,6 +34,8 @@ constexpr NameTable<CovarianceMethod, 10> kMethodNames{{
     {CovarianceMethod::kNonlinearShrinkage, "nonlinear-shrinkage"},
     {CovarianceMethod::kDenoised, "denoised"},
     {CovarianceMethod::kGarchDcc, "garch-dcc"},
+    {CovarianceMethod::kFactor, "factor"},
+    {CovarianceMethod::kFactorPca, "factor-pca"},
 }};
 
 Eigen::MatrixXd centred(Eigen::Ref<const Eigen::MatrixXd> x) {
@@ -453,6 +455,42 @@ double mp_sse(double variance, const Eigen::VectorXd& eigenvalues, double q,
   return sse;
 }
 
+// The factor returns of the `factor` method, one row per asset-return row.
+Result<Eigen::MatrixXd> factor_rows(Eigen::Ref<const Eigen::MatrixXd> x, const ReturnSeries& series,
+                                    const Labels& labels) {
+  if (series.values.size() == 0) return Eigen::MatrixXd(x.rowwise().mean());
+  if (labels.timestamps == nullptr || series.timestamps.empty()) {
+    if (series.values.rows() != x.rows()) {
+      return Status::invalid(fmt::format(
+          "factor: {} rows of factor returns for {} rows of asset returns and no dates to align "
+          "them by",
+          series.values.rows(), x.rows()));
+    }
+    return Eigen::MatrixXd(series.values);
+  }
+  const auto& dates = *labels.timestamps;
+  Eigen::MatrixXd out(x.rows(), series.values.cols());
+  std::size_t found = 0;
+  Eigen::Index first_missing = -1;
+  for (Eigen::Index t = 0; t < x.rows(); ++t) {
+    const auto it = std::lower_bound(series.timestamps.begin(), series.timestamps.end(),
+                                     dates[static_cast<std::size_t>(t)]);
+    if (it != series.timestamps.end() && *it == dates[static_cast<std::size_t>(t)]) {
+      out.row(t) = series.values.row(it - series.timestamps.begin());
+      ++found;
+    } else if (first_missing < 0) {
+      first_missing = t;
+    }
+  }
+  if (first_missing >= 0) {
+    return Status::invalid(fmt::format(
+        "factor: the factor series covers {} of the {} return dates (first missing: {}); give "
+        "factor returns for every date of the prices, or narrow the prices with --start/--end",
+        found, x.rows(), labels.row(first_missing)));
+  }
+  return out;
+}
+
 Result<Eigen::MatrixXd> denoised(Eigen::Ref<const Eigen::MatrixXd> x, const DenoiseOptions& o,
                                  const Labels& labels, CovarianceDiagnostics& diagnostics) {
   const auto sample = sample_full(x);
@@ -668,6 +706,32 @@ Result<CovarianceEstimate> estimate_impl(Eigen::Ref<const Eigen::MatrixXd> x,
                       r->b, r->log_likelihood, r->log_likelihood_ccc));
       break;
     }
+    case CovarianceMethod::kFactor: {
+      auto factors = factor_rows(x, o.factor.series, labels);
+      if (!factors) return factors.status();
+      auto names = o.factor.series.assets;
+      if (o.factor.series.values.size() == 0) names = {"market"};
+      auto model = fit_factor_model(x, *factors, names);
+      if (!model) return model.status().with_context("factor");
+      est.factor_model = std::move(*model);
+      est.covariance = est.factor_model.covariance();
+      diag.factors = static_cast<int>(est.factor_model.factors.size());
+      break;
+    }
+    case CovarianceMethod::kFactorPca: {
+      auto model = fit_pca_factor_model(x, o.factor.pca_factors, o.denoise);
+      if (!model) return model.status();
+      est.factor_model = std::move(*model);
+      est.covariance = est.factor_model.covariance();
+      diag.factors = static_cast<int>(est.factor_model.factors.size());
+      diag.marchenko_pastur_edge = est.factor_model.marchenko_pastur_edge;
+      if (diag.factors == 0) {
+        diag.warnings.push_back(
+            "factor-pca: no correlation eigenvalue lies above the Marchenko–Pastur edge; the "
+            "covariance is diagonal (the sample variances)");
+      }
+      break;
+    }
   }
   add_shrinkage_warnings(x, est, o, labels);
   if (o.compute_spectrum && !spectrum_done) fill_spectrum(est.covariance, diag);
@@ -744,6 +808,11 @@ Status CovarianceOptions::validate() const {
       return Status::invalid(
           "ewma: ewma_span = 1 puts all weight on the last row (λ = 0); use a span above 1");
     }
+  }
+  if (factor.pca_factors < 0) {
+    return Status::invalid(
+        fmt::format("factor-pca: pca_factors {} must be ≥ 0 (0 = the Marchenko–Pastur rule)",
+                    factor.pca_factors));
   }
   if (!std::isfinite(semicovariance_benchmark)) {
     return Status::invalid("semicovariance: semicovariance_benchmark must be finite");

@@ -128,6 +128,9 @@ class ExitCodes : public ::testing::TestWithParam<ExitRow> {
           "2023-08-13 00:02:00,0,0,-20,10,-20,10,0,500,0\n"
           "2023-08-13 00:03:00,0,0,150,-20,-20,150,7000,0,0\n");
     write(dir_->file("quotes-bad.csv"), "symbol,price\nKBT,40000\nETR,2\n");
+    write(dir_->file("factors-2000.csv"), "date,MKT\n2000-01-01,0.01\n2000-01-02,-0.02\n");
+    write(dir_->file("metadata.csv"),
+          "symbol,sector\nKBT,l1\nETR,l1\nKUSD,stable\nSOLR,l1\nDXP,defi\nPLX,defi\n");
   }
   static void TearDownTestSuite() {
     delete dir_;
@@ -146,6 +149,8 @@ class ExitCodes : public ::testing::TestWithParam<ExitRow> {
         {"{shocks}", "shocks.toml"},
         {"{pool}", "pool.csv"},
         {"{quotes-bad}", "quotes-bad.csv"},
+        {"{factors-2000}", "factors-2000.csv"},
+        {"{metadata}", "metadata.csv"},
         {"{missing}", "no-such-file.csv"},
     };
     for (const auto& [placeholder, name] : files) {

@@ -42,6 +42,8 @@ const CovarianceMethod kAll[] = {
     CovarianceMethod::kOas,
     CovarianceMethod::kNonlinearShrinkage,
     CovarianceMethod::kDenoised,
+    CovarianceMethod::kFactor,
+    CovarianceMethod::kFactorPca,
 };
 
 CovarianceOptions options_for(CovarianceMethod m) {

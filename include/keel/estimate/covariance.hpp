@@ -46,6 +46,14 @@
 //                          matrix is rescaled to unit diagonal and back to covariance with the
 //                          sample volatilities. Optional detoning removes the top market
 //                          component(s) (section 2.6).
+//  factor                  factor model Σ = BΩBᵀ + D on given factor returns
+//                          (factor_covariance.hpp): OLS loadings, sample factor covariance,
+//                          residual variances. The factors are `factor.series` (aligned on
+//                          dates) or, when it is empty, one equal-weighted market factor of the
+//                          N assets (a single-index model). Diagonal = the sample variances.
+//  factor-pca              statistical factor model: the principal components of the sample
+//                          correlation above the Marchenko–Pastur edge (or `factor.pca_factors`),
+//                          with residual variances on the diagonal (factor_covariance.hpp).
 //
 // Diagnostics always carry the number of observations and warnings; the spectrum (min
 // eigenvalue, condition number, rank) costs an eigen decomposition (~O(N³)) and is skipped when
@@ -60,6 +68,7 @@
 #include "keel/core/result.hpp"
 #include "keel/data/returns.hpp"
 #include "keel/estimate/dcc.hpp"
+#include "keel/estimate/factor_covariance.hpp"
 #include "keel/estimate/psd.hpp"
 
 namespace keel {
@@ -74,7 +83,9 @@ enum class CovarianceMethod {
   kOas,
   kNonlinearShrinkage,
   kDenoised,
-  kGarchDcc,  // next-period forecast of GARCH(1,1) + DCC(1,1), Engle 2002 (see dcc.hpp)
+  kGarchDcc,   // next-period forecast of GARCH(1,1) + DCC(1,1), Engle 2002 (see dcc.hpp)
+  kFactor,     // Σ = BΩBᵀ + D on given factor returns (factor_covariance.hpp)
+  kFactorPca,  // Σ = BΩBᵀ + D on principal components (factor_covariance.hpp)
 };
 
 std::string_view to_string(CovarianceMethod method);
@@ -102,6 +113,20 @@ struct DenoiseOptions {
   // for inversion (a warning says so).
   bool detone = false;
   int detone_components = 1;  // range [1, N − 1]
+};
+
+// Settings of the `factor` and `factor-pca` methods.
+struct FactorCovarianceOptions {
+  // factor: the factor returns (columns = factors, same frequency as the asset returns). The
+  // ReturnSeries overload of estimate_covariance takes the rows whose timestamps match the asset
+  // returns' (every asset date must have a factor row, else an error says how many overlap); the
+  // matrix overload needs exactly as many rows. Empty (default) = one equal-weighted market
+  // factor, the row mean of the asset returns.
+  ReturnSeries series{};
+  // factor-pca: the number of principal components; 0 (default) = those whose correlation
+  // eigenvalue lies above the Marchenko–Pastur edge (fitted with `denoise` settings). Range
+  // [0, N].
+  int pca_factors = 0;
 };
 
 struct CovarianceOptions {
@@ -148,6 +173,8 @@ struct CovarianceOptions {
   DenoiseOptions denoise{};
   // kGarchDcc: the univariate GARCH and DCC settings (dcc.hpp).
   DccOptions dcc{};
+  // factor, factor-pca: the factors.
+  FactorCovarianceOptions factor{};
 
   // Compute min eigenvalue, condition number and rank (one symmetric eigen decomposition).
   bool compute_spectrum = true;
@@ -185,6 +212,9 @@ struct CovarianceEstimate {
   CovarianceMethod method = CovarianceMethod::kSample;
   Eigen::MatrixXd covariance;  // N × N, per period, symmetric
   CovarianceDiagnostics diagnostics;
+  // factor and factor-pca only (else empty): B, Ω and D, for the split of a portfolio's risk
+  // into factor and specific parts (decompose_factor_risk).
+  FactorStructure factor_model;
 };
 
 // Estimates the covariance of the columns of `returns` (T × N, T ≥ 2). NaN is accepted only by
