@@ -116,8 +116,8 @@ Result<SweepFile> read_sweep_file(const std::string& path) {
   if (!parsed) return parsed.status();
   const toml::table& config = *parsed;
   SweepFile out;
-  for (auto&& [key_view, node] : config) {
-    const std::string key(key_view.str());
+  for (const auto& [key, node_pointer] : in_file_order(config)) {
+    const toml::node& node = *node_pointer;
     if (key != "sweep" && key != "trading" && key != "base" && key != "axes" && key != "point") {
       return Status::invalid(toml_where(path, node) + ": unknown key '" + key +
                              "'; a sweep file has [sweep], [trading], [base], [axes] and "
