@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -39,8 +40,8 @@ std::string sweep_value_text(const SweepValue& value) {
   if (const auto* i = std::get_if<std::int64_t>(&value)) return std::to_string(*i);
   if (const double* d = std::get_if<double>(&value)) {
     char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%.17g", *d);
-    return buffer;
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, *d).ptr;
+    return std::string(buffer, end);
   }
   return std::get<std::string>(value);
 }

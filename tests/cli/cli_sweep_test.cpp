@@ -70,7 +70,7 @@ TEST_F(CliSweep, GridRowsInPointOrderWithTheDeflatedSharpe) {
   // Nested loops, first axis slowest.
   std::size_t k = 1;
   for (const char* model : {"min-variance", "max-sharpe", "equal-weight"}) {
-    for (const char* w : {"0.29999999999999999", "0.59999999999999998"}) {
+    for (const char* w : {"0.3", "0.6"}) {
       for (const char* window : {"60", "90"}) {
         EXPECT_EQ(
             csv[k].rfind(std::to_string(k - 1) + "," + model + "," + w + "," + window + ",ok,", 0),

@@ -34,8 +34,8 @@ namespace keel {
 
 // One value of a sweep axis (a TOML scalar).
 using SweepValue = std::variant<bool, std::int64_t, double, std::string>;
-// The value as a CSV cell: true/false, the integer, the double with 17 significant digits (it reads
-// back to the same double), or the string.
+// The value as a CSV cell: true/false, the integer, the shortest decimal that reads back to the
+// same double (std::to_chars), or the string.
 std::string sweep_value_text(const SweepValue& value);
 Json sweep_value_json(const SweepValue& value);
 
