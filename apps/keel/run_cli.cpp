@@ -26,7 +26,8 @@ int run_cli(int argc, char** argv) {
       register_estimate(app),    register_optimize(app),       register_frontier(app),
       register_risk(app),        register_stress(app),         register_backtest(app),
       register_allocate(app),    register_positions(app),      register_hedge(app),
-      register_lp_backtest(app), register_hedge_backtest(app),  register_exposures(app),
+      register_lp_backtest(app), register_hedge_backtest(app), register_exposures(app),
+      register_sweep(app),
   };
 
   // An unknown or missing verb: name it and list the verbs (CLI11 would only say that a

@@ -30,6 +30,7 @@ Verb register_hedge(CLI::App& app);
 Verb register_lp_backtest(CLI::App& app);
 Verb register_hedge_backtest(CLI::App& app);
 Verb register_exposures(CLI::App& app);
+Verb register_sweep(CLI::App& app);
 
 // The whole command line (argv[0] is the program name): registers every verb, parses, runs the
 // chosen one and returns the process exit code. main() is only this call.

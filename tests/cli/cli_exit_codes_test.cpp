@@ -117,6 +117,9 @@ class ExitCodes : public ::testing::TestWithParam<ExitRow> {
     write(dir_->file("strategies.toml"),
           "window = 180\nrebalance = \"monthly\"\n[[strategy]]\nname = \"mv\"\nmodel = "
           "\"min-variance\"\n");
+    write(dir_->file("sweep.toml"),
+          "[base]\nwindow = 180\nrebalance = \"monthly\"\n[axes]\nmodel = [\"min-variance\", "
+          "\"equal-weight\"]\n");
     write(dir_->file("shocks.toml"),
           "[[scenario]]\nname = \"KBT -50%\"\n[[scenario.shock]]\nassets = [\"KBT\"]\n"
           "return = -0.5\n");
@@ -147,6 +150,7 @@ class ExitCodes : public ::testing::TestWithParam<ExitRow> {
         {"{hedges-infeasible}", "hedges-infeasible.toml"},
         {"{strategies}", "strategies.toml"},
         {"{shocks}", "shocks.toml"},
+        {"{sweep}", "sweep.toml"},
         {"{pool}", "pool.csv"},
         {"{quotes-bad}", "quotes-bad.csv"},
         {"{factors-2000}", "factors-2000.csv"},
