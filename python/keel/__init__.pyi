@@ -11,11 +11,11 @@ Duplicates = Literal["error", "keep-first", "keep-last"]
 ExpectedReturnMethod = Literal["mean", "geometric", "ewma", "capm", "james-stein", "equilibrium"]
 CovarianceMethod = Literal["sample", "ewma", "semicovariance", "ledoit-wolf",
                            "ledoit-wolf-constant-correlation", "ledoit-wolf-single-factor", "oas",
-                           "nonlinear-shrinkage", "denoised", "garch-dcc"]
+                           "nonlinear-shrinkage", "denoised", "garch-dcc", "factor", "factor-pca"]
 Model = Literal["min-variance", "max-sharpe", "max-utility", "efficient-return", "efficient-risk",
                 "max-diversification", "risk-parity", "risk-budget", "hrp", "herc", "nco",
                 "equal-weight", "inverse-volatility", "market-cap", "black-litterman", "min-cvar",
-                "min-cdar", "min-mad", "minimax"]
+                "min-cdar", "min-mad", "minimax", "min-semivariance", "max-ratio", "kelly"]
 Linkage = Literal["single", "complete", "average", "ward"]
 VarMethod = Literal["historical", "gaussian", "cornish-fisher", "monte-carlo"]
 ByAsset = Union[pd.Series, Mapping[str, float]]
@@ -82,7 +82,9 @@ def optimize(prices: Optional[pd.DataFrame] = None, *, mu: Optional[ByAsset] = N
              target_volatility: Optional[float] = None, l2: float = 0.0,
              linkage: Linkage = "single", clusters: int = 0, alpha: float = 0.95,
              max_risk: Optional[float] = None, tau: float = 0.05,
-             risk_measure: Literal["variance", "cvar"] = "variance",
+             risk_measure: Literal["variance", "cvar", "cdar", "mad", "minimax",
+                                   "semivariance"] = "variance",
+             kelly_fraction: float = 1.0,
              budgets: Optional[ByAsset] = None, market_caps: Optional[ByAsset] = None,
              raise_on_failure: bool = False) -> PortfolioResult: ...
 

@@ -257,7 +257,65 @@ class PortfolioResult:
 
 
 _CONSTRAINT_KEYS = ("budget", "bounds", "max_weight", "max_short", "max_gross_leverage",
-                    "net_exposure", "groups", "linear", "current_weights", "max_turnover")
+                    "net_exposure", "groups", "linear", "current_weights", "max_turnover",
+                    "metadata")
+_GROUP_KEYS = ("name", "members", "tag", "value", "min", "max")
+
+
+def _metadata_frame(metadata):
+    """The metadata as a DataFrame indexed by asset (a `symbol` column becomes the index)."""
+    if metadata is None:
+        return None
+    if not isinstance(metadata, pd.DataFrame):
+        raise TypeError("constraints['metadata'] must be a pandas DataFrame indexed by asset "
+                        f"(or with a 'symbol' column), not a {type(metadata).__name__}")
+    if "symbol" in metadata.columns:
+        metadata = metadata.set_index("symbol")
+    metadata = metadata.copy()
+    metadata.index = metadata.index.map(str)
+    if metadata.index.has_duplicates:
+        dup = metadata.index[metadata.index.duplicated()][0]
+        raise ValueError(f"constraints['metadata']: asset '{dup}' has more than one row")
+    return metadata
+
+
+def _tag_value(value):
+    """A metadata cell as the book file compares it: booleans as true/false, the rest as text."""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    return str(value).strip()
+
+
+def _tag_groups(entry, where, assets, metadata):
+    """One group per value of a metadata tag among `assets` (docs/book.md, [[groups]] by tag)."""
+    tag = str(entry["tag"])
+    if metadata is None:
+        raise ValueError(f"{where}: a group by tag '{tag}' needs constraints['metadata'] "
+                         "(a DataFrame of tags indexed by asset)")
+    # As in the metadata file, the stablecoin tag is the is_stablecoin column.
+    column = "is_stablecoin" if tag == "stablecoin" and "is_stablecoin" in metadata.columns \
+        else tag
+    if column not in metadata.columns:
+        raise ValueError(f"{where}: the metadata has no column '{tag}'; columns: "
+                         f"{', '.join(map(str, metadata.columns))}")
+    values = {}
+    for asset in assets:
+        if asset not in metadata.index:
+            continue
+        cell = metadata.at[asset, column]
+        if cell is None or (isinstance(cell, float) and math.isnan(cell)) or str(cell) == "":
+            continue
+        values.setdefault(_tag_value(cell), []).append(asset)
+    wanted = entry.get("value")
+    if wanted is not None:
+        key = _tag_value(wanted)
+        if key not in values:
+            raise ValueError(f"{where}: no asset in use has {tag} = {key!r} (a typo?); values "
+                             f"present: {', '.join(sorted(values)) or 'none'}")
+        values = {key: values[key]}
+    name = entry.get("name")
+    return [(f"{name}" if name is not None and len(values) == 1 else f"{tag}={value}", members)
+            for value, members in sorted(values.items())]
 
 
 def _pair(value, what):
@@ -314,17 +372,44 @@ def _constraints(constraints, assets):
         out["current_weights"] = _frames.vector_by_name(c["current_weights"], assets,
                                                         "constraints['current_weights']", fill=0.0)
     index = {a: i for i, a in enumerate(assets)}
+    metadata = _metadata_frame(c.get("metadata"))
+    # Groups: a dict name -> (members, min, max) or {"assets", "min", "max"}; or, mirroring the
+    # book file's [[groups]], a list of dicts with "members" or "tag" (+ "value"), "min", "max".
+    specs = []
+    raw_groups = c.get("groups") or {}
+    if isinstance(raw_groups, dict):
+        for name, spec in raw_groups.items():
+            where = f"constraints['groups']['{name}']"
+            if isinstance(spec, dict):
+                specs.append((where, str(name), spec.get("assets"), spec.get("min"),
+                              spec.get("max")))
+            else:
+                members, lo, hi = spec
+                specs.append((where, str(name), members, lo, hi))
+    else:
+        for i, entry in enumerate(raw_groups):
+            where = f"constraints['groups'][{i}]"
+            if not isinstance(entry, dict):
+                raise TypeError(f"{where} must be a dict like the book file's [[groups]]")
+            unknown = [k for k in entry if k not in _GROUP_KEYS]
+            if unknown:
+                raise ValueError(f"{where}: unknown key(s) {', '.join(map(repr, unknown))}; "
+                                 f"known: {', '.join(_GROUP_KEYS)}")
+            if ("members" in entry) == ("tag" in entry):
+                raise ValueError(f"{where}: give either 'members' or 'tag'")
+            if "members" in entry:
+                specs.append((where, str(entry.get("name", f"group-{i}")), entry["members"],
+                              entry.get("min"), entry.get("max")))
+            else:
+                for name, members in _tag_groups(entry, where, assets, metadata):
+                    specs.append((where, name, members, entry.get("min"), entry.get("max")))
     groups = []
-    for name, spec in (c.get("groups") or {}).items():
-        if isinstance(spec, dict):
-            members, lo, hi = spec.get("assets"), spec.get("min"), spec.get("max")
-        else:
-            members, lo, hi = spec
+    for where, name, members, lo, hi in specs:
         missing = [m for m in members if m not in index]
         if missing:
-            raise ValueError(f"constraints['groups']['{name}']: asset(s) "
+            raise ValueError(f"{where}: asset(s) "
                              f"{', '.join(map(repr, missing))} are not among the assets")
-        groups.append((str(name), [index[m] for m in members],
+        groups.append((name, [index[m] for m in members],
                        -math.inf if lo is None else float(lo), math.inf if hi is None else float(hi)))
     out["groups"] = groups
     linear = []
@@ -342,7 +427,8 @@ def optimize(prices=None, *, mu=None, cov=None, model="min-variance", constraint
              missing="error", periods_per_year=None, log_returns=False, duplicates="error",
              sort=False, risk_free_rate=0.0, risk_aversion=1.0, target_return=None,
              target_volatility=None, l2=0.0, linkage="single", clusters=0, alpha=0.95,
-             max_risk=None, tau=0.05, risk_measure="variance", budgets=None, market_caps=None,
+             max_risk=None, tau=0.05, risk_measure="variance", kelly_fraction=1.0, budgets=None,
+             market_caps=None,
              raise_on_failure=False):
     """One portfolio with any of Keel's models (the library's optimize_portfolio).
 
@@ -356,11 +442,15 @@ def optimize(prices=None, *, mu=None, cov=None, model="min-variance", constraint
     model: "min-variance" (default), "max-sharpe", "max-utility", "efficient-return",
         "efficient-risk", "max-diversification", "risk-parity", "risk-budget", "hrp", "herc",
         "nco", "equal-weight", "inverse-volatility", "market-cap", "black-litterman",
-        "min-cvar", "min-cdar", "min-mad", "minimax".
+        "min-cvar", "min-cdar", "min-mad", "minimax", "min-semivariance", "max-ratio" (with
+        risk_measure), "kelly" (with kelly_fraction); docs/ratios_and_growth.md.
     constraints: dict with any of budget (1 default; 0 market neutral; None free), bounds
         ((lo, hi) for all, default (0, 1); or {asset: (lo, hi)}), max_weight, max_short,
         max_gross_leverage, net_exposure (lo, hi) with a free budget, groups
-        ({name: {"assets": [...], "min": x, "max": y}}), linear ([{"name", "coefficients":
+        ({name: {"assets": [...], "min": x, "max": y}}, or as the book file's [[groups]] a list
+        of {"members": [...] | "tag": column, "value": v, "name", "min", "max"}, a tag needing
+        metadata), metadata (DataFrame of tags indexed by asset or with a symbol column; the
+        stablecoin tag is its is_stablecoin column), linear ([{"name", "coefficients":
         {asset: a}, "sense": "<=" | ">=" | "=", "rhs"}]), current_weights (Series by asset,
         absent assets 0), max_turnover (Σ|w − w0|).
     risk_free_rate: annual (default 0), for Sharpe ratios. risk_aversion: δ (default 1).
@@ -368,7 +458,10 @@ def optimize(prices=None, *, mu=None, cov=None, model="min-variance", constraint
     l2: L2 regularisation γ (default 0). linkage: "single" (default), "complete", "average",
         "ward" (hrp, herc, nco). clusters: herc/nco (0 = automatic). alpha: CVaR/CDaR confidence
         (default 0.95). max_risk: tail-risk cap per period. tau: Black–Litterman τ (0.05).
-    risk_measure: "variance" or "cvar" (risk-parity, risk-budget). budgets: Series by asset
+    risk_measure: "variance" or "cvar" (risk-parity, risk-budget); for max-ratio "variance"
+        (= max-sharpe), "cvar", "cdar", "mad", "minimax" or "semivariance" (Sortino).
+    kelly_fraction: kelly, share of the growth-optimal weights held, in (0, 1] (default 1).
+    budgets: Series by asset
         (risk-budget). market_caps: Series by asset (market-cap; with prices also the
         equilibrium prior, like the CLI's --market-caps: then not in estimator_options too).
     raise_on_failure: False (default) returns an unusable result with its status; True raises
@@ -432,6 +525,8 @@ def optimize(prices=None, *, mu=None, cov=None, model="min-variance", constraint
         options["clusters"] = int(clusters)
     if risk_measure != "variance":
         options["risk_measure"] = risk_measure
+    if kelly_fraction != 1.0:
+        options["kelly_fraction"] = float(kelly_fraction)
     if target_return is not None:
         options["target_return"] = float(target_return)
     if target_volatility is not None:

@@ -532,11 +532,37 @@ ModelSpec model_spec(const std::string& model, py::dict options) {
   spec.black_litterman.tau = o.get<double>("tau", 0.05);
   spec.black_litterman.risk_aversion = spec.mean_variance.risk_aversion;
   const auto measure = o.get<std::string>("risk_measure", "variance");
-  if (measure == "cvar") {
+  if (spec.model == PortfolioModel::kMaxRatio) {
+    auto ratio = parse_ratio_measure(measure);
+    if (!ratio) {
+      raise(Status::invalid("risk_measure '" + measure +
+                            "' is unknown for max-ratio; use variance, cvar, cdar, mad, minimax "
+                            "or semivariance"));
+    }
+    spec.ratio_measure = *ratio;
+    // Mean/variance is max-sharpe, as on the command line.
+    if (*ratio == RatioMeasure::kVariance) spec.model = PortfolioModel::kMaxSharpe;
+  } else if (measure == "cvar") {
+    if (spec.model != PortfolioModel::kRiskParity && spec.model != PortfolioModel::kRiskBudget) {
+      raise(Status::invalid(
+          "risk_measure applies to risk-parity, risk-budget and max-ratio; drop it or use one "
+          "of those models"));
+    }
     spec.risk_budget_measure = RiskBudgetMeasure::kCvar;
   } else if (measure != "variance") {
-    raise(Status::invalid("risk_measure '" + measure + "' is unknown; use variance or cvar"));
+    raise(Status::invalid("risk_measure '" + measure +
+                          "' is unknown; use variance or cvar (risk-parity, risk-budget), or "
+                          "model='max-ratio' for cdar, mad, minimax and semivariance"));
   }
+  const auto kelly_fraction = o.get<double>("kelly_fraction", 1.0);
+  if (kelly_fraction != 1.0 && spec.model != PortfolioModel::kKelly) {
+    raise(Status::invalid("kelly_fraction applies to model='kelly' only; drop it"));
+  }
+  if (!(kelly_fraction > 0.0 && kelly_fraction <= 1.0)) {
+    raise(Status::invalid("kelly_fraction " + std::to_string(kelly_fraction) +
+                          " must be in (0, 1] (0.5 = half Kelly, 1 = full Kelly)"));
+  }
+  spec.kelly.fraction = kelly_fraction;
   spec.risk_budgeting.budgets = o.get<Eigen::VectorXd>("budgets", Eigen::VectorXd());
   o.finish();
   return spec;

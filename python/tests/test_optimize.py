@@ -129,3 +129,25 @@ def test_risk_profile_headline_drawdown_is_compounded(prices):
     uncompounded = (summed.cummax().clip(lower=0.0) - summed).max()
     assert prof["max_drawdown"] == pytest.approx(compounded, rel=1e-12)
     assert prof["uncompounded_drawdown"]["max_drawdown"] == pytest.approx(uncompounded, rel=1e-12)
+
+
+def test_max_ratio_kelly_and_semivariance_reach_the_library_models(prices):
+    """model='max-ratio' solves the measure it is given (not variance), as the CLI does."""
+    cvar = keel.optimize(prices, model="max-ratio", risk_measure="cvar")
+    mad = keel.optimize(prices, model="max-ratio", risk_measure="mad")
+    for r in (cvar, mad):
+        assert r.is_usable(), r.diagnostics
+        assert r.weights.sum() == pytest.approx(1.0, abs=1e-9)
+    # max-ratio with variance is max Sharpe.
+    sharpe = keel.optimize(prices, model="max-sharpe")
+    ratio = keel.optimize(prices, model="max-ratio", risk_measure="variance")
+    np.testing.assert_allclose(ratio.weights.to_numpy(), sharpe.weights.to_numpy(), atol=1e-9)
+    half = keel.optimize(prices, model="kelly", kelly_fraction=0.5)
+    assert half.is_usable(), half.diagnostics
+    assert keel.optimize(prices, model="min-semivariance").is_usable()
+    with pytest.raises(ValueError, match="unknown for max-ratio"):
+        keel.optimize(prices, model="max-ratio", risk_measure="var")
+    with pytest.raises(ValueError, match="kelly_fraction applies"):
+        keel.optimize(prices, model="max-sharpe", kelly_fraction=0.5)
+    with pytest.raises(ValueError, match="risk_measure applies"):
+        keel.optimize(prices, model="min-variance", risk_measure="cvar")
