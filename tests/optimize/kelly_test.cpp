@@ -10,6 +10,7 @@
 
 #include "keel/optimize/model.hpp"
 #include "support/fixtures.hpp"
+#include "support/random_problems.hpp"
 
 namespace keel {
 namespace {
@@ -20,12 +21,6 @@ using test::fixture_matrix;
 using test::fixture_number;
 using test::fixture_vector;
 
-std::vector<std::string> names(Eigen::Index n) {
-  std::vector<std::string> out;
-  for (Eigen::Index i = 0; i < n; ++i) out.push_back("A" + std::to_string(i));
-  return out;
-}
-
 TEST(Kelly, MatchesScipySlsqpOnSeededAndRealScenarios) {
   const auto fixture =
       test::read_json_fixture(std::string(KEEL_SOURCE_DIR) + "/tests/data/kelly/fixtures.json");
@@ -34,7 +29,7 @@ TEST(Kelly, MatchesScipySlsqpOnSeededAndRealScenarios) {
     const std::string name = c["name"];
     const Eigen::VectorXd lower = fixture_vector(fixture_at(c, "lower"), "lower");
     KellyProblem problem;
-    problem.assets = names(lower.size());
+    problem.assets = test::numbered_assets(lower.size());
     problem.scenarios = fixture_matrix(fixture_at(c, "scenarios"), lower.size(), "scenarios");
     problem.periods_per_year = fixture_number(c["periods_per_year"]);
     problem.constraints.lower_bounds = lower;
@@ -67,7 +62,7 @@ Eigen::MatrixXd small_scenarios() {
 
 TEST(Kelly, FractionalKellyScalesTheWeightsAndReportsTheProfile) {
   KellyProblem problem;
-  problem.assets = names(2);
+  problem.assets = test::numbered_assets(2);
   problem.scenarios = small_scenarios();
   KellyOptions options;
   auto full = optimize_kelly(problem, options);
@@ -98,7 +93,7 @@ TEST(Kelly, FractionalKellyScalesTheWeightsAndReportsTheProfile) {
 TEST(Kelly, TotalLossAtEveryAllowedWeightIsInfeasibleWithAdvice) {
   // Asset 0 must be held at 100% at least and loses everything in row 3.
   KellyProblem problem;
-  problem.assets = names(2);
+  problem.assets = test::numbered_assets(2);
   problem.scenarios = small_scenarios();
   problem.scenarios(3, 0) = -1.0;
   problem.constraints.lower_bounds = Eigen::Vector2d(1.0, 0.0);
@@ -120,7 +115,7 @@ TEST(Kelly, TotalLossAtEveryAllowedWeightIsInfeasibleWithAdvice) {
 
 TEST(Kelly, BadInputNamesTheOptionAndTheFix) {
   KellyProblem problem;
-  problem.assets = names(2);
+  problem.assets = test::numbered_assets(2);
   problem.scenarios = small_scenarios();
   KellyOptions options;
   options.fraction = 1.5;
@@ -141,7 +136,7 @@ TEST(Kelly, BadInputNamesTheOptionAndTheFix) {
 
 TEST(Kelly, RunsThroughTheModelEntryPoint) {
   ModelInputs inputs;
-  inputs.assets = names(2);
+  inputs.assets = test::numbered_assets(2);
   inputs.scenarios = small_scenarios();
   inputs.periods_per_year = 365;
   inputs.covariance = Eigen::Matrix2d::Identity() * 0.1;

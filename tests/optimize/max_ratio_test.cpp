@@ -16,6 +16,7 @@
 #include "keel/optimize/model.hpp"
 #include "keel/optimize/tail_risk.hpp"
 #include "support/fixtures.hpp"
+#include "support/random_problems.hpp"
 
 namespace keel {
 namespace {
@@ -25,12 +26,6 @@ using test::fixture_cases;
 using test::fixture_matrix;
 using test::fixture_number;
 using test::fixture_vector;
-
-std::vector<std::string> names(Eigen::Index n) {
-  std::vector<std::string> out;
-  for (Eigen::Index i = 0; i < n; ++i) out.push_back("A" + std::to_string(i));
-  return out;
-}
 
 std::optional<double> maybe(const nlohmann::json& node, const char* key) {
   if (!node.contains(key) || node[key].is_null()) return std::nullopt;
@@ -86,7 +81,7 @@ TEST(MaxRatio, MatchesDinkelbachOverHighsOnSeededAndRealData) {
     const Eigen::VectorXd mu = fixture_vector(fixture_at(set, "mu"), "mu");
     TailRiskProblem problem;
     problem.scenarios = fixture_matrix(fixture_at(set, "scenarios"), mu.size(), "scenarios");
-    problem.assets = names(mu.size());
+    problem.assets = test::numbered_assets(mu.size());
     problem.expected_returns = mu;
     problem.periods_per_year = fixture_number(fixture_at(set, "periods_per_year"));
     problem.constraints =
@@ -189,7 +184,7 @@ double best_efficient_risk_ratio(const TailRiskProblem& problem, TailRiskOptions
 TEST(MaxRatio, AgreesWithASearchOverTheEfficientRiskForm) {
   TailRiskProblem problem;
   problem.scenarios = make_scenarios(120, 6, 7);
-  problem.assets = names(6);
+  problem.assets = test::numbered_assets(6);
   problem.constraints.upper_bound = 0.45;
   for (TailRiskMeasure measure : {TailRiskMeasure::kCvar, TailRiskMeasure::kCdar,
                                   TailRiskMeasure::kMad, TailRiskMeasure::kMinimax}) {
@@ -212,7 +207,7 @@ TEST(MaxRatio, AgreesWithASearchOverTheEfficientRiskForm) {
 TEST(MaxRatio, NoPortfolioAboveTheRiskFreeRateIsInfeasibleWithAdvice) {
   TailRiskProblem problem;
   problem.scenarios = make_scenarios(100, 4, 3);
-  problem.assets = names(4);
+  problem.assets = test::numbered_assets(4);
   problem.expected_returns = Eigen::VectorXd::Constant(4, 0.02);
   problem.expected_returns[2] = 0.04;
   TailRiskOptions options;
@@ -235,7 +230,7 @@ TEST(MaxRatio, NoPortfolioAboveTheRiskFreeRateIsInfeasibleWithAdvice) {
 TEST(MaxRatio, ConstraintsThatConflictAreNamedNotBlamedOnTheRate) {
   TailRiskProblem problem;
   problem.scenarios = make_scenarios(60, 4, 5);
-  problem.assets = names(4);
+  problem.assets = test::numbered_assets(4);
   problem.constraints.groups.push_back({"ab", {0, 1}, 0.7, kInfinity});
   problem.constraints.groups.push_back({"cd", {2, 3}, 0.7, kInfinity});
   TailRiskOptions options;
@@ -254,7 +249,7 @@ TEST(MaxRatio, AnInSampleArbitrageLeavesTheRatioUnbounded) {
   TailRiskProblem problem;
   problem.scenarios = make_scenarios(50, 3, 9);
   problem.scenarios.col(0).setConstant(0.001);
-  problem.assets = names(3);
+  problem.assets = test::numbered_assets(3);
   TailRiskOptions options;
   options.objective = TailRiskObjective::kMaxRatio;
   options.measure = TailRiskMeasure::kMinimax;
@@ -268,7 +263,7 @@ TEST(MaxRatio, AnInSampleArbitrageLeavesTheRatioUnbounded) {
 TEST(MaxRatio, RefusesCardinality) {
   TailRiskProblem problem;
   problem.scenarios = make_scenarios(50, 4, 2);
-  problem.assets = names(4);
+  problem.assets = test::numbered_assets(4);
   problem.constraints.max_assets = 2;
   TailRiskOptions options;
   options.objective = TailRiskObjective::kMaxRatio;
@@ -279,7 +274,7 @@ TEST(MaxRatio, RefusesCardinality) {
 
 TEST(MaxRatio, ModelEntryPointRunsEachMeasure) {
   ModelInputs inputs;
-  inputs.assets = names(5);
+  inputs.assets = test::numbered_assets(5);
   inputs.scenarios = make_scenarios(150, 5, 4);
   inputs.periods_per_year = 365;
   inputs.expected_returns = inputs.scenarios.colwise().mean().transpose() * 365.0;

@@ -12,6 +12,7 @@
 #include "keel/optimize/model.hpp"
 #include "keel/optimize/tail_risk.hpp"
 #include "support/fixtures.hpp"
+#include "support/random_problems.hpp"
 
 namespace keel {
 namespace {
@@ -21,12 +22,6 @@ using test::fixture_cases;
 using test::fixture_matrix;
 using test::fixture_number;
 using test::fixture_vector;
-
-std::vector<std::string> names(Eigen::Index n) {
-  std::vector<std::string> out;
-  for (Eigen::Index i = 0; i < n; ++i) out.push_back("A" + std::to_string(i));
-  return out;
-}
 
 TEST(Semivariance, MatchesCvxoptAndAFrontierSearch) {
   const auto fixture = test::read_json_fixture(std::string(KEEL_SOURCE_DIR) +
@@ -38,7 +33,7 @@ TEST(Semivariance, MatchesCvxoptAndAFrontierSearch) {
     const Eigen::VectorXd mu = fixture_vector(fixture_at(set, "mu"), "mu");
     const auto n = mu.size();
     TailRiskProblem problem;
-    problem.assets = names(n);
+    problem.assets = test::numbered_assets(n);
     problem.scenarios = fixture_matrix(fixture_at(set, "scenarios"), n, "scenarios");
     problem.expected_returns = mu;
     problem.periods_per_year = fixture_number(fixture_at(set, "periods_per_year"));
@@ -89,7 +84,7 @@ TEST(Semivariance, MatchesCvxoptAndAFrontierSearch) {
 
 TEST(Semivariance, RefusesARiskCapWithAdvice) {
   TailRiskProblem problem;
-  problem.assets = names(2);
+  problem.assets = test::numbered_assets(2);
   problem.scenarios = Eigen::MatrixXd::Random(20, 2) * 0.01;
   TailRiskOptions options;
   options.measure = TailRiskMeasure::kSemivariance;

@@ -78,4 +78,10 @@ PricePanel random_walk_panel(Random& rng, int rows, int assets, CivilDate start)
   return p;
 }
 
+std::vector<std::string> numbered_assets(Eigen::Index n) {
+  std::vector<std::string> out;
+  for (Eigen::Index i = 0; i < n; ++i) out.push_back("A" + std::to_string(i));
+  return out;
+}
+
 }  // namespace keel::test

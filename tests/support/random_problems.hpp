@@ -4,6 +4,8 @@
 // and covariances for every test that needs a realistic positive definite Σ.
 
 #include <Eigen/Core>
+#include <string>
+#include <vector>
 
 #include "keel/core/random.hpp"
 #include "keel/core/time.hpp"
@@ -55,5 +57,8 @@ Eigen::MatrixXd random_correlation(Random& rng, int n);
 // market, then the assets). Columns A0, A1, …; source "test-panel".
 PricePanel random_walk_panel(Random& rng, int rows, int assets,
                              CivilDate start = {.year = 2024, .month = 1, .day = 1});
+
+// Asset names A0, A1, ..., A{n-1} for problems whose assets are only positions.
+std::vector<std::string> numbered_assets(Eigen::Index n);
 
 }  // namespace keel::test
